@@ -1,0 +1,39 @@
+/*
+ * The layout of a Quail home directory (DESIGN.md "The home directory"), like /var/qmail:
+ * control/ (qmail control files, same names and meanings), users/ (assign, and the POP3 password file),
+ * mailboxes/ (virtual users' Maildirs), queue/ (the journal), log/. Only paths; nothing is created here.
+ */
+package dev.quail.config;
+
+import java.nio.file.Path;
+
+public record QuailHome(Path root) {
+
+    public static QuailHome of(Path root) {
+        return new QuailHome(root);
+    }
+
+    public Path control() {
+        return root.resolve("control");
+    }
+
+    public Path control(String name) {
+        return control().resolve(name);
+    }
+
+    public Path usersAssign() {
+        return root.resolve("users").resolve("assign");
+    }
+
+    public Path mailboxes() {
+        return root.resolve("mailboxes");
+    }
+
+    public Path queue() {
+        return root.resolve("queue");
+    }
+
+    public Path log() {
+        return root.resolve("log");
+    }
+}

@@ -1,0 +1,61 @@
+/*
+ * control/smtproutes (REM-01): `domain:relay[:port]` artificial routes for SmtpClient. Keys tried for a
+ * host: the whole host, each suffix starting at '.', then the empty key (a smarthost for everything); the
+ * first key present decides. A non-empty relay means: connect to that relay (A/AAAA lookup only, as if it
+ * were the only MX) on the port (default 25); an empty relay means normal MX routing. The relay may be a
+ * host name, a bare IPv4 address, or a bracketed IP (`[192.0.2.1]`, `[2001:db8::1]:2525`); brackets are
+ * removed in {@link Relay#host()}. Quail departure: a port that is not 1-65535 falls back to 25 (qmail's
+ * scan_ulong would make it 0).
+ */
+package dev.quail.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+public record Routes(Map<String, String> entries) {
+    public static final int DEFAULT_PORT = 25;
+
+    public record Relay(String host, int port) {}
+
+    public Routes {
+        Map<String, String> lower = new LinkedHashMap<>();
+        entries.forEach((k, v) -> lower.put(Ascii.lower(k), v));
+        entries = Collections.unmodifiableMap(lower);
+    }
+
+    /** The relay for {@code host}, or empty for normal MX routing. */
+    public Optional<Relay> lookup(String host) {
+        for (String key : DomainKeys.of(host)) {
+            String value = entries.get(key);
+            if (value != null) return value.isEmpty() ? Optional.empty() : Optional.of(relay(value));
+        }
+        return Optional.empty();
+    }
+
+    private static Relay relay(String value) {
+        String host = value;
+        String port = "";
+        if (value.startsWith("[") && value.indexOf(']') > 0) {
+            int close = value.indexOf(']');
+            host = value.substring(1, close);
+            if (value.startsWith(":", close + 1)) port = value.substring(close + 2);
+        } else if (value.indexOf(':') >= 0) {
+            host = value.substring(0, value.indexOf(':'));
+            port = value.substring(value.indexOf(':') + 1);
+        }
+        return new Relay(host, port(port));
+    }
+
+    private static int port(String text) {
+        if (!text.matches("[0-9]{1,5}")) return DEFAULT_PORT;
+        int p = Integer.parseInt(text);
+        return p >= 1 && p <= 65535 ? p : DEFAULT_PORT;
+    }
+
+    List<String> lines() {
+        return entries.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).toList();
+    }
+}

@@ -1,0 +1,79 @@
+/*
+ * qmail-showctl for Quail: one line per {@link Settings} row with the effective value and where it comes
+ * from ("file" = control/<name> exists, "default" = it does not), then any lines Quail ignored in its own
+ * list files (relayclients, dnsservers), so an admin can see a typo instead of guessing.
+ * Loading fails like Control.load does (an unreadable control file is an IOException).
+ */
+package dev.quail.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+public final class ShowCtl {
+    private static final Map<String, Function<Control, Object>> VALUES = Map.ofEntries(
+            Map.entry("me", Control::me),
+            Map.entry("badmailfrom", c -> sorted(c.badmailfrom().entries())),
+            Map.entry("bouncefrom", Control::bouncefrom),
+            Map.entry("bouncehost", Control::bouncehost),
+            Map.entry("concurrencylocal", Control::concurrencylocal),
+            Map.entry("concurrencyremote", Control::concurrencyremote),
+            Map.entry("databytes", Control::databytes),
+            Map.entry("defaultdomain", Control::defaultdomain),
+            Map.entry("defaulthost", Control::defaulthost),
+            Map.entry("dnsservers", c -> join(c.dnsservers().servers().stream().map(Object::toString).toList())),
+            Map.entry("doublebouncehost", Control::doublebouncehost),
+            Map.entry("doublebounceto", Control::doublebounceto),
+            Map.entry("envnoathost", Control::envnoathost),
+            Map.entry("helohost", Control::helohost),
+            Map.entry("idhost", Control::idhost),
+            Map.entry("localiphost", Control::localiphost),
+            Map.entry("locals", c -> sorted(c.locals())),
+            Map.entry("morercpthosts", c -> sorted(c.morercpthosts().entries())),
+            Map.entry("percenthack", c -> sorted(c.percenthack())),
+            Map.entry("plusdomain", Control::plusdomain),
+            Map.entry("queuelifetime", Control::queuelifetime),
+            Map.entry("rcpthosts", c -> sorted(c.rcpthosts().entries())),
+            Map.entry("relayclients", c -> join(c.relayclients().networks().stream().map(Object::toString).toList())),
+            Map.entry("smtpgreeting", Control::smtpgreeting),
+            Map.entry("smtproutes", c -> join(c.smtproutes().lines())),
+            Map.entry("timeoutconnect", Control::timeoutconnect),
+            Map.entry("timeoutremote", Control::timeoutremote),
+            Map.entry("timeoutsmtpd", Control::timeoutsmtpd),
+            Map.entry("virtualdomains", c -> join(c.virtualdomains().lines())));
+
+    private ShowCtl() {}
+
+    public static String render(Path home) throws IOException {
+        Control control = Control.load(home);
+        QuailHome layout = QuailHome.of(home);
+        StringBuilder out = new StringBuilder("quail showctl: " + layout.control() + "\n");
+        for (Setting s : Settings.all()) {
+            Function<Control, Object> value = VALUES.get(s.name());
+            if (value == null) throw new IllegalStateException("showctl has no value for setting " + s.name());
+            String source = Files.exists(layout.control(s.name())) ? "file" : "default";
+            out.append(String.format("%-18s %-8s %s%n", s.name(), source, value.apply(control)));
+        }
+        ignored(out, "relayclients", control.relayclients().invalid());
+        ignored(out, "dnsservers", control.dnsservers().invalid());
+        return out.toString();
+    }
+
+    private static void ignored(StringBuilder out, String file, List<String> lines) {
+        for (String line : lines) out.append("warning: ignored invalid line in control/").append(file)
+                .append(": ").append(line).append('\n');
+    }
+
+    private static String sorted(Collection<String> values) {
+        return join(List.copyOf(new TreeSet<>(values)));
+    }
+
+    private static String join(List<String> values) {
+        return values.isEmpty() ? "(none)" : String.join(" ", values);
+    }
+}

@@ -1,0 +1,85 @@
+/* The settings table's defaults and the `me` fallbacks (CTL-05), as Control.load applies them. */
+package dev.quail.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ControlTest {
+    @TempDir
+    Path dir;
+
+    private static List<String> hostSettings(Control c) {
+        return List.of(c.smtpgreeting(), c.defaultdomain(), c.defaulthost(), c.plusdomain(), c.idhost(),
+                c.envnoathost(), c.helohost(), c.localiphost(), c.bouncehost(), c.doublebouncehost());
+    }
+
+    @Test
+    void emptyHomeGetsQmailDefaultsAndLocalhost() {
+        Control c = new TestHome(dir).load();
+        assertEquals("localhost", c.me());
+        assertEquals(Set.of("localhost"), c.locals());
+        assertEquals(Set.of("localhost"), c.rcpthosts().entries());
+        assertEquals(List.of(0L, 1200L, 60L, 1200L, 604800L),
+                List.of(c.databytes(), c.timeoutsmtpd(), c.timeoutconnect(), c.timeoutremote(), c.queuelifetime()));
+        assertEquals(List.of(10, 20), List.of(c.concurrencylocal(), c.concurrencyremote()));
+        assertEquals(List.of("MAILER-DAEMON", "postmaster"), List.of(c.bouncefrom(), c.doublebounceto()));
+        assertEquals(List.of("localhost"), hostSettings(c).stream().distinct().toList());
+        assertEquals(Set.of(), c.percenthack());
+        assertEquals(Set.of(), c.badmailfrom().entries());
+        assertEquals(List.of(), c.relayclients().networks());
+    }
+
+    @Test
+    void ctl05MeIsTheFallbackForEveryHostSetting() {
+        Control c = new TestHome(dir).control("me", "mail.example.com").load();
+        assertEquals(List.of("mail.example.com"), hostSettings(c).stream().distinct().toList());
+        assertEquals(Set.of("mail.example.com"), c.locals());
+    }
+
+    @Test
+    void explicitFilesOverrideTheFallbacks() {
+        Control c = new TestHome(dir)
+                .control("me", "mail.example.com")
+                .control("helohost", "out.example.com")
+                .control("bouncefrom", "bounces")
+                .control("locals", "Example.COM", "other.example")
+                .control("percenthack", "Relay.Example")
+                .control("databytes", "1048576")
+                .control("concurrencyremote", "99999999999")
+                .load();
+        assertEquals("out.example.com", c.helohost());
+        assertEquals("mail.example.com", c.smtpgreeting());
+        assertEquals("bounces", c.bouncefrom());
+        assertEquals(Set.of("example.com", "other.example"), c.locals());
+        assertEquals(Set.of("relay.example"), c.percenthack());
+        assertEquals(1048576L, c.databytes());
+        assertEquals(Integer.MAX_VALUE, c.concurrencyremote());
+    }
+
+    @Test
+    void anEmptyLocalsFileMeansNoLocalDomains() {
+        assertEquals(Set.of(), new TestHome(dir).control("locals").load().locals());
+    }
+
+    @ParameterizedTest(name = "timeoutsmtpd {0} ⇒ {1}")
+    @CsvSource({"0, 1", "1, 1", "2, 2"})
+    void timeoutsmtpdZeroMeansOne(String text, long effective) {
+        assertEquals(effective, new TestHome(dir).control("timeoutsmtpd", text).load().timeoutsmtpd());
+    }
+
+    @Test
+    void ctl04AnUnreadableControlFileFailsTheLoad() throws IOException {
+        Files.createDirectories(dir.resolve("control").resolve("rcpthosts"));
+        assertThrows(IOException.class, () -> Control.load(dir));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.quail.engine;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The Quail home: one directory holding a whole installation, like /var/qmail.
+ *
+ * <pre>
+ *   control/     qmail control files (same names and meanings)
+ *   users/       assign, passwords
+ *   mailboxes/   virtual mailboxes: mailboxes/DOMAIN/LOCAL/Maildir
+ *   queue/       journal/ (LevelDB), maildrop/ (what `quail inject` leaves for the server)
+ *   log/         quail.log
+ * </pre>
+ *
+ * Chosen by {@code --home DIR}, else {@code $QUAIL_HOME}, else {@code ./quail-home}.
+ */
+public record Home(Path root) {
+
+    public static Home resolve(Path option) {
+        if (option != null) return new Home(option.toAbsolutePath().normalize());
+        String env = System.getenv("QUAIL_HOME");
+        Path dir = env != null && !env.isBlank() ? Path.of(env) : Path.of("quail-home");
+        return new Home(dir.toAbsolutePath().normalize());
+    }
+
+    public Path control() { return root.resolve("control"); }
+    public Path control(String name) { return control().resolve(name); }
+    public Path users() { return root.resolve("users"); }
+    public Path assign() { return users().resolve("assign"); }
+    public Path mailboxes() { return root.resolve("mailboxes"); }
+    public Path queue() { return root.resolve("queue"); }
+    public Path journal() { return queue().resolve("journal"); }
+    public Path maildrop() { return queue().resolve("maildrop"); }
+    public Path log() { return root.resolve("log"); }
+
+    /** The home directory of a virtual mailbox: it holds Maildir/ and, later, the mailbox's .qmail files. */
+    public Path mailbox(String local, String domain) {
+        return mailboxes().resolve(safe(domain.toLowerCase())).resolve(safe(local.toLowerCase()));
+    }
+
+    public boolean initialized() { return Files.exists(control("me")); }
+
+    /** Creates the directories every command expects; harmless when they exist. */
+    public void ensureDirectories() throws IOException {
+        for (Path p : new Path[] {control(), users(), mailboxes(), queue(), maildrop(), log()}) {
+            Files.createDirectories(p);
+        }
+    }
+
+    /** The host name qmail's config-fast would be given: the machine's canonical name when it has a dot. */
+    public static String hostName() {
+        try {
+            String name = InetAddress.getLocalHost().getCanonicalHostName();
+            if (name != null && !name.isBlank() && !name.matches("[0-9.:]+")) return name.toLowerCase();
+        } catch (IOException e) {
+            // fall through: a machine without a resolvable name still gets a working home
+        }
+        return "localhost";
+    }
+
+    /** Path components come from addresses, which are attacker-controlled: never let one climb out. */
+    private static String safe(String component) {
+        String s = component.replace('/', ':');
+        if (s.isEmpty() || s.equals(".") || s.equals("..")) s = "_" + s;
+        if (s.startsWith(".")) s = ":" + s.substring(1);
+        return s;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.quail.engine;
+
+import dev.quail.engine.cli.ConfigFastCommand;
+import dev.quail.engine.cli.InjectCommand;
+import dev.quail.engine.cli.SendmailCommand;
+import dev.quail.engine.cli.StartCommand;
+import dev.quail.engine.cli.UserCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code quail}: one launcher for every role, as qmail's programs are one package. Usage errors exit 100 and
+ * temporary trouble 111, qmail's convention, so scripts written for qmail read the outcome the same way.
+ */
+@Command(name = "quail", mixinStandardHelpOptions = true, version = "quail 0.1.0",
+        description = "qmail's mail transfer agent, rebuilt on Apache Pekko.",
+        subcommands = {StartCommand.class, ConfigFastCommand.class, UserCommand.class, InjectCommand.class,
+                SendmailCommand.class})
+public final class Main implements Runnable {
+    public static final int USAGE = 100;
+    public static final int TEMPORARY = 111;
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Main())
+                .setParameterExceptionHandler((e, a) -> {
+                    e.getCommandLine().getErr().println("quail: usage: " + e.getMessage());
+                    e.getCommandLine().usage(e.getCommandLine().getErr());
+                    return USAGE;
+                })
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println(cmd.getCommandName() + ": fatal: " + e.getMessage());
+                    return TEMPORARY;
+                });
+        System.exit(cli.execute(args));
+    }
+}

@@ -1,0 +1,108 @@
+package dev.quail.engine;
+
+import dev.quail.engine.local.LocalDelivery;
+import dev.quail.engine.local.LocalSpawn;
+import dev.quail.engine.queue.Cleaner;
+import dev.quail.engine.queue.MaildropPickup;
+import dev.quail.engine.queue.Message;
+import dev.quail.engine.queue.MessageLog;
+import dev.quail.engine.queue.Queue;
+import dev.quail.engine.queue.SpawnStatus;
+import dev.quail.engine.smtp.SmtpServer;
+import dev.quail.persistence.maildir.MaildirWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.javadsl.CurrentPersistenceIdsQuery;
+import org.apache.pekko.stream.javadsl.Sink;
+
+/**
+ * The guardian (qmail-start): builds the actor tree of DESIGN.md, resumes every unfinished message found in the
+ * journal, and owns the order of a graceful stop — stop accepting, let local deliveries in progress finish and
+ * checkpoint, then let the system go. What was accepted and not delivered stays in the journal for the next start.
+ */
+public final class Quail {
+    public sealed interface Command {}
+
+    /** Where to listen; a port of 0 picks a free one (tests). */
+    public record Listeners(String smtpHost, int smtpPort) {}
+
+    private record SmtpBound(SmtpServer.Bound bound) implements Command {}
+
+    private record ChildFailed(String name) implements Command {}
+
+    private Quail() {}
+
+    public static Behavior<Command> create(Controls controls, Listeners listeners) {
+        return Behaviors.setup(context -> {
+            Executor io = context.getSystem().dispatchers()
+                    .lookup(DispatcherSelector.fromConfig("quail.blocking-io-dispatcher"));
+            SpawnStatus status = new SpawnStatus();
+            String me = controls.current().control().me();
+            var watcher = context.spawn(ControlWatcher.create(controls), "control");
+            var local = context.spawn(LocalSpawn.create(controls,
+                    new LocalDelivery(controls, new MaildirWriter(me)), io, status), "lspawn");
+            var cleaner = context.spawn(Cleaner.create(), "clean");
+            var queue = context.spawn(Queue.create(controls, local, cleaner), "queue");
+            recover(context, queue);
+            context.spawn(MaildropPickup.create(controls.home().maildrop(), queue, io), "maildrop");
+            ActorRef<SmtpServer.Bound> bound = context.messageAdapter(SmtpServer.Bound.class, SmtpBound::new);
+            var smtp = context.spawn(SmtpServer.create(listeners.smtpHost(), listeners.smtpPort(), controls,
+                    queue, bound), "smtpd");
+            context.watchWith(smtp, new ChildFailed("smtpd"));
+            context.watchWith(watcher, new ChildFailed("control"));
+            gracefulStop(context.getSystem(), smtp, local);
+            return Behaviors.receive(Command.class)
+                    .onMessage(SmtpBound.class, b -> Behaviors.same())
+                    .onMessage(ChildFailed.class, failed -> {
+                        MessageLog.alert("cannot start: " + failed.name() + " stopped");
+                        return Behaviors.stopped();
+                    })
+                    .build();
+        });
+    }
+
+    /** qmail-send's startup scan: every persistence id still in the journal is an unfinished message. */
+    private static void recover(ActorContext<Command> context, ActorRef<Queue.Command> queue) {
+        CurrentPersistenceIdsQuery query = PersistenceQuery.get(context.getSystem())
+                .getReadJournalFor(CurrentPersistenceIdsQuery.class, "quail.journal-query");
+        String prefix = Message.persistenceId("");
+        query.currentPersistenceIds()
+                .filter(pid -> pid.startsWith(prefix))
+                .map(pid -> pid.substring(prefix.length()))
+                .grouped(1000)
+                .runWith(Sink.foreach(ids -> queue.tell(new Queue.Recovered(List.copyOf(ids)))), context.getSystem())
+                .whenComplete((done, failure) -> {
+                    if (failure != null) MessageLog.alert("unable to scan the journal: " + failure.getMessage());
+                });
+    }
+
+    private static void gracefulStop(ActorSystem<Void> system, ActorRef<SmtpServer.Command> smtp,
+                                     ActorRef<LocalSpawn.Command> local) {
+        CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+        Duration wait = Duration.ofSeconds(20);
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "smtp-unbind",
+                () -> AskPattern.<SmtpServer.Command, Done>ask(smtp, SmtpServer.Unbind::new, wait, system.scheduler())
+                        .exceptionally(e -> Done.getInstance()));
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "local-drain",
+                () -> drained(AskPattern.ask(local, LocalSpawn.Drain::new, wait, system.scheduler())));
+    }
+
+    private static CompletionStage<Done> drained(CompletionStage<LocalSpawn.Done> stage) {
+        return stage.handle((d, e) -> {
+            MessageLog.info("status: exiting");
+            return Done.getInstance();
+        });
+    }
+}

@@ -1,0 +1,75 @@
+package dev.quail.engine.cli;
+
+import dev.quail.config.Control;
+import dev.quail.engine.Home;
+import dev.quail.engine.Main;
+import dev.quail.engine.inject.Injection;
+import dev.quail.persistence.maildrop.Maildrop;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code quail inject}: qmail-inject (INJ-01..04). Reads a message on stdin, completes its header and leaves it,
+ * fsync'd, in the maildrop, where the server picks it up whenever it runs. Exit 0 means durably queued;
+ * 100 a message or usage qmail-inject would refuse; 111 temporary trouble.
+ */
+@Command(name = "inject", description = "Queue a message read on stdin (qmail-inject).")
+public final class InjectCommand implements Callable<Integer> {
+    @Mixin
+    HomeOption homeOption;
+
+    @Option(names = "-f", paramLabel = "SENDER", description = "envelope sender")
+    String sender;
+
+    @Option(names = "-a", description = "recipients from the arguments only")
+    boolean argsOnly;
+
+    @Option(names = "-h", description = "recipients from the header only")
+    boolean headerOnly;
+
+    @Option(names = "-H", description = "recipients from the header and the arguments")
+    boolean both;
+
+    @Option(names = "-A", description = "recipients from the arguments, else the header (default)")
+    boolean argsElseHeader;
+
+    @Parameters(paramLabel = "RCPT", arity = "0..*")
+    List<String> recipients = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException {
+        Injection.Mode mode = argsOnly ? Injection.Mode.ARGS : headerOnly ? Injection.Mode.HEADER
+                : both ? Injection.Mode.BOTH : Injection.Mode.ARGS_ELSE_HEADER;
+        return inject(homeOption.home(), System.in.readAllBytes(), mode, recipients, sender, System.getenv());
+    }
+
+    /** Shared with sendmail: prepare the message and drop it durably. */
+    static int inject(Home home, byte[] input, Injection.Mode mode, List<String> recipients, String sender,
+                      java.util.Map<String, String> env) {
+        Injection.Result result;
+        try {
+            Control control = Control.load(home.root());
+            String uniq = Long.toString(ProcessHandle.current().pid());
+            result = new Injection(control, env).prepare(input, mode, recipients, sender, uniq);
+        } catch (IllegalArgumentException e) {
+            System.err.println("quail-inject: fatal: " + e.getMessage());
+            return Main.USAGE;
+        } catch (IOException e) {
+            System.err.println("quail-inject: fatal: unable to read controls: " + e.getMessage());
+            return Main.TEMPORARY;
+        }
+        try {
+            new Maildrop(home.maildrop()).write(result.sender(), result.recipients(), result.message());
+            return 0;
+        } catch (IOException e) {
+            System.err.println("quail-inject: fatal: qq write error or disk full: " + e.getMessage());
+            return Main.TEMPORARY;
+        }
+    }
+}

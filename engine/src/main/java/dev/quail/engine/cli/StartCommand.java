@@ -1,0 +1,57 @@
+package dev.quail.engine.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.quail.engine.Controls;
+import dev.quail.engine.FirstStart;
+import dev.quail.engine.Home;
+import dev.quail.engine.Main;
+import dev.quail.engine.Quail;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/**
+ * {@code quail start}: the server in the foreground (qmail-start + tcpserver qmail-smtpd). The first start
+ * creates a working home. SIGTERM/SIGINT stop it gracefully and exit 0: stop accepting, let deliveries in
+ * progress checkpoint; everything accepted stays in the journal for the next start.
+ */
+@Command(name = "start", description = "Run the server in the foreground.")
+public final class StartCommand implements Callable<Integer> {
+    @Mixin
+    HomeOption homeOption;
+
+    @Option(names = "--smtp", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:2525",
+            converter = HostPort.Converter.class, description = "SMTP listen address (default: ${DEFAULT-VALUE})")
+    HostPort smtp;
+
+    @Override
+    public Integer call() throws Exception {
+        Home home = homeOption.home();
+        home.ensureDirectories();
+        // Before the first logger exists: the server logs to stdout and HOME/log/.
+        System.setProperty("QUAIL_LOG_DIR", home.log().toString());
+        System.setProperty("logback.configurationFile", "logback-server.xml");
+        FirstStart.initializeIfNew(home);
+        Controls controls = new Controls(home);
+        Config config = ConfigFactory.parseMap(Map.of("quail.journal.dir", home.journal().toString()))
+                .withFallback(ConfigFactory.load());
+        ActorSystem<Quail.Command> system = ActorSystem.create(
+                Quail.create(controls, new Quail.Listeners(smtp.host(), smtp.port())), "quail", config);
+        AtomicBoolean signalled = new AtomicBoolean();
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> {
+                signalled.set(true);
+                CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.jvmExitReason());
+            });
+        }
+        system.getWhenTerminated().toCompletableFuture().join();
+        return signalled.get() ? 0 : Main.TEMPORARY;
+    }
+}

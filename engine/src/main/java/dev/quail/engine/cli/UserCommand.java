@@ -1,0 +1,50 @@
+package dev.quail.engine.cli;
+
+import dev.quail.config.Assignment;
+import dev.quail.engine.Mailboxes;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code quail user add|list}: virtual mailboxes in users/assign. */
+@Command(name = "user", description = "Manage virtual mailboxes.",
+        subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class})
+public final class UserCommand implements Runnable {
+    @Override
+    public void run() {
+        picocli.CommandLine.usage(this, System.out);
+    }
+
+    @Command(name = "add", description = "Create a mailbox and print its Maildir.")
+    static final class Add implements Callable<Integer> {
+        @Mixin
+        HomeOption homeOption;
+
+        @Parameters(paramLabel = "ADDRESS")
+        String address;
+
+        @Override
+        public Integer call() throws Exception {
+            var home = homeOption.home();
+            home.ensureDirectories();
+            System.out.println(Mailboxes.add(home, address));
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List mailboxes: address, assign key, Maildir.")
+    static final class ListUsers implements Callable<Integer> {
+        @Mixin
+        HomeOption homeOption;
+
+        @Override
+        public Integer call() throws Exception {
+            for (Assignment a : Mailboxes.list(homeOption.home())) {
+                System.out.println(a.user() + "\t" + (a.wildcard() ? "+" : "=") + a.key() + "\t"
+                        + a.home().resolve("Maildir"));
+            }
+            return 0;
+        }
+    }
+}

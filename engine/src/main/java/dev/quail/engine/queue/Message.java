@@ -1,0 +1,185 @@
+package dev.quail.engine.queue;
+
+import dev.quail.engine.Controls;
+import dev.quail.engine.local.LocalSpawn;
+import dev.quail.persistence.events.Channel;
+import dev.quail.persistence.events.MessageEvent;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+
+/**
+ * One queued message (qmail-send's view of one queue entry), as a persistent actor on the journal.
+ *
+ * <p>Alive only while its message has work that is due: it hands each pending recipient to its channel's spawn,
+ * persists each result as it comes back (qmail's T→D mark, Q-30), and when a pass leaves recipients deferred it
+ * persists the channel's next retry time (RETRY-01), tells the Queue when to wake it, and stops. When every
+ * recipient is done it tells the Queue and asks the Cleaner to drop its journal entries (qmail-clean).
+ * The states and what a crash leaves behind are in engine/INTERNALS.md.
+ */
+public final class Message
+        extends EventSourcedBehaviorWithEnforcedReplies<Message.Command, MessageEvent, MessageState> {
+
+    public sealed interface Command permits Accept, Wake, DeliveryResult, Progress {}
+
+    /** Queue a new message; the Queue hears {@link Queue.Accepted} only once the event is on disk. */
+    public record Accept(MessageEvent.Accepted accepted, ActorRef<Queue.Command> replyTo) implements Command {}
+
+    /**
+     * Start a delivery pass. {@code checkDue}: after a restart only channels whose retry time has come are tried;
+     * the Queue's own wake-ups (retry time reached, flush) try every pending recipient.
+     */
+    public record Wake(boolean checkDue) implements Command {}
+
+    /** Sent to itself after each checkpoint: decide whether to go on, sleep or finish. */
+    enum Progress implements Command { INSTANCE }
+
+    /** The actors a message talks to. */
+    public record Wiring(
+            ActorRef<Queue.Command> queue, ActorRef<LocalSpawn.Command> local, ActorRef<Cleaner.Command> cleaner,
+            Controls controls) {}
+
+    private static final Outcome NO_REMOTE =
+            new Outcome.Deferral("Sorry, remote delivery is not available on this host. (#4.3.0)");
+
+    private final String id;
+    private final Wiring wiring;
+    private final ActorContext<Command> context;
+    private final Map<Channel, Integer> inFlight = new EnumMap<>(Channel.class);
+    private final Map<Channel, Long> passStart = new EnumMap<>(Channel.class);
+    private final Map<Channel, Boolean> dying = new EnumMap<>(Channel.class);
+    private final Map<Channel, Boolean> deferred = new EnumMap<>(Channel.class);
+
+    public static Behavior<Command> create(String id, Wiring wiring) {
+        return Behaviors.setup(context -> new Message(id, wiring, context));
+    }
+
+    public static String persistenceId(String id) { return "msg-" + id; }
+
+    private Message(String id, Wiring wiring, ActorContext<Command> context) {
+        super(PersistenceId.ofUniqueId(persistenceId(id)));
+        this.id = id;
+        this.wiring = wiring;
+        this.context = context;
+        for (Channel c : Channel.values()) {
+            inFlight.put(c, 0);
+            deferred.put(c, false);
+        }
+    }
+
+    @Override
+    public MessageState emptyState() { return new MessageState(); }
+
+    @Override
+    public CommandHandlerWithReply<Command, MessageEvent, MessageState> commandHandler() {
+        return newCommandHandlerWithReplyBuilder().forAnyState()
+                .onCommand(Accept.class, this::onAccept)
+                .onCommand(Wake.class, this::onWake)
+                .onCommand(DeliveryResult.class, this::onResult)
+                .onCommand(Progress.class, (state, p) -> onProgress(state))
+                .build();
+    }
+
+    @Override
+    public EventHandler<MessageState, MessageEvent> eventHandler() {
+        return newEventHandlerBuilder().forAnyState().onAnyEvent(MessageState::apply);
+    }
+
+    private ReplyEffect<MessageEvent, MessageState> onAccept(MessageState state, Accept accept) {
+        if (!state.isEmpty()) {
+            // A maildrop file resubmitted after a crash between journaling and removing it: already queued.
+            return Effect().reply(accept.replyTo(), new Queue.Accepted(id));
+        }
+        return Effect().persist(accept.accepted())
+                .thenRun(s -> MessageLog.accepted(s.accepted()))
+                .thenRun(s -> startPass(s, false))
+                .thenReply(accept.replyTo(), s -> new Queue.Accepted(id));
+    }
+
+    private ReplyEffect<MessageEvent, MessageState> onWake(MessageState state, Wake wake) {
+        if (state.isEmpty()) {
+            // Nothing in the journal: the message finished and was cleaned before this wake-up.
+            wiring.queue().tell(new Queue.Finished(id));
+            return Effect().stop().thenNoReply();
+        }
+        startPass(state, wake.checkDue());
+        return Effect().noReply();
+    }
+
+    private void startPass(MessageState state, boolean checkDue) {
+        long now = System.currentTimeMillis();
+        long lifetime = wiring.controls().current().control().queuelifetime();
+        for (Channel channel : Channel.values()) {
+            List<Integer> pending = state.pending(channel);
+            if (inFlight.get(channel) > 0 || pending.isEmpty()) continue;
+            if (checkDue && state.nextTry(channel) > now) continue;
+            passStart.put(channel, now);
+            dying.put(channel, RetrySchedule.dying(state.accepted().birthMillis(), now, lifetime));
+            inFlight.put(channel, pending.size());
+            for (int i : pending) dispatch(state, channel, i);
+        }
+        if (inFlight.values().stream().allMatch(n -> n == 0)) context.getSelf().tell(Progress.INSTANCE);
+    }
+
+    private void dispatch(MessageState state, Channel channel, int i) {
+        MessageEvent.Accepted a = state.accepted();
+        Delivery delivery = new Delivery(id, i, a.sender(), state.recipient(i).address(), a.body(),
+                context.getSelf().narrow());
+        if (channel == Channel.LOCAL) {
+            wiring.local().tell(new LocalSpawn.Deliver(delivery));
+        } else {
+            context.getSelf().tell(new DeliveryResult(i, NO_REMOTE));
+        }
+    }
+
+    private ReplyEffect<MessageEvent, MessageState> onResult(MessageState state, DeliveryResult result) {
+        int i = result.recipient();
+        Channel channel = state.recipient(i).channel();
+        List<MessageEvent> events = new ArrayList<>(2);
+        events.add(eventFor(i, result.outcome(), dying.getOrDefault(channel, false)));
+        if (events.get(0) instanceof MessageEvent.Deferred) deferred.put(channel, true);
+        int left = inFlight.merge(channel, -1, Integer::sum);
+        if (left == 0 && deferred.get(channel)) {
+            deferred.put(channel, false);
+            events.add(new MessageEvent.RetryScheduled(channel,
+                    RetrySchedule.nextTry(channel, state.accepted().birthMillis(), passStart.get(channel))));
+        }
+        return Effect().persist(events)
+                .thenRun(s -> context.getSelf().tell(Progress.INSTANCE))
+                .thenNoReply();
+    }
+
+    /** qmail turns the last pass's temporary failures into permanent ones (RETRY-03). */
+    private static MessageEvent eventFor(int i, Outcome outcome, boolean dying) {
+        if (outcome instanceof Outcome.Success) return new MessageEvent.Delivered(i, outcome.report());
+        if (outcome instanceof Outcome.Failure) return new MessageEvent.Failed(i, outcome.report());
+        if (dying) return new MessageEvent.Failed(i, outcome.report() + "\n" + RetrySchedule.TOO_LONG);
+        return new MessageEvent.Deferred(i, outcome.report());
+    }
+
+    private ReplyEffect<MessageEvent, MessageState> onProgress(MessageState state) {
+        if (inFlight.values().stream().anyMatch(n -> n > 0)) return Effect().noReply();
+        if (state.finished()) {
+            MessageLog.end(state);
+            wiring.queue().tell(new Queue.Finished(id));
+            wiring.cleaner().tell(new Cleaner.Clean(persistenceId(id), lastSequenceNumber(context)));
+            return Effect().stop().thenNoReply();
+        }
+        long next = Long.MAX_VALUE;
+        for (Channel channel : Channel.values()) {
+            if (!state.pending(channel).isEmpty()) next = Math.min(next, state.nextTry(channel));
+        }
+        wiring.queue().tell(new Queue.Sleeping(id, next));
+        return Effect().stop().thenNoReply();
+    }
+}

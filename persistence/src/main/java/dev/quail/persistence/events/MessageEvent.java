@@ -1,0 +1,75 @@
+/*
+ * MessageEvent: what the journal records about one queued message, the
+ * counterpart of qmail's queue files (QMAIL-REFERENCE §2). Accepted replaces
+ * mess/ + info/ + local/ + remote/ (written, fsync'd, before the client gets its
+ * 250); Delivered/Failed replace marking a recipient line done (Q-30), Deferred
+ * keeps it pending; RetryScheduled records the next try of a channel (Q-45);
+ * BounceQueued records that the bounce is itself durably queued, so the message
+ * can end (Q-32). Recipients are referred to by their index in Accepted.
+ *
+ * Serialized by MessageEventSerializer (bound in reference.conf).
+ */
+package dev.quail.persistence.events;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+public sealed interface MessageEvent {
+    /**
+     * First event: written (fsync'd) before the client gets 250. body = stored message incl.
+     * Received line, LF line ends. The body array is kept, not copied: do not change it afterwards.
+     */
+    record Accepted(String id, long birthMillis, String sender, List<Recipient> recipients, byte[] body,
+            String origin) implements MessageEvent {
+        public Accepted {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(sender, "sender");
+            recipients = List.copyOf(recipients);
+            Objects.requireNonNull(body, "body");
+            Objects.requireNonNull(origin, "origin");
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Accepted that
+                    && id.equals(that.id)
+                    && birthMillis == that.birthMillis
+                    && sender.equals(that.sender)
+                    && recipients.equals(that.recipients)
+                    && Arrays.equals(body, that.body)
+                    && origin.equals(that.origin);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(id, birthMillis, sender, recipients, Arrays.hashCode(body), origin);
+        }
+
+        @Override
+        public String toString() {
+            return "Accepted[id=" + id + ", birthMillis=" + birthMillis + ", sender=<" + sender + ">, recipients="
+                    + recipients + ", body=" + body.length + " bytes, origin=" + origin + "]";
+        }
+    }
+
+    /** Recipient {@code recipient} (index into Accepted.recipients) was delivered. */
+    record Delivered(int recipient, String report) implements MessageEvent {
+    }
+
+    /** Recipient {@code recipient} failed permanently: it goes into the bounce. */
+    record Failed(int recipient, String report) implements MessageEvent {
+    }
+
+    /** Recipient {@code recipient} failed temporarily: it will be retried. */
+    record Deferred(int recipient, String report) implements MessageEvent {
+    }
+
+    /** The next delivery attempt of {@code channel} is due at {@code atMillis}. */
+    record RetryScheduled(Channel channel, long atMillis) implements MessageEvent {
+    }
+
+    /** The bounce for this message is durably queued as message {@code bounceId}. */
+    record BounceQueued(String bounceId) implements MessageEvent {
+    }
+}

@@ -1,0 +1,316 @@
+/*
+ * JournalStore: the event log under Quail's journal, one LevelDB database with
+ * group commit.
+ *
+ * Group commit: callers (the journal actor, on behalf of many Message actors)
+ * only enqueue. One writer thread takes everything pending (at most
+ * MAX_BATCH_REQUESTS requests or MAX_BATCH_BYTES of event bytes; a single larger
+ * write goes alone), writes it as ONE WriteBatch with one fsync, and only then
+ * completes the callers' futures. While one fsync runs the next batch fills, so
+ * throughput grows with load instead of being capped at one fsync per write.
+ * Requests are taken in FIFO order, so writes of one persistence id keep their
+ * order. If a batch fails, every future in it fails (the client gets 451, never
+ * 250): nothing is acknowledged that was not on disk.
+ *
+ * Deletion departs from Pekko's usual rule. A journal normally keeps the highest
+ * sequence number of a persistence id forever so that the id never reuses a
+ * number. Quail never reuses a persistence id (one per queued message), so
+ * keeping a record per finished message would grow the journal without end.
+ * deleteTo therefore removes all keys of a pid once its last event is gone; an
+ * actor recovered afterwards under the same id would start again at 1. Deletes
+ * are written without fsync: a lost delete only causes a re-delivery, never a loss.
+ *
+ * Key layout: see JournalKeys. Persistence ids must be non-empty and free of NUL.
+ */
+package dev.quail.persistence.journal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.iq80.leveldb.DB;
+import org.iq80.leveldb.DBIterator;
+import org.iq80.leveldb.Options;
+import org.iq80.leveldb.WriteBatch;
+import org.iq80.leveldb.WriteOptions;
+import org.iq80.leveldb.impl.Iq80DBFactory;
+
+public final class JournalStore implements AutoCloseable {
+    /** One journal entry: the serialized event {@code bytes} at {@code seqNr} of {@code pid}. */
+    public record Event(String pid, long seqNr, byte[] bytes) {
+    }
+
+    static final int MAX_BATCH_REQUESTS = 1000;
+    static final long MAX_BATCH_BYTES = 8L << 20;
+    static final String WRITER_THREAD = "quail-journal-writer";
+
+    private sealed interface Request permits Write, Delete, Stop {
+        CompletableFuture<Void> done();
+
+        default long bytes() {
+            return 0;
+        }
+    }
+
+    private record Write(List<Event> events, long bytes, CompletableFuture<Void> done) implements Request {
+    }
+
+    private record Delete(String pid, long toSeqNr, CompletableFuture<Void> done) implements Request {
+    }
+
+    private record Stop(CompletableFuture<Void> done) implements Request {
+    }
+
+    private final DB db;
+    private final boolean fsync;
+    private final int maxBatchRequests;
+    private final long maxBatchBytes;
+    private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+    private final Object submitLock = new Object();
+    private final AtomicLong batches = new AtomicLong();
+    private Stop stop; // set once, by close(); guarded by submitLock
+
+    private JournalStore(DB db, boolean fsync, int maxBatchRequests, long maxBatchBytes) {
+        this.db = db;
+        this.fsync = fsync;
+        this.maxBatchRequests = maxBatchRequests;
+        this.maxBatchBytes = maxBatchBytes;
+        Thread writer = new Thread(this::writeLoop, WRITER_THREAD);
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Opens (creating if missing) the database in {@code dir}; {@code fsync} makes every write durable. */
+    public static JournalStore open(Path dir, boolean fsync) throws IOException {
+        return open(dir, fsync, MAX_BATCH_REQUESTS, MAX_BATCH_BYTES);
+    }
+
+    static JournalStore open(Path dir, boolean fsync, int maxBatchRequests, long maxBatchBytes) throws IOException {
+        Files.createDirectories(dir);
+        DB db = Iq80DBFactory.factory.open(dir.toFile(), new Options().createIfMissing(true));
+        return new JournalStore(db, fsync, maxBatchRequests, maxBatchBytes);
+    }
+
+    /** Writes all {@code events} atomically; the future completes once they are on disk. */
+    public CompletableFuture<Void> write(List<Event> events) {
+        long bytes = 0;
+        try {
+            for (Event event : events) {
+                JournalKeys.checkPid(event.pid());
+                bytes += event.bytes().length;
+            }
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (events.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return submit(new Write(List.copyOf(events), bytes, new CompletableFuture<>()));
+    }
+
+    /** Removes the events of {@code pid} up to {@code toSeqNr}, and the pid itself once none is left. */
+    public CompletableFuture<Void> deleteTo(String pid, long toSeqNr) {
+        try {
+            JournalKeys.checkPid(pid);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return submit(new Delete(pid, toSeqNr, new CompletableFuture<>()));
+    }
+
+    /** The highest sequence number written for {@code pid}, 0 if it holds no event. */
+    public long highestSeqNr(String pid) {
+        JournalKeys.checkPid(pid);
+        byte[] value = db.get(JournalKeys.highestKey(pid));
+        return value == null ? 0 : JournalKeys.decodeLong(value);
+    }
+
+    /** Feeds {@code each} the events of {@code pid} with from ≤ seqNr ≤ to, in order, at most {@code max}. */
+    public void replay(String pid, long from, long to, long max, Consumer<byte[]> each) throws IOException {
+        JournalKeys.checkPid(pid);
+        byte[] prefix = JournalKeys.eventPrefix(pid);
+        long count = 0;
+        try (DBIterator it = db.iterator()) {
+            it.seek(JournalKeys.eventKey(prefix, Math.max(from, 0)));
+            while (count < max && it.hasNext()) {
+                Map.Entry<byte[], byte[]> entry = it.next();
+                long seqNr = JournalKeys.seqNrOf(prefix, entry.getKey());
+                if (seqNr < 0 || seqNr > to) {
+                    return;
+                }
+                each.accept(entry.getValue());
+                count++;
+            }
+        }
+    }
+
+    /** The persistence ids that still hold at least one event. */
+    public List<String> liveIds() throws IOException {
+        List<String> ids = new ArrayList<>();
+        try (LiveIdCursor cursor = liveIdCursor()) {
+            for (Optional<String> id = cursor.next(); id.isPresent(); id = cursor.next()) {
+                ids.add(id.get());
+            }
+        }
+        return ids;
+    }
+
+    /** Like liveIds(), one id at a time: for listing more ids than fit comfortably in memory. */
+    public LiveIdCursor liveIdCursor() {
+        return new LiveIdCursor(db.iterator());
+    }
+
+    /** How many WriteBatches have been written so far: for metrics and group-commit tests. */
+    public long batches() {
+        return batches.get();
+    }
+
+    /** Writes everything already submitted, then closes the database; later requests fail. */
+    @Override
+    public void close() throws IOException {
+        Stop closing;
+        synchronized (submitLock) {
+            if (stop == null) {
+                stop = new Stop(new CompletableFuture<>());
+                queue.add(stop);
+            }
+            closing = stop;
+        }
+        try {
+            closing.done().join();
+        } catch (CompletionException e) {
+            throw new IOException("closing the journal failed", e.getCause());
+        }
+    }
+
+    private CompletableFuture<Void> submit(Request request) {
+        synchronized (submitLock) {
+            if (stop != null) {
+                request.done().completeExceptionally(new IllegalStateException("journal store is closed"));
+            } else {
+                queue.add(request);
+            }
+        }
+        return request.done();
+    }
+
+    private void writeLoop() {
+        List<Request> batch = new ArrayList<>();
+        while (true) {
+            Request first;
+            try {
+                first = queue.take();
+            } catch (InterruptedException e) {
+                continue;
+            }
+            if (first instanceof Stop) {
+                closeDb(first.done());
+                return;
+            }
+            batch.add(first);
+            long bytes = first.bytes();
+            Request next;
+            // Only this thread takes from the queue, so what peek() shows is what poll() returns.
+            while (batch.size() < maxBatchRequests && (next = queue.peek()) != null
+                    && !(next instanceof Stop) && bytes + next.bytes() <= maxBatchBytes) {
+                batch.add(queue.poll());
+                bytes += next.bytes();
+            }
+            commit(batch);
+            batch.clear();
+        }
+    }
+
+    /**
+     * Writes {@code requests} in order. A delete computes its keys from what is already in the
+     * database, so a delete of a pid written earlier in the same batch first flushes the batch.
+     */
+    private void commit(List<Request> requests) {
+        int start = 0;
+        Set<String> pending = new HashSet<>();
+        for (int i = 0; i < requests.size(); i++) {
+            Request request = requests.get(i);
+            if (request instanceof Delete delete && pending.contains(delete.pid())) {
+                flush(requests.subList(start, i));
+                start = i;
+                pending.clear();
+            }
+            if (request instanceof Write write) {
+                write.events().forEach(event -> pending.add(event.pid()));
+            }
+        }
+        flush(requests.subList(start, requests.size()));
+    }
+
+    private void flush(List<Request> requests) {
+        boolean sync = false;
+        try (WriteBatch batch = db.createWriteBatch()) {
+            for (Request request : requests) {
+                if (request instanceof Write write) {
+                    addWrite(batch, write);
+                    sync = fsync;
+                } else if (request instanceof Delete delete) {
+                    addDelete(batch, delete.pid(), delete.toSeqNr());
+                }
+            }
+            db.write(batch, new WriteOptions().sync(sync));
+            batches.incrementAndGet();
+        } catch (RuntimeException | IOException e) {
+            requests.forEach(request -> request.done().completeExceptionally(e));
+            return;
+        }
+        requests.forEach(request -> request.done().complete(null));
+    }
+
+    private static void addWrite(WriteBatch batch, Write write) {
+        Map<String, Long> highest = new HashMap<>();
+        for (Event event : write.events()) {
+            batch.put(JournalKeys.eventKey(event.pid(), event.seqNr()), event.bytes());
+            highest.merge(event.pid(), event.seqNr(), Math::max);
+        }
+        highest.forEach((pid, seqNr) -> batch.put(JournalKeys.highestKey(pid), JournalKeys.encodeLong(seqNr)));
+    }
+
+    private void addDelete(WriteBatch batch, String pid, long toSeqNr) throws IOException {
+        byte[] prefix = JournalKeys.eventPrefix(pid);
+        boolean eventLeft = false;
+        try (DBIterator it = db.iterator()) {
+            it.seek(JournalKeys.eventKey(prefix, 0));
+            while (it.hasNext()) {
+                byte[] key = it.next().getKey();
+                long seqNr = JournalKeys.seqNrOf(prefix, key);
+                if (seqNr < 0) {
+                    break;
+                }
+                if (seqNr > toSeqNr) {
+                    eventLeft = true;
+                    break;
+                }
+                batch.delete(key);
+            }
+        }
+        if (!eventLeft) {
+            batch.delete(JournalKeys.highestKey(pid));
+        }
+    }
+
+    private void closeDb(CompletableFuture<Void> closed) {
+        try {
+            db.close();
+            closed.complete(null);
+        } catch (IOException | RuntimeException e) {
+            closed.completeExceptionally(e);
+        }
+    }
+}

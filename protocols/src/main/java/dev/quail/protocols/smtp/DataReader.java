@@ -1,0 +1,118 @@
+/*
+ * DataReader: undoes DATA transparency, one byte at a time, so chunking cannot matter.
+ *
+ * RFC 5321 4.1.1.4  The data ends only at CRLF "." CRLF (the CRLF after DATA's 354 counts as
+ *                   the first one). SMTP-30: CRLF is stored as LF; a leading "." is removed.
+ * SMTP-31, modern   Every line must end in CRLF. A LF without CR or a CR without LF anywhere
+ *                   ends the session at once (BARE_LINE_ENDING). This is what defeats SMTP
+ *                   smuggling: no mix of CR, LF and "." can end the data early, so nothing a
+ *                   client hides behind a fake terminator is ever read as a command.
+ * RFC 5321 4.5.3.1.6 A text line is at most 1000 octets including CRLF (as sent, stuffing dot
+ *                   included); a longer one is remembered and the message refused at the end.
+ * SMTP-32           All other octets, 8-bit included, are stored unchanged.
+ */
+package dev.quail.protocols.smtp;
+
+final class DataReader {
+
+  static final int MAX_TEXT_LINE_OCTETS = 1000;
+
+  enum Outcome { READING, ENDED, BARE_LINE_ENDING }
+
+  /** Where in a line the reader is; DOT states are a "." at the start of a line. */
+  private enum State { LINE_START, TEXT, CR, DOT, DOT_CR }
+
+  private final StoredMessage message;
+  private State state = State.LINE_START;
+  private Outcome outcome = Outcome.READING;
+  private long lineOctets;
+  private boolean lineTooLong;
+
+  DataReader(StoredMessage message) {
+    this.message = message;
+  }
+
+  /** Consumes bytes until the data ends or is refused; returns the index after the last one consumed. */
+  int read(byte[] bytes, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (!step(bytes[i])) {
+        return i + 1;
+      }
+    }
+    return to;
+  }
+
+  Outcome outcome() {
+    return outcome;
+  }
+
+  boolean lineTooLong() {
+    return lineTooLong;
+  }
+
+  StoredMessage message() {
+    return message;
+  }
+
+  /** Returns false once the outcome is decided. */
+  private boolean step(byte b) {
+    lineOctets++;
+    switch (state) {
+      case LINE_START -> {
+        if (b == '.') {
+          state = State.DOT;
+        } else {
+          text(b);
+        }
+      }
+      case TEXT -> text(b);
+      case DOT -> {
+        if (b == '\r') {
+          state = State.DOT_CR;
+        } else {
+          text(b);
+        }
+      }
+      case CR -> {
+        if (b != '\n') {
+          return refuse();
+        }
+        message.put(b);
+        endLine();
+      }
+      case DOT_CR -> {
+        if (b != '\n') {
+          return refuse();
+        }
+        endLine();
+        outcome = Outcome.ENDED;
+        return false;
+      }
+    }
+    return outcome == Outcome.READING;
+  }
+
+  private void text(byte b) {
+    if (b == '\r') {
+      state = State.CR;
+    } else if (b == '\n') {
+      refuse();
+    } else {
+      message.put(b);
+      state = State.TEXT;
+    }
+  }
+
+  private boolean refuse() {
+    outcome = Outcome.BARE_LINE_ENDING;
+    return false;
+  }
+
+  private void endLine() {
+    if (lineOctets > MAX_TEXT_LINE_OCTETS) {
+      lineTooLong = true;
+    }
+    lineOctets = 0;
+    state = State.LINE_START;
+  }
+}

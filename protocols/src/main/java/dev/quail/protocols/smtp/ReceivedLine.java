@@ -1,0 +1,57 @@
+/*
+ * ReceivedLine: the trace header an SMTP session puts before the data (SMTP-40, modernised;
+ * RFC 5321 4.4):
+ *
+ *   Received: from <helo> (<helo> [<remote ip>])
+ *     by <me> with ESMTP; 5 Mar 2024 04:06:07 -0000
+ *
+ * "with SMTP" after HELO or no greeting at all, "unknown" when the client never said HELO/EHLO.
+ * Every field is sanitised as qmail's safehop does (letters, digits and . @ % + / = : - [ ]
+ * kept, anything else becomes '?'), so no client-chosen byte, CR included, reaches the header.
+ * The date is qmail's date822fmt (X-02): GMT, "-0000", day without a leading zero.
+ */
+package dev.quail.protocols.smtp;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Locale;
+import java.util.Optional;
+
+final class ReceivedLine {
+
+  private static final String[] MONTHS = {
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+  };
+
+  private ReceivedLine() {}
+
+  static byte[] format(Optional<String> helo, boolean esmtp, String remoteIp, String me, Instant when) {
+    String name = sanitise(helo.orElse("unknown"));
+    String text = "Received: from " + name + " (" + name + " [" + sanitise(remoteIp) + "])\n"
+        + "  by " + sanitise(me) + " with " + (esmtp ? "ESMTP" : "SMTP") + "; " + date(when) + "\n";
+    return text.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  static String date(Instant when) {
+    ZonedDateTime t = when.atZone(ZoneOffset.UTC);
+    return String.format(Locale.ROOT, "%d %s %d %02d:%02d:%02d -0000",
+        t.getDayOfMonth(), MONTHS[t.getMonthValue() - 1], t.getYear(),
+        t.getHour(), t.getMinute(), t.getSecond());
+  }
+
+  static String sanitise(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      out.append(safe(c) ? c : '?');
+    }
+    return out.toString();
+  }
+
+  private static boolean safe(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || ".@%+/=:-[]".indexOf(c) >= 0;
+  }
+}

@@ -1,0 +1,86 @@
+/*
+ * Replies: every reply qmail-smtpd-in-Quail can give, one named constant or function each
+ * (qmail's err_* functions). Texts and "(#x.y.z)" suffixes are qmail's where qmail has them
+ * (SMTP-01..SMTP-35, X-04). ENHANCEDSTATUSCODES (RFC 2034 sec. 4, RFC 3463) puts a status
+ * code before the text of every 2xx/4xx/5xx reply except the greeting and the HELO/EHLO
+ * answers; 354 has no enhanced code because RFC 3463 has no class 3.
+ */
+package dev.quail.protocols.smtp;
+
+import dev.quail.protocols.smtp.SmtpOutput.Reply;
+
+final class Replies {
+
+  static final Reply MAIL_OK = line("250 2.1.0 ok");
+  static final Reply RCPT_OK = line("250 2.1.5 ok");
+  static final Reply FLUSHED = line("250 2.0.0 flushed");
+  static final Reply NOOP = line("250 2.0.0 ok");
+  static final Reply VRFY = line("252 2.0.0 send some mail, i'll try my best");
+  static final Reply HELP = line("214 2.0.0 quail, qmail's design rebuilt on the JVM: https://cr.yp.to/qmail.html");
+  static final Reply GO_AHEAD = line("354 go ahead");
+
+  static final Reply NESTED_MAIL = line("503 5.5.1 nested MAIL command (#5.5.1)");
+  static final Reply MAIL_FIRST = line("503 5.5.1 MAIL first (#5.5.1)");
+  static final Reply RCPT_FIRST = line("503 5.5.1 RCPT first (#5.5.1)");
+  static final Reply ADDRESS_SYNTAX = line("555 5.5.4 syntax error (#5.5.4)");
+  static final Reply UNKNOWN_PARAMETER = line("555 5.5.4 unsupported parameter (#5.5.4)");
+  static final Reply SIZE_SYNTAX = line("501 5.5.4 syntax error in SIZE parameter (#5.5.4)");
+  static final Reply NULL_RECIPIENT = line("553 5.1.3 sorry, <> is allowed only as a sender (#5.1.3)");
+  static final Reply BAD_MAIL_FROM =
+      line("553 5.7.1 sorry, your envelope sender is in my badmailfrom list (#5.7.1)");
+  static final Reply NOT_RCPTHOST =
+      line("553 5.7.1 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)");
+  static final Reply TOO_MANY_RECIPIENTS = line("452 4.5.3 sorry, too many recipients (#4.5.3)");
+
+  static final Reply TOO_BIG = line("552 5.3.4 sorry, that message size exceeds my databytes limit (#5.3.4)");
+  static final Reply LOOPING = line("554 5.4.6 too many hops, this message is looping (#5.4.6)");
+  static final Reply TEXT_LINE_TOO_LONG =
+      line("554 5.6.0 sorry, that message has a line too long, the limit is 1000 octets (#5.6.0)");
+  static final Reply BARE_LINE_ENDING =
+      line("451 4.5.0 bare LF or CR in DATA refused, see https://cr.yp.to/docs/smtplf.html");
+
+  static final Reply COMMAND_TOO_LONG = line("500 5.5.2 line too long");
+  static final Reply COMMAND_SYNTAX = line("500 5.5.2 syntax error (#5.5.2)");
+  static final Reply UNIMPLEMENTED = line("502 5.5.1 unimplemented (#5.5.1)");
+  static final Reply TIMEOUT = line("451 4.4.2 timeout (#4.4.2)");
+
+  private Replies() {}
+
+  static Reply greeting(String greeting) {
+    return line("220 " + greeting + " ESMTP");
+  }
+
+  static Reply helo(String greeting) {
+    return line("250 " + greeting);
+  }
+
+  /** RFC 5321 4.1.1.1 multi-line EHLO answer; SIZE carries the limit when there is one (RFC 1870). */
+  static Reply ehlo(String greeting, long databytes) {
+    String size = databytes > 0 ? "SIZE " + databytes : "SIZE";
+    return new Reply("250-" + greeting + "\r\n"
+        + "250-PIPELINING\r\n"
+        + "250-8BITMIME\r\n"
+        + "250-" + size + "\r\n"
+        + "250 ENHANCEDSTATUSCODES\r\n");
+  }
+
+  static Reply quit(String greeting) {
+    return line("221 2.0.0 " + greeting);
+  }
+
+  static Reply queued(long unixTime, String id) {
+    return line("250 2.0.0 ok " + unixTime + " qp " + id);
+  }
+
+  static Reply queueTemporary(String text) {
+    return line("451 " + text);
+  }
+
+  static Reply queuePermanent(String text) {
+    return line("554 " + text);
+  }
+
+  private static Reply line(String text) {
+    return new Reply(text + "\r\n");
+  }
+}

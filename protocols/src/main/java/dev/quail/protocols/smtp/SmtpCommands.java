@@ -1,0 +1,200 @@
+/*
+ * SmtpCommands: qmail-smtpd's command table (SMTP-02..SMTP-07, SMTP-13, SMTP-22) with the
+ * conversation state it changes. Each handler is named after its verb, takes the argument
+ * (text after the first space, surrounding spaces removed) and returns the outputs; none does
+ * I/O. Verbs are case-insensitive; a verb that is not all letters is a 500 syntax error, an
+ * unknown one 502 (EXPN, TURN, ETRN, AUTH, STARTTLS, BDAT... as in qmail).
+ *
+ * Modernised from qmail: MAIL inside a transaction is 503 (RFC 5321 4.1.4) instead of a
+ * silent reset; ESMTP parameters are checked (MailParameters); RCPT caps the recipient count
+ * (RFC 5321 4.5.3.1.8); "<>" is refused as a recipient (ADDR-02).
+ */
+package dev.quail.protocols.smtp;
+
+import dev.quail.protocols.address.AddressParser;
+import dev.quail.protocols.address.SmtpPath;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+final class SmtpCommands {
+
+  /** What a successful DATA hands to the data phase: the envelope and the Received line. */
+  record Envelope(String sender, List<String> recipients, byte[] received) {}
+
+  private interface Handler {
+    List<SmtpOutput> handle(SmtpCommands commands, String argument);
+  }
+
+  private static final Map<String, Handler> TABLE = Map.of(
+      "HELO", SmtpCommands::helo,
+      "EHLO", SmtpCommands::ehlo,
+      "MAIL", SmtpCommands::mail,
+      "RCPT", SmtpCommands::rcpt,
+      "DATA", SmtpCommands::data,
+      "RSET", SmtpCommands::rset,
+      "NOOP", SmtpCommands::noop,
+      "VRFY", SmtpCommands::vrfy,
+      "HELP", SmtpCommands::help,
+      "QUIT", SmtpCommands::quit);
+
+  /** MAIL has been accepted; RCPTs collect here until DATA or a reset. */
+  private static final class Transaction {
+    final String sender;
+    final boolean senderListed;
+    final List<String> recipients = new ArrayList<>();
+
+    Transaction(String sender, boolean senderListed) {
+      this.sender = sender;
+      this.senderListed = senderListed;
+    }
+  }
+
+  private final SmtpPolicy policy;
+  private final SmtpClient client;
+  private final Clock clock;
+  private Optional<String> helo = Optional.empty();
+  private boolean esmtp;
+  private Optional<Transaction> transaction = Optional.empty();
+  private Optional<Envelope> dataStarted = Optional.empty();
+
+  SmtpCommands(SmtpPolicy policy, SmtpClient client, Clock clock) {
+    this.policy = policy;
+    this.client = client;
+    this.clock = clock;
+  }
+
+  List<SmtpOutput> execute(String line) {
+    int space = line.indexOf(' ');
+    String verb = space < 0 ? line : line.substring(0, space);
+    if (verb.isEmpty() || !verb.chars().allMatch(c -> (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
+      return List.of(Replies.COMMAND_SYNTAX);
+    }
+    Handler handler = TABLE.get(verb.toUpperCase(Locale.ROOT));
+    if (handler == null) {
+      return List.of(Replies.UNIMPLEMENTED);
+    }
+    return handler.handle(this, space < 0 ? "" : trimSpaces(line.substring(space + 1)));
+  }
+
+  /** The envelope of a DATA just answered with 354, once; the data phase starts with it. */
+  Optional<Envelope> takeDataStart() {
+    Optional<Envelope> started = dataStarted;
+    dataStarted = Optional.empty();
+    return started;
+  }
+
+  // SMTP-03: HELO/EHLO reset the transaction and record the name; no argument check.
+  private List<SmtpOutput> helo(String argument) {
+    greet(argument, false);
+    return List.of(Replies.helo(policy.greeting()));
+  }
+
+  private List<SmtpOutput> ehlo(String argument) {
+    greet(argument, true);
+    return List.of(Replies.ehlo(policy.greeting(), policy.databytes()));
+  }
+
+  private List<SmtpOutput> mail(String argument) {
+    if (transaction.isPresent()) {
+      return List.of(Replies.NESTED_MAIL); // RFC 5321 4.1.4
+    }
+    Optional<SmtpPath> path = AddressParser.parse(argument);
+    if (path.isEmpty()) {
+      return List.of(Replies.ADDRESS_SYNTAX); // SMTP-04
+    }
+    Optional<SmtpOutput.Reply> refusal = MailParameters.refusal(path.get().parameters(), policy.databytes());
+    if (refusal.isPresent()) {
+      return List.of(refusal.get());
+    }
+    String sender = path.get().address();
+    // SMTP-22: the empty sender can't be listed; the verdict is given at RCPT time (SMTP-05).
+    transaction = Optional.of(new Transaction(sender, !sender.isEmpty() && policy.badMailFrom().test(sender)));
+    return List.of(Replies.MAIL_OK);
+  }
+
+  private List<SmtpOutput> rcpt(String argument) {
+    if (transaction.isEmpty()) {
+      return List.of(Replies.MAIL_FIRST); // SMTP-05
+    }
+    Optional<SmtpPath> path = AddressParser.parse(argument);
+    if (path.isEmpty()) {
+      return List.of(Replies.ADDRESS_SYNTAX); // SMTP-05
+    }
+    if (!path.get().parameters().isEmpty()) {
+      return List.of(Replies.UNKNOWN_PARAMETER); // EHLO offers no RCPT parameters
+    }
+    if (path.get().isNull()) {
+      return List.of(Replies.NULL_RECIPIENT); // ADDR-02
+    }
+    Transaction current = transaction.get();
+    if (current.senderListed) {
+      return List.of(Replies.BAD_MAIL_FROM); // SMTP-05
+    }
+    String recipient = path.get().address();
+    if (path.get().domain().isPresent() && !policy.rcptAllowed().test(recipient)) {
+      return List.of(Replies.NOT_RCPTHOST); // SMTP-13: no '@' always passes; SMTP-20
+    }
+    if (current.recipients.size() >= policy.maxRecipients()) {
+      return List.of(Replies.TOO_MANY_RECIPIENTS); // RFC 5321 4.5.3.1.10
+    }
+    current.recipients.add(recipient);
+    return List.of(Replies.RCPT_OK);
+  }
+
+  private List<SmtpOutput> data(String argument) {
+    if (transaction.isEmpty()) {
+      return List.of(Replies.MAIL_FIRST); // SMTP-06
+    }
+    Transaction current = transaction.get();
+    if (current.recipients.isEmpty()) {
+      return List.of(Replies.RCPT_FIRST); // SMTP-06
+    }
+    byte[] received = ReceivedLine.format(helo, esmtp, client.remoteIp(), policy.me(), clock.instant());
+    dataStarted = Optional.of(new Envelope(current.sender, List.copyOf(current.recipients), received));
+    transaction = Optional.empty(); // SMTP-06: whatever DATA's outcome, a new MAIL is required
+    return List.of(Replies.GO_AHEAD);
+  }
+
+  private List<SmtpOutput> rset(String argument) {
+    transaction = Optional.empty();
+    return List.of(Replies.FLUSHED);
+  }
+
+  private List<SmtpOutput> noop(String argument) {
+    return List.of(Replies.NOOP);
+  }
+
+  private List<SmtpOutput> vrfy(String argument) {
+    return List.of(Replies.VRFY); // SMTP-07: no address disclosure
+  }
+
+  private List<SmtpOutput> help(String argument) {
+    return List.of(Replies.HELP);
+  }
+
+  private List<SmtpOutput> quit(String argument) {
+    return List.of(Replies.quit(policy.greeting()), new SmtpOutput.Close());
+  }
+
+  private void greet(String name, boolean extended) {
+    helo = name.isEmpty() ? Optional.empty() : Optional.of(name);
+    esmtp = extended;
+    transaction = Optional.empty();
+  }
+
+  private static String trimSpaces(String s) {
+    int start = 0;
+    int end = s.length();
+    while (start < end && s.charAt(start) == ' ') {
+      start++;
+    }
+    while (end > start && s.charAt(end - 1) == ' ') {
+      end--;
+    }
+    return s.substring(start, end);
+  }
+}

@@ -1,0 +1,25 @@
+/*
+ * SmtpOutput: what a session asks its I/O edge to do, in order.
+ *
+ * Reply   write these bytes: one complete reply, one or more lines, each ending CRLF.
+ * Submit  hand this message to the queue; answer with SmtpSession.queued(QueueResult).
+ *         The message is the Received line followed by the stored data (LF line ends).
+ *         Strings carry raw octets, one char per octet (ISO-8859-1).
+ * Close   close the connection once the earlier replies are written.
+ */
+package dev.quail.protocols.smtp;
+
+import java.util.List;
+
+public sealed interface SmtpOutput {
+
+  record Reply(String text) implements SmtpOutput {}
+
+  record Submit(String sender, List<String> recipients, byte[] message) implements SmtpOutput {
+    public Submit {
+      recipients = List.copyOf(recipients);
+    }
+  }
+
+  record Close() implements SmtpOutput {}
+}

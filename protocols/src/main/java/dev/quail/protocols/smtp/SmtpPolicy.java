@@ -1,0 +1,26 @@
+/*
+ * SmtpPolicy: everything an SMTP session needs to know about local policy, built per connection
+ * by the engine from the control files (control/smtpgreeting, me, databytes, rcpthosts,
+ * badmailfrom, ...). The session decides protocol; this record decides policy (Postfix's
+ * smtpd / smtpd_check split).
+ *
+ * greeting       text after "220 " (then " ESMTP"), "250 " (HELO/EHLO) and "221 2.0.0 " (QUIT)
+ * me             host name in the Received line "by <me>"
+ * databytes      maximum stored message size in octets, 0 = unlimited (SMTP-34)
+ * maxRecipients  accepted RCPTs per transaction; one more gets 452 4.5.3 (RFC 5321 4.5.3.1.8)
+ * maxHops        Received/Delivered header lines that mark a message as looping (SMTP-33)
+ * rcptAllowed    relay decision for a recipient address with a domain (SMTP-20, SMTP-21)
+ * badMailFrom    whether a non-empty sender address is listed in badmailfrom (SMTP-22)
+ */
+package dev.quail.protocols.smtp;
+
+import java.util.function.Predicate;
+
+public record SmtpPolicy(
+    String greeting,
+    String me,
+    long databytes,
+    int maxRecipients,
+    int maxHops,
+    Predicate<String> rcptAllowed,
+    Predicate<String> badMailFrom) {}

@@ -1,0 +1,165 @@
+/*
+ * SmtpSession: one SMTP server connection (qmail-smtpd) as a pure state machine. The I/O edge
+ * feeds it socket bytes in any chunking and performs the outputs in order: write each Reply,
+ * hand each Submit to the queue, close on Close. It never blocks, reads clocks only through
+ * the given Clock, and is not thread-safe (one connection, one caller at a time).
+ *
+ * Phases: COMMANDS (CommandFramer + SmtpCommands), DATA (DataReader), AWAITING_QUEUE (a
+ * Submit is out), CLOSED. While a Submit is out, input is held back unprocessed and replayed
+ * by queued(), so replies always come out in command order even for a pipelined second
+ * message (RFC 2920). The edge should stop reading while awaitingQueue() is true: held input
+ * is the one buffer the session cannot bound by itself.
+ *
+ * After the final dot (SMTP-06, SMTP-33, SMTP-34): a line over 1000 octets gives 554 5.6.0,
+ * then too many hops 554 5.4.6 (qmail checks hops before size), then too big 552 5.3.4;
+ * otherwise a Submit. A bare CR or LF in DATA gives 451 4.5.0 and Close at once (SMTP-31).
+ */
+package dev.quail.protocols.smtp;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+public final class SmtpSession {
+
+  private enum Phase { COMMANDS, DATA, AWAITING_QUEUE, CLOSED }
+
+  private static final byte[] NOTHING = new byte[0];
+
+  private final SmtpPolicy policy;
+  private final Clock clock;
+  private final SmtpCommands commands;
+  private final CommandFramer framer = new CommandFramer();
+  private Phase phase = Phase.COMMANDS;
+  private Optional<DataReader> data = Optional.empty();
+  private Optional<SmtpCommands.Envelope> envelope = Optional.empty();
+  private byte[] held = NOTHING;
+
+  public SmtpSession(SmtpPolicy policy, SmtpClient client, Clock clock) {
+    this.policy = Objects.requireNonNull(policy);
+    this.clock = Objects.requireNonNull(clock);
+    this.commands = new SmtpCommands(policy, Objects.requireNonNull(client), clock);
+  }
+
+  /** The greeting (SMTP-01). */
+  public List<SmtpOutput> start() {
+    return List.of(Replies.greeting(policy.greeting()));
+  }
+
+  /** Bytes from the socket; returns what to do about them. Nothing once closed. */
+  public List<SmtpOutput> receive(byte[] bytes, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, bytes.length);
+    if (phase == Phase.AWAITING_QUEUE) {
+      hold(bytes, offset, offset + length);
+      return List.of();
+    }
+    List<SmtpOutput> out = new ArrayList<>();
+    process(bytes, offset, offset + length, out);
+    return out;
+  }
+
+  /** The queue's answer to the last Submit, then the replies to any input held meanwhile. */
+  public List<SmtpOutput> queued(QueueResult result) {
+    if (phase == Phase.CLOSED) {
+      return List.of();
+    }
+    if (phase != Phase.AWAITING_QUEUE) {
+      throw new IllegalStateException("no Submit is awaiting the queue");
+    }
+    List<SmtpOutput> out = new ArrayList<>();
+    if (result instanceof QueueResult.Queued queued) {
+      out.add(Replies.queued(clock.instant().getEpochSecond(), queued.id()));
+    } else if (result instanceof QueueResult.Temporary temporary) {
+      out.add(Replies.queueTemporary(temporary.text()));
+    } else if (result instanceof QueueResult.Permanent permanent) {
+      out.add(Replies.queuePermanent(permanent.text()));
+    }
+    phase = Phase.COMMANDS;
+    byte[] pending = held;
+    held = NOTHING;
+    process(pending, 0, pending.length, out);
+    return out;
+  }
+
+  /** The client was silent too long (SMTP-35, timeoutsmtpd). */
+  public List<SmtpOutput> timeout() {
+    if (phase == Phase.CLOSED) {
+      return List.of();
+    }
+    phase = Phase.CLOSED;
+    return List.of(Replies.TIMEOUT, new SmtpOutput.Close());
+  }
+
+  /** True between a Submit and its queued(...) answer. */
+  public boolean awaitingQueue() {
+    return phase == Phase.AWAITING_QUEUE;
+  }
+
+  private void process(byte[] bytes, int from, int to, List<SmtpOutput> out) {
+    int i = from;
+    while (i < to && (phase == Phase.COMMANDS || phase == Phase.DATA)) {
+      i = phase == Phase.COMMANDS ? readCommand(bytes, i, to, out) : readData(bytes, i, to, out);
+    }
+    if (phase == Phase.AWAITING_QUEUE) {
+      hold(bytes, i, to);
+    }
+  }
+
+  private int readCommand(byte[] bytes, int from, int to, List<SmtpOutput> out) {
+    int next = framer.read(bytes, from, to);
+    if (!framer.hasLine()) {
+      return next;
+    }
+    Optional<String> line = framer.takeLine();
+    List<SmtpOutput> outputs = line.isPresent() ? commands.execute(line.get()) : List.of(Replies.COMMAND_TOO_LONG);
+    out.addAll(outputs);
+    if (outputs.stream().anyMatch(SmtpOutput.Close.class::isInstance)) {
+      phase = Phase.CLOSED;
+    }
+    commands.takeDataStart().ifPresent(started -> {
+      envelope = Optional.of(started);
+      data = Optional.of(new DataReader(new StoredMessage(started.received(), policy.databytes())));
+      phase = Phase.DATA;
+    });
+    return next;
+  }
+
+  private int readData(byte[] bytes, int from, int to, List<SmtpOutput> out) {
+    DataReader reader = data.orElseThrow();
+    int next = reader.read(bytes, from, to);
+    if (reader.outcome() == DataReader.Outcome.READING) {
+      return next;
+    }
+    SmtpCommands.Envelope ended = envelope.orElseThrow();
+    data = Optional.empty();
+    envelope = Optional.empty();
+    if (reader.outcome() == DataReader.Outcome.BARE_LINE_ENDING) {
+      out.add(Replies.BARE_LINE_ENDING);
+      out.add(new SmtpOutput.Close());
+      phase = Phase.CLOSED;
+      return next;
+    }
+    phase = Phase.COMMANDS;
+    StoredMessage message = reader.message();
+    if (reader.lineTooLong()) {
+      out.add(Replies.TEXT_LINE_TOO_LONG);
+    } else if (message.hops() >= policy.maxHops()) {
+      out.add(Replies.LOOPING);
+    } else if (message.tooBig()) {
+      out.add(Replies.TOO_BIG);
+    } else {
+      out.add(new SmtpOutput.Submit(ended.sender(), ended.recipients(), message.bytes()));
+      phase = Phase.AWAITING_QUEUE;
+    }
+    return next;
+  }
+
+  private void hold(byte[] bytes, int from, int to) {
+    int kept = held.length;
+    held = Arrays.copyOf(held, kept + (to - from));
+    System.arraycopy(bytes, from, held, kept, to - from);
+  }
+}
