@@ -38,7 +38,7 @@ public record Cidr(InetAddress network, int prefix) {
         for (int i = 0; i < full; i++) if (a[i] != n[i]) return false;
         int rest = prefix % 8;
         if (rest == 0) return true;
-        int mask = (0xff << (7 - rest)) & 0xff;
+        int mask = (0xff << (8 - rest)) & 0xff;
         return (a[full] & mask) == (n[full] & mask);
     }
 

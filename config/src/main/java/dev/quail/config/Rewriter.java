@@ -32,7 +32,7 @@ public final class Rewriter {
         String address = recipient.indexOf('@') < 0 ? recipient + "@" + envnoathost : recipient;
         int at = address.lastIndexOf('@');
         while (percenthack.contains(Ascii.lower(address.substring(at + 1)))) {
-            int percent = address.indexOf('%');
+            int percent = address.lastIndexOf('%', at - 1);
             if (percent < 0) break;
             address = address.substring(0, percent) + "@" + address.substring(percent + 1, at);
             at = percent;

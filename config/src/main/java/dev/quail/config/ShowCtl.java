@@ -57,7 +57,7 @@ public final class ShowCtl {
             Function<Control, Object> value = VALUES.get(s.name());
             if (value == null) throw new IllegalStateException("showctl has no value for setting " + s.name());
             String source = Files.exists(layout.control(s.name())) ? "file" : "default";
-            out.append(String.format("%-18s %-8s %s%n", s.name(), source, value.apply(control)));
+            out.append(String.format("%-18s %-8s %s\n", s.name(), source, value.apply(control)));
         }
         ignored(out, "relayclients", control.relayclients().invalid());
         ignored(out, "dnsservers", control.dnsservers().invalid());

@@ -30,7 +30,7 @@ public final class UsersAssign {
 
     private UsersAssign(List<Assignment> entries) {
         this.entries = List.copyOf(entries);
-        for (Assignment a : entries) (a.wildcard() ? wildcards : simple).put(a.key(), a);
+        for (Assignment a : entries) (a.wildcard() ? wildcards : simple).putIfAbsent(a.key(), a);
     }
 
     /** Reads {@code file}; a missing file is an empty table. */

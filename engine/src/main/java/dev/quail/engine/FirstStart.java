@@ -1,14 +1,16 @@
 package dev.quail.engine;
 
 import dev.quail.config.ControlWriter;
+import dev.quail.config.UsersAssign;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * What a first {@code quail start} sets up so that mail flows with no configuration: control/me (this host's
  * name), localhost and me as local domains accepted from anyone, and the postmaster@localhost mailbox.
+ * Files an admin already wrote (config-fast, user add before the first start) are left as they are.
  */
 public final class FirstStart {
     private FirstStart() {}
@@ -17,10 +19,12 @@ public final class FirstStart {
         home.ensureDirectories();
         if (home.initialized()) return false;
         String me = Home.hostName();
-        Set<String> locals = new LinkedHashSet<>(List.of("localhost", me));
-        ControlWriter.write(home.control("locals"), List.copyOf(locals));
-        ControlWriter.write(home.control("rcpthosts"), List.copyOf(locals));
-        Mailboxes.add(home, "postmaster@localhost");
+        List<String> locals = List.copyOf(new LinkedHashSet<>(List.of("localhost", me)));
+        if (!Files.exists(home.control("locals"))) ControlWriter.write(home.control("locals"), locals);
+        if (!Files.exists(home.control("rcpthosts"))) ControlWriter.write(home.control("rcpthosts"), locals);
+        if (UsersAssign.load(home.assign()).lookup("postmaster").isEmpty()) {
+            Mailboxes.add(home, "postmaster@localhost");
+        }
         // Written last: its presence is what marks the home as initialised.
         ControlWriter.write(home.control("me"), List.of(me));
         return true;

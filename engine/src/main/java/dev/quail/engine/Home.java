@@ -51,10 +51,10 @@ public record Home(Path root) {
         }
     }
 
-    /** The host name qmail's config-fast would be given: the machine's canonical name when it has a dot. */
+    /** This machine's host name, for control/me at first start. */
     public static String hostName() {
         try {
-            String name = InetAddress.getLocalHost().getCanonicalHostName();
+            String name = InetAddress.getLocalHost().getHostName();
             if (name != null && !name.isBlank() && !name.matches("[0-9.:]+")) return name.toLowerCase();
         } catch (IOException e) {
             // fall through: a machine without a resolvable name still gets a working home

@@ -38,6 +38,8 @@ public final class StartCommand implements Callable<Integer> {
         // Before the first logger exists: the server logs to stdout and HOME/log/.
         System.setProperty("QUAIL_LOG_DIR", home.log().toString());
         System.setProperty("logback.configurationFile", "logback-server.xml");
+        // Initialise logging on this thread, before the actor system's threads start logging concurrently.
+        org.slf4j.LoggerFactory.getILoggerFactory();
         FirstStart.initializeIfNew(home);
         Controls controls = new Controls(home);
         Config config = ConfigFactory.parseMap(Map.of("quail.journal.dir", home.journal().toString()))

@@ -49,6 +49,6 @@ public final class LocalDelivery {
     static byte[] head(String sender, String recipient) {
         String head = "Return-Path: <" + sender.replace('\n', '_') + ">\n"
                 + "Delivered-To: " + recipient.replace('\n', '_') + "\n";
-        return head.getBytes(StandardCharsets.UTF_8);
+        return head.getBytes(StandardCharsets.ISO_8859_1);
     }
 }

@@ -13,7 +13,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * qmail-lspawn: runs at most {@code concurrencylocal} local deliveries at once (read at each start, so a changed
@@ -57,7 +56,7 @@ public final class LocalSpawn {
         this.executor = executor;
     }
 
-    private Receive<Command> receive() {
+    private Behavior<Command> receive() {
         return Behaviors.receive(Command.class)
                 .onMessage(Deliver.class, d -> {
                     waiting.add(d.delivery());

@@ -21,7 +21,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * Takes the messages {@code quail inject} and {@code sendmail} left in the maildrop (what qmail's trigger + todo
@@ -73,7 +72,7 @@ public final class MaildropPickup {
         this.io = io;
     }
 
-    private Receive<Command> receive() {
+    private Behavior<Command> receive() {
         return Behaviors.receive(Command.class)
                 .onMessageEquals(Scan.INSTANCE, this::onScan)
                 .onMessage(Listed.class, this::onListed)

@@ -19,7 +19,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
@@ -89,7 +88,7 @@ public final class Queue {
         this.wiring = new Message.Wiring(context.getSelf(), local, cleaner, controls);
     }
 
-    private Receive<Command> receive() {
+    private Behavior<Command> receive() {
         return Behaviors.receive(Command.class)
                 .onMessage(Submit.class, this::onSubmit)
                 .onMessage(Accepted.class, this::onAccepted)

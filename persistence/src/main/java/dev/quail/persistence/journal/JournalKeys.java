@@ -1,6 +1,7 @@
 /*
- * The journal's LevelDB key layout, in one place so that writer, reader and
- * deleter agree byte for byte.
+ * The journal's LevelDB key layout, and the key updates that make up a write
+ * and a delete, in one place so that writer, reader and deleter agree byte for
+ * byte.
  *
  *   event   'e' + pid (UTF-8) + 0x00 + seqNr (8 bytes, big-endian)  -> serialized PersistentRepr
  *   highest 'h' + pid (UTF-8)                                       -> seqNr (8 bytes, big-endian)
@@ -13,9 +14,16 @@
  */
 package dev.quail.persistence.journal;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.iq80.leveldb.DB;
+import org.iq80.leveldb.DBIterator;
+import org.iq80.leveldb.WriteBatch;
 
 final class JournalKeys {
     static final byte EVENT = 'e';
@@ -70,6 +78,40 @@ final class JournalKeys {
 
     static String pidOfHighestKey(byte[] key) {
         return new String(key, 1, key.length - 1, StandardCharsets.UTF_8);
+    }
+
+    /** Adds the keys of {@code events}: each event, and the new highest sequence number of each pid. */
+    static void putEvents(WriteBatch batch, List<JournalStore.Event> events) {
+        Map<String, Long> highest = new HashMap<>();
+        for (JournalStore.Event event : events) {
+            batch.put(eventKey(event.pid(), event.seqNr()), event.bytes());
+            highest.merge(event.pid(), event.seqNr(), Math::max);
+        }
+        highest.forEach((pid, seqNr) -> batch.put(highestKey(pid), encodeLong(seqNr)));
+    }
+
+    /** Adds the deletion of the pid's stored events up to toSeqNr, and of its highest key if none is left. */
+    static void deleteUpTo(DB db, WriteBatch batch, String pid, long toSeqNr) throws IOException {
+        byte[] prefix = eventPrefix(pid);
+        boolean eventLeft = false;
+        try (DBIterator it = db.iterator()) {
+            it.seek(eventKey(prefix, 0));
+            while (it.hasNext()) {
+                byte[] key = it.next().getKey();
+                long seqNr = seqNrOf(prefix, key);
+                if (seqNr < 0) {
+                    break;
+                }
+                if (seqNr > toSeqNr) {
+                    eventLeft = true;
+                    break;
+                }
+                batch.delete(key);
+            }
+        }
+        if (!eventLeft) {
+            batch.delete(highestKey(pid));
+        }
     }
 
     static byte[] encodeLong(long value) {

@@ -28,7 +28,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -258,10 +257,10 @@ public final class JournalStore implements AutoCloseable {
         try (WriteBatch batch = db.createWriteBatch()) {
             for (Request request : requests) {
                 if (request instanceof Write write) {
-                    addWrite(batch, write);
+                    JournalKeys.putEvents(batch, write.events());
                     sync = fsync;
                 } else if (request instanceof Delete delete) {
-                    addDelete(batch, delete.pid(), delete.toSeqNr());
+                    JournalKeys.deleteUpTo(db, batch, delete.pid(), delete.toSeqNr());
                 }
             }
             db.write(batch, new WriteOptions().sync(sync));
@@ -271,38 +270,6 @@ public final class JournalStore implements AutoCloseable {
             return;
         }
         requests.forEach(request -> request.done().complete(null));
-    }
-
-    private static void addWrite(WriteBatch batch, Write write) {
-        Map<String, Long> highest = new HashMap<>();
-        for (Event event : write.events()) {
-            batch.put(JournalKeys.eventKey(event.pid(), event.seqNr()), event.bytes());
-            highest.merge(event.pid(), event.seqNr(), Math::max);
-        }
-        highest.forEach((pid, seqNr) -> batch.put(JournalKeys.highestKey(pid), JournalKeys.encodeLong(seqNr)));
-    }
-
-    private void addDelete(WriteBatch batch, String pid, long toSeqNr) throws IOException {
-        byte[] prefix = JournalKeys.eventPrefix(pid);
-        boolean eventLeft = false;
-        try (DBIterator it = db.iterator()) {
-            it.seek(JournalKeys.eventKey(prefix, 0));
-            while (it.hasNext()) {
-                byte[] key = it.next().getKey();
-                long seqNr = JournalKeys.seqNrOf(prefix, key);
-                if (seqNr < 0) {
-                    break;
-                }
-                if (seqNr > toSeqNr) {
-                    eventLeft = true;
-                    break;
-                }
-                batch.delete(key);
-            }
-        }
-        if (!eventLeft) {
-            batch.delete(JournalKeys.highestKey(pid));
-        }
     }
 
     private void closeDb(CompletableFuture<Void> closed) {

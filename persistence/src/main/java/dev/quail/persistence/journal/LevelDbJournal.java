@@ -12,8 +12,9 @@
  *   fsync              on: a write completes only once it is on stable storage
  *   replay-dispatcher  where replay and highest-sequence-number reads run
  *
- * A serialization failure rejects only its AtomicWrite (the persistent actor gets
- * a rejection and carries on); a store failure fails the whole write request.
+ * A serialization failure (or a persistence id the store cannot hold, one with
+ * NUL) rejects only its AtomicWrite (the persistent actor gets a rejection and
+ * carries on); a store failure fails the whole write request.
  * Event tags are not stored: Quail reads no events by tag.
  */
 package dev.quail.persistence.journal;
@@ -58,6 +59,7 @@ public final class LevelDbJournal extends AsyncWriteJournal {
             try {
                 List<JournalStore.Event> serialized = new ArrayList<>();
                 for (PersistentRepr repr : CollectionConverters.asJava(write.payload())) {
+                    JournalKeys.checkPid(repr.persistenceId());
                     serialized.add(new JournalStore.Event(repr.persistenceId(), repr.sequenceNr(), toBytes(repr)));
                 }
                 events.addAll(serialized);

@@ -2,10 +2,12 @@
  * ReceivedLine: the trace header an SMTP session puts before the data (SMTP-40, modernised;
  * RFC 5321 4.4):
  *
- *   Received: from <helo> (<helo> [<remote ip>])
+ *   Received: from unknown (HELO <helo>) ([<remote ip>])
  *     by <me> with ESMTP; 5 Mar 2024 04:06:07 -0000
  *
- * "with SMTP" after HELO or no greeting at all, "unknown" when the client never said HELO/EHLO.
+ * qmail's layout: Quail does no reverse lookup, so the remote host is "unknown" and the client's own
+ * name is only what it claimed in HELO. "with SMTP" after HELO or no greeting at all; no "(HELO …)"
+ * part when the client never said HELO/EHLO.
  * Every field is sanitised as qmail's safehop does (letters, digits and . @ % + / = : - [ ]
  * kept, anything else becomes '?'), so no client-chosen byte, CR included, reaches the header.
  * The date is qmail's date822fmt (X-02): GMT, "-0000", day without a leading zero.
@@ -28,8 +30,8 @@ final class ReceivedLine {
   private ReceivedLine() {}
 
   static byte[] format(Optional<String> helo, boolean esmtp, String remoteIp, String me, Instant when) {
-    String name = sanitise(helo.orElse("unknown"));
-    String text = "Received: from " + name + " (" + name + " [" + sanitise(remoteIp) + "])\n"
+    String heloPart = helo.map(h -> "(HELO " + sanitise(h) + ") ").orElse("");
+    String text = "Received: from unknown " + heloPart + "([" + sanitise(remoteIp) + "])\n"
         + "  by " + sanitise(me) + " with " + (esmtp ? "ESMTP" : "SMTP") + "; " + date(when) + "\n";
     return text.getBytes(StandardCharsets.ISO_8859_1);
   }

@@ -29,13 +29,15 @@ public final class SmtpSession {
 
   private static final byte[] NOTHING = new byte[0];
 
+  /** The DATA phase's state: whose message is being read, and the reader. */
+  private record Receiving(SmtpCommands.Envelope envelope, DataReader reader) {}
+
   private final SmtpPolicy policy;
   private final Clock clock;
   private final SmtpCommands commands;
   private final CommandFramer framer = new CommandFramer();
   private Phase phase = Phase.COMMANDS;
-  private Optional<DataReader> data = Optional.empty();
-  private Optional<SmtpCommands.Envelope> envelope = Optional.empty();
+  private Optional<Receiving> receiving = Optional.empty();
   private byte[] held = NOTHING;
 
   public SmtpSession(SmtpPolicy policy, SmtpClient client, Clock clock) {
@@ -120,22 +122,21 @@ public final class SmtpSession {
       phase = Phase.CLOSED;
     }
     commands.takeDataStart().ifPresent(started -> {
-      envelope = Optional.of(started);
-      data = Optional.of(new DataReader(new StoredMessage(started.received(), policy.databytes())));
+      receiving = Optional.of(new Receiving(started,
+          new DataReader(new StoredMessage(started.received(), policy.databytes()))));
       phase = Phase.DATA;
     });
     return next;
   }
 
   private int readData(byte[] bytes, int from, int to, List<SmtpOutput> out) {
-    DataReader reader = data.orElseThrow();
+    DataReader reader = receiving.orElseThrow().reader();
     int next = reader.read(bytes, from, to);
     if (reader.outcome() == DataReader.Outcome.READING) {
       return next;
     }
-    SmtpCommands.Envelope ended = envelope.orElseThrow();
-    data = Optional.empty();
-    envelope = Optional.empty();
+    SmtpCommands.Envelope ended = receiving.orElseThrow().envelope();
+    receiving = Optional.empty();
     if (reader.outcome() == DataReader.Outcome.BARE_LINE_ENDING) {
       out.add(Replies.BARE_LINE_ENDING);
       out.add(new SmtpOutput.Close());

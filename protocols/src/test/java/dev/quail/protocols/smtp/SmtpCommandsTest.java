@@ -33,7 +33,7 @@ class SmtpCommandsTest {
   }
 
   @Test
-  void smtp04_mailAcceptsTheNullSenderAndResetsNothingElse() {
+  void smtp04_smtp13_nullSenderIsAccepted() {
     Transcript.open().client("MAIL FROM:<>\r\n").server("250 2.1.0 ok");
   }
 

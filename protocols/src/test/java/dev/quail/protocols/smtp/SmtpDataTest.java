@@ -79,7 +79,7 @@ class SmtpDataTest {
   void smtp40_receivedLineAfterEhlo() {
     Transcript t = Transcript.open().client("EHLO client.example\r\n");
     t.envelope("a@b.example", "u@example.org").client("x\r\n.\r\n").server("[submit]");
-    assertEquals("Received: from client.example (client.example [192.0.2.7])\n"
+    assertEquals("Received: from unknown (HELO client.example) ([192.0.2.7])\n"
         + "  by mx.example.org with ESMTP; 5 Mar 2024 04:06:07 -0000\n"
         + "x\n", new String(t.lastSubmit().message(), StandardCharsets.ISO_8859_1));
   }
@@ -88,12 +88,12 @@ class SmtpDataTest {
   void smtp40_receivedLineAfterHeloOrNoGreetingSaysSmtp() {
     Transcript helo = Transcript.open().client("HELO client.example\r\n");
     helo.envelope("a@b.example", "u@example.org").client(".\r\n");
-    assertEquals("Received: from client.example (client.example [192.0.2.7])\n"
+    assertEquals("Received: from unknown (HELO client.example) ([192.0.2.7])\n"
         + "  by mx.example.org with SMTP; 5 Mar 2024 04:06:07 -0000\n", text(helo.lastSubmit()));
 
     Transcript none = Transcript.open();
     none.envelope("a@b.example", "u@example.org").client(".\r\n");
-    assertEquals("Received: from unknown (unknown [192.0.2.7])\n"
+    assertEquals("Received: from unknown ([192.0.2.7])\n"
         + "  by mx.example.org with SMTP; 5 Mar 2024 04:06:07 -0000\n", text(none.lastSubmit()));
   }
 
@@ -101,7 +101,7 @@ class SmtpDataTest {
   void smtp40_heloNameIsSanitised() {
     Transcript t = Transcript.open().client("EHLO a b\r(c)<d>\"\u00e9[1.2.3.4]_%+/=:-@\r\n");
     t.envelope("a@b.example", "u@example.org").client(".\r\n");
-    assertEquals("Received: from a?b??c??d???[1.2.3.4]?%+/=:-@ (a?b??c??d???[1.2.3.4]?%+/=:-@ [192.0.2.7])\n"
+    assertEquals("Received: from unknown (HELO a?b??c??d???[1.2.3.4]?%+/=:-@) ([192.0.2.7])\n"
         + "  by mx.example.org with ESMTP; 5 Mar 2024 04:06:07 -0000\n", text(t.lastSubmit()));
   }
 

@@ -89,9 +89,15 @@ class SmtpLimitsTest {
   @Test
   void messageOneOctetOverDatabytesIsRefusedAfterTheFinalDot() {
     Transcript t = Transcript.open(Transcript.policy(10, 100, 100));
-    t.envelope("a@b.example", "u@example.org").client("1234567890\r\n").server()
-        .client("and much more\r\n.\r\nNOOP\r\n").server(TOO_BIG, "250 2.0.0 ok");
+    t.envelope("a@b.example", "u@example.org").client("1234567890\r\n.\r\nNOOP\r\n").server(TOO_BIG, "250 2.0.0 ok");
     assertEquals(List.of(), t.submits());
+  }
+
+  @Test
+  void theWholeOversizedBodyIsReadBeforeTheRefusal() {
+    Transcript t = Transcript.open(Transcript.policy(10, 100, 100));
+    t.envelope("a@b.example", "u@example.org").client("1234567890\r\n").server()
+        .client("x".repeat(900) + "\r\n.\r\n").server(TOO_BIG);
   }
 
   @Test
