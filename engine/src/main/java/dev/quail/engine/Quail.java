@@ -2,12 +2,13 @@ package dev.quail.engine;
 
 import dev.quail.engine.local.LocalDelivery;
 import dev.quail.engine.local.LocalSpawn;
-import dev.quail.engine.queue.Cleaner;
+import dev.quail.engine.queue.Injector;
 import dev.quail.engine.queue.MaildropPickup;
 import dev.quail.engine.queue.Message;
 import dev.quail.engine.queue.MessageLog;
 import dev.quail.engine.queue.Queue;
 import dev.quail.engine.queue.SpawnStatus;
+import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.engine.smtp.SmtpServer;
 import dev.quail.persistence.maildir.MaildirWriter;
 import java.time.Duration;
@@ -51,10 +52,18 @@ public final class Quail {
             SpawnStatus status = new SpawnStatus();
             String me = controls.current().control().me();
             var watcher = context.spawn(ControlWatcher.create(controls), "control");
-            var local = context.spawn(LocalSpawn.create(controls,
-                    new LocalDelivery(controls, new MaildirWriter(me)), io, status), "lspawn");
-            var cleaner = context.spawn(Cleaner.create(), "clean");
-            var queue = context.spawn(Queue.create(controls, local, cleaner), "queue");
+            var queue = context.spawn(Queue.create(controls, new Queue.Children() {
+                @Override
+                public Behavior<LocalSpawn.Command> localSpawn(Injector injector) {
+                    return LocalSpawn.create(controls, new LocalDelivery(controls, new MaildirWriter(me), injector),
+                            io, status);
+                }
+
+                @Override
+                public Behavior<RemoteSpawn.Command> remoteSpawn() {
+                    return RemoteSpawn.create(controls, status);
+                }
+            }), "queue");
             recover(context, queue);
             context.spawn(MaildropPickup.create(controls.home().maildrop(), queue, io), "maildrop");
             ActorRef<SmtpServer.Bound> bound = context.messageAdapter(SmtpServer.Bound.class, SmtpBound::new);
@@ -62,7 +71,7 @@ public final class Quail {
                     queue, bound), "smtpd");
             context.watchWith(smtp, new ChildFailed("smtpd"));
             context.watchWith(watcher, new ChildFailed("control"));
-            gracefulStop(context.getSystem(), smtp, local);
+            gracefulStop(context.getSystem(), smtp, queue);
             return Behaviors.receive(Command.class)
                     .onMessage(SmtpBound.class, b -> Behaviors.same())
                     .onMessage(ChildFailed.class, failed -> {
@@ -89,14 +98,14 @@ public final class Quail {
     }
 
     private static void gracefulStop(ActorSystem<Void> system, ActorRef<SmtpServer.Command> smtp,
-                                     ActorRef<LocalSpawn.Command> local) {
+                                     ActorRef<Queue.Command> queue) {
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         Duration wait = Duration.ofSeconds(20);
         shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "smtp-unbind",
                 () -> AskPattern.<SmtpServer.Command, Done>ask(smtp, SmtpServer.Unbind::new, wait, system.scheduler())
                         .exceptionally(e -> Done.getInstance()));
         shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "local-drain",
-                () -> drained(AskPattern.ask(local, LocalSpawn.Drain::new, wait, system.scheduler())));
+                () -> drained(AskPattern.ask(queue, Queue.Drain::new, wait, system.scheduler())));
     }
 
     private static CompletionStage<Done> drained(CompletionStage<LocalSpawn.Done> stage) {

@@ -3,6 +3,7 @@ package dev.quail.engine.local;
 import dev.quail.config.Assignment;
 import dev.quail.engine.Controls;
 import dev.quail.engine.queue.Delivery;
+import dev.quail.engine.queue.Injector;
 import dev.quail.engine.queue.Outcome;
 import dev.quail.persistence.maildir.MaildirWriter;
 import java.io.IOException;
@@ -22,10 +23,12 @@ public final class LocalDelivery {
 
     private final Controls controls;
     private final MaildirWriter maildir;
+    private final Injector injector;
 
-    public LocalDelivery(Controls controls, MaildirWriter maildir) {
+    public LocalDelivery(Controls controls, MaildirWriter maildir, Injector injector) {
         this.controls = controls;
         this.maildir = maildir;
+        this.injector = injector;
     }
 
     public Outcome deliver(Delivery job) {

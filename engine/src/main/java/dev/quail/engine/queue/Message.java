@@ -2,6 +2,8 @@ package dev.quail.engine.queue;
 
 import dev.quail.engine.Controls;
 import dev.quail.engine.local.LocalSpawn;
+import dev.quail.engine.remote.RemoteJob;
+import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.persistence.events.Channel;
 import dev.quail.persistence.events.MessageEvent;
 import java.util.ArrayList;
@@ -46,11 +48,8 @@ public final class Message
 
     /** The actors a message talks to. */
     public record Wiring(
-            ActorRef<Queue.Command> queue, ActorRef<LocalSpawn.Command> local, ActorRef<Cleaner.Command> cleaner,
-            Controls controls) {}
-
-    private static final Outcome NO_REMOTE =
-            new Outcome.Deferral("Sorry, remote delivery is not available on this host. (#4.3.0)");
+            ActorRef<Queue.Command> queue, ActorRef<LocalSpawn.Command> local, ActorRef<RemoteSpawn.Command> remote,
+            ActorRef<Cleaner.Command> cleaner, Controls controls) {}
 
     private final String id;
     private final Wiring wiring;
@@ -126,20 +125,30 @@ public final class Message
             passStart.put(channel, now);
             dying.put(channel, RetrySchedule.dying(state.accepted().birthMillis(), now, lifetime));
             inFlight.put(channel, pending.size());
-            for (int i : pending) dispatch(state, channel, i);
+            if (channel == Channel.LOCAL) {
+                for (int i : pending) dispatchLocal(state, i);
+            } else {
+                dispatchRemote(state, pending);
+            }
         }
         if (inFlight.values().stream().allMatch(n -> n == 0)) context.getSelf().tell(Progress.INSTANCE);
     }
 
-    private void dispatch(MessageState state, Channel channel, int i) {
+    private void dispatchLocal(MessageState state, int i) {
         MessageEvent.Accepted a = state.accepted();
-        Delivery delivery = new Delivery(id, i, a.sender(), state.recipient(i).address(), a.body(),
-                context.getSelf().narrow());
-        if (channel == Channel.LOCAL) {
-            wiring.local().tell(new LocalSpawn.Deliver(delivery));
-        } else {
-            context.getSelf().tell(new DeliveryResult(i, NO_REMOTE));
+        String address = state.recipient(i).address();
+        wiring.local().tell(new LocalSpawn.Deliver(new Delivery(id, i, Verp.senderFor(a.sender(), address), address,
+                a.body(), context.getSelf().narrow())));
+    }
+
+    private void dispatchRemote(MessageState state, List<Integer> pending) {
+        MessageEvent.Accepted a = state.accepted();
+        List<RemoteJob.Target> targets = new ArrayList<>(pending.size());
+        for (int i : pending) {
+            String address = state.recipient(i).address();
+            targets.add(new RemoteJob.Target(i, Verp.senderFor(a.sender(), address), address));
         }
+        wiring.remote().tell(new RemoteSpawn.Deliver(new RemoteJob(id, a.body(), targets, context.getSelf().narrow())));
     }
 
     private ReplyEffect<MessageEvent, MessageState> onResult(MessageState state, DeliveryResult result) {

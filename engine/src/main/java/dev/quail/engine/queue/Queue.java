@@ -3,6 +3,7 @@ package dev.quail.engine.queue;
 import dev.quail.config.Routed;
 import dev.quail.engine.Controls;
 import dev.quail.engine.local.LocalSpawn;
+import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.persistence.events.Channel;
 import dev.quail.persistence.events.MessageEvent;
 import dev.quail.persistence.events.Recipient;
@@ -53,6 +54,9 @@ public final class Queue {
 
     public record Stats(ActorRef<Snapshot> replyTo) implements Command {}
 
+    /** Graceful stop: the local spawn finishes what it started and starts nothing more. */
+    public record Drain(ActorRef<LocalSpawn.Done> replyTo) implements Command {}
+
     public record Snapshot(int alive, int sleeping, int waiting) {}
 
     private record Stopped(String id) implements Command {}
@@ -73,19 +77,29 @@ public final class Queue {
     private final Map<String, Boolean> wakeAfterStop = new HashMap<>();
     private final Map<String, Boolean> checkDue = new HashMap<>();
 
-    public static Behavior<Command> create(Controls controls, ActorRef<LocalSpawn.Command> local,
-                                           ActorRef<Cleaner.Command> cleaner) {
+    /** The spawns and the cleaner are the Queue's children (DESIGN.md's tree); it builds them from these. */
+    public interface Children {
+        Behavior<LocalSpawn.Command> localSpawn(Injector injector);
+
+        Behavior<RemoteSpawn.Command> remoteSpawn();
+    }
+
+    public static Behavior<Command> create(Controls controls, Children children) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofSeconds(1));
-            return new Queue(context, controls, local, cleaner).receive();
+            Injector injector = new Injector(context.getSelf(), context.getSystem().scheduler());
+            var local = context.spawn(children.localSpawn(injector), "lspawn");
+            var remote = context.spawn(children.remoteSpawn(), "rspawn");
+            var cleaner = context.spawn(Cleaner.create(), "clean");
+            return new Queue(context, controls, new Message.Wiring(context.getSelf(), local, remote, cleaner, controls))
+                    .receive();
         }));
     }
 
-    private Queue(ActorContext<Command> context, Controls controls, ActorRef<LocalSpawn.Command> local,
-                  ActorRef<Cleaner.Command> cleaner) {
+    private Queue(ActorContext<Command> context, Controls controls, Message.Wiring wiring) {
         this.context = context;
         this.controls = controls;
-        this.wiring = new Message.Wiring(context.getSelf(), local, cleaner, controls);
+        this.wiring = wiring;
     }
 
     private Behavior<Command> receive() {
@@ -99,6 +113,10 @@ public final class Queue {
                 .onMessage(Recovered.class, this::onRecovered)
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
                 .onMessage(Stats.class, this::onStats)
+                .onMessage(Drain.class, drain -> {
+                    wiring.local().tell(new LocalSpawn.Drain(drain.replyTo()));
+                    return Behaviors.same();
+                })
                 .build();
     }
 

@@ -1,0 +1,34 @@
+package dev.quail.engine.queue;
+
+import dev.quail.protocols.smtp.QueueResult;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * qmail-queue for Quail's own producers (forwards from .qmail files, bounces): submit a new message and learn
+ * when it is durably queued. A producer marks its own work done only after that, so a crash in between gives a
+ * duplicate, never a loss (DQ-34, BNC-16).
+ */
+public final class Injector {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final ActorRef<Queue.Command> queue;
+    private final Scheduler scheduler;
+
+    public Injector(ActorRef<Queue.Command> queue, Scheduler scheduler) {
+        this.queue = queue;
+        this.scheduler = scheduler;
+    }
+
+    public CompletionStage<QueueResult> inject(String sender, List<String> recipients, byte[] message, String origin) {
+        return AskPattern.<Queue.Command, QueueResult>ask(queue,
+                        replyTo -> new Queue.Submit(Optional.empty(), sender, recipients, message, origin, replyTo),
+                        TIMEOUT, scheduler)
+                .exceptionally(e -> new QueueResult.Temporary("4.3.0 qq timeout (#4.3.0)"));
+    }
+}

@@ -1,0 +1,19 @@
+package dev.quail.engine.remote;
+
+import dev.quail.engine.queue.DeliveryResult;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The remote recipients of one message that are due in one pass, handed to the RemoteSpawn together so that the
+ * recipients at one destination go in one SMTP transaction (beyond qmail's one-recipient-per-delivery, as Postfix
+ * does). Each target carries its own envelope sender, since VERP gives every recipient a different one; targets
+ * with different senders need different transactions. One {@link DeliveryResult} comes back per target.
+ */
+public record RemoteJob(String messageId, byte[] body, List<Target> targets, ActorRef<DeliveryResult> replyTo) {
+    public record Target(int recipient, String sender, String address) {}
+
+    public RemoteJob {
+        targets = List.copyOf(targets);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.quail.engine;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+
+/** Throw-away homes and an in-memory journal for actor tests. */
+public final class TestHomes {
+    private TestHomes() {}
+
+    /** A home with the given control files (name → content). */
+    public static Controls controls(Map<String, String> files) throws IOException {
+        Path dir = Files.createTempDirectory("quail-test-home");
+        Home home = new Home(dir);
+        home.ensureDirectories();
+        Files.writeString(home.control("me"), "test.example\n");
+        Files.writeString(home.control("locals"), "localhost\ntest.example\n");
+        for (var e : files.entrySet()) Files.writeString(home.control(e.getKey()), e.getValue());
+        return new Controls(home);
+    }
+
+    /** Pekko's PersistenceTestKit journal instead of LevelDB, so tests can inject journal failures. */
+    public static Config persistenceTestKit() {
+        return PersistenceTestKitPlugin.getInstance().config()
+                .withFallback(ConfigFactory.parseString(
+                        "pekko.persistence.snapshot-store.plugin = \"pekko.persistence.no-snapshot-store\"\n"
+                                + "pekko.loglevel = WARNING"))
+                .withFallback(ConfigFactory.load());
+    }
+}

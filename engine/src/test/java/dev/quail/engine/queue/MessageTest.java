@@ -1,0 +1,181 @@
+package dev.quail.engine.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quail.engine.Controls;
+import dev.quail.engine.TestHomes;
+import dev.quail.engine.local.LocalSpawn;
+import dev.quail.engine.remote.RemoteJob;
+import dev.quail.engine.remote.RemoteSpawn;
+import dev.quail.persistence.events.Channel;
+import dev.quail.persistence.events.MessageEvent;
+import dev.quail.persistence.events.Recipient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Message actor's life: journal first, one checkpoint per recipient, recovery resumes, retries persist. */
+class MessageTest {
+    private static ActorTestKit testKit;
+    private static PersistenceTestKit journal;
+    private static Controls controls;
+    private static int counter;
+
+    private TestProbe<Queue.Command> queue;
+    private TestProbe<LocalSpawn.Command> local;
+    private TestProbe<RemoteSpawn.Command> remote;
+    private TestProbe<Cleaner.Command> cleaner;
+
+    @BeforeAll
+    static void start() throws Exception {
+        testKit = ActorTestKit.create(TestHomes.persistenceTestKit());
+        journal = PersistenceTestKit.create(testKit.system());
+        controls = TestHomes.controls(Map.of("queuelifetime", "3600\n"));
+    }
+
+    @AfterAll
+    static void stop() {
+        testKit.shutdownTestKit();
+    }
+
+    @BeforeEach
+    void probes() {
+        queue = testKit.createTestProbe();
+        local = testKit.createTestProbe();
+        remote = testKit.createTestProbe();
+        cleaner = testKit.createTestProbe();
+    }
+
+    private ActorRef<Message.Command> spawn(String id) {
+        return testKit.spawn(Message.create(id,
+                new Message.Wiring(queue.ref(), local.ref(), remote.ref(), cleaner.ref(), controls)));
+    }
+
+    private static MessageEvent.Accepted accepted(String id, long birth, String sender, Recipient... recipients) {
+        return new MessageEvent.Accepted(id, birth, sender, List.of(recipients),
+                "Subject: t\n\nbody\n".getBytes(StandardCharsets.ISO_8859_1), "test");
+    }
+
+    private static String id() { return "m" + (++counter) + "x" + System.nanoTime(); }
+
+    private Delivery nextLocal() {
+        return ((LocalSpawn.Deliver) local.receiveMessage()).delivery();
+    }
+
+    @Test
+    void acceptsOnlyOnceJournaledThenDeliversAndCleans() {
+        String id = id();
+        ActorRef<Message.Command> m = spawn(id);
+        m.tell(new Message.Accept(accepted(id, System.currentTimeMillis(), "a@x.org",
+                new Recipient("postmaster@localhost", Channel.LOCAL)), queue.ref()));
+        journal.expectNextPersistedClass(Message.persistenceId(id), MessageEvent.Accepted.class);
+        assertEquals(new Queue.Accepted(id), queue.receiveMessage());
+        Delivery d = nextLocal();
+        assertEquals("postmaster@localhost", d.address());
+        d.replyTo().tell(new DeliveryResult(0, new Outcome.Success("did 1+0+0/")));
+        journal.expectNextPersisted(Message.persistenceId(id), new MessageEvent.Delivered(0, "did 1+0+0/"));
+        assertEquals(new Queue.Finished(id), queue.receiveMessage());
+        assertEquals(new Cleaner.Clean(Message.persistenceId(id), 2), cleaner.receiveMessage());
+        queue.expectTerminated(m);
+    }
+
+    @Test
+    void aJournalFailureNeverAcknowledges() {
+        String id = id();
+        journal.failNextPersisted(Message.persistenceId(id));
+        ActorRef<Message.Command> m = spawn(id);
+        m.tell(new Message.Accept(accepted(id, System.currentTimeMillis(), "a@x.org",
+                new Recipient("postmaster@localhost", Channel.LOCAL)), queue.ref()));
+        queue.expectTerminated(m);
+        local.expectNoMessage(Duration.ofMillis(200));
+    }
+
+    /** a crash after one checkpoint re-delivers only the recipients not yet checkpointed. */
+    @Test
+    void recoveryResumesWithTheRecipientsNotYetDone() {
+        String id = id();
+        ActorRef<Message.Command> first = spawn(id);
+        first.tell(new Message.Accept(accepted(id, System.currentTimeMillis(), "a@x.org",
+                new Recipient("one@localhost", Channel.LOCAL), new Recipient("two@localhost", Channel.LOCAL)),
+                queue.ref()));
+        queue.receiveMessage();
+        Delivery one = nextLocal();
+        nextLocal();
+        one.replyTo().tell(new DeliveryResult(one.recipient(), new Outcome.Success("ok")));
+        journal.expectNextPersistedClass(Message.persistenceId(id), MessageEvent.Accepted.class);
+        journal.expectNextPersistedClass(Message.persistenceId(id), MessageEvent.Delivered.class);
+        testKit.stop(first);
+
+        ActorRef<Message.Command> second = spawn(id);
+        second.tell(new Message.Wake(true));
+        Delivery again = nextLocal();
+        assertEquals(1 - one.recipient(), again.recipient());
+        local.expectNoMessage(Duration.ofMillis(200));
+        again.replyTo().tell(new DeliveryResult(again.recipient(), new Outcome.Success("ok")));
+        assertEquals(new Queue.Finished(id), queue.receiveMessage());
+    }
+
+    /** RETRY-01: a deferral persists the channel's next try and the message sleeps until then. */
+    @Test
+    void aDeferralPersistsTheRetryTimeAndSleeps() {
+        String id = id();
+        long birth = System.currentTimeMillis();
+        ActorRef<Message.Command> m = spawn(id);
+        m.tell(new Message.Accept(accepted(id, birth, "a@x.org",
+                new Recipient("box@localhost", Channel.LOCAL)), queue.ref()));
+        queue.receiveMessage();
+        Delivery d = nextLocal();
+        d.replyTo().tell(new DeliveryResult(0, new Outcome.Deferral("disk full (#4.3.0)")));
+        Queue.Command sleeping = queue.receiveMessage();
+        assertTrue(sleeping instanceof Queue.Sleeping, sleeping.toString());
+        long at = ((Queue.Sleeping) sleeping).atMillis();
+        assertEquals(RetrySchedule.nextTry(Channel.LOCAL, birth, birth), at, 5_000);
+        List<MessageEvent> events = journal.receivePersisted(Message.persistenceId(id), 3, MessageEvent.class);
+        assertEquals(new MessageEvent.Deferred(0, "disk full (#4.3.0)"), events.get(1));
+        assertTrue(events.get(2) instanceof MessageEvent.RetryScheduled);
+        queue.expectTerminated(m);
+
+        // After a restart the schedule holds: a recovery wake-up before the retry time does not deliver.
+        ActorRef<Message.Command> again = spawn(id);
+        again.tell(new Message.Wake(true));
+        assertEquals(new Queue.Sleeping(id, at), queue.receiveMessage());
+        local.expectNoMessage(Duration.ofMillis(200));
+    }
+
+    /** RETRY-03: once past queuelifetime a temporary failure becomes permanent. */
+    @Test
+    void theLastPassTurnsDeferralsIntoFailures() {
+        String id = id();
+        long birth = System.currentTimeMillis() - 3_601_000;
+        ActorRef<Message.Command> m = spawn(id);
+        m.tell(new Message.Accept(accepted(id, birth, "a@x.org",
+                new Recipient("box@localhost", Channel.LOCAL)), queue.ref()));
+        queue.receiveMessage();
+        nextLocal().replyTo().tell(new DeliveryResult(0, new Outcome.Deferral("still down (#4.4.1)")));
+        List<MessageEvent> events = journal.receivePersisted(Message.persistenceId(id), 2, MessageEvent.class);
+        assertEquals(new MessageEvent.Failed(0, "still down (#4.4.1)\n" + RetrySchedule.TOO_LONG), events.get(1));
+    }
+
+    /** All due remote recipients of a pass leave together; each gets its VERP sender (VERP-01). */
+    @Test
+    void remoteRecipientsLeaveAsOneJobWithVerpSenders() {
+        String id = id();
+        ActorRef<Message.Command> m = spawn(id);
+        m.tell(new Message.Accept(accepted(id, System.currentTimeMillis(), "list-@x.org-@[]",
+                new Recipient("a@y.org", Channel.REMOTE), new Recipient("b@z.org", Channel.REMOTE)), queue.ref()));
+        queue.receiveMessage();
+        RemoteJob job = ((RemoteSpawn.Deliver) remote.receiveMessage()).job();
+        assertEquals(List.of(new RemoteJob.Target(0, "list-a=y.org@x.org", "a@y.org"),
+                new RemoteJob.Target(1, "list-b=z.org@x.org", "b@z.org")), job.targets());
+    }
+}

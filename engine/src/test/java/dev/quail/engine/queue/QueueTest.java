@@ -1,0 +1,103 @@
+package dev.quail.engine.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quail.engine.Controls;
+import dev.quail.engine.TestHomes;
+import dev.quail.engine.local.LocalSpawn;
+import dev.quail.engine.remote.RemoteSpawn;
+import dev.quail.persistence.events.Channel;
+import dev.quail.persistence.events.MessageEvent;
+import dev.quail.protocols.smtp.QueueResult;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The Queue answers a front end only after the journal has the message, and never 250 when it does not. */
+class QueueTest {
+    private static ActorTestKit testKit;
+    private static PersistenceTestKit journal;
+    private static Controls controls;
+
+    @BeforeAll
+    static void start() throws Exception {
+        testKit = ActorTestKit.create(TestHomes.persistenceTestKit());
+        journal = PersistenceTestKit.create(testKit.system());
+        controls = TestHomes.controls(Map.of("virtualdomains", "example.net:joe\n"));
+    }
+
+    @AfterAll
+    static void stop() {
+        testKit.shutdownTestKit();
+    }
+
+    private static <T> Behavior<T> forwardTo(TestProbe<T> probe, Class<T> type) {
+        return Behaviors.receive(type).onAnyMessage(m -> {
+            probe.ref().tell(m);
+            return Behaviors.same();
+        }).build();
+    }
+
+    private ActorRef<Queue.Command> queue(TestProbe<LocalSpawn.Command> local, TestProbe<RemoteSpawn.Command> remote) {
+        return testKit.spawn(Queue.create(controls, new Queue.Children() {
+            @Override
+            public Behavior<LocalSpawn.Command> localSpawn(Injector injector) {
+                return forwardTo(local, LocalSpawn.Command.class);
+            }
+
+            @Override
+            public Behavior<RemoteSpawn.Command> remoteSpawn() {
+                return forwardTo(remote, RemoteSpawn.Command.class);
+            }
+        }));
+    }
+
+    private static Queue.Submit submit(List<String> recipients, ActorRef<QueueResult> replyTo) {
+        return new Queue.Submit(Optional.empty(), "a@x.org", recipients,
+                "Subject: q\n\nhi\n".getBytes(StandardCharsets.ISO_8859_1), "test", replyTo);
+    }
+
+    /** RW-03/RW-04 at acceptance: locals stay, virtual domains get their prepend, the rest is remote. */
+    @Test
+    void submitJournalsRoutedRecipientsThenAnswersQueued() {
+        TestProbe<LocalSpawn.Command> local = testKit.createTestProbe();
+        TestProbe<RemoteSpawn.Command> remote = testKit.createTestProbe();
+        TestProbe<QueueResult> client = testKit.createTestProbe();
+        queue(local, remote).tell(submit(List.of("postmaster@localhost", "box@example.net", "far@example.org"),
+                client.ref()));
+        QueueResult result = client.receiveMessage();
+        assertTrue(result instanceof QueueResult.Queued, result.toString());
+        String id = ((QueueResult.Queued) result).id();
+        MessageEvent.Accepted accepted = journal.expectNextPersistedClass(Message.persistenceId(id),
+                MessageEvent.Accepted.class);
+        assertEquals(Channel.LOCAL, accepted.recipients().get(0).channel());
+        assertEquals("joe-box@example.net", accepted.recipients().get(1).address());
+        assertEquals(Channel.LOCAL, accepted.recipients().get(1).channel());
+        assertEquals(Channel.REMOTE, accepted.recipients().get(2).channel());
+        local.receiveMessage();
+        local.receiveMessage();
+        remote.receiveMessage();
+    }
+
+    @Test
+    void aJournalFailureAnswersTemporaryNeverQueued() {
+        TestProbe<LocalSpawn.Command> local = testKit.createTestProbe();
+        TestProbe<QueueResult> client = testKit.createTestProbe();
+        journal.failNextPersisted();
+        queue(local, testKit.createTestProbe()).tell(submit(List.of("postmaster@localhost"), client.ref()));
+        QueueResult result = client.receiveMessage();
+        assertTrue(result instanceof QueueResult.Temporary, result.toString());
+        assertTrue(((QueueResult.Temporary) result).text().startsWith("4.3.0 "));
+    }
+}
