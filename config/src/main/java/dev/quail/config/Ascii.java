@@ -7,10 +7,10 @@ package dev.quail.config;
 
 import java.util.Optional;
 
-final class Ascii {
+public final class Ascii {
     private Ascii() {}
 
-    static String lower(String s) {
+    public static String lower(String s) {
         char[] out = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -23,7 +23,7 @@ final class Ascii {
     }
 
     /** The text after the last '@' (the domain, RW-01/SMTP-20), or empty if there is no '@'. */
-    static Optional<String> domainOf(String address) {
+    public static Optional<String> domainOf(String address) {
         int at = address.lastIndexOf('@');
         return at < 0 ? Optional.empty() : Optional.of(address.substring(at + 1));
     }

@@ -11,6 +11,9 @@
  *    (CTL-06 is qmail's open-relay weakness). morercpthosts is a plain list file (no cdb) and is consulted
  *    whether or not rcpthosts exists.
  *  - relayclients and dnsservers are Quail files (see {@link RelayClients}, {@link DnsServers}).
+ *  - defaultdelivery holds what qmail gets as qmail-start's argument (the delivery for a mailbox without a
+ *    .qmail file, DQ-12), in .qmail syntax, one instruction per line; missing or without instructions ⇒
+ *    `./Maildir/` (Quail's mailboxes are Maildirs).
  *  - timeoutsmtpd 0 ⇒ 1 as qmail; concurrency has no compile-time cap (qmail's conf-spawn).
  */
 package dev.quail.config;
@@ -51,7 +54,8 @@ public record Control(
         VirtualDomains virtualdomains,
         Routes smtproutes,
         DnsServers dnsservers,
-        RelayClients relayclients) {
+        RelayClients relayclients,
+        String defaultdelivery) {
 
     public static final String DEFAULT_ME = "localhost";
     public static final long DEFAULT_DATABYTES = 0;
@@ -63,6 +67,7 @@ public record Control(
     public static final long DEFAULT_QUEUELIFETIME = 604800;
     public static final String DEFAULT_BOUNCEFROM = "MAILER-DAEMON";
     public static final String DEFAULT_DOUBLEBOUNCETO = "postmaster";
+    public static final String DEFAULT_DEFAULTDELIVERY = "./Maildir/";
 
     public Control {
         locals = Set.copyOf(locals);
@@ -105,7 +110,12 @@ public record Control(
                 virtualdomains,
                 new Routes(files.map("smtproutes")),
                 DnsServers.parse(files.list("dnsservers")),
-                RelayClients.parse(files.list("relayclients")));
+                RelayClients.parse(files.list("relayclients")),
+                defaultDelivery(files.list("defaultdelivery")));
+    }
+
+    private static String defaultDelivery(List<String> lines) {
+        return lines.isEmpty() ? DEFAULT_DEFAULTDELIVERY : String.join("\n", lines) + "\n";
     }
 
     private static Set<String> lowered(List<String> entries) {

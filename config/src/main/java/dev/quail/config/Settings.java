@@ -23,6 +23,8 @@ public final class Settings {
                     "parallel remote deliveries (0 = hold)"),
             new Setting("databytes", Control.DEFAULT_DATABYTES + " (unlimited)", "SmtpServer, QmtpServer",
                     "largest message accepted, in bytes"),
+            new Setting("defaultdelivery", Control.DEFAULT_DEFAULTDELIVERY, "LocalDelivery",
+                    "(Quail; qmail-start's argument) delivery for a mailbox without .qmail, in .qmail syntax"),
             new Setting("defaultdomain", ME, "inject", "appended to host names without a dot"),
             new Setting("defaulthost", ME, "inject", "added to addresses without a host"),
             new Setting("dnsservers", "none (the system's resolvers)", "RemoteSpawn",

@@ -25,6 +25,7 @@ public final class ShowCtl {
             Map.entry("concurrencyremote", Control::concurrencyremote),
             Map.entry("databytes", Control::databytes),
             Map.entry("defaultdomain", Control::defaultdomain),
+            Map.entry("defaultdelivery", c -> c.defaultdelivery().strip().replace("\n", " / ")),
             Map.entry("defaulthost", Control::defaulthost),
             Map.entry("dnsservers", c -> join(c.dnsservers().servers().stream().map(Object::toString).toList())),
             Map.entry("doublebouncehost", Control::doublebouncehost),

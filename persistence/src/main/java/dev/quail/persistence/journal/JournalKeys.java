@@ -14,7 +14,6 @@
  */
 package dev.quail.persistence.journal;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -22,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.iq80.leveldb.DB;
-import org.iq80.leveldb.DBIterator;
 import org.iq80.leveldb.WriteBatch;
 
 final class JournalKeys {
@@ -90,26 +88,23 @@ final class JournalKeys {
         highest.forEach((pid, seqNr) -> batch.put(highestKey(pid), encodeLong(seqNr)));
     }
 
-    /** Adds the deletion of the pid's stored events up to toSeqNr, and of its highest key if none is left. */
-    static void deleteUpTo(DB db, WriteBatch batch, String pid, long toSeqNr) throws IOException {
-        byte[] prefix = eventPrefix(pid);
-        boolean eventLeft = false;
-        try (DBIterator it = db.iterator()) {
-            it.seek(eventKey(prefix, 0));
-            while (it.hasNext()) {
-                byte[] key = it.next().getKey();
-                long seqNr = seqNrOf(prefix, key);
-                if (seqNr < 0) {
-                    break;
-                }
-                if (seqNr > toSeqNr) {
-                    eventLeft = true;
-                    break;
-                }
-                batch.delete(key);
-            }
+    /**
+     * Adds the deletion of the pid's stored events up to toSeqNr, and of its highest key if none is left.
+     * Point deletes of the keys 1..min(toSeqNr, highest), never an iterator: a LevelDB iterator has to step over
+     * the tombstones of every recently finished message, which made each delete cost O(queue history).
+     * Deleting a key that an earlier partial delete already removed is harmless.
+     */
+    static void deleteUpTo(DB db, WriteBatch batch, String pid, long toSeqNr) {
+        byte[] stored = db.get(highestKey(pid));
+        if (stored == null) {
+            return;
         }
-        if (!eventLeft) {
+        long highest = decodeLong(stored);
+        byte[] prefix = eventPrefix(pid);
+        for (long seqNr = 1; seqNr <= Math.min(toSeqNr, highest); seqNr++) {
+            batch.delete(eventKey(prefix, seqNr));
+        }
+        if (toSeqNr >= highest) {
             batch.delete(highestKey(pid));
         }
     }
