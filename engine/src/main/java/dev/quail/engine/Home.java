@@ -36,6 +36,8 @@ public record Home(Path root) {
     public Path journal() { return queue().resolve("journal"); }
     public Path maildrop() { return queue().resolve("maildrop"); }
     public Path log() { return root.resolve("log"); }
+    /** Where the running server listens for the operator's commands (qstat, flush, …). */
+    public Path adminSocket() { return queue().resolve("admin.sock"); }
 
     /** The home directory of a virtual mailbox: it holds Maildir/ and, later, the mailbox's .qmail files. */
     public Path mailbox(String local, String domain) {

@@ -1,8 +1,13 @@
 package dev.quail.engine;
 
+import dev.quail.engine.cli.AdminCommands;
 import dev.quail.engine.cli.ConfigFastCommand;
 import dev.quail.engine.cli.InjectCommand;
+import dev.quail.engine.cli.Maildir2MboxCommand;
+import dev.quail.engine.cli.MaildirMakeCommand;
+import dev.quail.engine.cli.MailsubjCommand;
 import dev.quail.engine.cli.SendmailCommand;
+import dev.quail.engine.cli.ShowCtlCommand;
 import dev.quail.engine.cli.StartCommand;
 import dev.quail.engine.cli.UserCommand;
 import picocli.CommandLine;
@@ -15,7 +20,9 @@ import picocli.CommandLine.Command;
 @Command(name = "quail", mixinStandardHelpOptions = true, version = "quail 0.1.0",
         description = "qmail's mail transfer agent, rebuilt on Apache Pekko.",
         subcommands = {StartCommand.class, ConfigFastCommand.class, UserCommand.class, InjectCommand.class,
-                SendmailCommand.class})
+                SendmailCommand.class, AdminCommands.Qstat.class, AdminCommands.Qread.class,
+                AdminCommands.Flush.class, AdminCommands.Reload.class, AdminCommands.QueueEdit.class,
+                MaildirMakeCommand.class, Maildir2MboxCommand.class, MailsubjCommand.class, ShowCtlCommand.class})
 public final class Main implements Runnable {
     public static final int USAGE = 100;
     public static final int TEMPORARY = 111;

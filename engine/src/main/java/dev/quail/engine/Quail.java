@@ -1,5 +1,8 @@
 package dev.quail.engine;
 
+import dev.quail.engine.admin.Admin;
+import dev.quail.engine.admin.AdminSocket;
+import dev.quail.engine.admin.QueueView;
 import dev.quail.engine.local.LocalDelivery;
 import dev.quail.engine.local.LocalSpawn;
 import dev.quail.engine.queue.Injector;
@@ -10,9 +13,12 @@ import dev.quail.engine.queue.Queue;
 import dev.quail.engine.queue.SpawnStatus;
 import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.engine.smtp.SmtpServer;
+import dev.quail.persistence.journal.JournalStores;
 import dev.quail.persistence.maildir.MaildirWriter;
+import dev.quail.persistence.maildrop.Maildrop;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
@@ -22,9 +28,11 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.persistence.query.javadsl.CurrentPersistenceIdsQuery;
 import org.apache.pekko.stream.javadsl.Sink;
 
@@ -66,6 +74,7 @@ public final class Quail {
             }), "queue");
             recover(context, queue);
             context.spawn(MaildropPickup.create(controls.home().maildrop(), queue, io), "maildrop");
+            openAdmin(context, controls.home(), queue, watcher, io);
             ActorRef<SmtpServer.Bound> bound = context.messageAdapter(SmtpServer.Bound.class, SmtpBound::new);
             var smtp = context.spawn(SmtpServer.create(listeners.smtpHost(), listeners.smtpPort(), controls,
                     queue, bound), "smtpd");
@@ -80,6 +89,29 @@ public final class Quail {
                     })
                     .build();
         });
+    }
+
+    private static void openAdmin(ActorContext<Command> context, Home home, ActorRef<Queue.Command> queue,
+                                  ActorRef<ControlWatcher.Command> watcher, Executor io) {
+        var classic = Adapter.toClassic(context.getSystem());
+        QueueView view = new QueueView(JournalStores.get(classic).open(home.journal(), true),
+                SerializationExtension.get(classic));
+        var admin = context.spawn(Admin.create(queue, watcher, view, new Maildrop(home.maildrop()), io), "admin");
+        try {
+            AdminSocket socket = AdminSocket.open(home.adminSocket(), admin, context.getSystem().scheduler());
+            CoordinatedShutdown.get(context.getSystem()).addTask(CoordinatedShutdown.PhaseServiceUnbind(),
+                    "admin-close", () -> {
+                        try {
+                            socket.close();
+                        } catch (java.io.IOException e) {
+                            MessageLog.warning("unable to remove " + home.adminSocket() + ": " + e.getMessage());
+                        }
+                        return CompletableFuture.completedFuture(Done.getInstance());
+                    });
+        } catch (java.io.IOException e) {
+            MessageLog.alert("no admin socket at " + home.adminSocket() + ": " + e.getMessage()
+                    + "; qstat, qread, flush and reload will not reach this server");
+        }
     }
 
     /** qmail-send's startup scan: every persistence id still in the journal is an unfinished message. */

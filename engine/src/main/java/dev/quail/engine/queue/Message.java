@@ -6,6 +6,9 @@ import dev.quail.engine.remote.RemoteJob;
 import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.persistence.events.Channel;
 import dev.quail.persistence.events.MessageEvent;
+import dev.quail.protocols.smtp.QueueResult;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -32,7 +35,7 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 public final class Message
         extends EventSourcedBehaviorWithEnforcedReplies<Message.Command, MessageEvent, MessageState> {
 
-    public sealed interface Command permits Accept, Wake, DeliveryResult, Progress {}
+    public sealed interface Command permits Accept, Wake, DeliveryResult, Progress, BounceResult, SetHold {}
 
     /** Queue a new message; the Queue hears {@link Queue.Accepted} only once the event is on disk. */
     public record Accept(MessageEvent.Accepted accepted, ActorRef<Queue.Command> replyTo) implements Command {}
@@ -43,8 +46,19 @@ public final class Message
      */
     public record Wake(boolean checkDue) implements Command {}
 
+    /** quail queue hold|release: a held message is kept but not delivered. Answers whether the message exists. */
+    public record SetHold(boolean held, ActorRef<Boolean> replyTo) implements Command {}
+
     /** Sent to itself after each checkpoint: decide whether to go on, sleep or finish. */
     enum Progress implements Command { INSTANCE }
+
+    /** The Queue's answer to the bounce this message submitted. */
+    record BounceResult(QueueResult result) implements Command {}
+
+    /** qmail's SLEEP_SYSFAIL: how long to wait before trying to queue a bounce again (BNC-16). */
+    static final Duration BOUNCE_RETRY = Duration.ofSeconds(123);
+    /** Originals larger than this are returned with their header only. */
+    static final long BOUNCE_MAX_BYTES = 50_000;
 
     /** The actors a message talks to. */
     public record Wiring(
@@ -58,6 +72,8 @@ public final class Message
     private final Map<Channel, Long> passStart = new EnumMap<>(Channel.class);
     private final Map<Channel, Boolean> dying = new EnumMap<>(Channel.class);
     private final Map<Channel, Boolean> deferred = new EnumMap<>(Channel.class);
+    private final Injector injector;
+    private boolean bouncing;
 
     public static Behavior<Command> create(String id, Wiring wiring) {
         return Behaviors.setup(context -> new Message(id, wiring, context));
@@ -70,6 +86,7 @@ public final class Message
         this.id = id;
         this.wiring = wiring;
         this.context = context;
+        this.injector = new Injector(wiring.queue(), context.getSystem().scheduler());
         for (Channel c : Channel.values()) {
             inFlight.put(c, 0);
             deferred.put(c, false);
@@ -86,6 +103,8 @@ public final class Message
                 .onCommand(Wake.class, this::onWake)
                 .onCommand(DeliveryResult.class, this::onResult)
                 .onCommand(Progress.class, (state, p) -> onProgress(state))
+                .onCommand(BounceResult.class, this::onBounceResult)
+                .onCommand(SetHold.class, this::onSetHold)
                 .build();
     }
 
@@ -107,15 +126,33 @@ public final class Message
 
     private ReplyEffect<MessageEvent, MessageState> onWake(MessageState state, Wake wake) {
         if (state.isEmpty()) {
-            // Nothing in the journal: the message finished and was cleaned before this wake-up.
+            // The message finished and was cleaned before this wake-up, or was deleted by an admin while a
+            // delivery was in flight (then that delivery's result is all that is left: clean it too).
             wiring.queue().tell(new Queue.Finished(id));
+            long last = lastSequenceNumber(context);
+            if (last > 0) wiring.cleaner().tell(new Cleaner.Clean(persistenceId(id), last));
             return Effect().stop().thenNoReply();
         }
         startPass(state, wake.checkDue());
         return Effect().noReply();
     }
 
+    private ReplyEffect<MessageEvent, MessageState> onSetHold(MessageState state, SetHold hold) {
+        if (state.isEmpty()) {
+            wiring.queue().tell(new Queue.Finished(id));
+            return Effect().stop().thenReply(hold.replyTo(), s -> false);
+        }
+        MessageLog.info((hold.held() ? "hold msg " : "release msg ") + id);
+        return Effect().persist(new MessageEvent.Held(hold.held()))
+                .thenRun(s -> startPass(s, false))
+                .thenReply(hold.replyTo(), s -> true);
+    }
+
     private void startPass(MessageState state, boolean checkDue) {
+        if (state.held()) {
+            context.getSelf().tell(Progress.INSTANCE);
+            return;
+        }
         long now = System.currentTimeMillis();
         long lifetime = wiring.controls().current().control().queuelifetime();
         for (Channel channel : Channel.values()) {
@@ -177,8 +214,9 @@ public final class Message
     }
 
     private ReplyEffect<MessageEvent, MessageState> onProgress(MessageState state) {
-        if (inFlight.values().stream().anyMatch(n -> n > 0)) return Effect().noReply();
+        if (bouncing || inFlight.values().stream().anyMatch(n -> n > 0)) return Effect().noReply();
         if (state.finished()) {
+            if (!state.failed().isEmpty() && !state.bounced()) return bounce(state);
             MessageLog.end(state);
             wiring.queue().tell(new Queue.Finished(id));
             wiring.cleaner().tell(new Cleaner.Clean(persistenceId(id), lastSequenceNumber(context)));
@@ -186,9 +224,45 @@ public final class Message
         }
         long next = Long.MAX_VALUE;
         for (Channel channel : Channel.values()) {
-            if (!state.pending(channel).isEmpty()) next = Math.min(next, state.nextTry(channel));
+            if (!state.held() && !state.pending(channel).isEmpty()) next = Math.min(next, state.nextTry(channel));
         }
-        wiring.queue().tell(new Queue.Sleeping(id, next));
+        return sleepUntil(next);
+    }
+
+    private ReplyEffect<MessageEvent, MessageState> sleepUntil(long atMillis) {
+        wiring.queue().tell(new Queue.Sleeping(id, atMillis));
         return Effect().stop().thenNoReply();
+    }
+
+    /** BNC-10..16: queue one bounce for every failed recipient; the message ends only once it is queued. */
+    private ReplyEffect<MessageEvent, MessageState> bounce(MessageState state) {
+        Controls.Snapshot config = wiring.controls().current();
+        List<Bounces.Failure> failures = new ArrayList<>();
+        for (int i : state.failed()) failures.add(new Bounces.Failure(state.recipient(i).address(), state.report(i)));
+        MessageEvent.Accepted a = state.accepted();
+        var bounce = Bounces.build(config.control(), config.rewriter(), a.sender(), failures, a.body(),
+                BOUNCE_MAX_BYTES, Instant.now());
+        if (bounce.isEmpty()) {
+            MessageLog.info("triple bounce: discarding bounce/" + id);
+            return Effect().persist(new MessageEvent.BounceQueued(""))
+                    .thenRun(s -> context.getSelf().tell(Progress.INSTANCE)).thenNoReply();
+        }
+        bouncing = true;
+        var b = bounce.get();
+        context.pipeToSelf(injector.inject(b.sender(), List.of(b.recipient()), b.message(), "bounce"),
+                (result, failure) -> new BounceResult(result != null ? result
+                        : new QueueResult.Temporary(String.valueOf(failure))));
+        return Effect().noReply();
+    }
+
+    private ReplyEffect<MessageEvent, MessageState> onBounceResult(MessageState state, BounceResult result) {
+        bouncing = false;
+        if (result.result() instanceof QueueResult.Queued queued) {
+            MessageLog.info("bounce msg " + id + " qp " + queued.id());
+            return Effect().persist(new MessageEvent.BounceQueued(queued.id()))
+                    .thenRun(s -> context.getSelf().tell(Progress.INSTANCE)).thenNoReply();
+        }
+        MessageLog.warning("trouble injecting bounce message, will try later");
+        return sleepUntil(System.currentTimeMillis() + BOUNCE_RETRY.toMillis());
     }
 }

@@ -20,6 +20,7 @@ public final class MessageState {
     private long nextLocal;
     private long nextRemote;
     private boolean bounced;
+    private boolean held;
 
     public boolean isEmpty() { return accepted == null; }
     public MessageEvent.Accepted accepted() { return accepted; }
@@ -28,6 +29,7 @@ public final class MessageState {
     public Status status(int i) { return status[i]; }
     public String report(int i) { return reports[i]; }
     public boolean bounced() { return bounced; }
+    public boolean held() { return held; }
 
     public long nextTry(Channel channel) { return channel == Channel.LOCAL ? nextLocal : nextRemote; }
 
@@ -51,6 +53,10 @@ public final class MessageState {
     }
 
     public MessageState apply(MessageEvent event) {
+        if (accepted == null && !(event instanceof MessageEvent.Accepted)) {
+            // Left behind by a result that arrived after `quail queue delete`: there is no message to apply it to.
+            return this;
+        }
         if (event instanceof MessageEvent.Accepted a) {
             accepted = a;
             status = new Status[a.recipients().size()];
@@ -68,6 +74,8 @@ public final class MessageState {
             if (r.channel() == Channel.LOCAL) nextLocal = r.atMillis(); else nextRemote = r.atMillis();
         } else if (event instanceof MessageEvent.BounceQueued) {
             bounced = true;
+        } else if (event instanceof MessageEvent.Held h) {
+            held = h.held();
         }
         return this;
     }

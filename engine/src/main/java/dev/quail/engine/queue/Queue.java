@@ -54,6 +54,12 @@ public final class Queue {
 
     public record Stats(ActorRef<Snapshot> replyTo) implements Command {}
 
+    /** quail queue hold|release ID. Answers false when there is no such message. */
+    public record Hold(String id, boolean held, ActorRef<Boolean> replyTo) implements Command {}
+
+    /** quail queue delete ID: the message leaves the queue undelivered, without a bounce. */
+    public record Delete(String id, ActorRef<org.apache.pekko.Done> replyTo) implements Command {}
+
     /** Graceful stop: the local spawn finishes what it started and starts nothing more. */
     public record Drain(ActorRef<LocalSpawn.Done> replyTo) implements Command {}
 
@@ -113,6 +119,13 @@ public final class Queue {
                 .onMessage(Recovered.class, this::onRecovered)
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
                 .onMessage(Stats.class, this::onStats)
+                .onMessage(Hold.class, hold -> {
+                    unschedule(hold.id());
+                    toWake.remove(hold.id());
+                    messageFor(hold.id()).tell(new Message.SetHold(hold.held(), hold.replyTo()));
+                    return Behaviors.same();
+                })
+                .onMessage(Delete.class, this::onDelete)
                 .onMessage(Drain.class, drain -> {
                     wiring.local().tell(new LocalSpawn.Drain(drain.replyTo()));
                     return Behaviors.same();
@@ -168,6 +181,18 @@ public final class Queue {
         }
         if (wakeAfterStop.remove(id) != null) toWake.addFirst(id);
         wakeSome();
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onDelete(Delete delete) {
+        String id = delete.id();
+        unschedule(id);
+        toWake.remove(id);
+        ActorRef<Message.Command> alive = this.alive.get(id);
+        if (alive != null) context.stop(alive);
+        wiring.cleaner().tell(new Cleaner.Clean(Message.persistenceId(id), Long.MAX_VALUE));
+        MessageLog.info("deleted msg " + id);
+        delete.replyTo().tell(org.apache.pekko.Done.getInstance());
         return Behaviors.same();
     }
 

@@ -166,6 +166,45 @@ class MessageTest {
         assertEquals(new MessageEvent.Failed(0, "still down (#4.4.1)\n" + RetrySchedule.TOO_LONG), events.get(1));
     }
 
+    /** BNC-10, BNC-16: a failure is bounced once, and the message ends only after the bounce is queued. */
+    @Test
+    void aFailureIsBouncedBeforeTheMessageEnds() {
+        String id = id();
+        ActorRef<Message.Command> m = spawn(id);
+        m.tell(new Message.Accept(accepted(id, System.currentTimeMillis(), "alice@x.org",
+                new Recipient("nobody@localhost", Channel.LOCAL)), queue.ref()));
+        queue.receiveMessage();
+        nextLocal().replyTo().tell(new DeliveryResult(0, new Outcome.Failure("Sorry, no mailbox here by that name. (#5.1.1)")));
+        Queue.Submit bounce = (Queue.Submit) queue.receiveMessage();
+        assertEquals("", bounce.sender());
+        assertEquals(List.of("alice@x.org"), bounce.recipients());
+        assertTrue(new String(bounce.message(), StandardCharsets.ISO_8859_1).contains("<nobody@localhost>:\nSorry, no mailbox"));
+        bounce.replyTo().tell(new dev.quail.protocols.smtp.QueueResult.Queued("b1"));
+        assertEquals(new Queue.Finished(id), queue.receiveMessage());
+        List<MessageEvent> events = journal.receivePersisted(Message.persistenceId(id), 3, MessageEvent.class);
+        assertEquals(new MessageEvent.BounceQueued("b1"), events.get(2));
+        queue.expectTerminated(m);
+    }
+
+    /** A bounce the queue cannot take now is tried again later, never dropped. */
+    @Test
+    void aBounceTheQueueRefusesIsRetried() {
+        String id = id();
+        ActorRef<Message.Command> m = spawn(id);
+        m.tell(new Message.Accept(accepted(id, System.currentTimeMillis(), "alice@x.org",
+                new Recipient("nobody@localhost", Channel.LOCAL)), queue.ref()));
+        queue.receiveMessage();
+        nextLocal().replyTo().tell(new DeliveryResult(0, new Outcome.Failure("no (#5.1.1)")));
+        Queue.Submit bounce = (Queue.Submit) queue.receiveMessage();
+        bounce.replyTo().tell(new dev.quail.protocols.smtp.QueueResult.Temporary("4.3.0 qq write error"));
+        Queue.Command sleeping = queue.receiveMessage();
+        assertTrue(sleeping instanceof Queue.Sleeping, sleeping.toString());
+        queue.expectTerminated(m);
+        ActorRef<Message.Command> again = spawn(id);
+        again.tell(new Message.Wake(false));
+        assertTrue(queue.receiveMessage() instanceof Queue.Submit);
+    }
+
     /** All due remote recipients of a pass leave together; each gets its VERP sender (VERP-01). */
     @Test
     void remoteRecipientsLeaveAsOneJobWithVerpSenders() {

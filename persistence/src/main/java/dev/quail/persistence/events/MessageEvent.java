@@ -5,7 +5,8 @@
  * 250); Delivered/Failed replace marking a recipient line done (Q-30), Deferred
  * keeps it pending; RetryScheduled records the next try of a channel (Q-45);
  * BounceQueued records that the bounce is itself durably queued, so the message
- * can end (Q-32). Recipients are referred to by their index in Accepted.
+ * can end (Q-32); Held records `quail queue hold|release` (Postfix's postsuper -h/-H), which qmail lacks.
+ * Recipients are referred to by their index in Accepted.
  *
  * Serialized by MessageEventSerializer (bound in reference.conf).
  */
@@ -71,5 +72,9 @@ public sealed interface MessageEvent {
 
     /** The bounce for this message is durably queued as message {@code bounceId}. */
     record BounceQueued(String bounceId) implements MessageEvent {
+    }
+
+    /** An admin put the message on hold ({@code held}) or released it: held messages are not delivered. */
+    record Held(boolean held) implements MessageEvent {
     }
 }

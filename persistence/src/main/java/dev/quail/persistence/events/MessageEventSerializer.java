@@ -36,6 +36,7 @@ public final class MessageEventSerializer extends SerializerWithStringManifest {
     private static final String DEFERRED = "Deferred";
     private static final String RETRY_SCHEDULED = "RetryScheduled";
     private static final String BOUNCE_QUEUED = "BounceQueued";
+    private static final String HELD = "Held";
 
     @Override
     public int identifier() {
@@ -63,7 +64,7 @@ public final class MessageEventSerializer extends SerializerWithStringManifest {
 
     @Override
     public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
-        if (!List.of(ACCEPTED, DELIVERED, FAILED, DEFERRED, RETRY_SCHEDULED, BOUNCE_QUEUED).contains(manifest)) {
+        if (!List.of(ACCEPTED, DELIVERED, FAILED, DEFERRED, RETRY_SCHEDULED, BOUNCE_QUEUED, HELD).contains(manifest)) {
             throw new NotSerializableException("unknown MessageEvent manifest: " + manifest);
         }
         ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -113,6 +114,8 @@ public final class MessageEventSerializer extends SerializerWithStringManifest {
             out.writeLong(e.atMillis());
         } else if (event instanceof MessageEvent.BounceQueued e) {
             writeString(out, e.bounceId());
+        } else if (event instanceof MessageEvent.Held e) {
+            out.writeBoolean(e.held());
         }
     }
 
@@ -137,6 +140,8 @@ public final class MessageEventSerializer extends SerializerWithStringManifest {
                 return new MessageEvent.Deferred(in.getInt(), readString(in));
             case RETRY_SCHEDULED:
                 return new MessageEvent.RetryScheduled(readChannel(in), in.getLong());
+            case HELD:
+                return new MessageEvent.Held(in.get() != 0);
             default:
                 return new MessageEvent.BounceQueued(readString(in));
         }

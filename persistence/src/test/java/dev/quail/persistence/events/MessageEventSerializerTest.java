@@ -45,7 +45,9 @@ class MessageEventSerializerTest {
                 new MessageEvent.Deferred(0, "Connection refused. (#4.4.1)"),
                 new MessageEvent.RetryScheduled(Channel.LOCAL, 1732200400000L),
                 new MessageEvent.RetryScheduled(Channel.REMOTE, 0),
-                new MessageEvent.BounceQueued("1732200500000000.42.7"));
+                new MessageEvent.BounceQueued("1732200500000000.42.7"),
+                new MessageEvent.Held(true),
+                new MessageEvent.Held(false));
     }
 
     @Test
@@ -60,7 +62,7 @@ class MessageEventSerializerTest {
         List<String> manifests = new ArrayList<>();
         everyKind().forEach(event -> manifests.add(serializer.manifest(event)));
         assertEquals(List.of("Accepted", "Delivered", "Failed", "Deferred", "RetryScheduled", "RetryScheduled",
-                "BounceQueued"), manifests);
+                "BounceQueued", "Held", "Held"), manifests);
     }
 
     @Test

@@ -1,0 +1,137 @@
+package dev.quail.engine.admin;
+
+import dev.quail.engine.ControlWatcher;
+import dev.quail.engine.queue.Queue;
+import dev.quail.persistence.maildrop.Maildrop;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * The Admin role of DESIGN.md: answers the operator's commands that need the running server — qstat, qread,
+ * flush (qmail's SIGALRM), reload, and the queue surgery Postfix admins expect (delete, hold, release).
+ * One request is one line; the answer starts with "+" (done) or "-" (refused), then the text to print.
+ */
+public final class Admin {
+    public sealed interface Command {}
+
+    public record Request(String line, ActorRef<String> replyTo) implements Command {}
+
+    private record Answer(String text, ActorRef<String> replyTo) implements Command {}
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final ActorContext<Command> context;
+    private final ActorRef<Queue.Command> queue;
+    private final ActorRef<ControlWatcher.Command> control;
+    private final QueueView view;
+    private final Maildrop maildrop;
+    private final Executor io;
+
+    public static Behavior<Command> create(ActorRef<Queue.Command> queue, ActorRef<ControlWatcher.Command> control,
+                                           QueueView view, Maildrop maildrop, Executor io) {
+        return Behaviors.setup(context -> new Admin(context, queue, control, view, maildrop, io).behavior());
+    }
+
+    private Admin(ActorContext<Command> context, ActorRef<Queue.Command> queue,
+                  ActorRef<ControlWatcher.Command> control, QueueView view, Maildrop maildrop, Executor io) {
+        this.context = context;
+        this.queue = queue;
+        this.control = control;
+        this.view = view;
+        this.maildrop = maildrop;
+        this.io = io;
+    }
+
+    private Behavior<Command> behavior() {
+        return Behaviors.receive(Command.class)
+                .onMessage(Request.class, r -> {
+                    answer(r.replyTo(), handle(r.line().trim().split("\\s+")));
+                    return Behaviors.same();
+                })
+                .onMessage(Answer.class, a -> {
+                    a.replyTo().tell(a.text());
+                    return Behaviors.same();
+                })
+                .build();
+    }
+
+    private CompletionStage<String> handle(String[] words) {
+        boolean json = Arrays.asList(words).contains("--json");
+        String verb = words[0];
+        String id = words.length > 2 ? words[2] : "";
+        switch (verb) {
+            case "qstat":
+                return blocking(() -> ok(Reports.qstat(view.messages().size(), maildrop.pending().size(), json)));
+            case "qread":
+                return blocking(() -> ok(Reports.qread(view.messages(), json)));
+            case "flush":
+                queue.tell(Queue.Flush.INSTANCE);
+                return done(ok(""));
+            case "reload":
+                return AskPattern.<ControlWatcher.Command, Boolean>ask(control, ControlWatcher.Reload::new, TIMEOUT,
+                        context.getSystem().scheduler())
+                        .thenApply(loaded -> loaded ? ok("") : refused("unable to reread controls; see the log"));
+            case "queue":
+                if (words.length < 3 || !List.of("delete", "hold", "release").contains(words[1])) {
+                    return done(refused("usage: queue delete|hold|release ID"));
+                }
+                return blocking(() -> view.message(id).isPresent()).thenCompose(exists -> {
+                    if (!exists) return done(refused("no such message: " + id));
+                    return words[1].equals("delete") ? delete(id) : hold(id, words[1].equals("hold"));
+                });
+            default:
+                return done(refused("unknown request: " + verb));
+        }
+    }
+
+    private CompletionStage<String> delete(String id) {
+        return AskPattern.<Queue.Command, Done>ask(queue, r -> new Queue.Delete(id, r), TIMEOUT,
+                context.getSystem().scheduler()).thenApply(d -> ok("deleted " + id + "\n"));
+    }
+
+    private CompletionStage<String> hold(String id, boolean held) {
+        return AskPattern.<Queue.Command, Boolean>ask(queue, r -> new Queue.Hold(id, held, r), TIMEOUT,
+                        context.getSystem().scheduler())
+                .thenApply(found -> found ? ok((held ? "held " : "released ") + id + "\n")
+                        : refused("no such message: " + id));
+    }
+
+    /** Journal and maildrop reads block: they run on the I/O executor. */
+    private interface Io<T> {
+        T get() throws IOException;
+    }
+
+    private <T> CompletionStage<T> blocking(Io<T> work) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return work.get();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, io);
+    }
+
+    private void answer(ActorRef<String> replyTo, CompletionStage<String> text) {
+        context.pipeToSelf(text, (t, e) -> new Answer(t != null ? t : refused(String.valueOf(e)), replyTo));
+    }
+
+    private static CompletionStage<String> done(String text) {
+        return CompletableFuture.completedFuture(text);
+    }
+
+    private static String ok(String text) { return "+" + text; }
+
+    private static String refused(String text) { return "-" + text + "\n"; }
+}

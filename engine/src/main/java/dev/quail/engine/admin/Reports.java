@@ -1,0 +1,109 @@
+package dev.quail.engine.admin;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.quail.engine.queue.MessageState;
+import dev.quail.persistence.events.Channel;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The text of the queue tools, in qmail's words (QSTAT-01, QREAD-01) or as JSON with --json for scripts.
+ */
+public final class Reports {
+    private static final DateTimeFormatter QREAD_DATE =
+            DateTimeFormatter.ofPattern("d MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private Reports() {}
+
+    public static String qstat(int messages, int unprocessed, boolean json) {
+        if (!json) {
+            return "messages in queue: " + messages + "\n"
+                    + "messages in queue but not yet preprocessed: " + unprocessed + "\n";
+        }
+        return json(g -> {
+            g.writeStartObject();
+            g.writeNumberField("messages", messages);
+            g.writeNumberField("unprocessed", unprocessed);
+            g.writeEndObject();
+        });
+    }
+
+    /**
+     * QREAD-01: {@code <date> GMT  #<id>  <bytes>  <<sender>> }, then a line per recipient, tab-separated,
+     * prefixed with {@code done} once delivered or failed. Quail adds {@code held} after the sender when held.
+     */
+    public static String qread(List<MessageState> messages, boolean json) {
+        if (json) return json(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("messages");
+            for (MessageState m : messages) writeMessage(g, m);
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+        StringBuilder b = new StringBuilder();
+        for (MessageState m : messages) {
+            var a = m.accepted();
+            b.append(QREAD_DATE.format(Instant.ofEpochMilli(a.birthMillis()))).append("  #").append(a.id())
+                    .append("  ").append(a.body().length).append("  <").append(a.sender()).append("> ")
+                    .append(m.held() ? "held" : "").append('\n');
+            for (int i = 0; i < a.recipients().size(); i++) {
+                var r = a.recipients().get(i);
+                b.append(m.status(i) == MessageState.Status.PENDING ? "" : "  done")
+                        .append('\t').append(r.channel() == Channel.LOCAL ? "local" : "remote")
+                        .append('\t').append(r.address()).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    private static void writeMessage(JsonGenerator g, MessageState m) throws IOException {
+        var a = m.accepted();
+        g.writeStartObject();
+        g.writeStringField("id", a.id());
+        g.writeStringField("queued", Instant.ofEpochMilli(a.birthMillis()).toString());
+        g.writeNumberField("bytes", a.body().length);
+        g.writeStringField("sender", a.sender());
+        g.writeStringField("origin", a.origin());
+        g.writeBooleanField("held", m.held());
+        for (Channel c : Channel.values()) {
+            if (m.nextTry(c) > 0 && !m.pending(c).isEmpty()) {
+                g.writeStringField(c == Channel.LOCAL ? "nextLocal" : "nextRemote",
+                        Instant.ofEpochMilli(m.nextTry(c)).toString());
+            }
+        }
+        g.writeArrayFieldStart("recipients");
+        for (int i = 0; i < a.recipients().size(); i++) {
+            var r = a.recipients().get(i);
+            g.writeStartObject();
+            g.writeStringField("address", r.address());
+            g.writeStringField("channel", r.channel() == Channel.LOCAL ? "local" : "remote");
+            g.writeStringField("status", m.status(i).name().toLowerCase(Locale.ROOT));
+            if (m.report(i) != null) g.writeStringField("report", m.report(i));
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    static String json(Body body) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            body.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out + "\n";
+    }
+}

@@ -1,0 +1,75 @@
+package dev.quail.engine.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The operator's commands that talk to the running server through its admin socket. */
+public final class AdminCommands {
+    private AdminCommands() {}
+
+    @Command(name = "qstat", description = "Count the messages in the queue (qmail-qstat).")
+    public static final class Qstat implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+
+        @Option(names = "--json", description = "machine-readable output")
+        boolean json;
+
+        @Override
+        public Integer call() { return AdminClient.call(home.home(), "qstat" + (json ? " --json" : "")); }
+    }
+
+    @Command(name = "qread", description = "List the queued messages and their recipients (qmail-qread).")
+    public static final class Qread implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+
+        @Option(names = "--json", description = "machine-readable output, with each recipient's last report")
+        boolean json;
+
+        @Override
+        public Integer call() { return AdminClient.call(home.home(), "qread" + (json ? " --json" : "")); }
+    }
+
+    @Command(name = "flush", description = "Retry every queued message now (qmail-send's SIGALRM).")
+    public static final class Flush implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+
+        @Override
+        public Integer call() { return AdminClient.call(home.home(), "flush"); }
+    }
+
+    @Command(name = "reload", description = "Reread control/ and users/assign now (qmail-send's SIGHUP).")
+    public static final class Reload implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+
+        @Override
+        public Integer call() { return AdminClient.call(home.home(), "reload"); }
+    }
+
+    @Command(name = "queue", description = "Delete, hold or release one queued message (Postfix's postsuper -d/-h/-H).")
+    public static final class QueueEdit implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+
+        @Parameters(index = "0", paramLabel = "delete|hold|release")
+        String action;
+
+        @Parameters(index = "1", paramLabel = "ID", description = "message id as qread shows it (without #)")
+        String id;
+
+        @Override
+        public Integer call() {
+            if (!action.equals("delete") && !action.equals("hold") && !action.equals("release")) {
+                System.err.println("quail queue: usage: quail queue delete|hold|release ID");
+                return dev.quail.engine.Main.USAGE;
+            }
+            return AdminClient.call(home.home(), "queue " + action + " " + id.replaceFirst("^#", ""));
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.quail.engine.remote;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quail.config.Routes;
+import dev.quail.engine.queue.Outcome;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** MX routing against a real DNS server (dnsmasq): REM-01..05, RFC 7505. */
+class DnsTest {
+    private static Dnsmasq dnsmasq;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int dead;
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            dead = s.getLocalPort();
+        }
+        dnsmasq = Dnsmasq.start(List.of(
+                "mx-host=remote.test,mx1.remote.test,10",
+                "mx-host=remote.test,mx2.remote.test,20",
+                "host-record=mx1.remote.test,127.0.83.2",
+                "host-record=mx2.remote.test,127.0.83.3",
+                "mx-host=equal.test,e1.equal.test,10",
+                "mx-host=equal.test,e2.equal.test,10",
+                "host-record=e1.equal.test,127.0.83.11",
+                "host-record=e2.equal.test,127.0.83.12",
+                "host-record=nomx.test,127.0.83.4",
+                "host-record=dual.test,127.0.83.5,fd00::5",
+                "dns-rr=nullmx.test,15,000000",
+                "cname=alias.test,remote.test",
+                "mx-host=self.test,me.self.test,10",
+                "host-record=me.self.test,127.0.0.1",
+                "mx-host=backup.test,best.backup.test,5",
+                "mx-host=backup.test,me.backup.test,10",
+                "mx-host=backup.test,worse.backup.test,20",
+                "host-record=best.backup.test,127.0.83.6",
+                "host-record=me.backup.test,127.0.0.1",
+                "host-record=worse.backup.test,127.0.83.13",
+                "mx-host=primary.test,me.primary.test,10",
+                "mx-host=primary.test,other.primary.test,20",
+                "host-record=me.primary.test,127.0.0.1",
+                "host-record=other.primary.test,127.0.83.14",
+                "mx-host=noaddr.test,ghost.noaddr.test,10",
+                "mx-host=halfbad.test,ghost.halfbad.test,10",
+                "mx-host=halfbad.test,ok.halfbad.test,20",
+                "host-record=ok.halfbad.test,127.0.83.7",
+                "host-record=relay.test,127.0.83.8",
+                "server=/tempfail.test/127.0.0.1#" + dead));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        dnsmasq.close();
+    }
+
+    private static Dns dns(Random random) {
+        return new Dns(dnsmasq.resolver(Duration.ofSeconds(1)), new LocalAddresses(), random);
+    }
+
+    private static Dns.Resolution resolve(String domain) throws Exception {
+        return resolve(Destination.of(domain, new Routes(Map.of()), 25));
+    }
+
+    private static Dns.Resolution resolve(Destination d) throws Exception {
+        return dns(new Random()).resolve(d).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private static Dns.Resolution found(String... ips) throws Exception {
+        InetAddress[] addresses = new InetAddress[ips.length];
+        for (int i = 0; i < ips.length; i++) addresses[i] = InetAddress.getByName(ips[i]);
+        return new Dns.Resolution.Found(List.of(addresses));
+    }
+
+    private static Dns.Resolution failure(String text) {
+        return new Dns.Resolution.Failed(new Outcome.Failure(text));
+    }
+
+    private static Dns.Resolution deferral(String text) {
+        return new Dns.Resolution.Failed(new Outcome.Deferral(text));
+    }
+
+    @Test
+    void rem04_mxInAscendingPreference() throws Exception {
+        assertEquals(found("127.0.83.2", "127.0.83.3"), resolve("remote.test"));
+        assertEquals(found("127.0.83.2", "127.0.83.3"), resolve("REMOTE.test"));
+    }
+
+    @Test
+    void rem04_equalPreferencesInRandomOrder() throws Exception {
+        Dns dns = dns(new Random(7));
+        Destination d = Destination.of("equal.test", new Routes(Map.of()), 25);
+        Set<Dns.Resolution> seen = new HashSet<>();
+        for (int i = 0; i < 40; i++) seen.add(dns.resolve(d).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertEquals(Set.of(found("127.0.83.11", "127.0.83.12"), found("127.0.83.12", "127.0.83.11")), seen);
+    }
+
+    @Test
+    void rem03_noMxMeansTheDomainsOwnAddresses() throws Exception {
+        assertEquals(found("127.0.83.4"), resolve("nomx.test"));
+    }
+
+    @Test
+    void aaaaAddressesFollowTheARecords() throws Exception {
+        assertEquals(found("127.0.83.5", "fd00::5"), resolve("dual.test"));
+    }
+
+    @Test
+    void cnamesAreFollowed() throws Exception {
+        assertEquals(found("127.0.83.2", "127.0.83.3"), resolve("alias.test"));
+    }
+
+    @Test
+    void rem03_aDomainThatDoesNotExistFailsPermanently() throws Exception {
+        assertEquals(failure("Sorry, I couldn't find any host named nx.test. (#5.1.2)"), resolve("nx.test"));
+    }
+
+    @Test
+    void rfc7505_nullMxFailsPermanently() throws Exception {
+        assertEquals(failure("Sorry, nullmx.test does not accept mail (null MX, RFC 7505). (#5.1.10)"),
+                resolve("nullmx.test"));
+    }
+
+    @Test
+    void rem03_mxHostsWithoutAddressesFailPermanently() throws Exception {
+        assertEquals(failure(Dns.NO_ADDRESS), resolve("noaddr.test"));
+    }
+
+    @Test
+    void rem04_anMxHostThatDoesNotResolveIsLeftOut() throws Exception {
+        assertEquals(found("127.0.83.7"), resolve("halfbad.test"));
+    }
+
+    @Test
+    void rem03_aDnsTimeoutIsTemporary() throws Exception {
+        long start = System.nanoTime();
+        assertEquals(deferral(Dns.TEMPORARY), resolve("x.tempfail.test"));
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(8));
+    }
+
+    @Test
+    void rem03_aRefusedQueryIsTemporary() throws Exception {
+        assertEquals(deferral(Dns.TEMPORARY), resolve("example.com"));
+    }
+
+    @Test
+    void rem05_beingTheBestMxOfANonLocalDomainFailsPermanently() throws Exception {
+        assertEquals(failure(Dns.SELF), resolve("self.test"));
+        assertEquals(failure(Dns.SELF), resolve("primary.test"));
+        assertEquals(failure(Dns.SELF), resolve("[127.0.0.1]"));
+    }
+
+    @Test
+    void rem05_onlyMxsBetterThanThisHostAreUsed() throws Exception {
+        assertEquals(found("127.0.83.6"), resolve("backup.test"));
+    }
+
+    @Test
+    void rem01_aRelayIsLookedUpAsTheOnlyMxAndNeverRefusedAsSelf() throws Exception {
+        assertEquals(found("127.0.83.8"), resolve(new Destination("relay relay.test:2525",
+                Destination.Kind.RELAY, "relay.test", 2525)));
+        assertEquals(found("127.0.0.1"), resolve(new Destination("relay 127.0.0.1:2525",
+                Destination.Kind.RELAY, "127.0.0.1", 2525)));
+        assertEquals(failure("Sorry, I couldn't find any host named gone.test. (#5.1.2)"),
+                resolve(new Destination("relay gone.test:25", Destination.Kind.RELAY, "gone.test", 25)));
+    }
+
+    @Test
+    void rem02_anAddressLiteralNeedsNoDns() throws Exception {
+        assertEquals(found("192.0.2.44"), resolve("[192.0.2.44]"));
+    }
+}
