@@ -31,6 +31,8 @@ public record Home(Path root) {
     public Path control(String name) { return control().resolve(name); }
     public Path users() { return root.resolve("users"); }
     public Path assign() { return users().resolve("assign"); }
+    /** bcrypt hashes for POP3 and SMTP AUTH: address:hash per line. */
+    public Path passwords() { return users().resolve("passwords"); }
     public Path mailboxes() { return root.resolve("mailboxes"); }
     public Path queue() { return root.resolve("queue"); }
     public Path journal() { return queue().resolve("journal"); }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code quail user add|list}: virtual mailboxes in users/assign. */
 @Command(name = "user", description = "Manage virtual mailboxes.",
-        subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class})
+        subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Passwd.class})
 public final class UserCommand implements Runnable {
     @Override
     public void run() {
@@ -29,6 +29,29 @@ public final class UserCommand implements Runnable {
             var home = homeOption.home();
             home.ensureDirectories();
             System.out.println(Mailboxes.add(home, address));
+            return 0;
+        }
+    }
+
+    @Command(name = "passwd", description = "Set a mailbox's password (POP3, SMTP AUTH), read from stdin.")
+    static final class Passwd implements Callable<Integer> {
+        @Mixin
+        HomeOption homeOption;
+
+        @Parameters(paramLabel = "ADDRESS")
+        String address;
+
+        @Override
+        public Integer call() throws Exception {
+            var home = homeOption.home();
+            home.ensureDirectories();
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            if (line == null || line.isEmpty()) {
+                System.err.println("quail user passwd: no password on stdin");
+                return dev.quail.engine.Main.USAGE;
+            }
+            new dev.quail.engine.auth.Passwords(home.passwords()).set(address, line.toCharArray());
             return 0;
         }
     }
