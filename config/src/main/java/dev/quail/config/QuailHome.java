@@ -1,7 +1,8 @@
 /*
  * The layout of a Quail home directory (DESIGN.md "The home directory"), like /var/qmail:
  * control/ (qmail control files, same names and meanings), users/ (assign, and the POP3 password file),
- * mailboxes/ (virtual users' Maildirs), queue/ (the journal), log/. Only paths; nothing is created here.
+ * mailboxes/ (virtual users' Maildirs), alias/ (the home of the alias mailbox: .qmail-postmaster,
+ * .qmail-default..., DQ-24), queue/ (the journal), log/. Only paths; nothing is created here.
  */
 package dev.quail.config;
 
@@ -27,6 +28,11 @@ public record QuailHome(Path root) {
 
     public Path mailboxes() {
         return root.resolve("mailboxes");
+    }
+
+    /** The alias mailbox's home: local parts users/assign does not know are delivered by its .qmail files. */
+    public Path alias() {
+        return root.resolve("alias");
     }
 
     public Path queue() {

@@ -82,4 +82,13 @@ class ControlTest {
         Files.createDirectories(dir.resolve("control").resolve("rcpthosts"));
         assertThrows(IOException.class, () -> Control.load(dir));
     }
+
+    @Test
+    void dq12DefaultDeliveryIsAMaildirUnlessTheFileSaysOtherwise() {
+        assertEquals("./Maildir/", new TestHome(dir).load().defaultdelivery());
+        assertEquals("./Maildir/", new TestHome(dir).control("defaultdelivery", "# only a comment", "").load()
+                .defaultdelivery());
+        assertEquals("./Mailbox\n|cat\n", new TestHome(dir).control("defaultdelivery", "./Mailbox", "# c", "|cat")
+                .load().defaultdelivery());
+    }
 }

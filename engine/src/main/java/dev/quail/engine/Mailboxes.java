@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Virtual mailboxes: a home directory per address (mailboxes/DOMAIN/LOCAL) holding Maildir/ and, later, the
- * mailbox's .qmail files, registered in users/assign as qmail-pw2u would register a Unix account. An address in
+ * Virtual mailboxes: a home directory per address (mailboxes/DOMAIN/LOCAL) holding Maildir/ and the mailbox's
+ * .qmail files, registered in users/assign as qmail-pw2u would register a Unix account: {@code =LOCAL} for the
+ * address itself and {@code +LOCAL-} (dash "-") for its extension addresses. An address in
  * a local domain is assigned by its local part; an address in another domain becomes a qmail virtual domain
  * ({@code domain:domain} in virtualdomains, as vpopmail sets it up) whose mail arrives as {@code domain-local}.
  */
@@ -43,6 +44,8 @@ public final class Mailboxes {
         String uid = String.valueOf(Files.getAttribute(dir, "unix:uid"));
         String gid = String.valueOf(Files.getAttribute(dir, "unix:gid"));
         UsersAssign.put(home.assign(), new Assignment(key, false, local + "@" + domain, uid, gid, dir, "", ""));
+        // USR-06, as qmail-pw2u: LOCAL-anything is the mailbox's too, served by its .qmail-anything files.
+        UsersAssign.put(home.assign(), new Assignment(key + "-", true, local + "@" + domain, uid, gid, dir, "-", ""));
         return maildir;
     }
 

@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
         description = "qmail's mail transfer agent, rebuilt on Apache Pekko.",
         subcommands = {StartCommand.class, ConfigFastCommand.class, UserCommand.class, InjectCommand.class,
                 SendmailCommand.class, AdminCommands.Qstat.class, AdminCommands.Qread.class,
-                AdminCommands.Flush.class, AdminCommands.Reload.class, AdminCommands.QueueEdit.class,
+                AdminCommands.Flush.class, AdminCommands.Tcpto.class, AdminCommands.Tcpok.class,
+                AdminCommands.Reload.class, AdminCommands.QueueEdit.class,
                 MaildirMakeCommand.class, Maildir2MboxCommand.class, MailsubjCommand.class, ShowCtlCommand.class})
 public final class Main implements Runnable {
     public static final int USAGE = 100;

@@ -2,6 +2,7 @@ package dev.quail.engine.admin;
 
 import dev.quail.engine.ControlWatcher;
 import dev.quail.engine.queue.Queue;
+import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.persistence.maildrop.Maildrop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,6 +80,14 @@ public final class Admin {
             case "flush":
                 queue.tell(Queue.Flush.INSTANCE);
                 return done(ok(""));
+            case "tcpto":
+                return AskPattern.<Queue.Command, List<RemoteSpawn.DownedHost>>ask(queue,
+                                r -> new Queue.Downed(new RemoteSpawn.ListDowned(r)), TIMEOUT,
+                                context.getSystem().scheduler())
+                        .thenApply(hosts -> ok(Reports.tcpto(hosts, System.currentTimeMillis(), json)));
+            case "tcpok":
+                return AskPattern.<Queue.Command, Done>ask(queue, r -> new Queue.Downed(new RemoteSpawn.ClearDowned(r)),
+                        TIMEOUT, context.getSystem().scheduler()).thenApply(d -> ok(""));
             case "reload":
                 return AskPattern.<ControlWatcher.Command, Boolean>ask(control, ControlWatcher.Reload::new, TIMEOUT,
                         context.getSystem().scheduler())

@@ -3,6 +3,7 @@ package dev.quail.engine.admin;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.quail.engine.queue.MessageState;
+import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.persistence.events.Channel;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -60,6 +61,29 @@ public final class Reports {
                         .append('\t').append(r.channel() == Channel.LOCAL ? "local" : "remote")
                         .append('\t').append(r.address()).append('\n');
             }
+        }
+        return b.toString();
+    }
+
+    /** TCPTO-01: {@code <ip> timed out <secs> seconds ago; # recent timeouts: <n>}. */
+    public static String tcpto(List<RemoteSpawn.DownedHost> hosts, long nowMillis, boolean json) {
+        if (json) return json(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("hosts");
+            for (var h : hosts) {
+                g.writeStartObject();
+                g.writeStringField("ip", h.ip());
+                g.writeStringField("lastTimeout", Instant.ofEpochMilli(h.lastTimeoutMillis()).toString());
+                g.writeNumberField("timeouts", h.count());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+        StringBuilder b = new StringBuilder();
+        for (var h : hosts) {
+            b.append(h.ip()).append(" timed out ").append((nowMillis - h.lastTimeoutMillis()) / 1000)
+                    .append(" seconds ago; # recent timeouts: ").append(h.count()).append('\n');
         }
         return b.toString();
     }

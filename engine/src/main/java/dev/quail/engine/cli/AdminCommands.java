@@ -43,6 +43,27 @@ public final class AdminCommands {
         public Integer call() { return AdminClient.call(home.home(), "flush"); }
     }
 
+    @Command(name = "tcpto", description = "List the remote hosts marked down after connection timeouts (qmail-tcpto).")
+    public static final class Tcpto implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+
+        @Option(names = "--json", description = "machine-readable output")
+        boolean json;
+
+        @Override
+        public Integer call() { return AdminClient.call(home.home(), "tcpto" + (json ? " --json" : "")); }
+    }
+
+    @Command(name = "tcpok", description = "Clear every downed-host mark (qmail-tcpok).")
+    public static final class Tcpok implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+
+        @Override
+        public Integer call() { return AdminClient.call(home.home(), "tcpok"); }
+    }
+
     @Command(name = "reload", description = "Reread control/ and users/assign now (qmail-send's SIGHUP).")
     public static final class Reload implements Callable<Integer> {
         @Mixin

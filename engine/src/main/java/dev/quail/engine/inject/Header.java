@@ -19,6 +19,16 @@ public final class Header {
         }
 
         public boolean is(String other) { return name.equalsIgnoreCase(other); }
+
+        /** Everything after the colon except the final LF: the value with its folding. */
+        String rawValue() {
+            return text.substring(text.indexOf(':') + 1, text.length() - 1);
+        }
+
+        /** The same field with a new raw value. */
+        Field withValue(String raw) {
+            return new Field(name, text.substring(0, text.indexOf(':') + 1) + raw + "\n");
+        }
     }
 
     private final List<Field> fields;
@@ -84,6 +94,13 @@ public final class Header {
         System.arraycopy(head, 0, out, 0, head.length);
         System.arraycopy(body, 0, out, head.length, body.length);
         return out;
+    }
+
+    /** The header with each field replaced by {@code f(field)}. */
+    public Header map(java.util.function.UnaryOperator<Field> f) {
+        List<Field> out = new ArrayList<>(fields.size());
+        for (Field field : fields) out.add(f.apply(field));
+        return new Header(out, body);
     }
 
     public Header without(List<String> names) {

@@ -1,28 +1,38 @@
 package dev.quail.engine.local;
 
 import dev.quail.config.Assignment;
+import dev.quail.config.QuailHome;
 import dev.quail.engine.Controls;
 import dev.quail.engine.queue.Delivery;
 import dev.quail.engine.queue.Injector;
 import dev.quail.engine.queue.Outcome;
 import dev.quail.persistence.maildir.MaildirWriter;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.quail.persistence.mbox.MboxWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
- * qmail-local for one recipient: find the mailbox in users/assign (LSPAWN-01, USR-04) and deliver into its
- * Maildir with Return-Path and Delivered-To prepended (FMT-01, FMT-02, MD-01..04). An unknown mailbox is a
- * permanent failure; any I/O trouble is temporary, so the message stays queued and is retried.
+ * qmail-lspawn's part of a local delivery (LSPAWN-01, SPAWN-03), then {@link QmailLocal}:
+ * <ul>
+ * <li>a recipient without '@' is refused; an empty local part is trashed (success, nothing delivered);</li>
+ * <li>the local part is looked up in users/assign (USR-04; its case is kept for a wildcard's rest);</li>
+ * <li>not found: the alias mailbox, as qmail-getpw's last resort (USR-05, DQ-24): user {@code alias}, home
+ *     {@code HOME/alias}, dash "-", ext = the whole local part, so {@code alias/.qmail-postmaster},
+ *     {@code alias/.qmail-default} and friends decide. Without an {@code alias/} directory there is no such
+ *     mailbox (permanent). A {@code +:alias:...} catch-all in users/assign works the same way.</li>
+ * </ul>
+ * The mailbox's home (the directory holding its Maildir/) is where its .qmail files live. defaultdelivery comes
+ * from control/defaultdelivery ({@code ./Maildir/}).
  */
 public final class LocalDelivery {
-    static final String NO_MAILBOX = "Sorry, no mailbox here by that name. (#5.1.1)";
+    static final String ALIAS_USER = "alias";
+    private static final Duration MBOX_LOCK_WAIT = Duration.ofSeconds(30); // MBOX-02
 
     private final Controls controls;
     private final MaildirWriter maildir;
+    private final MboxWriter mbox = new MboxWriter(MBOX_LOCK_WAIT);
     private final Injector injector;
 
     public LocalDelivery(Controls controls, MaildirWriter maildir, Injector injector) {
@@ -34,24 +44,21 @@ public final class LocalDelivery {
     public Outcome deliver(Delivery job) {
         String address = job.address();
         int at = address.lastIndexOf('@');
-        String local = at < 0 ? address : address.substring(0, at);
+        if (at < 0) return new Outcome.Failure("Sorry, address must include host name. (#5.1.3)");
+        String local = address.substring(0, at);
         if (local.isEmpty()) return new Outcome.Success("Trashed: empty local part. (#2.0.0)");
-        Optional<Assignment> assignment = controls.current().assign().lookup(local.toLowerCase(Locale.ROOT));
-        if (assignment.isEmpty()) return new Outcome.Failure(NO_MAILBOX);
-        Path box = assignment.get().home().resolve("Maildir");
-        if (!Files.isDirectory(box)) return new Outcome.Deferral("Unable to chdir to maildir. (#4.2.1)");
-        try {
-            String name = maildir.deliver(box, head(job.sender(), address), job.body());
-            return new Outcome.Success("did 1+0+0/ " + name);
-        } catch (IOException e) {
-            return new Outcome.Deferral("Unable to write to maildir: " + e.getMessage() + " (#4.3.0)");
+        Controls.Snapshot config = controls.current();
+        Optional<Assignment> found = config.assign().lookup(local);
+        Assignment a;
+        if (found.isPresent()) {
+            a = found.get();
+        } else {
+            Path alias = QuailHome.of(controls.home().root()).alias();
+            if (!Files.isDirectory(alias)) return new Outcome.Failure(QmailLocal.NO_MAILBOX + "\n");
+            a = new Assignment("", true, ALIAS_USER, "", "", alias, "-", local);
         }
-    }
-
-    /** FMT-01/FMT-02: a newline inside either address becomes '_' so it cannot forge a header line. */
-    static byte[] head(String sender, String recipient) {
-        String head = "Return-Path: <" + sender.replace('\n', '_') + ">\n"
-                + "Delivered-To: " + recipient.replace('\n', '_') + "\n";
-        return head.getBytes(StandardCharsets.ISO_8859_1);
+        QmailLocal.Job run = new QmailLocal.Job(job.messageId(), a.user(), a.home(), local, a.dash(), a.ext(),
+                address.substring(at + 1), job.sender(), config.control().defaultdelivery(), job.body());
+        return new QmailLocal(maildir, mbox, injector).deliver(run);
     }
 }

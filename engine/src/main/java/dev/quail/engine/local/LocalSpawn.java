@@ -39,7 +39,6 @@ public final class LocalSpawn {
     private final SpawnStatus status;
     private final ArrayDeque<Delivery> waiting = new ArrayDeque<>();
     private int running;
-    private long counter;
     private ActorRef<Done> drainedReplyTo;
 
     public static Behavior<Command> create(Controls controls, LocalDelivery delivery, Executor executor,
@@ -77,7 +76,7 @@ public final class LocalSpawn {
     private void startSome() {
         while (drainedReplyTo == null && running < limit() && !waiting.isEmpty()) {
             Delivery job = waiting.poll();
-            long number = ++counter;
+            long number = status.deliveries().incrementAndGet();
             running++;
             MessageLog.starting(number, job.messageId(), "local", job.address());
             status.local(running, limit());

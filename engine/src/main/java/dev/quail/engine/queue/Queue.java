@@ -60,6 +60,9 @@ public final class Queue {
     /** quail queue delete ID: the message leaves the queue undelivered, without a bounce. */
     public record Delete(String id, ActorRef<org.apache.pekko.Done> replyTo) implements Command {}
 
+    /** quail tcpto / tcpok: the remote spawn's downed-host table (qmail-tcpto, qmail-tcpok). */
+    public record Downed(RemoteSpawn.Command request) implements Command {}
+
     /** Graceful stop: the local spawn finishes what it started and starts nothing more. */
     public record Drain(ActorRef<LocalSpawn.Done> replyTo) implements Command {}
 
@@ -126,6 +129,10 @@ public final class Queue {
                     return Behaviors.same();
                 })
                 .onMessage(Delete.class, this::onDelete)
+                .onMessage(Downed.class, d -> {
+                    wiring.remote().tell(d.request());
+                    return Behaviors.same();
+                })
                 .onMessage(Drain.class, drain -> {
                     wiring.local().tell(new LocalSpawn.Drain(drain.replyTo()));
                     return Behaviors.same();

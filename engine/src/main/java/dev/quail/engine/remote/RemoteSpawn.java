@@ -1,32 +1,225 @@
 package dev.quail.engine.remote;
 
+import dev.quail.config.Control;
+import dev.quail.config.DnsServers;
 import dev.quail.engine.Controls;
-import dev.quail.engine.queue.DeliveryResult;
-import dev.quail.engine.queue.Outcome;
 import dev.quail.engine.queue.SpawnStatus;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.xbill.DNS.Resolver;
 
 /**
- * qmail-rspawn. Until remote delivery lands every remote recipient is deferred, so it stays queued and is
- * retried on qmail's schedule rather than lost.
+ * qmail-rspawn, with qmail-send's concurrencyremote: takes each {@link RemoteJob}, groups its targets by
+ * {@link Destination} (smtproutes, else the domain's MX) and envelope sender, and hands each group as one
+ * {@link Batch} (one SMTP transaction) to the destination's {@link Host}, started on demand. It owns the
+ * permits: at most concurrencyremote connections are open at once, counted over every Host, idle ones
+ * included; control/concurrencyremote is read at each decision, so a change applies at once (0 holds the
+ * channel). Hosts waiting for a permit are served in order; while any waits, Hosts with permits are told
+ * (Pressure) so they close idle connections, and the one with the most permits may be asked to give one
+ * back at the end of its current transaction (Reclaim, see reclaimFor). It also owns the downed-host table, which
+ * outlives the Hosts: {@link ListDowned} and {@link ClearDowned} serve quail tcpto and quail tcpok.
+ * The status line ("status: local l/L remote r/R") counts open connections.
  */
 public final class RemoteSpawn {
     public sealed interface Command {}
 
     public record Deliver(RemoteJob job) implements Command {}
 
-    private RemoteSpawn() {}
+    /** quail tcpto: every address with recent connect timeouts. */
+    public record ListDowned(ActorRef<List<DownedHost>> replyTo) implements Command {}
+
+    /** quail tcpok: forget every connect timeout. */
+    public record ClearDowned(ActorRef<Done> replyTo) implements Command {}
+
+    /** One entry of the downed-host table: down while count >= 2 and the last timeout is recent. */
+    public record DownedHost(String ip, long lastTimeoutMillis, int count) {}
+
+    record Acquire(String key) implements Command {}
+
+    record Release(String key) implements Command {}
+
+    record Passivate(String key, long received) implements Command {}
+
+    /** What every Host of this spawn shares. */
+    record Shared(Controls controls, CurrentDns dns, DownedHosts downed, AtomicLong deliveries,
+                  Duration reuseWindow) {}
+
+    /** The outside world, replaceable in tests: the SMTP port for MX and literal destinations, DNS, clock. */
+    record Environment(int smtpPort, Function<DnsServers, Resolver> resolvers, LongSupplier clock,
+                       long tcptoBackoffMillis, Duration reuseWindow) {
+        static Environment standard() {
+            return new Environment(25, CurrentDns::standardResolver, System::currentTimeMillis,
+                    DownedHosts.randomBackoffMillis(), Duration.ofSeconds(10));
+        }
+    }
+
+    /** A Host as the spawn sees it. */
+    private static final class Entry {
+        final ActorRef<Host.Command> ref;
+        long sent;
+        int permits;
+        int reclaiming;
+
+        Entry(ActorRef<Host.Command> ref) {
+            this.ref = ref;
+        }
+    }
+
+    private final ActorContext<Command> context;
+    private final Controls controls;
+    private final SpawnStatus status;
+    private final Environment environment;
+    private final Shared shared;
+    private final Map<String, Entry> hosts = new HashMap<>();
+    private final Set<String> holders = new LinkedHashSet<>();
+    private final ArrayDeque<String> waiting = new ArrayDeque<>();
+    private int permits;
+    private boolean pressure;
+    private long hostSeq;
 
     public static Behavior<Command> create(Controls controls, SpawnStatus status) {
+        return create(controls, status, Environment.standard());
+    }
+
+    static Behavior<Command> create(Controls controls, SpawnStatus status, Environment environment) {
+        return Behaviors.setup(context -> new RemoteSpawn(context, controls, status, environment).receive());
+    }
+
+    private RemoteSpawn(ActorContext<Command> context, Controls controls, SpawnStatus status,
+                        Environment environment) {
+        this.context = context;
+        this.controls = controls;
+        this.status = status;
+        this.environment = environment;
+        this.shared = new Shared(controls, new CurrentDns(environment.resolvers(), new LocalAddresses()),
+                new DownedHosts(environment.clock(), environment.tcptoBackoffMillis()), status.deliveries(),
+                environment.reuseWindow());
+    }
+
+    private Behavior<Command> receive() {
         return Behaviors.receive(Command.class)
-                .onMessage(Deliver.class, d -> {
-                    for (RemoteJob.Target t : d.job().targets()) {
-                        d.job().replyTo().tell(new DeliveryResult(t.recipient(),
-                                new Outcome.Deferral("Sorry, remote delivery is not available yet. (#4.3.0)")));
-                    }
+                .onMessage(Deliver.class, this::onDeliver)
+                .onMessage(Acquire.class, this::onAcquire)
+                .onMessage(Release.class, this::onRelease)
+                .onMessage(Passivate.class, this::onPassivate)
+                .onMessage(ListDowned.class, l -> {
+                    l.replyTo().tell(shared.downed().list());
+                    return Behaviors.same();
+                })
+                .onMessage(ClearDowned.class, c -> {
+                    shared.downed().clear();
+                    c.replyTo().tell(Done.getInstance());
                     return Behaviors.same();
                 })
                 .build();
+    }
+
+    private Behavior<Command> onDeliver(Deliver d) {
+        RemoteJob job = d.job();
+        Control control = controls.current().control();
+        Map<String, Destination> destinations = new HashMap<>();
+        Map<List<String>, List<RemoteJob.Target>> groups = new LinkedHashMap<>();
+        for (RemoteJob.Target t : job.targets()) {
+            int at = t.address().lastIndexOf('@');
+            String domain = at < 0 ? "" : t.address().substring(at + 1);
+            Destination dest = Destination.of(domain, control.smtproutes(), environment.smtpPort());
+            destinations.putIfAbsent(dest.key(), dest);
+            groups.computeIfAbsent(List.of(dest.key(), t.sender()), k -> new ArrayList<>()).add(t);
+        }
+        groups.forEach((key, targets) -> {
+            Entry host = host(destinations.get(key.get(0)));
+            host.sent++;
+            host.ref.tell(new Host.Deliver(new Batch(job.messageId(), job.body(), key.get(1), targets,
+                    job.replyTo(), List.of())));
+        });
+        return Behaviors.same();
+    }
+
+    private Entry host(Destination dest) {
+        return hosts.computeIfAbsent(dest.key(), k ->
+                new Entry(context.spawn(Host.create(dest, context.getSelf(), shared), "host-" + ++hostSeq)));
+    }
+
+    private Behavior<Command> onAcquire(Acquire a) {
+        if (!hosts.containsKey(a.key())) return Behaviors.same();
+        waiting.add(a.key());
+        grant();
+        if (!waiting.isEmpty()) reclaimFor(a.key());
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onRelease(Release r) {
+        Entry e = hosts.get(r.key());
+        if (e != null && e.permits > 0) {
+            e.permits--;
+            if (e.reclaiming > 0) e.reclaiming--;
+            if (e.permits == 0) holders.remove(r.key());
+            permits--;
+        }
+        grant();
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onPassivate(Passivate p) {
+        Entry e = hosts.get(p.key());
+        if (e != null && e.sent == p.received() && e.permits == 0 && !waiting.contains(p.key())) {
+            hosts.remove(p.key());
+            context.stop(e.ref);
+        }
+        return Behaviors.same();
+    }
+
+    private void grant() {
+        int limit = controls.current().control().concurrencyremote();
+        int before = permits;
+        while (permits < limit && !waiting.isEmpty()) {
+            String key = waiting.poll();
+            Entry e = hosts.get(key);
+            if (e == null) continue;
+            e.permits++;
+            holders.add(key);
+            permits++;
+            e.ref.tell(new Host.Grant(!waiting.isEmpty()));
+        }
+        if (permits != before) status.remote(permits, limit);
+        boolean now = !waiting.isEmpty();
+        if (now != pressure) {
+            pressure = now;
+            for (String key : holders) hosts.get(key).ref.tell(new Host.Pressure(now));
+        }
+    }
+
+    /**
+     * Fairness: one permit back from the Host with the most, when the asker has none (so no destination
+     * starves behind a busy one) or has two fewer (so shares even out without trading permits back and forth).
+     */
+    private void reclaimFor(String asker) {
+        int mine = hosts.get(asker).permits;
+        int above = mine == 0 ? 0 : mine + 1;
+        Entry victim = null;
+        for (String key : holders) {
+            Entry e = hosts.get(key);
+            if (key.equals(asker) || e.permits - e.reclaiming <= above) continue;
+            if (victim == null || e.permits - e.reclaiming > victim.permits - victim.reclaiming) victim = e;
+        }
+        if (victim != null) {
+            victim.reclaiming++;
+            victim.ref.tell(Host.Reclaim.INSTANCE);
+        }
     }
 }

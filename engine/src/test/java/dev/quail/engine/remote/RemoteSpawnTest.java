@@ -233,7 +233,10 @@ class RemoteSpawnTest {
         probe.receiveSeveralMessages(4, Duration.ofSeconds(10));
         List<String> order = new ArrayList<>();
         peer.transactions.forEach(t -> order.add(t.recipients().get(0)));
-        assertEquals(List.of("a1@a.test", "b1@b.test", "a2@a.test", "a3@a.test"), order);
+        // Which of a1 and b1 gets the only permit first is a race; b1 must not wait behind a's backlog.
+        assertTrue(order.indexOf("b1@b.test") <= 1, order.toString());
+        order.remove("b1@b.test");
+        assertEquals(List.of("a1@a.test", "a2@a.test", "a3@a.test"), order);
         assertEquals(1, peer.maxOpen.get());
     }
 

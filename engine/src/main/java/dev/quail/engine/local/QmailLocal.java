@@ -1,0 +1,307 @@
+package dev.quail.engine.local;
+
+import dev.quail.config.dotqmail.DeliveryLines;
+import dev.quail.config.dotqmail.DotQmailFile;
+import dev.quail.config.dotqmail.ExtensionSearch;
+import dev.quail.config.dotqmail.Instruction;
+import dev.quail.config.dotqmail.NewSender;
+import dev.quail.config.dotqmail.ProgramEnvironment;
+import dev.quail.config.dotqmail.ProgramExit;
+import dev.quail.engine.queue.Injector;
+import dev.quail.engine.queue.Outcome;
+import dev.quail.persistence.maildir.Maildir;
+import dev.quail.persistence.maildir.MaildirWriter;
+import dev.quail.persistence.mbox.MboxException;
+import dev.quail.persistence.mbox.MboxWriter;
+import dev.quail.protocols.smtp.QueueResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * qmail-local for one recipient whose mailbox is known (QMAIL-REFERENCE §6, §7): {@code user home local dash ext host
+ * sender defaultdelivery}, in qmail-local's order.
+ * <ol>
+ * <li>DQ-01 the home must exist; world-writable ⇒ temporary {@code Uh-oh: home directory is writable.}; sticky ⇒
+ *     temporary (the owner is editing a .qmail file: chmod +t, edit, chmod -t).</li>
+ * <li>DQ-02, X-05 a header line exactly equal to this delivery's Delivered-To line ⇒ permanent (a loop). Quail adds
+ *     SMTP-33's hop rule here: 100 or more Received/Delivered header lines ⇒ permanent, so loops that change
+ *     address each time still end.</li>
+ * <li>DQ-20..23 the .qmail file: the first of {@link ExtensionSearch}'s candidates that is a regular file;
+ *     unreadable ⇒ temporary; world-writable ⇒ temporary; owner-execute bit ⇒ forwards only (DQ-04). None found:
+ *     permanent {@code Sorry, no mailbox here by that name.} for an extension, defaultdelivery for the plain
+ *     address (DQ-12, also for an empty file).</li>
+ * <li>DQ-30 the lines run in order; mbox, maildir and program deliveries happen at once, forwards are collected and
+ *     go out last as ONE new message from NEWSENDER (DQ-33) with the Delivered-To line on top (DQ-34). The first
+ *     failure stops everything (deliveries done before it are repeated on the retry). Only when the forward is
+ *     durably queued does the recipient count as delivered.</li>
+ * </ol>
+ * The report is qmail-local's: program output, then {@code did F+W+P} and {@code qp ID} on success, or the
+ * failure's text. Paths in .qmail files are relative to the home; .qmail files are trusted like control files
+ * (their programs run as the Quail user).
+ */
+final class QmailLocal {
+    static final String NO_MAILBOX = "Sorry, no mailbox here by that name. (#5.1.1)";
+    static final String LOOPING = "This message is looping: it already has my Delivered-To line. (#5.4.6)";
+    static final String TOO_MANY_HOPS = "This message is looping: too many hops. (#5.4.6)";
+    static final int MAX_HOPS = 100;
+    private static final int OWNER_EXECUTE = 0100;
+    private static final int WORLD_WRITABLE = 0002;
+    private static final int STICKY = 01000;
+
+    /** What qmail-lspawn passes to qmail-local, plus the message. */
+    record Job(String messageId, String user, Path home, String local, String dash, String ext, String host,
+               String sender, String defaultDelivery, byte[] message) {}
+
+    /** qmail-local's exit: the outcome's kind; the report is collected separately. */
+    private static final class Stop extends Exception {
+        final boolean permanent;
+
+        Stop(boolean permanent, String message) {
+            super(message, null, false, false);
+            this.permanent = permanent;
+        }
+    }
+
+    private final MaildirWriter maildir;
+    private final MboxWriter mbox;
+    private final Injector injector;
+    private final Report report = new Report();
+    private int files;
+    private int programs;
+
+    QmailLocal(MaildirWriter maildir, MboxWriter mbox, Injector injector) {
+        this.maildir = maildir;
+        this.mbox = mbox;
+        this.injector = injector;
+    }
+
+    Outcome deliver(Job job) {
+        try {
+            String done = run(job);
+            report.line(done);
+            return new Outcome.Success(report.text());
+        } catch (Stop stop) {
+            if (!stop.getMessage().isEmpty()) report.line(stop.getMessage()); // a program's exit: its output says it
+            return stop.permanent ? new Outcome.Failure(report.text()) : new Outcome.Deferral(report.text());
+        }
+    }
+
+    private String run(Job job) throws Stop {
+        Path home = job.home();
+        checkHome(home);
+        String recipient = job.local() + "@" + job.host();
+        String dtline = DeliveryLines.dtline(recipient);
+        checkLoops(job.message(), dtline);
+        String rpline = DeliveryLines.rpline(job.sender());
+        String ufline = DeliveryLines.ufline(job.sender(), Instant.now());
+
+        Optional<Found> found = search(home, job.dash(), job.ext());
+        if (found.isEmpty() && !job.dash().isEmpty()) throw permanent(NO_MAILBOX);
+        String newSender = NewSender.of(job.sender(), job.local(), job.host(), job.dash(), job.ext(),
+                name -> exists(home, name));
+        boolean forwardOnly = found.isPresent() && found.get().forwardOnly();
+        String text = found.map(Found::text).orElse("");
+        if (text.isEmpty()) {
+            text = job.defaultDelivery();
+            forwardOnly = false;
+        }
+        List<Instruction> instructions;
+        try {
+            instructions = DotQmailFile.parse(text);
+        } catch (IllegalArgumentException blank) {
+            throw temporary(blank.getMessage());
+        }
+
+        Optional<String> defaultPart = found.flatMap(Found::defaultPart);
+        ProgramEnvironment.Delivery env = new ProgramEnvironment.Delivery(job.user(), home.toString(), job.local(),
+                job.ext(), job.host(), job.sender(), newSender, defaultPart, dtline, rpline, ufline);
+        byte[] head = (rpline + dtline).getBytes(StandardCharsets.ISO_8859_1);
+        List<String> forwards = new ArrayList<>();
+        for (Instruction i : instructions) {
+            if (i instanceof Instruction.ForwardOnly) {
+                forwardOnly = true;
+            } else if (i instanceof Instruction.Forward f) {
+                forwards.add(f.address());
+            } else if (i instanceof Instruction.Maildir m) {
+                files++;
+                if (forwardOnly) throw temporary("Uh-oh: .qmail has file delivery but has x bit set. (#4.7.0)");
+                toMaildir(home.resolve(m.path()), head, job.message());
+            } else if (i instanceof Instruction.Mbox b) {
+                files++;
+                if (forwardOnly) throw temporary("Uh-oh: .qmail has file delivery but has x bit set. (#4.7.0)");
+                toMbox(home, b.path(), (ufline + rpline + dtline).getBytes(StandardCharsets.ISO_8859_1),
+                        job.message());
+            } else if (i instanceof Instruction.Program p) {
+                programs++;
+                if (forwardOnly) throw temporary("Uh-oh: .qmail has prog delivery but has x bit set. (#4.7.0)");
+                if (toProgram(p.command(), home, env, job.message())) break;
+            }
+        }
+        String did = "did " + files + "+" + forwards.size() + "+" + programs;
+        if (forwards.isEmpty()) return did;
+        String qp = forward(job, newSender, forwards, dtline);
+        return did + "\nqp " + qp;
+    }
+
+    private static void checkHome(Path home) throws Stop {
+        if (!home.isAbsolute() || !Files.isDirectory(home)) {
+            throw temporary("Unable to switch to " + home + ": file does not exist. (#4.3.0)");
+        }
+        int mode = mode(home);
+        if ((mode & WORLD_WRITABLE) != 0) throw temporary("Uh-oh: home directory is writable. (#4.7.0)");
+        if ((mode & STICKY) != 0) {
+            throw temporary("Home directory is sticky: user is editing his .qmail file. (#4.2.1)");
+        }
+    }
+
+    /** DQ-02 and the hop rule: header lines up to the first empty one. */
+    private static void checkLoops(byte[] message, String dtline) throws Stop {
+        String header = new String(message, StandardCharsets.ISO_8859_1);
+        int hops = 0;
+        int start = 0;
+        while (start < header.length()) {
+            int end = header.indexOf('\n', start);
+            if (end < 0) break; // a last line without newline is not a header line (bouncexf: !match)
+            if (end - start + 1 <= 1) break;
+            String line = header.substring(start, end + 1);
+            if (line.equals(dtline)) throw permanent(LOOPING);
+            if (startsWithIgnoreCase(line, "received") || startsWithIgnoreCase(line, "delivered")) hops++;
+            start = end + 1;
+        }
+        if (hops >= MAX_HOPS) throw permanent(TOO_MANY_HOPS);
+    }
+
+    private static boolean startsWithIgnoreCase(String line, String word) {
+        return line.regionMatches(true, 0, word, 0, word.length());
+    }
+
+    /** The .qmail file that serves the address: its text, forward-only bit and $DEFAULT. */
+    private record Found(String text, boolean forwardOnly, Optional<String> defaultPart) {}
+
+    private static Optional<Found> search(Path home, String dash, String ext) throws Stop {
+        for (ExtensionSearch.Candidate c : ExtensionSearch.candidates(dash, ext)) {
+            Path file;
+            try {
+                file = home.resolve(c.fileName());
+            } catch (InvalidPathException impossibleName) {
+                continue;
+            }
+            if (!Files.isRegularFile(file)) continue; // DQ-03: missing or not a regular file
+            int mode = mode(file);
+            if ((mode & WORLD_WRITABLE) != 0) throw temporary("Uh-oh: .qmail file is writable. (#4.7.0)");
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (NoSuchFileException vanished) {
+                continue;
+            } catch (IOException e) {
+                throw temporary("Unable to open " + c.fileName() + ": " + reason(e) + ". (#4.3.0)");
+            }
+            return Optional.of(new Found(text, (mode & OWNER_EXECUTE) != 0, c.defaultPart()));
+        }
+        return Optional.empty();
+    }
+
+    private static boolean exists(Path home, String name) {
+        try {
+            return Files.exists(home.resolve(name));
+        } catch (InvalidPathException impossibleName) {
+            return false;
+        }
+    }
+
+    private void toMaildir(Path dir, byte[] head, byte[] message) throws Stop {
+        if (!Maildir.isMaildir(dir)) throw temporary("Unable to chdir to maildir. (#4.2.1)");
+        try {
+            maildir.deliver(dir, head, message);
+        } catch (IOException e) {
+            throw temporary("Temporary error on maildir delivery. (#4.3.0)");
+        }
+    }
+
+    private void toMbox(Path home, String name, byte[] head, byte[] message) throws Stop {
+        try {
+            mbox.deliver(home.resolve(name), head, message);
+        } catch (MboxException e) {
+            switch (e.kind()) {
+                case OPEN -> throw temporary("Unable to open " + name + ": " + e.getMessage() + ". (#4.2.1)");
+                case LOCKED -> throw temporary("File has been locked for 30 seconds straight. (#4.3.0)");
+                default -> throw temporary("Unable to write " + name + ": " + e.getMessage() + ". (#4.3.0)");
+            }
+        }
+    }
+
+    /** Returns true when the program asked to stop here (exit 99). */
+    private boolean toProgram(String command, Path home, ProgramEnvironment.Delivery env, byte[] message) throws Stop {
+        ProgramRunner.Result result;
+        try {
+            result = ProgramRunner.run(command, home, ProgramEnvironment.of(env), message);
+        } catch (IOException e) {
+            throw temporary("Unable to run /bin/sh: " + reason(e) + ". (#4.3.0)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw temporary("Interrupted while running a program. (#4.3.0)");
+        }
+        report.output(result.output(), result.length());
+        ProgramExit exit = ProgramExit.of(result.exitCode());
+        if (exit == ProgramExit.PERMANENT) throw new Stop(true, "");
+        if (exit == ProgramExit.TEMPORARY) throw new Stop(false, "");
+        return exit == ProgramExit.SUCCESS_STOP;
+    }
+
+    /** DQ-30/34: one new message to every forward address; returns its queue id. */
+    private String forward(Job job, String newSender, List<String> recipients, String dtline) throws Stop {
+        byte[] head = dtline.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] copy = new byte[head.length + job.message().length];
+        System.arraycopy(head, 0, copy, 0, head.length);
+        System.arraycopy(job.message(), 0, copy, head.length, job.message().length);
+        QueueResult result;
+        try {
+            result = injector.inject(newSender, recipients, copy, "forward msg " + job.messageId())
+                    .toCompletableFuture().get(2, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw temporary("Unable to forward message: interrupted.");
+        } catch (ExecutionException | TimeoutException e) {
+            throw temporary("Unable to forward message: qq timeout (#4.3.0).");
+        }
+        if (result instanceof QueueResult.Queued q) return q.id();
+        if (result instanceof QueueResult.Permanent p) throw permanent("Unable to forward message: " + p.text() + ".");
+        throw temporary("Unable to forward message: " + ((QueueResult.Temporary) result).text() + ".");
+    }
+
+    /** The permission bits and the sticky bit; 0 where the file system has no Unix modes. */
+    private static int mode(Path path) {
+        try {
+            return (Integer) Files.getAttribute(path, "unix:mode");
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return 0;
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) return "file does not exist";
+        if (e instanceof AccessDeniedException) return "access denied";
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static Stop temporary(String text) {
+        return new Stop(false, text);
+    }
+
+    private static Stop permanent(String text) {
+        return new Stop(true, text);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.quail.engine.remote;
+
+import dev.quail.engine.queue.DeliveryResult;
+import dev.quail.engine.queue.MessageLog;
+import dev.quail.protocols.smtpclient.Transaction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The recipients of one {@link RemoteJob} that share a destination and an envelope sender: what one SMTP
+ * transaction carries. Its delivery numbers (one per target, qmail-send's "delivery N") are drawn when the
+ * batch starts, that is when it gets a connection or is settled without one, and kept if part of it has to
+ * go again.
+ */
+record Batch(String messageId, byte[] body, String sender, List<RemoteJob.Target> targets,
+             ActorRef<DeliveryResult> replyTo, List<Long> numbers) {
+
+    Batch {
+        targets = List.copyOf(targets);
+        numbers = List.copyOf(numbers);
+    }
+
+    boolean started() {
+        return !numbers.isEmpty();
+    }
+
+    /** Numbers the batch and logs "starting delivery N: msg ID to remote ADDR" per target. */
+    Batch start(AtomicLong counter) {
+        if (started()) return this;
+        List<Long> drawn = new ArrayList<>(targets.size());
+        for (RemoteJob.Target t : targets) {
+            long n = counter.incrementAndGet();
+            drawn.add(n);
+            MessageLog.starting(n, messageId, "remote", t.address());
+        }
+        return new Batch(messageId, body, sender, targets, replyTo, drawn);
+    }
+
+    /** The targets at these indexes, keeping their numbers. */
+    Batch subset(List<Integer> indexes) {
+        List<RemoteJob.Target> t = new ArrayList<>(indexes.size());
+        List<Long> n = new ArrayList<>(indexes.size());
+        for (int i : indexes) {
+            t.add(targets.get(i));
+            if (started()) n.add(numbers.get(i));
+        }
+        return new Batch(messageId, body, sender, t, replyTo, n);
+    }
+
+    Transaction transaction() {
+        List<String> recipients = new ArrayList<>(targets.size());
+        for (RemoteJob.Target t : targets) recipients.add(t.address());
+        return new Transaction(sender, recipients, body);
+    }
+}

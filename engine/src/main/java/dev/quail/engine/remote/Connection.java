@@ -1,0 +1,207 @@
+package dev.quail.engine.remote;
+
+import dev.quail.protocols.smtpclient.ClientOutput;
+import dev.quail.protocols.smtpclient.ClientSession;
+import dev.quail.protocols.smtpclient.Transaction;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.SinkQueueWithCancel;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * One SMTP connection (qmail-remote's connect and dialogue, REM-10..14): Pekko Streams TCP around a pure
+ * {@link ClientSession}. It starts with the transaction it was opened for and tries the destination's
+ * addresses in order (REM-10): an address the downed-host table says is down is skipped; a connect that
+ * times out (control/timeoutconnect) is recorded there, any other outcome clears the address; the first
+ * address that answers is used whatever happens next. When none does, the Host hears {@link
+ * Host.Unreachable} with qmail's #4.4.1 text. Connected, it reports each finished transaction ({@link
+ * Host.Done}) and each time it can take another ({@link Host.Ready}); the Host sends {@link Run} or
+ * {@link Quit}. A silence of control/timeoutremote in both directions, an EOF or a socket error ends it,
+ * settling a transaction in hand as "connection died" (REM-14). It stops when the socket is closed; the
+ * Host watches it. Nothing is read faster than the session takes it: one pull at a time.
+ */
+final class Connection {
+    sealed interface Command {}
+
+    record Run(Transaction transaction) implements Command {}
+
+    enum Quit implements Command { INSTANCE }
+
+    private record Attempted(int index, Optional<Throwable> failure) implements Command {}
+
+    private record Received(ByteString bytes) implements Command {}
+
+    private enum Ended implements Command { INSTANCE }
+
+    private enum CloseTimeout implements Command { INSTANCE }
+
+    /** What the dialogue reads from control/, once per connection. */
+    record Settings(String helo, Duration connectTimeout, Duration idleTimeout) {}
+
+    static final String UNREACHABLE = "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)";
+    /** How long a closing connection may take to say goodbye before the socket is dropped. */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
+    /** Writes waiting in the stream: at most a command group, a message and a QUIT are ever queued. */
+    private static final int WRITE_BUFFER = 64;
+
+    private final ActorContext<Command> context;
+    private final TimerScheduler<Command> timers;
+    private final ActorRef<Host.Command> host;
+    private final List<InetAddress> addresses;
+    private final int port;
+    private final Transaction first;
+    private final Settings settings;
+    private final DownedHosts downed;
+    private final Materializer materializer;
+    private BoundedSourceQueue<ByteString> out;
+    private SinkQueueWithCancel<ByteString> in;
+    private ClientSession session;
+    private boolean closing;
+
+    static Behavior<Command> create(ActorRef<Host.Command> host, List<InetAddress> addresses, int port,
+                                    Transaction first, Settings settings, DownedHosts downed) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+                new Connection(context, timers, host, addresses, port, first, settings, downed).tryFrom(0)));
+    }
+
+    private Connection(ActorContext<Command> context, TimerScheduler<Command> timers, ActorRef<Host.Command> host,
+                       List<InetAddress> addresses, int port, Transaction first, Settings settings,
+                       DownedHosts downed) {
+        this.context = context;
+        this.timers = timers;
+        this.host = host;
+        this.addresses = List.copyOf(addresses);
+        this.port = port;
+        this.first = first;
+        this.settings = settings;
+        this.downed = downed;
+        // Bound to this actor: when it stops, whatever is left of the socket goes with it.
+        this.materializer = Materializer.createMaterializer(context);
+    }
+
+    private Behavior<Command> tryFrom(int start) {
+        int i = start;
+        while (i < addresses.size() && downed.isDown(addresses.get(i))) i++;
+        if (i == addresses.size()) {
+            host.tell(new Host.Unreachable(context.getSelf(), UNREACHABLE));
+            return Behaviors.stopped();
+        }
+        var tcp = Tcp.get(context.getSystem()).outgoingConnection(new InetSocketAddress(addresses.get(i), port),
+                Optional.empty(), List.of(), false, Optional.of(settings.connectTimeout()),
+                Optional.of(settings.idleTimeout()));
+        Pair<Pair<BoundedSourceQueue<ByteString>, CompletionStage<Tcp.OutgoingConnection>>,
+                SinkQueueWithCancel<ByteString>> streams = Source.<ByteString>queue(WRITE_BUFFER)
+                .viaMat(tcp, Keep.both()).toMat(Sink.queue(), Keep.both()).run(materializer);
+        out = streams.first().first();
+        in = streams.second();
+        int index = i;
+        context.pipeToSelf(streams.first().second(),
+                (connected, failure) -> new Attempted(index, Optional.ofNullable(failure)));
+        return receive();
+    }
+
+    private Behavior<Command> receive() {
+        return Behaviors.receive(Command.class)
+                .onMessage(Attempted.class, this::onAttempted)
+                .onMessage(Received.class, this::onReceived)
+                .onMessage(Ended.class, e -> onEnded())
+                .onMessage(Run.class, this::onRun)
+                .onMessage(Quit.class, q -> onQuit())
+                .onMessage(CloseTimeout.class, t -> {
+                    in.cancel();
+                    return Behaviors.stopped();
+                })
+                .build();
+    }
+
+    private Behavior<Command> onAttempted(Attempted a) {
+        InetAddress ip = addresses.get(a.index());
+        if (a.failure().isPresent()) {
+            if (connectTimedOut(a.failure().get())) downed.timedOut(ip);
+            else downed.reachable(ip);
+            return tryFrom(a.index() + 1);
+        }
+        downed.reachable(ip);
+        session = new ClientSession(settings.helo(), ip.getHostAddress());
+        apply(session.send(first));
+        pull();
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onReceived(Received r) {
+        byte[] bytes = r.bytes().toArray();
+        apply(session.receive(bytes, 0, bytes.length));
+        pull();
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onEnded() {
+        if (session != null) apply(session.closed());
+        return Behaviors.stopped();
+    }
+
+    private Behavior<Command> onRun(Run run) {
+        // A connection that is going away ignores it: the Host settles what it sent when this actor stops.
+        if (session != null && session.canSend()) apply(session.send(run.transaction()));
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onQuit() {
+        if (session != null) apply(session.quit());
+        timers.startSingleTimer(CloseTimeout.INSTANCE, CLOSE_GRACE);
+        return Behaviors.same();
+    }
+
+    private void apply(List<ClientOutput> outputs) {
+        for (ClientOutput o : outputs) {
+            if (o instanceof ClientOutput.Write w) {
+                if (!closing && !out.offer(ByteString.fromArrayUnsafe(w.bytes())).isEnqueued()) close();
+            } else if (o instanceof ClientOutput.Finished f) {
+                host.tell(new Host.Done(context.getSelf(), f.result()));
+            } else if (o instanceof ClientOutput.Ready) {
+                host.tell(new Host.Ready(context.getSelf()));
+            } else {
+                close();
+            }
+        }
+    }
+
+    /** Ends the write side; the read side then ends with the socket (halfClose off), or at the grace's end. */
+    private void close() {
+        if (closing) return;
+        closing = true;
+        out.complete();
+        timers.startSingleTimer(CloseTimeout.INSTANCE, CLOSE_GRACE);
+    }
+
+    private void pull() {
+        context.pipeToSelf(in.pull(), (bytes, failure) ->
+                failure != null || bytes.isEmpty() ? Ended.INSTANCE : new Received(bytes.get()));
+    }
+
+    /** TCPTO-11: only a connect timeout counts against an address. */
+    private static boolean connectTimedOut(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) return true;
+            if (t.getMessage() != null && t.getMessage().contains("Connect timeout")) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.quail.engine.remote;
+
+import dev.quail.config.Routes;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Where the recipients at one domain go, decided without DNS (REM-01, REM-02): an smtproutes relay with a
+ * host (`domain:relay[:port]`, `.suffix:relay`, `:relay`) is used as the only MX, on its port; a domain that
+ * is an IP literal (`[1.2.3.4]`, `[IPv6:...]`, or bare `1.2.3.4`) is that address on port 25; anything else
+ * (including `domain:`) goes to its MX hosts on port 25. The key names the Host actor: recipients with the
+ * same key share connections and transactions, so every domain routed to one relay shares that relay's.
+ */
+record Destination(String key, Kind kind, String host, int port) {
+    enum Kind { MX, RELAY, LITERAL }
+
+    private static final Pattern V4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+    private static final Pattern V6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
+    static Destination of(String domain, Routes routes, int smtpPort) {
+        String d = domain.toLowerCase(Locale.ROOT);
+        Optional<Routes.Relay> relay = routes.lookup(d);
+        if (relay.isPresent() && !relay.get().host().isEmpty()) {
+            String host = relay.get().host().toLowerCase(Locale.ROOT);
+            return new Destination("relay " + host + ":" + relay.get().port(), Kind.RELAY, host, relay.get().port());
+        }
+        Optional<InetAddress> literal = literal(d);
+        if (literal.isPresent()) {
+            String ip = literal.get().getHostAddress();
+            return new Destination("[" + ip + "]", Kind.LITERAL, ip, smtpPort);
+        }
+        return new Destination(d, Kind.MX, d, smtpPort);
+    }
+
+    /** An address literal, bracketed or not; never a DNS lookup. */
+    static Optional<InetAddress> literal(String host) {
+        String text = host;
+        if (text.startsWith("[") && text.endsWith("]")) text = text.substring(1, text.length() - 1);
+        if (text.regionMatches(true, 0, "IPv6:", 0, 5)) text = text.substring(5);
+        try {
+            if (V4.matcher(text).matches()) {
+                byte[] bytes = new byte[4];
+                String[] parts = text.split("\\.");
+                for (int i = 0; i < 4; i++) {
+                    int part = Integer.parseInt(parts[i]);
+                    if (part > 255) return Optional.empty();
+                    bytes[i] = (byte) part;
+                }
+                return Optional.of(InetAddress.getByAddress(bytes));
+            }
+            // Brackets make the JDK parse an IPv6 literal and never ask DNS.
+            if (V6.matcher(text).matches()) return Optional.of(InetAddress.getByName("[" + text + "]"));
+        } catch (UnknownHostException notALiteral) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,377 @@
+/*
+ * ClientSession: one outgoing SMTP connection (qmail-remote's dialogue, REM-11..21) as a pure state
+ * machine. The I/O edge feeds it the server's bytes in any chunking and performs its outputs in order;
+ * it never blocks or reads a clock, and is not thread-safe (one connection, one caller at a time).
+ *
+ * Dialogue: 220 greeting, then EHLO helohost (HELO when EHLO gets 5xx; the name must get 250), then per
+ * transaction MAIL FROM (SIZE= and BODY=8BITMIME when offered and useful), one RCPT per recipient,
+ * DATA, the message (DataEncoder) and the final reply. With PIPELINING, MAIL, every RCPT and DATA go
+ * in one write (RFC 2920); otherwise each command waits for its reply. Beyond qmail, the connection
+ * is kept after a transaction: it is Ready for the next one at once after a final reply, or after a
+ * RSET (250) when a transaction ended early; the edge ends it with quit() (QUIT, then Close on the
+ * reply). A 421 reply, a failed RSET or an unexpected reply end the connection (Close).
+ *
+ * Results follow qmail-remote and qmail-rspawn (REM-20, REM-21): each recipient's RCPT reply (5xx "does
+ * not like recipient" = failure, 4xx = deferral, else accepted) combined with the message's outcome
+ * ("sender was rejected", "Giving up on IP." when no recipient was accepted, "failed on DATA command",
+ * "failed after I sent the message", "accepted message"); a refused recipient's report also carries the
+ * message's report when that is no better. A connection lost or timed out mid-transaction (closed())
+ * defers what was not settled, with "Possible duplicate!" once the final dot was sent (REM-14).
+ */
+package dev.quail.protocols.smtpclient;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+public final class ClientSession {
+
+    private enum Step { GREETING, EHLO, HELO, MAIL, RCPT, DATA, DOT, DOT_DISCARD, RSET, QUIT }
+
+    /** How the connection goes on after a transaction. */
+    private enum After { READY, RSET, CLOSE }
+
+    private record Expect(Step step, int recipient) {}
+
+    private static final int SERVICE_CLOSING = 421;
+    private static final int TOO_MANY_RECIPIENTS = 452;
+
+    private final String helo;
+    private final String peer;
+    private final ReplyReader reader = new ReplyReader();
+    private final ArrayDeque<Expect> expected = new ArrayDeque<>();
+    private Extensions extensions = Extensions.NONE;
+    private boolean greeted;
+    private boolean closed;
+    private Transaction pending;
+    private Transaction tx;
+    private boolean pipelined;
+    private byte[] data;
+    private Reply mail;
+    private Reply[] rcpt;
+    private Report decided;
+    private boolean critical;
+
+    /**
+     * @param heloHost the name for EHLO/HELO (control/helohost)
+     * @param peer     the server's IP address as reports show it
+     */
+    public ClientSession(String heloHost, String peer) {
+        this.helo = Objects.requireNonNull(heloHost);
+        this.peer = Objects.requireNonNull(peer);
+        expected.add(new Expect(Step.GREETING, 0));
+    }
+
+    /** True when send() may be called: before the greeting (once), or when the connection is Ready. */
+    public boolean canSend() {
+        return !closed && tx == null && pending == null && (!greeted || expected.isEmpty());
+    }
+
+    /** Starts a transaction, or holds it until the greeting and EHLO are done. */
+    public List<ClientOutput> send(Transaction transaction) {
+        if (!canSend()) throw new IllegalStateException("the connection cannot take a transaction now");
+        List<ClientOutput> out = new ArrayList<>();
+        if (greeted) start(transaction, out);
+        else pending = transaction;
+        return out;
+    }
+
+    /** Bytes from the server. */
+    public List<ClientOutput> receive(byte[] bytes, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        List<ClientOutput> out = new ArrayList<>();
+        for (Reply reply : reader.feed(bytes, offset, length)) {
+            if (closed) break;
+            handle(reply, out);
+        }
+        return out;
+    }
+
+    /** Ends the connection: QUIT when it is idle, else at once. */
+    public List<ClientOutput> quit() {
+        if (closed) return List.of();
+        if (greeted && tx == null && expected.isEmpty()) {
+            expect(Step.QUIT);
+            return List.of(write("QUIT\r\n"));
+        }
+        closed = true;
+        return List.of(ClientOutput.Close.INSTANCE);
+    }
+
+    /** The connection was lost (EOF, error or timeoutremote): settles the transaction in hand, if any. */
+    public List<ClientOutput> closed() {
+        if (closed) return List.of();
+        closed = true;
+        Transaction lost = tx != null ? tx : pending;
+        if (lost == null) return List.of();
+        if (tx == null) rcpt = null;
+        tx = null;
+        pending = null;
+        return List.of(new ClientOutput.Finished(result(lost, died())));
+    }
+
+    private void handle(Reply reply, List<ClientOutput> out) {
+        Expect e = expected.poll();
+        if (e == null) {
+            // Unsolicited (typically "421 timeout" on an idle connection): the server is going away.
+            closed = true;
+            out.add(ClientOutput.Close.INSTANCE);
+            return;
+        }
+        switch (e.step()) {
+            case GREETING -> onGreeting(reply, out);
+            case EHLO -> onEhlo(reply, out);
+            case HELO -> onHelo(reply, out);
+            case MAIL -> onMail(reply, out);
+            case RCPT -> onRcpt(e.recipient(), reply, out);
+            case DATA -> onData(reply, out);
+            case DOT -> onDot(reply, out);
+            case DOT_DISCARD -> finish(decided, reply.code() == SERVICE_CLOSING ? After.CLOSE : After.RSET, out);
+            case RSET -> onRset(reply, out);
+            case QUIT -> {
+                closed = true;
+                out.add(ClientOutput.Close.INSTANCE);
+            }
+        }
+    }
+
+    private void onGreeting(Reply reply, List<ClientOutput> out) {
+        if (reply.code() != 220) {
+            fatal(Report.deferral("Connected to " + peer + " but greeting failed." + reply.said()), out);
+            return;
+        }
+        expect(Step.EHLO);
+        out.add(write("EHLO " + helo + "\r\n"));
+    }
+
+    private void onEhlo(Reply reply, List<ClientOutput> out) {
+        if (reply.code() == 250) {
+            extensions = Extensions.of(reply);
+            greeted(out);
+        } else if (reply.permanent()) {
+            expect(Step.HELO);
+            out.add(write("HELO " + helo + "\r\n"));
+        } else {
+            nameRejected(reply, out);
+        }
+    }
+
+    private void onHelo(Reply reply, List<ClientOutput> out) {
+        if (reply.code() != 250) {
+            nameRejected(reply, out);
+            return;
+        }
+        extensions = Extensions.NONE;
+        greeted(out);
+    }
+
+    private void nameRejected(Reply reply, List<ClientOutput> out) {
+        fatal(Report.deferral("Connected to " + peer + " but my name was rejected." + reply.said()), out);
+    }
+
+    private void greeted(List<ClientOutput> out) {
+        greeted = true;
+        if (pending == null) {
+            out.add(ClientOutput.Ready.INSTANCE);
+            return;
+        }
+        Transaction t = pending;
+        pending = null;
+        start(t, out);
+    }
+
+    private void start(Transaction t, List<ClientOutput> out) {
+        if (DataEncoder.partialFinalLine(t.body())) {
+            rcpt = null;
+            out.add(new ClientOutput.Finished(result(t,
+                    Report.failure("SMTP cannot transfer messages with partial final lines. (#5.6.2)"))));
+            out.add(ClientOutput.Ready.INSTANCE);
+            return;
+        }
+        tx = t;
+        data = DataEncoder.encode(t.body());
+        mail = null;
+        rcpt = new Reply[t.recipients().size()];
+        critical = false;
+        pipelined = extensions.pipelining();
+        StringBuilder commands = new StringBuilder("MAIL FROM:<").append(Quote.address(t.sender())).append('>');
+        if (extensions.size()) commands.append(" SIZE=").append(data.length - 3);
+        if (extensions.eightBitMime() && DataEncoder.eightBit(t.body())) commands.append(" BODY=8BITMIME");
+        commands.append("\r\n");
+        expect(Step.MAIL);
+        if (pipelined) {
+            for (int i = 0; i < rcpt.length; i++) {
+                commands.append(rcptCommand(i));
+                expected.add(new Expect(Step.RCPT, i));
+            }
+            commands.append("DATA\r\n");
+            expect(Step.DATA);
+        }
+        out.add(write(commands.toString()));
+    }
+
+    private String rcptCommand(int i) {
+        return "RCPT TO:<" + Quote.address(tx.recipients().get(i)) + ">\r\n";
+    }
+
+    private void onMail(Reply reply, List<ClientOutput> out) {
+        mail = reply;
+        boolean rejected = reply.code() >= 400;
+        if (reply.code() == SERVICE_CLOSING) {
+            finish(senderRejected(), After.CLOSE, out);
+        } else if (!pipelined && rejected) {
+            finish(senderRejected(), After.RSET, out);
+        } else if (!pipelined) {
+            nextRcpt(0, out);
+        }
+    }
+
+    private void onRcpt(int i, Reply reply, List<ClientOutput> out) {
+        boolean mailRejected = mail.code() >= 400;
+        if (!mailRejected) rcpt[i] = reply;
+        if (reply.code() == SERVICE_CLOSING) {
+            finish(mailRejected ? senderRejected() : died(), After.CLOSE, out);
+            return;
+        }
+        if (pipelined) return;
+        if (i + 1 < rcpt.length) {
+            nextRcpt(i + 1, out);
+        } else if (!anyAccepted()) {
+            finish(givingUp(), After.RSET, out);
+        } else {
+            expect(Step.DATA);
+            out.add(write("DATA\r\n"));
+        }
+    }
+
+    private void nextRcpt(int i, List<ClientOutput> out) {
+        expected.add(new Expect(Step.RCPT, i));
+        out.add(write(rcptCommand(i)));
+    }
+
+    private void onData(Reply reply, List<ClientOutput> out) {
+        After after = reply.code() == SERVICE_CLOSING ? After.CLOSE : After.RSET;
+        if (mail.code() >= 400 || !anyAccepted()) {
+            // Only when pipelined: the commands went before their replies said not to send a message.
+            decided = mail.code() >= 400 ? senderRejected() : givingUp();
+            if (reply.code() == 354) {
+                expect(Step.DOT_DISCARD);
+                out.add(write(".\r\n"));
+            } else {
+                finish(decided, after, out);
+            }
+        } else if (reply.code() >= 400) {
+            String text = peer + " failed on DATA command." + reply.said();
+            finish(reply.permanent() ? Report.failure(text) : Report.deferral(text), after, out);
+        } else {
+            critical = true;
+            expect(Step.DOT);
+            out.add(new ClientOutput.Write(data));
+        }
+    }
+
+    private void onDot(Reply reply, List<ClientOutput> out) {
+        critical = false;
+        After after = reply.code() == SERVICE_CLOSING ? After.CLOSE : After.READY;
+        if (reply.code() >= 400) {
+            String text = peer + " failed after I sent the message." + reply.said();
+            finish(reply.permanent() ? Report.failure(text) : Report.deferral(text), after, out);
+        } else {
+            finish(Report.success(peer + " accepted message." + reply.said()), after, out);
+        }
+    }
+
+    private void onRset(Reply reply, List<ClientOutput> out) {
+        if (reply.code() / 100 == 2) {
+            out.add(ClientOutput.Ready.INSTANCE);
+        } else {
+            closed = true;
+            out.add(write("QUIT\r\n"));
+            out.add(ClientOutput.Close.INSTANCE);
+        }
+    }
+
+    private void finish(Report message, After after, List<ClientOutput> out) {
+        Transaction done = tx;
+        tx = null;
+        data = null;
+        out.add(new ClientOutput.Finished(result(done, message)));
+        switch (after) {
+            case READY -> out.add(ClientOutput.Ready.INSTANCE);
+            case RSET -> {
+                expect(Step.RSET);
+                out.add(write("RSET\r\n"));
+            }
+            case CLOSE -> {
+                closed = true;
+                out.add(ClientOutput.Close.INSTANCE);
+            }
+        }
+    }
+
+    /** A failure that ends the connection before any transaction could run (greeting, EHLO/HELO). */
+    private void fatal(Report message, List<ClientOutput> out) {
+        if (pending != null) {
+            rcpt = null;
+            out.add(new ClientOutput.Finished(result(pending, message)));
+            pending = null;
+        }
+        closed = true;
+        out.add(write("QUIT\r\n"));
+        out.add(ClientOutput.Close.INSTANCE);
+    }
+
+    /** qmail-rspawn's combination of a recipient's report with the message's (REM-20). */
+    private TransactionResult result(Transaction t, Report message) {
+        List<Report> reports = new ArrayList<>(t.recipients().size());
+        List<Integer> tooMany = new ArrayList<>();
+        for (int i = 0; i < t.recipients().size(); i++) {
+            Reply r = rcpt == null ? null : rcpt[i];
+            if (r == null || r.code() < 400) {
+                reports.add(message);
+                continue;
+            }
+            String text = peer + " does not like recipient." + r.said();
+            if (r.permanent()) {
+                boolean append = message.kind() == Report.Kind.FAILURE;
+                reports.add(Report.failure(append ? text + "\n" + message.text() : text));
+            } else {
+                boolean append = message.kind() != Report.Kind.SUCCESS;
+                reports.add(Report.deferral(append ? text + "\n" + message.text() : text));
+            }
+            if (r.code() == TOO_MANY_RECIPIENTS && message.kind() == Report.Kind.SUCCESS) tooMany.add(i);
+        }
+        return new TransactionResult(reports, tooMany);
+    }
+
+    private boolean anyAccepted() {
+        for (Reply r : rcpt) {
+            if (r != null && r.code() < 400) return true;
+        }
+        return false;
+    }
+
+    private Report senderRejected() {
+        String text = "Connected to " + peer + " but sender was rejected." + mail.said();
+        return mail.permanent() ? Report.failure(text) : Report.deferral(text);
+    }
+
+    private Report givingUp() {
+        return Report.failure("Giving up on " + peer + ".");
+    }
+
+    private Report died() {
+        return Report.deferral("Connected to " + peer + " but connection died. "
+                + (critical ? "Possible duplicate! " : "") + "(#4.4.2)");
+    }
+
+    private void expect(Step step) {
+        expected.add(new Expect(step, 0));
+    }
+
+    private static ClientOutput.Write write(String text) {
+        return new ClientOutput.Write(text.getBytes(StandardCharsets.ISO_8859_1));
+    }
+}

@@ -1,0 +1,76 @@
+/*
+ * Pop3Transcript: drives a Pop3Session as a POP3 dialogue reads, "C:" lines in, "S:" lines out. Replies become
+ * their lines without CRLF; the other outputs become "[authenticate USER SECRET]", "[apop USER DIGEST]",
+ * "[retrieve INDEX LINES]", "[commit INDEXES]" and "[close]". server(...) asserts the lines produced since the
+ * previous check.
+ */
+package dev.quail.protocols.pop3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+final class Pop3Transcript {
+    static final String TIMESTAMP = "<1.1709611167@pop.example.org>";
+
+    final Pop3Session session = new Pop3Session(TIMESTAMP);
+    private final List<String> unchecked = new ArrayList<>();
+
+    private Pop3Transcript() {}
+
+    static Pop3Transcript open() {
+        Pop3Transcript t = new Pop3Transcript();
+        t.record(t.session.start());
+        return t.server("+OK " + TIMESTAMP);
+    }
+
+    /** A session logged in to a mailbox of these messages. */
+    static Pop3Transcript loggedIn(Pop3Entry... messages) {
+        return open().client("USER bob@example.org\r\n").server("+OK ")
+                .client("PASS secret\r\n").server("[authenticate bob@example.org secret]")
+                .login(new LoginResult.Opened(List.of(messages))).server("+OK ");
+    }
+
+    Pop3Transcript client(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+        record(session.receive(bytes, 0, bytes.length));
+        return this;
+    }
+
+    Pop3Transcript login(LoginResult result) {
+        record(session.loggedIn(result));
+        return this;
+    }
+
+    Pop3Transcript committed(boolean allRemoved) {
+        record(session.committed(allRemoved));
+        return this;
+    }
+
+    Pop3Transcript server(String... lines) {
+        assertEquals(Arrays.asList(lines), List.copyOf(unchecked));
+        unchecked.clear();
+        return this;
+    }
+
+    private void record(List<Pop3Output> outputs) {
+        for (Pop3Output o : outputs) {
+            if (o instanceof Pop3Output.Reply r) {
+                unchecked.addAll(Arrays.asList(r.text().substring(0, r.text().length() - 2).split("\r\n", -1)));
+            } else if (o instanceof Pop3Output.Authenticate a) {
+                unchecked.add("[" + (a.apop() ? "apop " : "authenticate ") + a.user() + " "
+                        + new String(a.secret(), StandardCharsets.ISO_8859_1) + "]");
+                assertEquals(TIMESTAMP, a.timestamp());
+            } else if (o instanceof Pop3Output.Retrieve r) {
+                unchecked.add("[retrieve " + r.index() + " " + r.bodyLines() + "]");
+            } else if (o instanceof Pop3Output.Commit c) {
+                unchecked.add("[commit " + c.deleted() + "]");
+            } else {
+                unchecked.add("[close]");
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+"""Issue 7, smoke run of the load tools: `quail loadtest` against `quail sink`, and against a real `quail start`
+waiting on its Maildir. Counts and exit statuses only; the rates are the benchmark's business, not a test's."""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import unittest
+
+from quailtest import QUAIL, QuailTestCase, free_port, quail, wait_until
+
+MESSAGES = 300
+
+
+class Sink:
+    """One `quail sink` process on a free loopback port."""
+
+    def __init__(self, *extra):
+        self.port = free_port()
+        self.address = "127.0.0.1:%d" % self.port
+        self.dir = tempfile.mkdtemp(prefix="quail-sink-")
+        self.out_path = os.path.join(self.dir, "sink.out")
+        self.out = open(self.out_path, "wb")
+        self.proc = subprocess.Popen([QUAIL, "sink", "--listen", self.address] + list(extra),
+                                     stdout=self.out, stderr=subprocess.STDOUT)
+        wait_until(lambda: "sink listening on " in self.output() or self.proc.poll() is not None, 60,
+                   what="the sink to listen")
+        if self.proc.poll() is not None:
+            raise AssertionError("sink exited %s:\n%s" % (self.proc.returncode, self.output()))
+
+    def output(self):
+        with open(self.out_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def stat(self):
+        """The sink's counts, asked with STAT as the first command on its SMTP port."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as s:
+            f = s.makefile("rwb")
+            assert f.readline().startswith(b"220 ")
+            f.write(b"STAT\r\n")
+            f.flush()
+            line = f.readline().decode()
+        m = re.match(r"211 messages=(\d+) recipients=(\d+) bytes=(\d+) connections=(\d+)", line)
+        assert m, line
+        return {"messages": int(m.group(1)), "recipients": int(m.group(2)), "bytes": int(m.group(3))}
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        status = self.proc.wait(60)
+        self.out.close()
+        return status
+
+    def cleanup(self):
+        if self.proc.poll() is None:
+            self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class LoadtestAgainstSink(unittest.TestCase):
+
+    def setUp(self):
+        self.sink = Sink("--fail-rcpt", "^refuse")
+        self.addCleanup(self.sink.cleanup)
+
+    def test_every_message_reaches_the_sink(self):
+        p = quail("loadtest", "--target", self.sink.address, "--messages", str(MESSAGES), "--concurrency", "10",
+                  "--size", "2048", "--to", "bench@sink.test", "--wait-sink", self.sink.address, check=False)
+        out = p.stdout.decode()
+        self.assertEqual(p.returncode, 0, out + p.stderr.decode())
+        self.assertIn("sent %d, accepted %d, rejected 0, failed 0" % (MESSAGES, MESSAGES), out)
+        self.assertRegex(out, r"accept rate: [0-9.]+ msg/s")
+        self.assertIn("delivered %d of %d" % (MESSAGES, MESSAGES), out)
+        self.assertRegex(out, r"end-to-end rate: [0-9.]+ msg/s")
+        counts = self.sink.stat()
+        self.assertEqual(counts["messages"], MESSAGES)
+        self.assertEqual(counts["recipients"], MESSAGES)
+        self.assertGreater(counts["bytes"], MESSAGES * 2048)
+        self.assertEqual(self.sink.stop(), 0)
+        self.assertIn("sink stopped: %d messages, %d recipients" % (MESSAGES, MESSAGES), self.sink.output())
+
+    def test_json_summary_and_many_recipients(self):
+        p = quail("loadtest", "--target", self.sink.address, "--messages", "10", "--concurrency", "2",
+                  "--rcpts", "30", "--to", "r@sink.test", "--json", "--wait-sink", self.sink.address, check=False)
+        self.assertEqual(p.returncode, 0, p.stdout.decode() + p.stderr.decode())
+        summary = json.loads(p.stdout)
+        self.assertEqual((summary["sent"], summary["accepted"], summary["rejected"]), (10, 10, 0))
+        self.assertEqual(summary["recipients_accepted"], 300)
+        self.assertEqual(summary["end_to_end_delivered"], 300)
+        self.assertTrue(summary["ok"])
+        self.assertEqual(self.sink.stat()["recipients"], 300)
+
+    def test_refused_recipients_make_the_exit_status_nonzero(self):
+        p = quail("loadtest", "--target", self.sink.address, "--messages", "20", "--concurrency", "4",
+                  "--to", "refuse@sink.test", "--json", check=False)
+        self.assertEqual(p.returncode, 111, p.stdout.decode() + p.stderr.decode())
+        summary = json.loads(p.stdout)
+        self.assertEqual((summary["sent"], summary["accepted"], summary["rejected"]), (20, 0, 20))
+        self.assertFalse(summary["ok"])
+        self.assertEqual(self.sink.stat()["messages"], 0)
+
+
+class LoadtestAgainstQuail(QuailTestCase):
+
+    def test_messages_are_delivered_to_the_maildir(self):
+        p = quail("loadtest", "--target", "127.0.0.1:%d" % self.server.port, "--messages", str(MESSAGES),
+                  "--concurrency", "10", "--size", "2048", "--to", "postmaster@localhost",
+                  "--wait-maildir", self.maildir(), "--wait-timeout", "120", check=False, timeout=300)
+        out = p.stdout.decode()
+        self.assertEqual(p.returncode, 0, out + p.stderr.decode())
+        self.assertIn("sent %d, accepted %d, rejected 0, failed 0" % (MESSAGES, MESSAGES), out)
+        self.assertIn("delivered %d of %d" % (MESSAGES, MESSAGES), out)
+        stored = self.messages()
+        self.assertEqual(len(stored), MESSAGES)
+        subjects = set()
+        for message in stored:
+            self.assertIn(b"\nFrom: Quail loadtest <loadtest@localhost>\n", message)
+            subjects.update(re.findall(rb"\nSubject: quail loadtest message (\d+)\n", message))
+        self.assertEqual(len(subjects), MESSAGES, "every message number once")
+
+
+if __name__ == "__main__":
+    unittest.main()
