@@ -8,6 +8,7 @@ from quailtest import QuailTestCase, quail, wait_until
 
 
 class QueueTools(QuailTestCase):
+    start_server = False
 
     def setUp(self):
         super().setUp()
@@ -15,6 +16,7 @@ class QueueTools(QuailTestCase):
         # A mailbox whose Maildir is gone defers every delivery: the message stays queued.
         self.bob = self.maildir("bob@localhost")
         shutil.rmtree(self.bob)
+        self.server.start()
 
     def send(self, to, sender="alice@example.org", subject="tools"):
         with smtplib.SMTP("127.0.0.1", self.server.port) as s:

@@ -1,0 +1,384 @@
+#!/usr/bin/env bash
+# bench.sh (also `./quail bench`): Quail and Postfix side by side on this machine, through the same
+# workloads, driven by `./quail loadtest` and measured the same way.
+#
+#   1  N x 2 KiB messages, 20 sessions, local Maildir delivery           (N = 20,000 x scale)
+#   2  the same, relayed to `./quail sink`                               (msg/s)
+#   3  10 messages x 1,000 recipients, relayed to the sink               (rcpt/s; messages x scale, at least 1)
+#   4  the qmail day: 200,000 x 2 KiB messages end to end, Maildir       (200,000 x scale)
+#
+# Each system gets a fresh instance per workload, on its own loopback port:
+#   Quail    `./quail start --home TMP --smtp 127.0.0.1:PORT`, mailbox bench@localhost (`quail user add`);
+#            relaying through control/relayclients (127.0.0.1) and control/smtproutes (sink.test -> sink).
+#   Postfix  a private instance (own config_directory, queue_directory, data_directory under TMP, no
+#            postmulti) started with `postfix -c DIR start`: smtpd on 127.0.0.1:PORT, virtual(8) Maildir
+#            delivery for bench@localhost, relayhost [127.0.0.1]:SINK. Every other setting, durability
+#            included, is Postfix's default. Installed from apt when missing.
+#
+# Measured: the accept rate and the end-to-end rate (the generator waits for the Maildir file count or
+# the sink's recipient count), CPU seconds of the server's processes during the run (utime+stime from
+# /proc of the server and its children, plus the children it reaped), and the peak memory: the largest
+# sum of Pss over those processes, sampled every 0.25 s (for Postfix's ~20 processes a sum of RSS would
+# count each shared library page once per process), and for Quail's single JVM its VmHWM (peak RSS) if
+# larger. A Quail relay row is "n/a" when a one-message probe through Quail never reaches the sink
+# (remote delivery missing).
+#
+# Writes loadtest/results/bench.csv and bench.png and the results section of loadtest/README.md.
+# Needs root (Postfix's daemons change user) and /usr/bin/python3 for the JSON and the table.
+#
+# Usage: loadtest/bench.sh [--scale F] [--only 1,2,3,4] [--keep]
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+quail="$root/quail"
+results="$root/loadtest/results"
+readme="$root/loadtest/README.md"
+py=/usr/bin/python3
+
+scale=1
+only="1,2,3,4"
+keep=no
+usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scale) scale="${2:?--scale needs a number}"; shift 2 ;;
+    --only) only="${2:?--only needs a list like 1,3}"; shift 2 ;;
+    --keep) keep=yes; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "bench: unknown argument '$1'" >&2; usage >&2; exit 100 ;;
+  esac
+done
+scaled() { "$py" -c "import sys; print(max(int(sys.argv[3]), round(float(sys.argv[1]) * int(sys.argv[2]))))" "$scale" "$1" "${2:-1}"; }
+N=$(scaled 20000)
+DAY=$(scaled 200000)
+BIG=$(scaled 10)
+
+[ "$(id -u)" = 0 ] || { echo "bench: must run as root (Postfix's daemons change user)" >&2; exit 100; }
+[ -x "$py" ] || { echo "bench: needs $py" >&2; exit 111; }
+if [ ! -x /usr/sbin/postfix ]; then
+  echo "bench: installing Postfix from apt" >&2
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postfix >&2 \
+    || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postfix >&2; }
+fi
+postfix_bin=/usr/sbin/postfix
+postconf_bin=/usr/sbin/postconf
+
+work="$(mktemp -d /tmp/quail-bench.XXXXXX)"
+chmod 755 "$work" # Postfix's unprivileged daemons must reach their queue below it
+
+# One build for the whole run: the launcher rebuilds whenever a source in the checkout changes, which
+# would swap jars under a running server. So build now and run a copy of the launcher and the built
+# distribution (same JVM options, same layout; the copy has no sources, so it never rebuilds).
+"$quail" loadtest --help >/dev/null
+dist="$work/dist"
+mkdir -p "$dist/engine/target" "$dist/loadtest/target"
+cp "$quail" "$dist/quail"
+cp -r "$root/engine/target/quail-engine.jar" "$root/engine/target/lib" "$root/engine/target/.built" "$dist/engine/target/"
+cp -r "$root/loadtest/target/quail-loadtest.jar" "$root/loadtest/target/lib" "$dist/loadtest/target/"
+quail="$dist/quail"
+pids=()
+postfix_dirs=()
+cleanup() {
+  local pid dir
+  for dir in "${postfix_dirs[@]+"${postfix_dirs[@]}"}"; do "$postfix_bin" -c "$dir/etc" stop >/dev/null 2>&1 || true; done
+  for pid in "${pids[@]+"${pids[@]}"}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]+"${pids[@]}"}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "$keep" = yes ]; then echo "bench: kept $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+log() { echo "bench: $*" >&2; }
+free_port() { "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+wait_listening() { # PORT PID
+  local i
+  for i in $(seq 1 600); do
+    listening "$1" && return 0
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+forget_pid() { local keep_pids=() p; for p in "${pids[@]}"; do [ "$p" = "$1" ] || keep_pids+=("$p"); done; pids=("${keep_pids[@]+"${keep_pids[@]}"}"); }
+
+# --- measuring a server: its process and the children it started -------------------------------------
+tree_pids() { ps -o pid= -p "$1" --ppid "$1" 2>/dev/null || true; }
+cpu_ticks() { # utime+stime of the tree, plus what the root reaped (cutime+cstime)
+  local rootpid=$1 total=0 pid stat
+  for pid in $(tree_pids "$rootpid"); do
+    read -r stat < "/proc/$pid/stat" 2>/dev/null || continue
+    stat=${stat##*) }
+    # shellcheck disable=SC2086
+    set -- $stat # now $1 is field 3 (state): utime=$12 stime=$13 cutime=$14 cstime=$15
+    total=$((total + ${12} + ${13}))
+    [ "$pid" = "$rootpid" ] && total=$((total + ${14} + ${15}))
+  done
+  echo "$total"
+}
+pss_kib() { # proportional set size of the tree: shared pages divided among their sharers, so a sum is fair
+  local pid files=()
+  for pid in $(tree_pids "$1"); do files+=("/proc/$pid/smaps_rollup"); done
+  cat "${files[@]}" 2>/dev/null | awk '/^Pss:/ {s += $2} END {print s + 0}'
+}
+hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+sample_memory() { # ROOTPID FILE: the largest sum seen, until FILE.stop appears
+  local peak=0 now
+  while [ ! -e "$2.stop" ] && kill -0 "$1" 2>/dev/null; do
+    now=$(pss_kib "$1")
+    if [ "$now" -gt "$peak" ]; then peak=$now; echo "$peak" > "$2"; fi
+    sleep 0.25
+  done
+}
+
+# --- the sink ------------------------------------------------------------------------------------------
+start_sink() { # DIR -> SINK_PORT, SINK_PID
+  SINK_PORT=$(free_port)
+  "$quail" sink --listen "127.0.0.1:$SINK_PORT" > "$1/sink.out" 2>&1 &
+  SINK_PID=$!
+  pids+=("$SINK_PID")
+  wait_listening "$SINK_PORT" "$SINK_PID" || { cat "$1/sink.out" >&2; log "the sink did not start"; exit 111; }
+}
+stop_sink() { kill -TERM "$SINK_PID" 2>/dev/null || true; wait "$SINK_PID" 2>/dev/null || true; forget_pid "$SINK_PID"; }
+
+# --- Quail ---------------------------------------------------------------------------------------------
+start_quail() { # HOME [SINKPORT] -> SERVER_PORT, SERVER_PID, MAILDIR
+  local home=$1
+  mkdir -p "$home"
+  MAILDIR=$("$quail" user add --home "$home" bench@localhost | tail -n 1)
+  if [ -n "${2:-}" ]; then
+    mkdir -p "$home/control"
+    echo "127.0.0.1" > "$home/control/relayclients"
+    echo "sink.test:127.0.0.1:$2" > "$home/control/smtproutes"
+  fi
+  SERVER_PORT=$(free_port)
+  "$quail" start --home "$home" --smtp "127.0.0.1:$SERVER_PORT" > "$home/server.out" 2>&1 &
+  SERVER_PID=$!
+  pids+=("$SERVER_PID")
+  wait_listening "$SERVER_PORT" "$SERVER_PID" || { tail -n 30 "$home/server.out" >&2; log "Quail did not start"; exit 111; }
+}
+stop_quail() { kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; forget_pid "$SERVER_PID"; }
+
+# --- Postfix -------------------------------------------------------------------------------------------
+start_postfix() { # DIR [SINKPORT] -> SERVER_PORT, SERVER_PID, MAILDIR
+  local dir=$1 relay=""
+  [ -n "${2:-}" ] && relay="[127.0.0.1]:$2"
+  mkdir -p "$dir/etc" "$dir/spool" "$dir/data" "$dir/vmail"
+  chmod 755 "$dir"
+  chown postfix "$dir/data"
+  chown 65534:65534 "$dir/vmail"
+  SERVER_PORT=$(free_port)
+  cat > "$dir/etc/main.cf" <<EOF
+compatibility_level = 3.6
+config_directory = $dir/etc
+queue_directory = $dir/spool
+data_directory = $dir/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = postfix-bench.localdomain
+mydomain = localdomain
+myorigin = \$myhostname
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mydestination =
+mynetworks = 127.0.0.0/8
+relayhost = $relay
+alias_maps =
+alias_database =
+virtual_mailbox_domains = localhost
+virtual_mailbox_base = $dir/vmail
+virtual_mailbox_maps = inline:{ bench@localhost=bench/Maildir/ }
+virtual_uid_maps = static:65534
+virtual_gid_maps = static:65534
+smtpd_tls_security_level = none
+smtp_tls_security_level = none
+maillog_file = $dir/postfix.log
+maillog_file_prefixes = $dir
+EOF
+  # Debian's master.cf minus chroot (a private queue has no chroot jail) and the optional pipes.
+  cat > "$dir/etc/master.cf" <<EOF
+127.0.0.1:$SERVER_PORT inet n - n - - smtpd
+pickup     unix  n - n 60    1 pickup
+cleanup    unix  n - n -     0 cleanup
+qmgr       unix  n - n 300   1 qmgr
+rewrite    unix  - - n -     - trivial-rewrite
+bounce     unix  - - n -     0 bounce
+defer      unix  - - n -     0 bounce
+trace      unix  - - n -     0 bounce
+verify     unix  - - n -     1 verify
+flush      unix  n - n 1000? 0 flush
+proxymap   unix  - - n -     - proxymap
+proxywrite unix  - - n -     1 proxymap
+smtp       unix  - - n -     - smtp
+relay      unix  - - n -     - smtp
+showq      unix  n - n -     - showq
+error      unix  - - n -     - error
+retry      unix  - - n -     - error
+discard    unix  - - n -     - discard
+local      unix  - n n -     - local
+virtual    unix  - n n -     - virtual
+lmtp       unix  - - n -     - lmtp
+anvil      unix  - - n -     1 anvil
+scache     unix  - - n -     1 scache
+postlog    unix-dgram n - n - 1 postlogd
+EOF
+  postfix_dirs+=("$dir")
+  if ! "$postfix_bin" -c "$dir/etc" start >/dev/null 2>&1; then
+    script -qc "$postfix_bin -c $dir/etc check" /dev/null >&2 || true # Postfix explains only to a terminal
+    log "Postfix did not start"; exit 111
+  fi
+  local i
+  for i in $(seq 1 100); do [ -s "$dir/spool/pid/master.pid" ] && break; sleep 0.1; done
+  SERVER_PID=$(tr -d ' \n' < "$dir/spool/pid/master.pid")
+  wait_listening "$SERVER_PORT" "$SERVER_PID" || { tail -n 30 "$dir/postfix.log" >&2; log "Postfix did not listen"; exit 111; }
+  MAILDIR="$dir/vmail/bench/Maildir"
+}
+stop_postfix() { "$postfix_bin" -c "$1/etc" stop >/dev/null 2>&1 || true; }
+
+# --- one measurement -----------------------------------------------------------------------------------
+csv="$work/bench.csv"
+echo "workload,description,system,unit,accept_rate,end_to_end_rate,end_to_end_seconds,cpu_seconds,peak_memory_mib,status" > "$csv"
+json_field() { "$py" -c 'import json,sys; v=json.load(open(sys.argv[1])).get(sys.argv[2]); print("n/a" if v is None else v)' "$1" "$2"; }
+
+measure() { # WORKLOAD DESCRIPTION SYSTEM UNIT JSONFILE -- loadtest arguments...
+  local workload=$1 description=$2 system=$3 unit=$4 out=$5; shift 6
+  local t0 t1 peak hwm status rc=0
+  rm -f "$out.rss" "$out.rss.stop"
+  sample_memory "$SERVER_PID" "$out.rss" &
+  local sampler=$!
+  t0=$(cpu_ticks "$SERVER_PID")
+  "$quail" loadtest --json --target "127.0.0.1:$SERVER_PORT" --wait-timeout 120 "$@" > "$out" 2> "$out.err" || rc=$?
+  t1=$(cpu_ticks "$SERVER_PID")
+  hwm=$(hwm_kib "$SERVER_PID")
+  touch "$out.rss.stop"; wait "$sampler" 2>/dev/null || true
+  peak=$(cat "$out.rss" 2>/dev/null || echo 0)
+  [ "${hwm:-0}" -gt "$peak" ] && [ "$system" = quail ] && peak=$hwm
+  if [ ! -s "$out" ]; then
+    log "$system workload $workload: the loadtest printed nothing (exit $rc): $(tail -n 3 "$out.err")"
+    echo "$workload,$description,$system,$unit,n/a,n/a,n/a,n/a,n/a,loadtest failed" >> "$csv"
+    return
+  fi
+  local accept e2e seconds
+  if [ "$unit" = rcpt/s ]; then
+    accept=$(json_field "$out" accept_rcpt_rate); e2e=$(json_field "$out" end_to_end_rcpt_rate)
+  else
+    accept=$(json_field "$out" accept_rate); e2e=$(json_field "$out" end_to_end_rate)
+  fi
+  seconds=$(json_field "$out" end_to_end_seconds)
+  status=ok
+  if [ "$(json_field "$out" ok)" != True ]; then
+    status="incomplete: $(json_field "$out" end_to_end_delivered) of $(json_field "$out" end_to_end_expected) delivered"
+    status="$status; rejected $(json_field "$out" rejected); failed $(json_field "$out" failed)"
+    [ "$(json_field "$out" end_to_end_complete)" = True ] || e2e=n/a
+  fi
+  echo "$workload,$description,$system,$unit,$accept,$e2e,$seconds,$(awk -v t="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t / hz}'),$(awk -v k="$peak" 'BEGIN {printf "%.0f", k / 1024}'),$status" >> "$csv"
+  log "$system workload $workload: $(tail -n 1 "$csv")"
+}
+
+na_row() { echo "$1,$2,$3,$4,n/a,n/a,n/a,n/a,n/a,$5" >> "$csv"; log "$3 workload $1: $5"; }
+
+# Quail's relay rows need remote delivery: one message through Quail must reach the sink.
+quail_relays() {
+  "$quail" loadtest --json --target "127.0.0.1:$SERVER_PORT" --messages 1 --to probe@sink.test \
+    --wait-sink "127.0.0.1:$SINK_PORT" --wait-timeout 20 > "$1" 2>&1
+}
+
+run() { # WORKLOAD DESCRIPTION UNIT local|relay -- loadtest arguments...
+  local workload=$1 description=$2 unit=$3 kind=$4; shift 5
+  local system dir sinkport="" wait
+  for system in quail postfix; do
+    dir="$work/w$workload-$system"
+    mkdir -p "$dir"
+    if [ "$kind" = relay ]; then start_sink "$dir"; sinkport=$SINK_PORT; fi
+    log "$system workload $workload: $description"
+    if [ "$system" = quail ]; then start_quail "$dir/home" $sinkport; else start_postfix "$dir/postfix" $sinkport; fi
+    if [ "$kind" = relay ]; then wait=(--wait-sink "127.0.0.1:$SINK_PORT"); else wait=(--wait-maildir "$MAILDIR"); fi
+    if [ "$kind" = relay ] && [ "$system" = quail ] && ! quail_relays "$dir/probe.json"; then
+      na_row "$workload" "$description" "$system" "$unit" "n/a: Quail does not deliver to the sink yet (remote delivery)"
+    else
+      measure "$workload" "$description" "$system" "$unit" "$dir/result.json" -- "$@" "${wait[@]}"
+    fi
+    if [ "$system" = quail ]; then stop_quail; else stop_postfix "$dir/postfix"; fi
+    if [ "$kind" = relay ]; then stop_sink; fi
+    [ "$keep" = yes ] || rm -rf "$dir"
+  done
+}
+
+selected() { [[ ",$only," == *",$1,"* ]]; }
+selected 1 && run 1 "$N x 2 KiB; 20 sessions; local Maildir" msg/s local -- \
+  --messages "$N" --concurrency 20 --size 2048 --to bench@localhost
+selected 2 && run 2 "$N x 2 KiB; 20 sessions; relayed to a sink" msg/s relay -- \
+  --messages "$N" --concurrency 20 --size 2048 --to bench@sink.test
+selected 3 && run 3 "$BIG x 1000 recipients; relayed to a sink" rcpt/s relay -- \
+  --messages "$BIG" --rcpts 1000 --concurrency "$(( BIG < 20 ? BIG : 20 ))" --size 2048 --to rcpt@sink.test
+selected 4 && run 4 "qmail day: $DAY x 2 KiB end to end; 20 sessions; Maildir" msg/s local -- \
+  --messages "$DAY" --concurrency 20 --size 2048 --to bench@localhost
+
+# --- the report ----------------------------------------------------------------------------------------
+mkdir -p "$results"
+cp "$csv" "$results/bench.csv"
+machine="$(nproc) cores ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)), \
+$(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) RAM, Linux $(uname -r), \
+$(java -version 2>&1 | head -n 1), Postfix $("$postconf_bin" -d -h mail_version 2>/dev/null)"
+when="$(date -u '+%Y-%m-%d %H:%M UTC')"
+table="$("$py" - "$results/bench.csv" <<'EOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+def num(v):
+    try: return float(v)
+    except ValueError: return None
+def fmt(v, unit=""):
+    x = num(v)
+    return "n/a" if x is None else (f"{x:,.0f}" if x >= 100 else f"{x:.1f}") + unit
+print("| workload | Quail end to end | Postfix end to end | Quail/Postfix | accept rate Q / P | time s Q / P | CPU s Q / P | peak memory MiB Q / P |")
+print("|---|---|---|---|---|---|---|---|")
+notes = []
+for w in dict.fromkeys(r["workload"] for r in rows):
+    q = next((r for r in rows if r["workload"] == w and r["system"] == "quail"), None)
+    p = next((r for r in rows if r["workload"] == w and r["system"] == "postfix"), None)
+    both = [r for r in (q, p) if r]
+    unit = " " + both[0]["unit"]
+    g = lambda r, k: r[k] if r else "n/a"
+    qe, pe = num(g(q, "end_to_end_rate")), num(g(p, "end_to_end_rate"))
+    ratio = f"{qe / pe:.2f}" if qe is not None and pe else "n/a"
+    print(f"| {w}. {both[0]['description']} | {fmt(g(q, 'end_to_end_rate'), unit)} | {fmt(g(p, 'end_to_end_rate'), unit)} "
+          f"| {ratio} | {fmt(g(q, 'accept_rate'))} / {fmt(g(p, 'accept_rate'))} "
+          f"| {fmt(g(q, 'end_to_end_seconds'))} / {fmt(g(p, 'end_to_end_seconds'))} "
+          f"| {g(q, 'cpu_seconds')} / {g(p, 'cpu_seconds')} | {g(q, 'peak_memory_mib')} / {g(p, 'peak_memory_mib')} |")
+    notes += [f"{w}. {r['system']}: {r['status']}" for r in both if r["status"] != "ok"]
+if notes:
+    print()
+    for n in notes: print(f"- {n}")
+EOF
+)"
+java -Djava.awt.headless=true -cp "$dist/loadtest/target/quail-loadtest.jar:$dist/loadtest/target/lib/*" \
+  dev.quail.loadtest.Main chart "$results/bench.csv" "$results/bench.png" --subtitle "$when; $machine; scale $scale"
+
+command_line="loadtest/bench.sh$( [ "$scale" = 1 ] || echo " --scale $scale")$( [ "$only" = 1,2,3,4 ] || echo " --only $only")"
+section="$work/section.md"
+{
+  echo "<!-- bench:begin (written by loadtest/bench.sh) -->"
+  echo "Run $when with \`$command_line\` on $machine."
+  echo
+  echo "$table"
+  echo
+  echo "CSV: [results/bench.csv](results/bench.csv), chart: [results/bench.png](results/bench.png)"
+  echo "<!-- bench:end -->"
+} > "$section"
+if grep -q '<!-- bench:begin' "$readme" 2>/dev/null; then
+  "$py" - "$readme" "$section" <<'EOF'
+import re, sys
+readme, section = open(sys.argv[1]).read(), open(sys.argv[2]).read().rstrip("\n")
+open(sys.argv[1], "w").write(re.sub(r"<!-- bench:begin.*?<!-- bench:end -->", lambda m: section, readme, flags=re.S))
+EOF
+else
+  { echo; echo "## Latest results"; echo; cat "$section"; } >> "$readme"
+fi
+
+echo
+echo "Quail vs Postfix, $when"
+echo "$machine"
+echo
+echo "$table"
+echo
+echo "wrote $results/bench.csv, $results/bench.png and the results in $readme"
