@@ -5,6 +5,7 @@ import dev.quail.engine.cli.ConfigFastCommand;
 import dev.quail.engine.cli.InjectCommand;
 import dev.quail.engine.cli.Maildir2MboxCommand;
 import dev.quail.engine.cli.MaildirMakeCommand;
+import dev.quail.engine.cli.MaildirWatchCommand;
 import dev.quail.engine.cli.MailsubjCommand;
 import dev.quail.engine.cli.SendmailCommand;
 import dev.quail.engine.cli.ShowCtlCommand;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Command;
                 SendmailCommand.class, AdminCommands.Qstat.class, AdminCommands.Qread.class,
                 AdminCommands.Flush.class, AdminCommands.Tcpto.class, AdminCommands.Tcpok.class,
                 AdminCommands.Reload.class, AdminCommands.QueueEdit.class,
-                MaildirMakeCommand.class, Maildir2MboxCommand.class, MailsubjCommand.class, ShowCtlCommand.class})
+                MaildirMakeCommand.class, Maildir2MboxCommand.class, MaildirWatchCommand.class,
+                MailsubjCommand.class, ShowCtlCommand.class})
 public final class Main implements Runnable {
     public static final int USAGE = 100;
     public static final int TEMPORARY = 111;

@@ -21,6 +21,7 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
@@ -72,6 +73,7 @@ public final class Message
             ActorRef<Cleaner.Command> cleaner, Controls controls) {}
 
     private final String id;
+    private final boolean fresh;
     private final Wiring wiring;
     private final ActorContext<Command> context;
     private final Map<Channel, Integer> inFlight = new EnumMap<>(Channel.class);
@@ -84,13 +86,19 @@ public final class Message
     private boolean bouncing;
 
     public static Behavior<Command> create(String id, Wiring wiring) {
-        return Behaviors.setup(context -> new Message(id, wiring, context));
+        return create(id, wiring, false);
+    }
+
+    /** {@code fresh}: a new id the journal cannot know yet, so recovery (a journal read) is skipped. */
+    public static Behavior<Command> create(String id, Wiring wiring, boolean fresh) {
+        return Behaviors.setup(context -> new Message(id, wiring, context, fresh));
     }
 
     public static String persistenceId(String id) { return "msg-" + id; }
 
-    private Message(String id, Wiring wiring, ActorContext<Command> context) {
+    private Message(String id, Wiring wiring, ActorContext<Command> context, boolean fresh) {
         super(PersistenceId.ofUniqueId(persistenceId(id)));
+        this.fresh = fresh;
         this.id = id;
         this.wiring = wiring;
         this.context = context;
@@ -103,6 +111,9 @@ public final class Message
 
     @Override
     public MessageState emptyState() { return new MessageState(); }
+
+    @Override
+    public Recovery recovery() { return fresh ? Recovery.disabled() : super.recovery(); }
 
     @Override
     public CommandHandlerWithReply<Command, MessageEvent, MessageState> commandHandler() {

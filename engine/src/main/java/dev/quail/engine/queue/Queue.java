@@ -148,7 +148,7 @@ public final class Queue {
         awaitingAccept.put(id, submit.replyTo());
         toWake.remove(id);
         unschedule(id);
-        messageFor(id).tell(new Message.Accept(accepted, context.getSelf()));
+        messageFor(id, submit.id().isEmpty()).tell(new Message.Accept(accepted, context.getSelf()));
         return Behaviors.same();
     }
 
@@ -254,9 +254,13 @@ public final class Queue {
     }
 
     private ActorRef<Message.Command> messageFor(String id) {
+        return messageFor(id, false);
+    }
+
+    private ActorRef<Message.Command> messageFor(String id, boolean fresh) {
         ActorRef<Message.Command> ref = alive.get(id);
         if (ref != null) return ref;
-        ref = context.spawnAnonymous(Message.create(id, wiring));
+        ref = context.spawnAnonymous(Message.create(id, wiring, fresh));
         context.watchWith(ref, new Stopped(id));
         alive.put(id, ref);
         return ref;

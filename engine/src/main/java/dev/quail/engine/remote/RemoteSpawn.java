@@ -137,7 +137,8 @@ public final class RemoteSpawn {
         for (RemoteJob.Target t : job.targets()) {
             int at = t.address().lastIndexOf('@');
             String domain = at < 0 ? "" : t.address().substring(at + 1);
-            Destination dest = Destination.of(domain, control.smtproutes(), environment.smtpPort());
+            Destination dest = Destination.of(domain, control.smtproutes(), environment.smtpPort(),
+                    control.tlsdestinations());
             destinations.putIfAbsent(dest.key(), dest);
             groups.computeIfAbsent(List.of(dest.key(), t.sender()), k -> new ArrayList<>()).add(t);
         }
