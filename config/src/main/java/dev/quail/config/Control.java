@@ -11,6 +11,8 @@
  *    (CTL-06 is qmail's open-relay weakness). morercpthosts is a plain list file (no cdb) and is consulted
  *    whether or not rcpthosts exists.
  *  - relayclients and dnsservers are Quail files (see {@link RelayClients}, {@link DnsServers}).
+ *  - tlsdestinations (Quail; qmail's TLS patch has tlsdestinations with another format) lists the recipient
+ *    domains that get mail only over TLS, as rcpthosts lists domains ({@link HostList}: `domain` or `.suffix`).
  *  - defaultdelivery holds what qmail gets as qmail-start's argument (the delivery for a mailbox without a
  *    .qmail file, DQ-12), in .qmail syntax, one instruction per line; missing or without instructions ⇒
  *    `./Maildir/` (Quail's mailboxes are Maildirs).
@@ -55,7 +57,8 @@ public record Control(
         Routes smtproutes,
         DnsServers dnsservers,
         RelayClients relayclients,
-        String defaultdelivery) {
+        String defaultdelivery,
+        HostList tlsdestinations) {
 
     public static final String DEFAULT_ME = "localhost";
     public static final long DEFAULT_DATABYTES = 0;
@@ -111,7 +114,8 @@ public record Control(
                 new Routes(files.map("smtproutes")),
                 DnsServers.parse(files.list("dnsservers")),
                 RelayClients.parse(files.list("relayclients")),
-                defaultDelivery(files.list("defaultdelivery")));
+                defaultDelivery(files.list("defaultdelivery")),
+                HostList.of(files.list("tlsdestinations")));
     }
 
     private static String defaultDelivery(List<String> lines) {

@@ -56,6 +56,9 @@ public final class Settings {
                     "seconds to wait for each SMTP read or write"),
             new Setting("timeoutsmtpd", String.valueOf(Control.DEFAULT_TIMEOUTSMTPD), "SmtpServer",
                     "seconds to wait for each network read or write (0 means 1)"),
+            new Setting("tlsdestinations", "none (TLS whenever offered, else in clear)", "SmtpClient",
+                    "(Quail) recipient domains (.domain covers subdomains) whose mail is deferred rather than"
+                            + " sent without STARTTLS"),
             new Setting("virtualdomains", "none", "Queue", "[user@]domain:prepend virtual routing"));
 
     private Settings() {}

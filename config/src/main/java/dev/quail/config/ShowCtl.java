@@ -46,6 +46,7 @@ public final class ShowCtl {
             Map.entry("timeoutconnect", Control::timeoutconnect),
             Map.entry("timeoutremote", Control::timeoutremote),
             Map.entry("timeoutsmtpd", Control::timeoutsmtpd),
+            Map.entry("tlsdestinations", c -> sorted(c.tlsdestinations().entries())),
             Map.entry("virtualdomains", c -> join(c.virtualdomains().lines())));
 
     private ShowCtl() {}

@@ -3,8 +3,11 @@ package dev.quail.engine;
 import dev.quail.engine.admin.Admin;
 import dev.quail.engine.admin.AdminSocket;
 import dev.quail.engine.admin.QueueView;
+import dev.quail.engine.auth.Passwords;
 import dev.quail.engine.local.LocalDelivery;
 import dev.quail.engine.local.LocalSpawn;
+import dev.quail.engine.pop3.Pop3Server;
+import dev.quail.engine.qmtp.QmtpServer;
 import dev.quail.engine.queue.Injector;
 import dev.quail.engine.queue.MaildropPickup;
 import dev.quail.engine.queue.Message;
@@ -12,15 +15,20 @@ import dev.quail.engine.queue.MessageLog;
 import dev.quail.engine.queue.Queue;
 import dev.quail.engine.queue.SpawnStatus;
 import dev.quail.engine.remote.RemoteSpawn;
+import dev.quail.engine.smtp.SmtpAuthenticator;
 import dev.quail.engine.smtp.SmtpServer;
+import dev.quail.engine.tls.ServerTls;
 import dev.quail.persistence.journal.JournalStores;
 import dev.quail.persistence.maildir.MaildirWriter;
 import dev.quail.persistence.maildrop.Maildrop;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -44,8 +52,18 @@ import org.apache.pekko.stream.javadsl.Sink;
 public final class Quail {
     public sealed interface Command {}
 
-    /** Where to listen; a port of 0 picks a free one (tests). */
-    public record Listeners(String smtpHost, int smtpPort) {}
+    /**
+     * Where to listen; a port of 0 picks a free one (tests). POP3, QMTP, QMQP, SMTPS and submission listen only
+     * when given.
+     */
+    public record Listeners(String smtpHost, int smtpPort, Optional<InetSocketAddress> pop3,
+                            Optional<InetSocketAddress> qmtp, Optional<InetSocketAddress> qmqp,
+                            Optional<InetSocketAddress> smtps, Optional<InetSocketAddress> submission) {
+        public Listeners(String smtpHost, int smtpPort) {
+            this(smtpHost, smtpPort, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty());
+        }
+    }
 
     private record SmtpBound(SmtpServer.Bound bound) implements Command {}
 
@@ -76,9 +94,18 @@ public final class Quail {
             context.spawn(MaildropPickup.create(controls.home().maildrop(), queue, io), "maildrop");
             openAdmin(context, controls.home(), queue, watcher, io);
             ActorRef<SmtpServer.Bound> bound = context.messageAdapter(SmtpServer.Bound.class, SmtpBound::new);
-            var smtp = context.spawn(SmtpServer.create(listeners.smtpHost(), listeners.smtpPort(), controls,
-                    queue, bound), "smtpd");
+            SmtpServer.Services smtpServices = new SmtpServer.Services(controls, queue,
+                    ServerTls.open(controls.home().control("servercert.pem"), me),
+                    new SmtpAuthenticator(new Passwords(controls.home().passwords()), io));
+            var smtp = context.spawn(SmtpServer.create(listeners.smtpHost(), listeners.smtpPort(), smtpServices,
+                    bound), "smtpd");
             context.watchWith(smtp, new ChildFailed("smtpd"));
+            listen(context, "pop3d", listeners.pop3(), address -> Pop3Server.create(address, controls, io));
+            listen(context, "qmtpd", listeners.qmtp(), address -> QmtpServer.qmtp(address, controls, queue));
+            listen(context, "qmqpd", listeners.qmqp(), address -> QmtpServer.qmqp(address, controls, queue));
+            listen(context, "smtps", listeners.smtps(), address -> SmtpServer.smtps(address, smtpServices));
+            listen(context, "submission", listeners.submission(),
+                    address -> SmtpServer.submission(address, smtpServices));
             context.watchWith(watcher, new ChildFailed("control"));
             gracefulStop(context.getSystem(), smtp, queue);
             return Behaviors.receive(Command.class)
@@ -89,6 +116,12 @@ public final class Quail {
                     })
                     .build();
         });
+    }
+
+    /** An optional listener, watched like smtpd: one that cannot bind stops the server. */
+    private static void listen(ActorContext<Command> context, String name, Optional<InetSocketAddress> address,
+                               Function<InetSocketAddress, Behavior<TcpListener.Command>> server) {
+        address.ifPresent(a -> context.watchWith(context.spawn(server.apply(a), name), new ChildFailed(name)));
     }
 
     private static void openAdmin(ActorContext<Command> context, Home home, ActorRef<Queue.Command> queue,

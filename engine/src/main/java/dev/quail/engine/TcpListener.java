@@ -2,10 +2,13 @@ package dev.quail.engine;
 
 import dev.quail.engine.queue.MessageLog;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -49,8 +52,8 @@ public final class TcpListener {
 
     /** A plain TCP bind of {@code address}; {@code halfClose} keeps writing after the client stops sending. */
     public static Source<Tcp.IncomingConnection, CompletionStage<Tcp.ServerBinding>> bind(
-            org.apache.pekko.actor.typed.ActorSystem<?> system, InetSocketAddress address, boolean halfClose) {
-        return Tcp.get(system).bind(address.getHostString(), address.getPort(), 100, java.util.List.of(), halfClose,
-                java.util.Optional.empty());
+            ActorSystem<?> system, InetSocketAddress address, boolean halfClose) {
+        return Tcp.get(system).bind(address.getHostString(), address.getPort(), 100, List.of(), halfClose,
+                Optional.empty());
     }
 }

@@ -7,7 +7,9 @@ import dev.quail.engine.FirstStart;
 import dev.quail.engine.Home;
 import dev.quail.engine.Main;
 import dev.quail.engine.Quail;
+import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -31,6 +33,27 @@ public final class StartCommand implements Callable<Integer> {
             converter = HostPort.Converter.class, description = "SMTP listen address (default: ${DEFAULT-VALUE})")
     HostPort smtp;
 
+    @Option(names = "--pop3", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+            description = "POP3 listen address (default: no POP3)")
+    HostPort pop3;
+
+    @Option(names = "--qmtp", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+            description = "QMTP listen address (default: no QMTP)")
+    HostPort qmtp;
+
+    @Option(names = "--qmqp", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+            description = "QMQP listen address, for the clients in control/qmqpclients (default: no QMQP)")
+    HostPort qmqp;
+
+    @Option(names = "--smtps", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+            description = "SMTP over implicit TLS (RFC 8314, port 465) listen address (default: none)")
+    HostPort smtps;
+
+    @Option(names = "--submission", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+            description = "message submission (RFC 6409, port 587: STARTTLS and AUTH required) listen address"
+                    + " (default: none)")
+    HostPort submission;
+
     @Override
     public Integer call() throws Exception {
         Home home = homeOption.home();
@@ -45,7 +68,8 @@ public final class StartCommand implements Callable<Integer> {
         Config config = ConfigFactory.parseMap(Map.of("quail.journal.dir", home.journal().toString()))
                 .withFallback(ConfigFactory.load());
         ActorSystem<Quail.Command> system = ActorSystem.create(
-                Quail.create(controls, new Quail.Listeners(smtp.host(), smtp.port())), "quail", config);
+                Quail.create(controls, new Quail.Listeners(smtp.host(), smtp.port(), address(pop3), address(qmtp),
+                        address(qmqp), address(smtps), address(submission))), "quail", config);
         AtomicBoolean signalled = new AtomicBoolean();
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), signal -> {
@@ -55,5 +79,9 @@ public final class StartCommand implements Callable<Integer> {
         }
         system.getWhenTerminated().toCompletableFuture().join();
         return signalled.get() ? 0 : Main.TEMPORARY;
+    }
+
+    private static Optional<InetSocketAddress> address(HostPort option) {
+        return Optional.ofNullable(option).map(o -> InetSocketAddress.createUnresolved(o.host(), o.port()));
     }
 }

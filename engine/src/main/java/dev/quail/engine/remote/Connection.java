@@ -1,7 +1,11 @@
 package dev.quail.engine.remote;
 
+import dev.quail.engine.queue.MessageLog;
+import dev.quail.engine.tls.ClientTls;
+import dev.quail.engine.tls.TlsCodec;
 import dev.quail.protocols.smtpclient.ClientOutput;
 import dev.quail.protocols.smtpclient.ClientSession;
+import dev.quail.protocols.smtpclient.TlsPolicy;
 import dev.quail.protocols.smtpclient.Transaction;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -10,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import javax.net.ssl.SSLException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -36,6 +41,11 @@ import org.apache.pekko.util.ByteString;
  * {@link Quit}. A silence of control/timeoutremote in both directions, an EOF or a socket error ends it,
  * settling a transaction in hand as "connection died" (REM-14). It stops when the socket is closed; the
  * Host watches it. Nothing is read faster than the session takes it: one pull at a time.
+ *
+ * <p>STARTTLS (RFC 3207) as the destination's {@link TlsPolicy} says: when the session asks for it, every byte
+ * from then on goes through a client {@link TlsCodec} ({@link ClientTls}: the peer's certificate is not
+ * checked); the handshake is logged ({@code remote tls IP TLSv1.3 CIPHER}), a failed one defers what was to be
+ * sent, and a connection closing under TLS sends close_notify first.
  */
 final class Connection {
     sealed interface Command {}
@@ -52,8 +62,8 @@ final class Connection {
 
     private enum CloseTimeout implements Command { INSTANCE }
 
-    /** What the dialogue reads from control/, once per connection. */
-    record Settings(String helo, Duration connectTimeout, Duration idleTimeout) {}
+    /** What the dialogue reads from control/, once per connection, and the destination's TLS policy. */
+    record Settings(String helo, Duration connectTimeout, Duration idleTimeout, TlsPolicy tls) {}
 
     static final String UNREACHABLE = "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)";
     /** How long a closing connection may take to say goodbye before the socket is dropped. */
@@ -73,6 +83,8 @@ final class Connection {
     private BoundedSourceQueue<ByteString> out;
     private SinkQueueWithCancel<ByteString> in;
     private ClientSession session;
+    private InetAddress peer;
+    private TlsCodec tls;
     private boolean closing;
 
     static Behavior<Command> create(ActorRef<Host.Command> host, List<InetAddress> addresses, int port,
@@ -139,15 +151,33 @@ final class Connection {
             return tryFrom(a.index() + 1);
         }
         downed.reachable(ip);
-        session = new ClientSession(settings.helo(), ip.getHostAddress());
+        peer = ip;
+        session = new ClientSession(settings.helo(), ip.getHostAddress(), settings.tls());
         apply(session.send(first));
         pull();
         return Behaviors.same();
     }
 
     private Behavior<Command> onReceived(Received r) {
-        byte[] bytes = r.bytes().toArray();
-        apply(session.receive(bytes, 0, bytes.length));
+        ByteString bytes = r.bytes();
+        if (tls != null) {
+            TlsCodec.Received decoded;
+            try {
+                decoded = tls.receive(bytes);
+            } catch (SSLException e) {
+                apply(session.tlsFailed(String.valueOf(e.getMessage())));
+                return Behaviors.same();
+            }
+            offer(decoded.toSend());
+            if (decoded.handshakeFinished()) {
+                MessageLog.info("remote tls " + peer.getHostAddress() + " " + tls.description());
+                apply(session.tlsStarted());
+            }
+            if (decoded.closed()) return onEnded();
+            bytes = decoded.plaintext();
+        }
+        byte[] plaintext = bytes.toArray();
+        apply(session.receive(plaintext, 0, plaintext.length));
         pull();
         return Behaviors.same();
     }
@@ -172,7 +202,9 @@ final class Connection {
     private void apply(List<ClientOutput> outputs) {
         for (ClientOutput o : outputs) {
             if (o instanceof ClientOutput.Write w) {
-                if (!closing && !out.offer(ByteString.fromArrayUnsafe(w.bytes())).isEnqueued()) close();
+                write(ByteString.fromArrayUnsafe(w.bytes()));
+            } else if (o instanceof ClientOutput.StartTls) {
+                startTls();
             } else if (o instanceof ClientOutput.Finished f) {
                 host.tell(new Host.Done(context.getSelf(), f.result()));
             } else if (o instanceof ClientOutput.Ready) {
@@ -183,10 +215,38 @@ final class Connection {
         }
     }
 
+    private void write(ByteString plaintext) {
+        if (tls == null) {
+            offer(plaintext);
+            return;
+        }
+        try {
+            offer(tls.send(plaintext));
+        } catch (SSLException e) {
+            apply(session.tlsFailed(String.valueOf(e.getMessage())));
+        }
+    }
+
+    private void startTls() {
+        try {
+            tls = TlsCodec.client(ClientTls.newEngine(peer.getHostAddress(), port));
+            offer(tls.start());
+        } catch (SSLException e) {
+            apply(session.tlsFailed(String.valueOf(e.getMessage())));
+        }
+    }
+
+    /** Network bytes to the socket, as they are. */
+    private void offer(ByteString bytes) {
+        if (closing || bytes.isEmpty()) return;
+        if (!out.offer(bytes).isEnqueued()) close();
+    }
+
     /** Ends the write side; the read side then ends with the socket (halfClose off), or at the grace's end. */
     private void close() {
         if (closing) return;
         closing = true;
+        if (tls != null && tls.handshakeDone()) out.offer(tls.close()); // best effort: the socket closes anyway
         out.complete();
         timers.startSingleTimer(CloseTimeout.INSTANCE, CLOSE_GRACE);
     }

@@ -1,5 +1,6 @@
 package dev.quail.engine.remote;
 
+import dev.quail.config.HostList;
 import dev.quail.config.Routes;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -13,26 +14,31 @@ import java.util.regex.Pattern;
  * is an IP literal (`[1.2.3.4]`, `[IPv6:...]`, or bare `1.2.3.4`) is that address on port 25; anything else
  * (including `domain:`) goes to its MX hosts on port 25. The key names the Host actor: recipients with the
  * same key share connections and transactions, so every domain routed to one relay shares that relay's.
+ * A domain in control/tlsdestinations gets mail only over TLS: its key says so (" tls-required"), so its
+ * recipients never share a connection, or a transaction, with recipients that may go in clear.
  */
-record Destination(String key, Kind kind, String host, int port) {
+record Destination(String key, Kind kind, String host, int port, boolean tlsRequired) {
     enum Kind { MX, RELAY, LITERAL }
 
     private static final Pattern V4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
     private static final Pattern V6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
-    static Destination of(String domain, Routes routes, int smtpPort) {
+    static Destination of(String domain, Routes routes, int smtpPort, HostList tlsDestinations) {
         String d = domain.toLowerCase(Locale.ROOT);
+        boolean tls = tlsDestinations.matches(d);
+        String suffix = tls ? " tls-required" : "";
         Optional<Routes.Relay> relay = routes.lookup(d);
         if (relay.isPresent() && !relay.get().host().isEmpty()) {
             String host = relay.get().host().toLowerCase(Locale.ROOT);
-            return new Destination("relay " + host + ":" + relay.get().port(), Kind.RELAY, host, relay.get().port());
+            return new Destination("relay " + host + ":" + relay.get().port() + suffix, Kind.RELAY, host,
+                    relay.get().port(), tls);
         }
         Optional<InetAddress> literal = literal(d);
         if (literal.isPresent()) {
             String ip = literal.get().getHostAddress();
-            return new Destination("[" + ip + "]", Kind.LITERAL, ip, smtpPort);
+            return new Destination("[" + ip + "]" + suffix, Kind.LITERAL, ip, smtpPort, tls);
         }
-        return new Destination(d, Kind.MX, d, smtpPort);
+        return new Destination(d + suffix, Kind.MX, d, smtpPort, tls);
     }
 
     /** An address literal, bracketed or not; never a DNS lookup. */

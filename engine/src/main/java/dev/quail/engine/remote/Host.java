@@ -5,6 +5,7 @@ import dev.quail.engine.queue.DeliveryResult;
 import dev.quail.engine.queue.MessageLog;
 import dev.quail.engine.queue.Outcome;
 import dev.quail.protocols.smtpclient.Report;
+import dev.quail.protocols.smtpclient.TlsPolicy;
 import dev.quail.protocols.smtpclient.TransactionResult;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -165,7 +166,8 @@ final class Host {
         Control control = shared.controls().current().control();
         Connection.Settings settings = new Connection.Settings(control.helohost(),
                 Duration.ofSeconds(Math.max(1, control.timeoutconnect())),
-                Duration.ofSeconds(Math.max(1, control.timeoutremote())));
+                Duration.ofSeconds(Math.max(1, control.timeoutremote())),
+                destination.tlsRequired() ? TlsPolicy.ENCRYPT : TlsPolicy.MAY);
         ActorRef<Connection.Command> connection = context.spawn(Connection.create(context.getSelf(),
                 found.addresses(), destination.port(), batch.transaction(), settings, shared.downed()),
                 "smtp-" + ++connectionSeq);

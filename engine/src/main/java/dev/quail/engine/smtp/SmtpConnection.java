@@ -1,16 +1,24 @@
 package dev.quail.engine.smtp;
 
+import dev.quail.engine.queue.MessageLog;
 import dev.quail.engine.queue.Queue;
+import dev.quail.engine.tls.TlsCodec;
+import dev.quail.protocols.smtp.AuthResult;
 import dev.quail.protocols.smtp.QueueResult;
 import dev.quail.protocols.smtp.SmtpOutput;
 import dev.quail.protocols.smtp.SmtpSession;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
@@ -21,9 +29,17 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * The stream edge around one {@link SmtpSession}: bytes in, the session's replies out. The session is a pure state
- * machine; this class only frames its outputs, carries each Submit to the Queue and the Queue's answer back, and
- * ends the stream on Close. {@code mapAsync(1)} keeps replies in command order and applies back-pressure: while a
- * message is being journaled, nothing more is read from the client.
+ * machine; this class only frames its outputs, carries each Submit to the Queue and each Authenticate to the
+ * {@link SmtpAuthenticator}, feeds their answers back, and ends the stream on Close. {@code mapAsync(1)} keeps
+ * replies in command order and applies back-pressure: while a message is being journaled or a password checked,
+ * nothing more is read from the client.
+ *
+ * <p>TLS: the connection owns a {@link TlsCodec} from the first byte (implicit TLS, RFC 8314) or from the
+ * session's StartTls (RFC 3207): the 220 goes out in clear, and every byte received after it goes through TLS.
+ * Bytes received in clear together with STARTTLS never reach TLS or the session (the session drops them), so a
+ * command injected before the handshake is never answered. A failed handshake, or TLS's close_notify, ends the
+ * connection; a Close under TLS sends close_notify first. The handshake and its failures are logged
+ * ({@code smtp IP tls TLSv1.3 CIPHER}, {@code smtp IP tls failed: REASON}).
  */
 public final class SmtpConnection {
     /** What one step produced: bytes to write, and whether the connection ends after them. */
@@ -32,51 +48,118 @@ public final class SmtpConnection {
     /** Longer than any journal write; on expiry the client hears 451 and retries, which is safe. */
     private static final Duration QUEUE_TIMEOUT = Duration.ofSeconds(60);
 
-    private SmtpConnection() {}
+    private final SmtpSession session;
+    private final ActorRef<Queue.Command> queue;
+    private final Scheduler scheduler;
+    private final String origin;
+    private final InetAddress client;
+    private final SmtpAuthenticator authenticator;
+    private final Supplier<SSLEngine> engines;
+    private Optional<TlsCodec> tls = Optional.empty();
+    private boolean broken;
 
+    private SmtpConnection(SmtpSession session, ActorRef<Queue.Command> queue, Scheduler scheduler, String origin,
+                           InetAddress client, SmtpAuthenticator authenticator, Supplier<SSLEngine> engines) {
+        this.session = session;
+        this.queue = queue;
+        this.scheduler = scheduler;
+        this.origin = origin;
+        this.client = client;
+        this.authenticator = authenticator;
+        this.engines = engines;
+    }
+
+    /**
+     * @param engines     server TLS engines, for STARTTLS and implicit TLS
+     * @param implicitTls the connection is TLS from its first byte (smtps)
+     */
     public static Flow<ByteString, ByteString, NotUsed> flow(
-            SmtpSession session, ActorRef<Queue.Command> queue, Scheduler scheduler, String origin,
-            Duration idleTimeout) {
-        Step greeting = new Step(render(session.start()).bytes(), false);
+            SmtpSession session, ActorRef<Queue.Command> queue, Scheduler scheduler, String origin, InetAddress client,
+            SmtpAuthenticator authenticator, Supplier<SSLEngine> engines, boolean implicitTls, Duration idleTimeout) {
+        SmtpConnection c = new SmtpConnection(session, queue, scheduler, origin, client, authenticator, engines);
+        Step greeting = c.start(implicitTls);
         return Flow.of(ByteString.class)
                 .idleTimeout(idleTimeout)
-                .mapAsync(1, chunk -> {
-                    byte[] bytes = chunk.toArrayUnsafe();
-                    return run(session, session.receive(bytes, 0, bytes.length), queue, scheduler, origin);
-                })
-                .recover(TimeoutException.class, () -> render(session.timeout()))
+                .mapAsync(1, c::received)
+                .recover(TimeoutException.class, c::timedOut)
                 .prepend(Source.single(greeting))
                 .takeWhile(step -> !step.close(), true)
                 .map(Step::bytes)
                 .filter(bytes -> !bytes.isEmpty());
     }
 
-    /** Writes the replies and performs the Submits in order, feeding each Queue answer back to the session. */
-    private static CompletionStage<Step> run(SmtpSession session, List<SmtpOutput> outputs,
-                                             ActorRef<Queue.Command> queue, Scheduler scheduler, String origin) {
-        StringBuilder replies = new StringBuilder();
-        for (int i = 0; i < outputs.size(); i++) {
-            SmtpOutput output = outputs.get(i);
-            if (output instanceof SmtpOutput.Reply reply) {
-                replies.append(reply.text());
-            } else if (output instanceof SmtpOutput.Close) {
-                return CompletableFuture.completedFuture(new Step(ascii(replies), true));
-            } else if (output instanceof SmtpOutput.Submit submit) {
-                String before = replies.toString();
-                List<SmtpOutput> rest = outputs.subList(i + 1, outputs.size());
-                return submit(submit, queue, scheduler, origin).thenCompose(result -> {
-                    List<SmtpOutput> next = new java.util.ArrayList<>(rest);
-                    next.addAll(session.queued(result));
-                    return run(session, next, queue, scheduler, origin)
-                            .thenApply(step -> new Step(ascii(before).concat(step.bytes()), step.close()));
-                });
-            }
-        }
-        return CompletableFuture.completedFuture(new Step(ascii(replies), false));
+    /** The greeting; under implicit TLS it is held by the codec until the handshake is done. */
+    private Step start(boolean implicitTls) {
+        if (implicitTls && !startTls()) return new Step(ByteString.emptyByteString(), true);
+        ByteString bytes = encode(replies(session.start()));
+        return new Step(bytes, broken);
     }
 
-    static CompletionStage<QueueResult> submit(SmtpOutput.Submit submit, ActorRef<Queue.Command> queue,
-                                               Scheduler scheduler, String origin) {
+    private CompletionStage<Step> received(ByteString chunk) {
+        if (tls.isEmpty()) {
+            byte[] bytes = chunk.toArrayUnsafe();
+            return run(session.receive(bytes, 0, bytes.length), ByteString.emptyByteString());
+        }
+        TlsCodec codec = tls.get();
+        TlsCodec.Received r;
+        try {
+            r = codec.receive(chunk);
+        } catch (SSLException e) {
+            MessageLog.info(origin + " tls failed: " + e.getMessage());
+            return done(new Step(ByteString.emptyByteString(), true));
+        }
+        if (r.handshakeFinished()) {
+            MessageLog.info(origin + " tls " + codec.description());
+            if (session.awaitingTls()) session.tlsStarted();
+        }
+        if (r.closed()) return done(new Step(r.toSend(), true));
+        byte[] plaintext = r.plaintext().toArrayUnsafe();
+        return run(session.receive(plaintext, 0, plaintext.length), r.toSend());
+    }
+
+    private Step timedOut() {
+        return close(encode(replies(session.timeout())));
+    }
+
+    /** Performs the outputs in order, after {@code written}; Submits and Authenticates wait for their answers. */
+    private CompletionStage<Step> run(List<SmtpOutput> outputs, ByteString written) {
+        ByteString out = written;
+        for (int i = 0; i < outputs.size(); i++) {
+            SmtpOutput output = outputs.get(i);
+            List<SmtpOutput> rest = outputs.subList(i + 1, outputs.size());
+            ByteString before = out;
+            if (output instanceof SmtpOutput.Reply reply) {
+                out = out.concat(encode(reply.text()));
+            } else if (output instanceof SmtpOutput.Close) {
+                return done(close(out));
+            } else if (output instanceof SmtpOutput.StartTls) {
+                if (!startTls()) return done(new Step(out, true));
+            } else if (output instanceof SmtpOutput.Submit submit) {
+                return submit(submit, queue, scheduler, origin)
+                        .thenCompose(result -> run(then(rest, session.queued(result)), before));
+            } else if (output instanceof SmtpOutput.Authenticate auth) {
+                return authenticator.check(client, auth.user(), auth.password())
+                        .exceptionally(e -> AuthResult.UNAVAILABLE)
+                        .thenCompose(result -> run(then(rest, session.authenticated(result)), before));
+            }
+            if (broken) return done(new Step(out, true));
+        }
+        return done(new Step(out, false));
+    }
+
+    /** From now on every byte goes through TLS; false when no engine could be had. */
+    private boolean startTls() {
+        try {
+            tls = Optional.of(TlsCodec.server(engines.get()));
+            return true;
+        } catch (SSLException | RuntimeException e) {
+            MessageLog.warning(origin + " tls unavailable: " + e.getMessage());
+            return false;
+        }
+    }
+
+    private static CompletionStage<QueueResult> submit(SmtpOutput.Submit submit, ActorRef<Queue.Command> queue,
+                                                       Scheduler scheduler, String origin) {
         CompletionStage<QueueResult> asked = AskPattern.ask(queue,
                 replyTo -> new Queue.Submit(Optional.empty(), submit.sender(), submit.recipients(),
                         submit.message(), origin, replyTo),
@@ -84,17 +167,40 @@ public final class SmtpConnection {
         return asked.exceptionally(e -> new QueueResult.Temporary("4.3.0 qq timeout (#4.3.0)"));
     }
 
-    private static Step render(List<SmtpOutput> outputs) {
-        StringBuilder b = new StringBuilder();
-        boolean close = false;
-        for (SmtpOutput o : outputs) {
-            if (o instanceof SmtpOutput.Reply r) b.append(r.text());
-            if (o instanceof SmtpOutput.Close) close = true;
-        }
-        return new Step(ascii(b), close);
+    /** The last bytes, and TLS's close_notify after them when TLS is on. */
+    private Step close(ByteString out) {
+        ByteString last = tls.filter(TlsCodec::handshakeDone).map(TlsCodec::close).orElse(ByteString.emptyByteString());
+        return new Step(out.concat(last), true);
     }
 
-    private static ByteString ascii(CharSequence text) {
-        return ByteString.fromString(text.toString(), StandardCharsets.ISO_8859_1);
+    /** Plaintext as it goes on the wire: in clear, or through TLS. */
+    private ByteString encode(String text) {
+        ByteString plain = ByteString.fromString(text, StandardCharsets.ISO_8859_1);
+        if (tls.isEmpty()) return plain;
+        try {
+            return tls.get().send(plain);
+        } catch (SSLException e) {
+            MessageLog.info(origin + " tls failed: " + e.getMessage());
+            broken = true;
+            return ByteString.emptyByteString();
+        }
+    }
+
+    private static String replies(List<SmtpOutput> outputs) {
+        StringBuilder b = new StringBuilder();
+        for (SmtpOutput o : outputs) {
+            if (o instanceof SmtpOutput.Reply r) b.append(r.text());
+        }
+        return b.toString();
+    }
+
+    private static List<SmtpOutput> then(List<SmtpOutput> first, List<SmtpOutput> second) {
+        List<SmtpOutput> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
+    private static CompletionStage<Step> done(Step step) {
+        return CompletableFuture.completedFuture(step);
     }
 }

@@ -1,9 +1,12 @@
 package dev.quail.engine.smtp;
 
 import dev.quail.engine.Controls;
+import dev.quail.engine.TcpListener;
 import dev.quail.engine.queue.MessageLog;
 import dev.quail.engine.queue.Queue;
+import dev.quail.engine.tls.ServerTls;
 import dev.quail.protocols.smtp.SmtpClient;
+import dev.quail.protocols.smtp.SmtpSecurity;
 import dev.quail.protocols.smtp.SmtpSession;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -11,16 +14,24 @@ import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Tcp;
 
 /**
- * qmail-smtpd's listener (with tcpserver's job): binds the SMTP address and runs one {@link SmtpConnection}
- * per client, each with a fresh session built from the configuration current at connect time (CTL-07).
- * Unbinds on {@link Unbind} so a shutdown stops accepting before the queue stops.
+ * qmail-smtpd's listeners (with tcpserver's job): each binds its address and runs one {@link SmtpConnection} per
+ * client, each with a fresh session built from the configuration current at connect time (CTL-07).
+ *
+ * <ul>
+ *   <li>{@link #create} the SMTP port (25): STARTTLS offered, AUTH offered under TLS, never required. Unbinds on
+ *       {@link Unbind} so a shutdown stops accepting before the queue stops.</li>
+ *   <li>{@link #smtps} implicit TLS (RFC 8314, port 465): TLS from the first byte, AUTH offered.</li>
+ *   <li>{@link #submission} the message submission port (RFC 6409, port 587): STARTTLS, then AUTH, required
+ *       before MAIL.</li>
+ * </ul>
+ * An authenticated client may relay on any of them; nobody else may, except control/relayclients.
  */
 public final class SmtpServer {
     public sealed interface Command {}
@@ -30,17 +41,24 @@ public final class SmtpServer {
     /** Reported to the parent once the address is bound, or not. */
     public record Bound(String address) {}
 
+    /** What every SMTP listener of one server shares: the queue, the TLS identity, the password checks. */
+    public record Services(Controls controls, ActorRef<Queue.Command> queue, ServerTls tls,
+                           SmtpAuthenticator authenticator) {}
+
     private record BindResult(Tcp.ServerBinding binding, Throwable failure) implements Command {}
+
+    private static final SmtpSecurity PORT_25 = new SmtpSecurity(SmtpSecurity.Tls.STARTTLS, false);
+    private static final SmtpSecurity SMTPS = new SmtpSecurity(SmtpSecurity.Tls.IMPLICIT, false);
+    private static final SmtpSecurity SUBMISSION = new SmtpSecurity(SmtpSecurity.Tls.STARTTLS, true);
 
     private SmtpServer() {}
 
-    public static Behavior<Command> create(String host, int port, Controls controls,
-                                           ActorRef<Queue.Command> queue, ActorRef<Bound> parent) {
+    public static Behavior<Command> create(String host, int port, Services services, ActorRef<Bound> parent) {
         return Behaviors.setup(context -> {
             ActorSystem<Void> system = context.getSystem();
             CompletionStage<Tcp.ServerBinding> binding = Tcp.get(context.getSystem())
                     .bind(host, port)
-                    .to(Sink.foreach(connection -> handle(system, connection, controls, queue)))
+                    .to(Sink.foreach(connection -> handle(system, connection, services, "smtp", PORT_25)))
                     .run(system);
             context.pipeToSelf(binding, BindResult::new);
             return Behaviors.receive(Command.class)
@@ -57,6 +75,23 @@ public final class SmtpServer {
         });
     }
 
+    public static Behavior<TcpListener.Command> smtps(InetSocketAddress address, Services services) {
+        return listener("smtps", address, services, SMTPS);
+    }
+
+    public static Behavior<TcpListener.Command> submission(InetSocketAddress address, Services services) {
+        return listener("submission", address, services, SUBMISSION);
+    }
+
+    private static Behavior<TcpListener.Command> listener(String name, InetSocketAddress address, Services services,
+                                                          SmtpSecurity security) {
+        return Behaviors.setup(context -> {
+            ActorSystem<Void> system = context.getSystem();
+            return TcpListener.create(name, address, TcpListener.bind(system, address, false),
+                    connection -> handle(system, connection, services, name, security));
+        });
+    }
+
     private static Behavior<Command> bound(Tcp.ServerBinding binding) {
         return Behaviors.receive(Command.class)
                 .onMessage(Unbind.class, unbind -> {
@@ -67,16 +102,17 @@ public final class SmtpServer {
     }
 
     /** Runs on a stream thread, not the actor's: touches only thread-safe things. */
-    private static void handle(ActorSystem<Void> system, Tcp.IncomingConnection connection, Controls controls,
-                               ActorRef<Queue.Command> queue) {
+    private static void handle(ActorSystem<Void> system, Tcp.IncomingConnection connection, Services services,
+                               String name, SmtpSecurity security) {
         InetSocketAddress remote = connection.remoteAddress();
         InetSocketAddress local = connection.localAddress();
         String remoteIp = remote.getAddress().getHostAddress();
-        Controls.Snapshot snapshot = controls.current();
-        SmtpSession session = new SmtpSession(SmtpPolicies.forClient(snapshot, remote.getAddress()),
+        Controls.Snapshot snapshot = services.controls().current();
+        SmtpSession session = new SmtpSession(SmtpPolicies.forClient(snapshot, remote.getAddress()), security,
                 new SmtpClient(remoteIp, remote.getPort(), local.getAddress().getHostAddress()), Clock.systemUTC());
         Duration timeout = Duration.ofSeconds(Math.max(1, snapshot.control().timeoutsmtpd()));
-        connection.handleWith(
-                SmtpConnection.flow(session, queue, system.scheduler(), "smtp " + remoteIp, timeout), system);
+        connection.handleWith(SmtpConnection.flow(session, services.queue(), system.scheduler(), name + " " + remoteIp,
+                remote.getAddress(), services.authenticator(), services.tls()::newEngine,
+                security.tls() == SmtpSecurity.Tls.IMPLICIT, timeout), system);
     }
 }

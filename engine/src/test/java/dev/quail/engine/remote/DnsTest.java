@@ -3,6 +3,7 @@ package dev.quail.engine.remote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quail.config.HostList;
 import dev.quail.config.Routes;
 import dev.quail.engine.queue.Outcome;
 import java.net.DatagramSocket;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /** MX routing against a real DNS server (dnsmasq): REM-01..05, RFC 7505. */
 class DnsTest {
+    private static final HostList NO_TLS = HostList.of(List.of());
+
     private static Dnsmasq dnsmasq;
 
     @BeforeAll
@@ -72,7 +75,7 @@ class DnsTest {
     }
 
     private static Dns.Resolution resolve(String domain) throws Exception {
-        return resolve(Destination.of(domain, new Routes(Map.of()), 25));
+        return resolve(Destination.of(domain, new Routes(Map.of()), 25, NO_TLS));
     }
 
     private static Dns.Resolution resolve(Destination d) throws Exception {
@@ -102,7 +105,7 @@ class DnsTest {
     @Test
     void rem04_equalPreferencesInRandomOrder() throws Exception {
         Dns dns = dns(new Random(7));
-        Destination d = Destination.of("equal.test", new Routes(Map.of()), 25);
+        Destination d = Destination.of("equal.test", new Routes(Map.of()), 25, NO_TLS);
         Set<Dns.Resolution> seen = new HashSet<>();
         for (int i = 0; i < 40; i++) seen.add(dns.resolve(d).toCompletableFuture().get(10, TimeUnit.SECONDS));
         assertEquals(Set.of(found("127.0.83.11", "127.0.83.12"), found("127.0.83.12", "127.0.83.11")), seen);
@@ -171,11 +174,11 @@ class DnsTest {
     @Test
     void rem01_aRelayIsLookedUpAsTheOnlyMxAndNeverRefusedAsSelf() throws Exception {
         assertEquals(found("127.0.83.8"), resolve(new Destination("relay relay.test:2525",
-                Destination.Kind.RELAY, "relay.test", 2525)));
+                Destination.Kind.RELAY, "relay.test", 2525, false)));
         assertEquals(found("127.0.0.1"), resolve(new Destination("relay 127.0.0.1:2525",
-                Destination.Kind.RELAY, "127.0.0.1", 2525)));
+                Destination.Kind.RELAY, "127.0.0.1", 2525, false)));
         assertEquals(failure("Sorry, I couldn't find any host named gone.test. (#5.1.2)"),
-                resolve(new Destination("relay gone.test:25", Destination.Kind.RELAY, "gone.test", 25)));
+                resolve(new Destination("relay gone.test:25", Destination.Kind.RELAY, "gone.test", 25, false)));
     }
 
     @Test

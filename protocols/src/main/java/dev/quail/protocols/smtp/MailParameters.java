@@ -5,6 +5,8 @@
  *                  is refused now with 552 5.3.4 rather than after it has been sent (n equal to
  *                  databytes passes). A value that is not all digits is a 501 syntax error.
  * RFC 6152 BODY=   8BITMIME and 7BIT are accepted; 8-bit data is stored as is either way.
+ * RFC 4954 AUTH=   accepted where AUTH is offered, and ignored: the identity that counts is the one the
+ *                  session authenticated, not the one a client claims for the message.
  * Anything else    555 5.5.4 (RFC 5321 4.1.1.11: parameter not recognised).
  */
 package dev.quail.protocols.smtp;
@@ -21,7 +23,7 @@ final class MailParameters {
   private MailParameters() {}
 
   /** The reply that refuses the MAIL command, or empty when every parameter is acceptable. */
-  static Optional<Reply> refusal(List<String> parameters, long databytes) {
+  static Optional<Reply> refusal(List<String> parameters, long databytes, boolean authOffered) {
     for (String parameter : parameters) {
       int equals = parameter.indexOf('=');
       String keyword = (equals < 0 ? parameter : parameter.substring(0, equals)).toUpperCase(Locale.ROOT);
@@ -37,7 +39,7 @@ final class MailParameters {
         if (!value.equalsIgnoreCase("8BITMIME") && !value.equalsIgnoreCase("7BIT")) {
           return Optional.of(Replies.UNKNOWN_PARAMETER);
         }
-      } else {
+      } else if (!(keyword.equals("AUTH") && authOffered && !value.isEmpty())) {
         return Optional.of(Replies.UNKNOWN_PARAMETER);
       }
     }

@@ -7,7 +7,12 @@
  *
  * qmail's layout: Quail does no reverse lookup, so the remote host is "unknown" and the client's own
  * name is only what it claimed in HELO. "with SMTP" after HELO or no greeting at all; no "(HELO …)"
- * part when the client never said HELO/EHLO.
+ * part when the client never said HELO/EHLO. After EHLO the protocol is RFC 3848's: ESMTP, ESMTPS under
+ * TLS, ESMTPSA under TLS and authenticated (AUTH exists only under TLS), and an authenticated client's
+ * identity follows the address as a comment:
+ *
+ *   Received: from unknown (HELO <helo>) ([<remote ip>]) (authenticated as <user>)
+ *     by <me> with ESMTPSA; 5 Mar 2024 04:06:07 -0000
  * Every field is sanitised as qmail's safehop does (letters, digits and . @ % + / = : - [ ]
  * kept, anything else becomes '?'), so no client-chosen byte, CR included, reaches the header.
  * The date is qmail's date822fmt (X-02): GMT, "-0000", day without a leading zero.
@@ -29,10 +34,13 @@ final class ReceivedLine {
 
   private ReceivedLine() {}
 
-  static byte[] format(Optional<String> helo, boolean esmtp, String remoteIp, String me, Instant when) {
+  static byte[] format(Optional<String> helo, boolean esmtp, boolean tls, Optional<String> user, String remoteIp,
+      String me, Instant when) {
     String heloPart = helo.map(h -> "(HELO " + sanitise(h) + ") ").orElse("");
-    String text = "Received: from unknown " + heloPart + "([" + sanitise(remoteIp) + "])\n"
-        + "  by " + sanitise(me) + " with " + (esmtp ? "ESMTP" : "SMTP") + "; " + date(when) + "\n";
+    String userPart = user.map(u -> " (authenticated as " + sanitise(u) + ")").orElse("");
+    String protocol = !esmtp ? "SMTP" : "ESMTP" + (tls ? "S" : "") + (user.isPresent() ? "A" : "");
+    String text = "Received: from unknown " + heloPart + "([" + sanitise(remoteIp) + "])" + userPart + "\n"
+        + "  by " + sanitise(me) + " with " + protocol + "; " + date(when) + "\n";
     return text.getBytes(StandardCharsets.ISO_8859_1);
   }
 

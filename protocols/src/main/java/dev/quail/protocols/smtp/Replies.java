@@ -44,6 +44,27 @@ final class Replies {
   static final Reply UNIMPLEMENTED = line("502 5.5.1 unimplemented (#5.5.1)");
   static final Reply TIMEOUT = line("451 4.4.2 timeout (#4.4.2)");
 
+  // RFC 3207 (STARTTLS), RFC 4954 (AUTH), RFC 6409 (submission)
+  static final Reply READY_FOR_TLS = line("220 2.0.0 ready to start TLS");
+  static final Reply TLS_ALREADY_ACTIVE = line("503 5.5.1 TLS already active (#5.5.1)");
+  static final Reply ARGUMENT_SYNTAX = line("501 5.5.4 syntax error (#5.5.4)");
+  static final Reply EHLO_FIRST = line("503 5.5.1 send EHLO first (#5.5.1)");
+  static final Reply STARTTLS_FIRST = line("530 5.7.0 must issue a STARTTLS command first (#5.7.0)");
+  static final Reply AUTH_REQUIRED = line("530 5.7.0 authentication required (#5.7.0)");
+  static final Reply ENCRYPTION_REQUIRED =
+      line("538 5.7.11 encryption required for requested authentication mechanism (#5.7.11)");
+  static final Reply ALREADY_AUTHENTICATED = line("503 5.5.1 already authenticated (#5.5.1)");
+  static final Reply AUTH_IN_TRANSACTION = line("503 5.5.1 AUTH not permitted during a mail transaction (#5.5.1)");
+  static final Reply AUTH_SYNTAX = line("501 5.5.4 syntax error in AUTH command (#5.5.4)");
+  static final Reply AUTH_MECHANISM = line("504 5.5.4 unrecognized authentication type (#5.5.4)");
+  static final Reply AUTH_ABORTED = line("501 5.0.0 AUTH aborted (#5.0.0)");
+  static final Reply AUTH_UNDECODABLE = line("501 5.5.2 cannot decode response (#5.5.2)");
+  static final Reply AUTH_OK = line("235 2.7.0 authentication successful");
+  static final Reply AUTH_FAILED = line("535 5.7.8 authentication failed (#5.7.8)");
+  static final Reply AUTH_THROTTLED =
+      line("454 4.7.0 too many failed authentications, try again later (#4.7.0)");
+  static final Reply AUTH_UNAVAILABLE = line("454 4.7.0 temporary authentication failure (#4.7.0)");
+
   private Replies() {}
 
   static Reply greeting(String greeting) {
@@ -54,13 +75,18 @@ final class Replies {
     return line("250 " + greeting);
   }
 
-  /** RFC 5321 4.1.1.1 multi-line EHLO answer; SIZE carries the limit when there is one (RFC 1870). */
-  static Reply ehlo(String greeting, long databytes) {
+  /**
+   * RFC 5321 4.1.1.1 multi-line EHLO answer; SIZE carries the limit when there is one (RFC 1870); STARTTLS only
+   * while the connection is in clear (RFC 3207 sec. 4.2), AUTH only under TLS (RFC 4954 sec. 4).
+   */
+  static Reply ehlo(String greeting, long databytes, boolean startTls, boolean auth) {
     String size = databytes > 0 ? "SIZE " + databytes : "SIZE";
     return new Reply("250-" + greeting + "\r\n"
         + "250-PIPELINING\r\n"
         + "250-8BITMIME\r\n"
         + "250-" + size + "\r\n"
+        + (startTls ? "250-STARTTLS\r\n" : "")
+        + (auth ? "250-AUTH " + SaslExchange.MECHANISMS + "\r\n" : "")
         + "250 ENHANCEDSTATUSCODES\r\n");
   }
 

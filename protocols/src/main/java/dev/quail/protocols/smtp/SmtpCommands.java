@@ -8,6 +8,14 @@
  * Modernised from qmail: MAIL inside a transaction is 503 (RFC 5321 4.1.4) instead of a
  * silent reset; ESMTP parameters are checked (MailParameters); RCPT caps the recipient count
  * (RFC 5321 4.5.3.1.8); "<>" is refused as a recipient (ADDR-02).
+ *
+ * TLS and AUTH, where the listener's SmtpSecurity offers them (else 502 as in qmail):
+ * STARTTLS (RFC 3207)  no argument; 220 then the StartTls output; 503 once TLS is on. tlsStarted() then
+ *                      forgets everything the client said in clear (sec. 4.2): HELO name, EHLO, transaction.
+ * AUTH (RFC 4954)      only under TLS (538 5.7.11 in clear), after EHLO, once, outside a transaction;
+ *                      SaslExchange reads the mechanism's lines, the edge checks the password.
+ * Under TLS, MAIL needs a HELO/EHLO given under TLS (503 5.5.1). On submission (authRequired) MAIL needs
+ * AUTH first (530 5.7.0). An authenticated client may send to any domain, as a relay client may.
  */
 package dev.quail.protocols.smtp;
 
@@ -29,17 +37,19 @@ final class SmtpCommands {
     List<SmtpOutput> handle(SmtpCommands commands, String argument);
   }
 
-  private static final Map<String, Handler> TABLE = Map.of(
-      "HELO", SmtpCommands::helo,
-      "EHLO", SmtpCommands::ehlo,
-      "MAIL", SmtpCommands::mail,
-      "RCPT", SmtpCommands::rcpt,
-      "DATA", SmtpCommands::data,
-      "RSET", SmtpCommands::rset,
-      "NOOP", SmtpCommands::noop,
-      "VRFY", SmtpCommands::vrfy,
-      "HELP", SmtpCommands::help,
-      "QUIT", SmtpCommands::quit);
+  private static final Map<String, Handler> TABLE = Map.ofEntries(
+      Map.entry("HELO", SmtpCommands::helo),
+      Map.entry("EHLO", SmtpCommands::ehlo),
+      Map.entry("MAIL", SmtpCommands::mail),
+      Map.entry("RCPT", SmtpCommands::rcpt),
+      Map.entry("DATA", SmtpCommands::data),
+      Map.entry("RSET", SmtpCommands::rset),
+      Map.entry("NOOP", SmtpCommands::noop),
+      Map.entry("VRFY", SmtpCommands::vrfy),
+      Map.entry("HELP", SmtpCommands::help),
+      Map.entry("QUIT", SmtpCommands::quit),
+      Map.entry("STARTTLS", SmtpCommands::startTls),
+      Map.entry("AUTH", SmtpCommands::auth));
 
   /** MAIL has been accepted; RCPTs collect here until DATA or a reset. */
   private static final class Transaction {
@@ -54,20 +64,31 @@ final class SmtpCommands {
   }
 
   private final SmtpPolicy policy;
+  private final SmtpSecurity security;
   private final SmtpClient client;
   private final Clock clock;
   private Optional<String> helo = Optional.empty();
+  private boolean greeted;
   private boolean esmtp;
+  private boolean tls;
   private Optional<Transaction> transaction = Optional.empty();
   private Optional<Envelope> dataStarted = Optional.empty();
+  private Optional<SaslExchange> exchange = Optional.empty();
+  private Optional<String> authenticating = Optional.empty();
+  private Optional<String> authenticated = Optional.empty();
 
-  SmtpCommands(SmtpPolicy policy, SmtpClient client, Clock clock) {
+  SmtpCommands(SmtpPolicy policy, SmtpSecurity security, SmtpClient client, Clock clock) {
     this.policy = policy;
+    this.security = security;
     this.client = client;
     this.clock = clock;
+    this.tls = security.tls() == SmtpSecurity.Tls.IMPLICIT;
   }
 
   List<SmtpOutput> execute(String line) {
+    if (exchange.isPresent()) {
+      return step(exchange.get().respond(line));
+    }
     int space = line.indexOf(' ');
     String verb = space < 0 ? line : line.substring(0, space);
     if (verb.isEmpty() || !verb.chars().allMatch(c -> (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
@@ -78,6 +99,36 @@ final class SmtpCommands {
       return List.of(Replies.UNIMPLEMENTED);
     }
     return handler.handle(this, space < 0 ? "" : trimSpaces(line.substring(space + 1)));
+  }
+
+  /** A line over 512 octets: refused, and it ends an AUTH exchange it was meant for. */
+  List<SmtpOutput> tooLong() {
+    exchange = Optional.empty();
+    return List.of(Replies.COMMAND_TOO_LONG);
+  }
+
+  /** RFC 3207 sec. 4.2: the handshake is done; nothing said in clear counts any more. */
+  void tlsStarted() {
+    tls = true;
+    helo = Optional.empty();
+    greeted = false;
+    esmtp = false;
+    transaction = Optional.empty();
+  }
+
+  /** The edge's verdict on the credentials of the last Authenticate. */
+  List<SmtpOutput> authenticated(AuthResult result) {
+    String user = authenticating.orElseThrow(() -> new IllegalStateException("no Authenticate is out"));
+    authenticating = Optional.empty();
+    if (result == AuthResult.ACCEPTED) {
+      authenticated = Optional.of(user);
+    }
+    return List.of(switch (result) {
+      case ACCEPTED -> Replies.AUTH_OK;
+      case REFUSED -> Replies.AUTH_FAILED;
+      case THROTTLED -> Replies.AUTH_THROTTLED;
+      case UNAVAILABLE -> Replies.AUTH_UNAVAILABLE;
+    });
   }
 
   /** The envelope of a DATA just answered with 354, once; the data phase starts with it. */
@@ -95,18 +146,25 @@ final class SmtpCommands {
 
   private List<SmtpOutput> ehlo(String argument) {
     greet(argument, true);
-    return List.of(Replies.ehlo(policy.greeting(), policy.databytes()));
+    boolean startTls = security.tls() == SmtpSecurity.Tls.STARTTLS && !tls;
+    return List.of(Replies.ehlo(policy.greeting(), policy.databytes(), startTls, tls));
   }
 
   private List<SmtpOutput> mail(String argument) {
     if (transaction.isPresent()) {
       return List.of(Replies.NESTED_MAIL); // RFC 5321 4.1.4
     }
+    if (tls && !greeted) {
+      return List.of(Replies.EHLO_FIRST); // RFC 3207 sec. 4.2: greet again under TLS
+    }
+    if (security.authRequired() && authenticated.isEmpty()) {
+      return List.of(tls ? Replies.AUTH_REQUIRED : Replies.STARTTLS_FIRST); // RFC 6409 sec. 4.3
+    }
     Optional<SmtpPath> path = AddressParser.parse(argument);
     if (path.isEmpty()) {
       return List.of(Replies.ADDRESS_SYNTAX); // SMTP-04
     }
-    Optional<SmtpOutput.Reply> refusal = MailParameters.refusal(path.get().parameters(), policy.databytes());
+    Optional<SmtpOutput.Reply> refusal = MailParameters.refusal(path.get().parameters(), policy.databytes(), tls);
     if (refusal.isPresent()) {
       return List.of(refusal.get());
     }
@@ -135,7 +193,7 @@ final class SmtpCommands {
       return List.of(Replies.BAD_MAIL_FROM); // SMTP-05
     }
     String recipient = path.get().address();
-    if (path.get().domain().isPresent() && !policy.rcptAllowed().test(recipient)) {
+    if (path.get().domain().isPresent() && authenticated.isEmpty() && !policy.rcptAllowed().test(recipient)) {
       return List.of(Replies.NOT_RCPTHOST); // SMTP-13: no '@' always passes; SMTP-20
     }
     if (current.recipients.size() >= policy.maxRecipients()) {
@@ -153,7 +211,8 @@ final class SmtpCommands {
     if (current.recipients.isEmpty()) {
       return List.of(Replies.RCPT_FIRST); // SMTP-06
     }
-    byte[] received = ReceivedLine.format(helo, esmtp, client.remoteIp(), policy.me(), clock.instant());
+    byte[] received = ReceivedLine.format(helo, esmtp, tls, authenticated, client.remoteIp(), policy.me(),
+        clock.instant());
     dataStarted = Optional.of(new Envelope(current.sender, List.copyOf(current.recipients), received));
     transaction = Optional.empty(); // SMTP-06: whatever DATA's outcome, a new MAIL is required
     return List.of(Replies.GO_AHEAD);
@@ -180,8 +239,55 @@ final class SmtpCommands {
     return List.of(Replies.quit(policy.greeting()), new SmtpOutput.Close());
   }
 
+  private List<SmtpOutput> startTls(String argument) {
+    if (security.tls() == SmtpSecurity.Tls.NONE) {
+      return List.of(Replies.UNIMPLEMENTED);
+    }
+    if (tls) {
+      return List.of(Replies.TLS_ALREADY_ACTIVE);
+    }
+    if (!argument.isEmpty()) {
+      return List.of(Replies.ARGUMENT_SYNTAX); // RFC 3207 sec. 4: STARTTLS takes no parameters
+    }
+    return List.of(Replies.READY_FOR_TLS, new SmtpOutput.StartTls());
+  }
+
+  private List<SmtpOutput> auth(String argument) {
+    if (security.tls() == SmtpSecurity.Tls.NONE) {
+      return List.of(Replies.UNIMPLEMENTED);
+    }
+    if (!tls) {
+      return List.of(Replies.ENCRYPTION_REQUIRED); // no password in clear, on any port
+    }
+    if (!esmtp) {
+      return List.of(Replies.EHLO_FIRST);
+    }
+    if (authenticated.isPresent()) {
+      return List.of(Replies.ALREADY_AUTHENTICATED); // RFC 4954 sec. 4
+    }
+    if (transaction.isPresent()) {
+      return List.of(Replies.AUTH_IN_TRANSACTION); // RFC 4954 sec. 4
+    }
+    SaslExchange started = new SaslExchange();
+    exchange = Optional.of(started);
+    return step(started.begin(argument));
+  }
+
+  private List<SmtpOutput> step(SaslExchange.Step step) {
+    if (step instanceof SaslExchange.Challenge challenge) {
+      return List.of(challenge.reply());
+    }
+    exchange = Optional.empty();
+    if (step instanceof SaslExchange.Credentials credentials) {
+      authenticating = Optional.of(credentials.user());
+      return List.of(new SmtpOutput.Authenticate(credentials.user(), credentials.password()));
+    }
+    return List.of(((SaslExchange.Failed) step).reply());
+  }
+
   private void greet(String name, boolean extended) {
     helo = name.isEmpty() ? Optional.empty() : Optional.of(name);
+    greeted = true;
     esmtp = extended;
     transaction = Optional.empty();
   }

@@ -6,6 +6,11 @@
  *         The message is the Received line followed by the stored data (LF line ends).
  *         Strings carry raw octets, one char per octet (ISO-8859-1).
  * Close   close the connection once the earlier replies are written.
+ * StartTls  write the earlier replies in clear, then make the connection TLS (server side of RFC 3207); call
+ *         SmtpSession.tlsStarted() when the handshake is done. The session has already discarded whatever the
+ *         client sent after STARTTLS, and ignores all input until then.
+ * Authenticate  check this user's password (RFC 4954); answer with SmtpSession.authenticated(AuthResult).
+ *         The password is the client's, as typed (UTF-8 decoded).
  */
 package dev.quail.protocols.smtp;
 
@@ -22,4 +27,14 @@ public sealed interface SmtpOutput {
   }
 
   record Close() implements SmtpOutput {}
+
+  record StartTls() implements SmtpOutput {}
+
+  record Authenticate(String user, char[] password) implements SmtpOutput {
+    /** Never shows the password, whoever logs this. */
+    @Override
+    public String toString() {
+      return "Authenticate[user=" + user + "]";
+    }
+  }
 }

@@ -5,10 +5,15 @@
  * the given Clock, and is not thread-safe (one connection, one caller at a time).
  *
  * Phases: COMMANDS (CommandFramer + SmtpCommands), DATA (DataReader), AWAITING_QUEUE (a
- * Submit is out), CLOSED. While a Submit is out, input is held back unprocessed and replayed
- * by queued(), so replies always come out in command order even for a pipelined second
- * message (RFC 2920). The edge should stop reading while awaitingQueue() is true: held input
- * is the one buffer the session cannot bound by itself.
+ * Submit is out), AWAITING_AUTH (an Authenticate is out), AWAITING_TLS (a StartTls is out),
+ * CLOSED. While a Submit or an Authenticate is out, input is held back unprocessed and
+ * replayed by queued() or authenticated(), so replies always come out in command order even
+ * for a pipelined second message (RFC 2920). The edge should stop reading while it has an
+ * output to answer: held input is the one buffer the session cannot bound by itself.
+ *
+ * STARTTLS (RFC 3207 sec. 4.2, the CVE-2011-0411 class): whatever follows the STARTTLS line in
+ * the input already received, and anything received until tlsStarted(), is discarded unread,
+ * so no command sent in clear can be answered inside TLS.
  *
  * After the final dot (SMTP-06, SMTP-33, SMTP-34): a line over 1000 octets gives 554 5.6.0,
  * then too many hops 554 5.4.6 (qmail checks hops before size), then too big 552 5.3.4;
@@ -25,7 +30,7 @@ import java.util.Optional;
 
 public final class SmtpSession {
 
-  private enum Phase { COMMANDS, DATA, AWAITING_QUEUE, CLOSED }
+  private enum Phase { COMMANDS, DATA, AWAITING_QUEUE, AWAITING_AUTH, AWAITING_TLS, CLOSED }
 
   private static final byte[] NOTHING = new byte[0];
 
@@ -40,10 +45,16 @@ public final class SmtpSession {
   private Optional<Receiving> receiving = Optional.empty();
   private byte[] held = NOTHING;
 
+  /** qmail's session: no STARTTLS, no AUTH (sendmail -bs). */
   public SmtpSession(SmtpPolicy policy, SmtpClient client, Clock clock) {
+    this(policy, SmtpSecurity.NONE, client, clock);
+  }
+
+  public SmtpSession(SmtpPolicy policy, SmtpSecurity security, SmtpClient client, Clock clock) {
     this.policy = Objects.requireNonNull(policy);
     this.clock = Objects.requireNonNull(clock);
-    this.commands = new SmtpCommands(policy, Objects.requireNonNull(client), clock);
+    this.commands = new SmtpCommands(policy, Objects.requireNonNull(security), Objects.requireNonNull(client),
+        clock);
   }
 
   /** The greeting (SMTP-01). */
@@ -54,7 +65,7 @@ public final class SmtpSession {
   /** Bytes from the socket; returns what to do about them. Nothing once closed. */
   public List<SmtpOutput> receive(byte[] bytes, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, bytes.length);
-    if (phase == Phase.AWAITING_QUEUE) {
+    if (phase == Phase.AWAITING_QUEUE || phase == Phase.AWAITING_AUTH) {
       hold(bytes, offset, offset + length);
       return List.of();
     }
@@ -79,11 +90,27 @@ public final class SmtpSession {
     } else if (result instanceof QueueResult.Permanent permanent) {
       out.add(Replies.queuePermanent(permanent.text()));
     }
+    return resume(out);
+  }
+
+  /** The edge's verdict on the last Authenticate, then the replies to any input held meanwhile. */
+  public List<SmtpOutput> authenticated(AuthResult result) {
+    if (phase == Phase.CLOSED) {
+      return List.of();
+    }
+    if (phase != Phase.AWAITING_AUTH) {
+      throw new IllegalStateException("no Authenticate is awaiting an answer");
+    }
+    return resume(new ArrayList<>(commands.authenticated(Objects.requireNonNull(result))));
+  }
+
+  /** The TLS handshake asked for by StartTls is done: the session starts afresh under TLS. */
+  public void tlsStarted() {
+    if (phase != Phase.AWAITING_TLS) {
+      throw new IllegalStateException("no StartTls is awaiting the handshake");
+    }
+    commands.tlsStarted();
     phase = Phase.COMMANDS;
-    byte[] pending = held;
-    held = NOTHING;
-    process(pending, 0, pending.length, out);
-    return out;
   }
 
   /** The client was silent too long (SMTP-35, timeoutsmtpd). */
@@ -100,12 +127,25 @@ public final class SmtpSession {
     return phase == Phase.AWAITING_QUEUE;
   }
 
+  /** True between a StartTls and tlsStarted(). */
+  public boolean awaitingTls() {
+    return phase == Phase.AWAITING_TLS;
+  }
+
+  private List<SmtpOutput> resume(List<SmtpOutput> out) {
+    phase = Phase.COMMANDS;
+    byte[] pending = held;
+    held = NOTHING;
+    process(pending, 0, pending.length, out);
+    return out;
+  }
+
   private void process(byte[] bytes, int from, int to, List<SmtpOutput> out) {
     int i = from;
     while (i < to && (phase == Phase.COMMANDS || phase == Phase.DATA)) {
       i = phase == Phase.COMMANDS ? readCommand(bytes, i, to, out) : readData(bytes, i, to, out);
     }
-    if (phase == Phase.AWAITING_QUEUE) {
+    if (phase == Phase.AWAITING_QUEUE || phase == Phase.AWAITING_AUTH) {
       hold(bytes, i, to);
     }
   }
@@ -116,10 +156,16 @@ public final class SmtpSession {
       return next;
     }
     Optional<String> line = framer.takeLine();
-    List<SmtpOutput> outputs = line.isPresent() ? commands.execute(line.get()) : List.of(Replies.COMMAND_TOO_LONG);
+    List<SmtpOutput> outputs = line.isPresent() ? commands.execute(line.get()) : commands.tooLong();
     out.addAll(outputs);
-    if (outputs.stream().anyMatch(SmtpOutput.Close.class::isInstance)) {
-      phase = Phase.CLOSED;
+    for (SmtpOutput output : outputs) {
+      if (output instanceof SmtpOutput.Close) {
+        phase = Phase.CLOSED;
+      } else if (output instanceof SmtpOutput.StartTls) {
+        phase = Phase.AWAITING_TLS;
+      } else if (output instanceof SmtpOutput.Authenticate) {
+        phase = Phase.AWAITING_AUTH;
+      }
     }
     commands.takeDataStart().ifPresent(started -> {
       receiving = Optional.of(new Receiving(started,

@@ -1,7 +1,9 @@
 /*
  * ClientOutput: what a ClientSession asks its I/O edge to do, in order: write bytes, hand a finished
  * transaction's result to whoever asked for it, announce that the connection can take another
- * transaction, or close the connection (nothing more will be written or read).
+ * transaction, close the connection (nothing more will be written or read), or start TLS as the client
+ * (RFC 3207): from now on every byte goes through TLS; the edge calls tlsStarted() when the handshake is
+ * done, or tlsFailed(reason) when it is not. Bytes the server sent in clear after its 220 are discarded.
  */
 package dev.quail.protocols.smtpclient;
 
@@ -13,4 +15,6 @@ public sealed interface ClientOutput {
     enum Ready implements ClientOutput { INSTANCE }
 
     enum Close implements ClientOutput { INSTANCE }
+
+    enum StartTls implements ClientOutput { INSTANCE }
 }

@@ -3,7 +3,9 @@
  * machine. The I/O edge feeds it the server's bytes in any chunking and performs its outputs in order;
  * it never blocks or reads a clock, and is not thread-safe (one connection, one caller at a time).
  *
- * Dialogue: 220 greeting, then EHLO helohost (HELO when EHLO gets 5xx; the name must get 250), then per
+ * Dialogue: 220 greeting, then EHLO helohost (HELO when EHLO gets 5xx; the name must get 250); STARTTLS as
+ * the TlsPolicy says (RFC 3207: on 220 the edge makes the connection TLS, whatever else the server sent in
+ * clear is discarded, and EHLO is sent again under TLS, as sec. 4.2 requires); then per
  * transaction MAIL FROM (SIZE= and BODY=8BITMIME when offered and useful), one RCPT per recipient,
  * DATA, the message (DataEncoder) and the final reply. With PIPELINING, MAIL, every RCPT and DATA go
  * in one write (RFC 2920); otherwise each command waits for its reply. Beyond qmail, the connection
@@ -28,7 +30,7 @@ import java.util.Objects;
 
 public final class ClientSession {
 
-    private enum Step { GREETING, EHLO, HELO, MAIL, RCPT, DATA, DOT, DOT_DISCARD, RSET, QUIT }
+    private enum Step { GREETING, EHLO, HELO, STARTTLS, MAIL, RCPT, DATA, DOT, DOT_DISCARD, RSET, QUIT }
 
     /** How the connection goes on after a transaction. */
     private enum After { READY, RSET, CLOSE }
@@ -40,7 +42,10 @@ public final class ClientSession {
 
     private final String helo;
     private final String peer;
-    private final ReplyReader reader = new ReplyReader();
+    private final TlsPolicy tlsPolicy;
+    private ReplyReader reader = new ReplyReader();
+    private boolean tls;
+    private boolean startingTls;
     private final ArrayDeque<Expect> expected = new ArrayDeque<>();
     private Extensions extensions = Extensions.NONE;
     private boolean greeted;
@@ -55,12 +60,14 @@ public final class ClientSession {
     private boolean critical;
 
     /**
-     * @param heloHost the name for EHLO/HELO (control/helohost)
-     * @param peer     the server's IP address as reports show it
+     * @param heloHost  the name for EHLO/HELO (control/helohost)
+     * @param peer      the server's IP address as reports show it
+     * @param tlsPolicy whether to use STARTTLS, and whether it is required
      */
-    public ClientSession(String heloHost, String peer) {
+    public ClientSession(String heloHost, String peer, TlsPolicy tlsPolicy) {
         this.helo = Objects.requireNonNull(heloHost);
         this.peer = Objects.requireNonNull(peer);
+        this.tlsPolicy = Objects.requireNonNull(tlsPolicy);
         expected.add(new Expect(Step.GREETING, 0));
     }
 
@@ -83,9 +90,36 @@ public final class ClientSession {
         Objects.checkFromIndexSize(offset, length, bytes.length);
         List<ClientOutput> out = new ArrayList<>();
         for (Reply reply : reader.feed(bytes, offset, length)) {
-            if (closed) break;
+            if (closed || startingTls) break;
             handle(reply, out);
         }
+        if (startingTls) reader = new ReplyReader(); // what came in clear after the 220 is not TLS's to read
+        return out;
+    }
+
+    /** The handshake asked for by StartTls is done: EHLO again, under TLS. */
+    public List<ClientOutput> tlsStarted() {
+        if (!startingTls) throw new IllegalStateException("no StartTls is awaiting the handshake");
+        startingTls = false;
+        tls = true;
+        if (closed) return List.of();
+        expect(Step.EHLO);
+        return List.of(write("EHLO " + helo + "\r\n"));
+    }
+
+    /** The handshake failed (or the certificate was refused): the connection is unusable. */
+    public List<ClientOutput> tlsFailed(String reason) {
+        startingTls = false;
+        if (closed) return List.of();
+        closed = true;
+        List<ClientOutput> out = new ArrayList<>();
+        if (pending != null) {
+            rcpt = null;
+            out.add(new ClientOutput.Finished(result(pending,
+                    Report.deferral("TLS negotiation with " + peer + " failed: " + reason + " (#4.7.5)"))));
+            pending = null;
+        }
+        out.add(ClientOutput.Close.INSTANCE);
         return out;
     }
 
@@ -124,6 +158,7 @@ public final class ClientSession {
             case GREETING -> onGreeting(reply, out);
             case EHLO -> onEhlo(reply, out);
             case HELO -> onHelo(reply, out);
+            case STARTTLS -> onStartTls(reply, out);
             case MAIL -> onMail(reply, out);
             case RCPT -> onRcpt(e.recipient(), reply, out);
             case DATA -> onData(reply, out);
@@ -149,7 +184,14 @@ public final class ClientSession {
     private void onEhlo(Reply reply, List<ClientOutput> out) {
         if (reply.code() == 250) {
             extensions = Extensions.of(reply);
-            greeted(out);
+            if (!tls && tlsPolicy != TlsPolicy.NONE && extensions.startTls()) {
+                expect(Step.STARTTLS);
+                out.add(write("STARTTLS\r\n"));
+            } else if (!tls && tlsPolicy == TlsPolicy.ENCRYPT) {
+                fatal(Report.deferral("TLS required but not offered by " + peer + " (#4.7.0)"), out);
+            } else {
+                greeted(out);
+            }
         } else if (reply.permanent()) {
             expect(Step.HELO);
             out.add(write("HELO " + helo + "\r\n"));
@@ -164,7 +206,22 @@ public final class ClientSession {
             return;
         }
         extensions = Extensions.NONE;
+        if (!tls && tlsPolicy == TlsPolicy.ENCRYPT) {
+            fatal(Report.deferral("TLS required but not offered by " + peer + " (#4.7.0)"), out);
+            return;
+        }
         greeted(out);
+    }
+
+    private void onStartTls(Reply reply, List<ClientOutput> out) {
+        if (reply.code() == 220) {
+            startingTls = true;
+            out.add(ClientOutput.StartTls.INSTANCE);
+        } else if (tlsPolicy == TlsPolicy.ENCRYPT) {
+            fatal(Report.deferral("TLS required but refused by " + peer + " (#4.7.0)" + reply.said()), out);
+        } else {
+            greeted(out); // MAY: in clear, with what the EHLO in clear offered
+        }
     }
 
     private void nameRejected(Reply reply, List<ClientOutput> out) {

@@ -1,8 +1,9 @@
 /*
  * Transcript: drives an SmtpSession the way a test reads an SMTP dialogue, "C:" lines in,
  * "S:" lines out. Every output becomes one or more transcript lines: each reply line without
- * its CRLF, "[submit]" for a Submit and "[close]" for a Close. server(...) asserts the lines
- * produced since the previous check.
+ * its CRLF, "[submit]" for a Submit, "[close]" for a Close, "[starttls]" for a StartTls and
+ * "[authenticate USER PASSWORD]" for an Authenticate. server(...) asserts the lines produced
+ * since the previous check.
  */
 package dev.quail.protocols.smtp;
 
@@ -26,8 +27,8 @@ final class Transcript {
   private final List<String> unchecked = new ArrayList<>();
   private final List<SmtpOutput.Submit> submits = new ArrayList<>();
 
-  private Transcript(SmtpPolicy policy) {
-    session = new SmtpSession(policy, new SmtpClient("192.0.2.7", 40000, "198.51.100.1"),
+  private Transcript(SmtpPolicy policy, SmtpSecurity security) {
+    session = new SmtpSession(policy, security, new SmtpClient("192.0.2.7", 40000, "198.51.100.1"),
         Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
@@ -44,7 +45,11 @@ final class Transcript {
 
   /** A session whose greeting has been checked. */
   static Transcript open(SmtpPolicy policy) {
-    Transcript t = new Transcript(policy);
+    return open(policy, SmtpSecurity.NONE);
+  }
+
+  static Transcript open(SmtpPolicy policy, SmtpSecurity security) {
+    Transcript t = new Transcript(policy, security);
     t.record(t.session.start());
     return t.server("220 mx.example.org ESMTP");
   }
@@ -69,6 +74,16 @@ final class Transcript {
 
   Transcript queued(QueueResult result) {
     record(session.queued(result));
+    return this;
+  }
+
+  Transcript tlsStarted() {
+    session.tlsStarted();
+    return this;
+  }
+
+  Transcript authenticated(AuthResult result) {
+    record(session.authenticated(result));
     return this;
   }
 
@@ -126,6 +141,10 @@ final class Transcript {
         lines.addAll(Arrays.asList(reply.text().substring(0, reply.text().length() - 2).split("\r\n", -1)));
       } else if (output instanceof SmtpOutput.Submit) {
         lines.add("[submit]");
+      } else if (output instanceof SmtpOutput.StartTls) {
+        lines.add("[starttls]");
+      } else if (output instanceof SmtpOutput.Authenticate auth) {
+        lines.add("[authenticate " + auth.user() + " " + new String(auth.password()) + "]");
       } else {
         lines.add("[close]");
       }

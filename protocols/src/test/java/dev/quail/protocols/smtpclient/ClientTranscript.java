@@ -1,7 +1,7 @@
 /*
  * ClientTranscript: drives a ClientSession the way a test reads an SMTP dialogue. server(...) feeds
  * reply lines (CRLF added); client(...) asserts what the session did since the last check, one entry
- * per written line ("C: " lines without their CRLF) plus "[finished]", "[ready]" and "[close]".
+ * per written line ("C: " lines without their CRLF) plus "[finished]", "[ready]", "[close]" and "[starttls]".
  * Each Finished result is kept for assertions.
  */
 package dev.quail.protocols.smtpclient;
@@ -17,11 +17,19 @@ import java.util.List;
 final class ClientTranscript {
     static final String PEER = "192.0.2.25";
 
-    final ClientSession session = new ClientSession("quail.example", PEER);
+    final ClientSession session;
     final List<TransactionResult> results = new ArrayList<>();
     private final List<String> unchecked = new ArrayList<>();
     /** The number of Write outputs so far: PIPELINING puts a whole command group in one. */
     int writes;
+
+    ClientTranscript() {
+        this(TlsPolicy.NONE);
+    }
+
+    ClientTranscript(TlsPolicy tls) {
+        session = new ClientSession("quail.example", PEER, tls);
+    }
 
     static Transaction tx(String sender, String... recipients) {
         return message("Subject: t\n\nhello\n", sender, recipients);
@@ -67,6 +75,16 @@ final class ClientTranscript {
         return this;
     }
 
+    ClientTranscript tlsStarted() {
+        record(session.tlsStarted());
+        return this;
+    }
+
+    ClientTranscript tlsFailed(String reason) {
+        record(session.tlsFailed(reason));
+        return this;
+    }
+
     ClientTranscript lost() {
         record(session.closed());
         return this;
@@ -105,6 +123,8 @@ final class ClientTranscript {
                 unchecked.add("[finished]");
             } else if (o instanceof ClientOutput.Ready) {
                 unchecked.add("[ready]");
+            } else if (o instanceof ClientOutput.StartTls) {
+                unchecked.add("[starttls]");
             } else {
                 unchecked.add("[close]");
             }

@@ -1,0 +1,42 @@
+package dev.quail.engine.pop3;
+
+import dev.quail.engine.Controls;
+import dev.quail.engine.TcpListener;
+import dev.quail.protocols.pop3.Pop3Session;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * The POP3 listener (qmail-popup + checkpassword + qmail-pop3d behind tcpserver): one {@link Pop3Connection} per
+ * client, greeting with an APOP timestamp unique to the connection, {@code <pid.n.unixtime@me>}.
+ */
+public final class Pop3Server {
+    /** qmail-popup's and qmail-pop3d's read timeout (POP-01). */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(1200);
+    /** How long a refused login waits for its answer. */
+    static final Duration FAILED_LOGIN_DELAY = Duration.ofSeconds(2);
+
+    private static final AtomicLong CONNECTIONS = new AtomicLong();
+    private static final long PID = ProcessHandle.current().pid();
+
+    private Pop3Server() {}
+
+    public static Behavior<TcpListener.Command> create(InetSocketAddress address, Controls controls, Executor io) {
+        return Behaviors.setup(context -> {
+            ActorSystem<Void> system = context.getSystem();
+            Pop3Login login = new Pop3Login(controls);
+            return TcpListener.create("pop3", address, TcpListener.bind(system, address, false), connection -> {
+                String timestamp = "<" + PID + "." + CONNECTIONS.incrementAndGet() + "."
+                        + System.currentTimeMillis() / 1000 + "@" + controls.current().control().me() + ">";
+                connection.handleWith(Pop3Connection.flow(new Pop3Session(timestamp), login,
+                        connection.remoteAddress().getAddress().getHostAddress(), io, FAILED_LOGIN_DELAY,
+                        IDLE_TIMEOUT), system);
+            });
+        });
+    }
+}

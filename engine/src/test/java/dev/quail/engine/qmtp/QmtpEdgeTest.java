@@ -1,0 +1,169 @@
+package dev.quail.engine.qmtp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quail.config.Routes;
+import dev.quail.engine.queue.Outcome;
+import dev.quail.engine.queue.Queue;
+import dev.quail.protocols.qmtp.NetstringSession;
+import dev.quail.protocols.qmtp.Netstrings;
+import dev.quail.protocols.qmtp.QmqpSession;
+import dev.quail.protocols.qmtp.QmtpPolicy;
+import dev.quail.protocols.qmtp.QmtpSession;
+import dev.quail.protocols.smtp.QueueResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The QMTP and QMQP edges and the QMTP client over real sockets: Quail's client delivers to Quail's server, whose
+ * Submits reach a probe standing for the Queue; K goes out only once the Queue said Queued (QMTP-04), and the
+ * client turns K/Z/D and dead connections into Outcomes.
+ */
+class QmtpEdgeTest {
+    private static final byte[] BODY = "Subject: q\n\nhello\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static ActorTestKit testKit;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        testKit = ActorTestKit.create();
+    }
+
+    @AfterAll
+    static void stop() {
+        testKit.shutdownTestKit();
+    }
+
+    /** A listener on a free loopback port serving each connection with a new session. */
+    private int serve(Supplier<NetstringSession> sessions, TestProbe<Queue.Command> queue) throws Exception {
+        var system = testKit.system();
+        return Tcp.get(system).bind("127.0.0.1", 0, 100, List.of(), true, Optional.empty())
+                .to(Sink.foreach(c -> c.handleWith(QmtpConnection.flow(sessions.get(), queue.ref(),
+                        system.scheduler(), "qmtp test", Duration.ofSeconds(30)), system)))
+                .run(system).toCompletableFuture().get().localAddress().getPort();
+    }
+
+    private static QmtpSession qmtp() {
+        return new QmtpSession(new QmtpPolicy("mx.test", 0, r -> r.endsWith("@example.org"), 100), "127.0.0.1",
+                Clock.systemUTC());
+    }
+
+    private CompletionStage<List<Outcome>> send(int port, List<String> recipients) {
+        return QmtpDelivery.deliver(testKit.system(), new Routes.Relay("127.0.0.1", port), Duration.ofSeconds(5),
+                Duration.ofSeconds(10), "a@sender.test", recipients, BODY);
+    }
+
+    @Test
+    void qmtp04_k_only_after_the_queue_journaled_it_and_d_for_a_refused_recipient() throws Exception {
+        TestProbe<Queue.Command> queue = testKit.createTestProbe();
+        int port = serve(QmtpEdgeTest::qmtp, queue);
+        CompletableFuture<List<Outcome>> outcomes =
+                send(port, List.of("bob@example.org", "victim@elsewhere.test")).toCompletableFuture();
+        Queue.Submit submit = queue.expectMessageClass(Queue.Submit.class);
+        assertEquals("a@sender.test", submit.sender());
+        assertEquals(List.of("bob@example.org"), submit.recipients());
+        assertEquals("qmtp test", submit.origin());
+        String stored = new String(submit.message(), StandardCharsets.ISO_8859_1);
+        assertTrue(stored.startsWith("Received: from unknown ([127.0.0.1])\n  by mx.test with QMTP; "), stored);
+        assertTrue(stored.endsWith(" -0000\nSubject: q\n\nhello\n"), stored);
+        Thread.sleep(200);
+        assertFalse(outcomes.isDone(), "nothing is answered before the queue has the message");
+        submit.replyTo().tell(new QueueResult.Queued("77"));
+        List<Outcome> result = outcomes.get(10, TimeUnit.SECONDS);
+        Outcome.Success k = assertInstanceOf(Outcome.Success.class, result.get(0));
+        assertTrue(k.report().startsWith("127.0.0.1 accepted message./Remote host said: ok "), k.report());
+        assertTrue(k.report().endsWith(" qp 77"), k.report());
+        assertEquals(new Outcome.Failure("127.0.0.1 does not like recipient./Remote host said: sorry, that domain "
+                + "isn't in my list of allowed rcpthosts (#5.7.1)"), result.get(1));
+    }
+
+    @Test
+    void qmtp04_a_queue_failure_is_z_and_becomes_a_deferral() throws Exception {
+        TestProbe<Queue.Command> queue = testKit.createTestProbe();
+        int port = serve(QmtpEdgeTest::qmtp, queue);
+        CompletableFuture<List<Outcome>> outcomes = send(port, List.of("bob@example.org")).toCompletableFuture();
+        queue.expectMessageClass(Queue.Submit.class).replyTo()
+                .tell(new QueueResult.Temporary("4.3.0 qq write error (#4.3.0)"));
+        assertEquals(List.of(new Outcome.Deferral(
+                "127.0.0.1 does not like recipient./Remote host said: qq write error (#4.3.0)")),
+                outcomes.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void nobody_listening_or_a_peer_that_hangs_up_defers_every_recipient() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        assertEquals(List.of(new Outcome.Deferral(QmtpDelivery.UNREACHABLE), new Outcome.Deferral(
+                QmtpDelivery.UNREACHABLE)), send(closedPort, List.of("a@x.test", "b@x.test"))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS));
+        try (ServerSocket s = new ServerSocket(0)) {
+            CompletableFuture<List<Outcome>> outcomes = send(s.getLocalPort(), List.of("a@x.test"))
+                    .toCompletableFuture();
+            try (Socket peer = s.accept(); InputStream in = peer.getInputStream()) {
+                in.readNBytes(10);
+            }
+            assertEquals(List.of(new Outcome.Deferral("Connected to 127.0.0.1 but connection died. (#4.4.2)")),
+                    outcomes.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void qmqp01_one_answer_then_the_server_closes() throws Exception {
+        TestProbe<Queue.Command> queue = testKit.createTestProbe();
+        int port = serve(() -> new QmqpSession("mx.test", "127.0.0.1", Clock.systemUTC()), queue);
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            byte[] request = Netstrings.encode(new String(Netstrings.encode("hello\n"), StandardCharsets.ISO_8859_1)
+                    + new String(Netstrings.encode("a@client.x"), StandardCharsets.ISO_8859_1)
+                    + new String(Netstrings.encode("x@anywhere.y"), StandardCharsets.ISO_8859_1));
+            s.getOutputStream().write(request);
+            Queue.Submit submit = queue.expectMessageClass(Queue.Submit.class);
+            assertEquals(List.of("x@anywhere.y"), submit.recipients());
+            submit.replyTo().tell(new QueueResult.Queued("5"));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(answer.matches("[0-9]+:Kok [0-9]+ qp 5,"), answer);
+        }
+    }
+
+    @Test
+    void qmtproutes_give_qmtps_port_unless_one_is_named_and_an_empty_relay_means_smtp() throws IOException {
+        Path file = dir.resolve("qmtproutes");
+        Files.writeString(file, "example.org:mx.example.org\n.example.org:[192.0.2.1]\nlan.example.org:\n"
+                + "other.test:relay.test:2209\n");
+        QmtpRoutes routes = QmtpRoutes.load(file);
+        assertEquals(Optional.of(new Routes.Relay("mx.example.org", 209)), routes.lookup("example.org"));
+        assertEquals(Optional.of(new Routes.Relay("192.0.2.1", 209)), routes.lookup("a.example.org"));
+        assertEquals(Optional.empty(), routes.lookup("lan.example.org"));
+        assertEquals(Optional.of(new Routes.Relay("relay.test", 2209)), routes.lookup("other.test"));
+        assertEquals(Optional.empty(), routes.lookup("unrouted.test"));
+        assertEquals(Optional.empty(), QmtpRoutes.load(dir.resolve("missing")).lookup("example.org"));
+    }
+}

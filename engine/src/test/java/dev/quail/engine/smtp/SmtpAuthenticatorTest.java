@@ -1,0 +1,82 @@
+package dev.quail.engine.smtp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quail.engine.auth.Passwords;
+import dev.quail.protocols.smtp.AuthResult;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SMTP AUTH against users/passwords: verdicts, the delay after a failure, the throttle, odd user names. */
+class SmtpAuthenticatorTest {
+    @TempDir
+    static Path dir;
+    /** One bcrypt hash for every test: each costs a quarter-second or more. */
+    private static Passwords passwords;
+    private final ExecutorService io = Executors.newFixedThreadPool(2);
+    private final AtomicLong now = new AtomicLong(5_000_000);
+    private final InetAddress client = InetAddress.getLoopbackAddress();
+    private AuthThrottle throttle;
+    private SmtpAuthenticator auth;
+
+    @BeforeAll
+    static void store() throws Exception {
+        passwords = new Passwords(dir.resolve("passwords"));
+        passwords.set("alice@example.org", "secret".toCharArray());
+    }
+
+    @BeforeEach
+    void authenticator() {
+        throttle = new AuthThrottle(now::get);
+        auth = new SmtpAuthenticator(passwords, throttle, io);
+    }
+
+    @AfterEach
+    void stop() {
+        io.shutdownNow();
+    }
+
+    private AuthResult check(String user, String password) {
+        return auth.check(client, user, password.toCharArray()).toCompletableFuture().join();
+    }
+
+    @Test
+    void theRightPasswordIsAcceptedAtOnceAndTheArrayWiped() {
+        char[] password = "secret".toCharArray();
+        assertEquals(AuthResult.ACCEPTED,
+                auth.check(client, "Alice@Example.org", password).toCompletableFuture().join());
+        assertEquals("\0\0\0\0\0\0", new String(password));
+        assertEquals(0, throttle.recent(client));
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedAfterTheDelayAndCounted() {
+        long start = System.nanoTime();
+        assertEquals(AuthResult.REFUSED, check("alice@example.org", "guess"));
+        assertTrue(System.nanoTime() - start >= 1_000_000_000L, "answered after at least 1 s");
+        assertEquals(1, throttle.recent(client));
+        assertEquals(AuthResult.REFUSED, check("nobody@example.org", "secret"));
+        assertEquals(2, throttle.recent(client));
+    }
+
+    @Test
+    void aThrottledClientIsNotCheckedEvenWithTheRightPassword() {
+        for (int n = 0; n < AuthThrottle.MAX_FAILURES; n++) throttle.failed(client);
+        assertEquals(AuthResult.THROTTLED, check("alice@example.org", "secret"));
+    }
+
+    @Test
+    void aUserNameThatCouldReachIntoTheFileIsRefused() {
+        assertEquals(AuthResult.REFUSED, check("alice@example.org:$2a$12$", "secret"));
+        assertEquals(AuthResult.REFUSED, check("alice@example.org\nx", "secret"));
+    }
+}
