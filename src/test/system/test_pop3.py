@@ -79,8 +79,6 @@ class Poplib(Pop3TestCase):
             self.assertEqual(b"\r\n".join(lines) + b"\r\n", stored.replace(b"\n", b"\r\n"),
                              "RETR is the stored message with CRLF, dot-stuffing undone by poplib")
             self.assertEqual(listed[n], len(stored) + stored.count(b"\n"), "LIST's size is the CRLF size")
-        first = uidls[1]
-        self.assertIn(b"Subject: first", self.stored(first))
         p.dele(1)
         self.assertEqual(p.quit(), b"+OK ")
         self.assertEqual(self.files("new"), [])
@@ -254,7 +252,8 @@ class Dovecot(Pop3TestCase):
         with open(conf, "w") as f:
             f.write(DOVECOT_CONF.format(run=run, home=self.home, port=port))
         # Dovecot will not read mail as root: the mailbox goes to nobody, whom Quail (root) still serves.
-        for path in (self.home, os.path.join(self.home, "mailboxes"), os.path.join(self.home, "mailboxes", "localhost")):
+        mailboxes = os.path.join(self.home, "mailboxes")
+        for path in (self.home, mailboxes, os.path.join(mailboxes, "localhost")):
             os.chmod(path, 0o755)
         subprocess.run(["chown", "-R", "65534:65534", os.path.join(self.home, "mailboxes", "localhost", "bob")],
                        check=True)
@@ -299,9 +298,12 @@ class Dovecot(Pop3TestCase):
         self.assertTrue(any(n.endswith(":2,S") for n in self.files("cur")), self.files("cur"))
 
         p = self.pop()
-        self.assertEqual(p.uidl()[1][:2], uidls_before, "flags changed by IMAP do not change POP3 UIDLs")
-        _, lines, _ = p.retr(1)
-        self.assertIn(b"Subject: for imap one", lines)
+        uids = {line.split()[1]: int(line.split()[0]) for line in p.uidl()[1]}
+        self.assertEqual(len(uids), 3)
+        self.assertLessEqual({line.split()[1] for line in uidls_before}, set(uids),
+                             "flags changed by IMAP do not change POP3 UIDLs")
+        retrieved = [l for n in uids.values() for l in p.retr(n)[1] if l.startswith(b"Subject:")]
+        self.assertEqual(sorted(retrieved), sorted(subjects))
         p.quit()
 
 

@@ -46,7 +46,8 @@ class Pop3ContentTest {
     @Test
     void stored_crlf_line_ends_are_not_doubled() {
         assertEquals("+OK \r\nSubject: x\r\n\r\nbody\r\n.\r\n", response("Subject: x\r\n\r\nbody\r\n", -1));
-        assertEquals(Pop3Content.octets(bytes("Subject: x\n\nbody\n")), Pop3Content.octets(bytes("Subject: x\r\n\r\nbody\r\n")));
+        assertEquals(Pop3Content.octets(bytes("Subject: x\n\nbody\n")),
+                Pop3Content.octets(bytes("Subject: x\r\n\r\nbody\r\n")));
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -153,9 +154,9 @@ class QmtpSessionTest {
     @Test
     void a_package_may_list_max_listed_recipients_and_not_one_more() {
         String[] atLimit = new String[QmtpSession.MAX_LISTED];
-        java.util.Arrays.fill(atLimit, "x@elsewhere.test");
+        Arrays.fill(atLimit, "x@elsewhere.test");
         assertEquals(QmtpSession.MAX_LISTED, answers(feed(session(), pkg("\nx\n", "", atLimit))).size());
-        String[] over = java.util.Arrays.copyOf(atLimit, QmtpSession.MAX_LISTED + 1);
+        String[] over = Arrays.copyOf(atLimit, QmtpSession.MAX_LISTED + 1);
         over[QmtpSession.MAX_LISTED] = "x@elsewhere.test";
         List<QmtpOutput> out = feed(session(), pkg("\nx\n", "", over));
         assertEquals(1, out.size());
