@@ -144,3 +144,35 @@ class Qmqp(QmtpTestCase):
         p = self.nullmailer("alice@example.org", ["bob@localhost"], b"Subject: refused\n\nx\n")
         self.assertNotEqual(p.returncode, 0)
         self.assertEqual(os.listdir(os.path.join(self.maildir("bob@localhost"), "new")), [])
+
+
+class QmtpRoutes(QuailTestCase):
+    """control/qmtproutes: remote delivery over QMTP to another Quail, the way qmail hosts exchange mail."""
+    start_server = False
+
+    def test_mail_for_a_qmtp_routed_domain_arrives_over_qmtp(self):
+        from quailtest import Server
+        import shutil
+        far_home = tempfile.mkdtemp(prefix="quail-st-far-")
+        self.addCleanup(shutil.rmtree, far_home, True)
+        os.makedirs(os.path.join(far_home, "control"))
+        for name, text in (("me", "far.test"), ("locals", "far.test")):
+            with open(os.path.join(far_home, "control", name), "w") as f:
+                f.write(text + "\n")
+        quail("user", "add", "--home", far_home, "carol@far.test")
+        far_qmtp = free_port()
+        far = Server(far_home, extra=["--qmtp", "127.0.0.1:%d" % far_qmtp]).start()
+        self.addCleanup(far.stop)
+        os.makedirs(os.path.join(self.home, "control"), exist_ok=True)
+        with open(os.path.join(self.home, "control", "qmtproutes"), "w") as f:
+            f.write("far.test:127.0.0.1:%d\n" % far_qmtp)
+        self.server.start()
+        quail("inject", "--home", self.home, "-f", "alice@localhost", "carol@far.test",
+              input=b"Subject: over qmtp\n\nhello\n")
+        box = os.path.join(far_home, "mailboxes", "far.test", "carol", "Maildir", "new")
+        wait_until(lambda: os.listdir(box), 60, what="the message at the far end")
+        with open(os.path.join(box, os.listdir(box)[0]), "rb") as f:
+            stored = f.read()
+        self.assertIn(b"Subject: over qmtp", stored)
+        self.assertIn(b"with QMTP", stored)
+        self.wait_log("success: ")

@@ -58,10 +58,15 @@ public record Control(
         DnsServers dnsservers,
         RelayClients relayclients,
         String defaultdelivery,
-        HostList tlsdestinations) {
+        HostList tlsdestinations,
+        Routes qmtproutes,
+        RelayClients qmqpclients,
+        String checkpassword,
+        long bouncemaxbytes) {
 
     public static final String DEFAULT_ME = "localhost";
     public static final long DEFAULT_DATABYTES = 0;
+    public static final long DEFAULT_BOUNCEMAXBYTES = 50000;
     public static final long DEFAULT_TIMEOUTSMTPD = 1200;
     public static final long DEFAULT_TIMEOUTCONNECT = 60;
     public static final long DEFAULT_TIMEOUTREMOTE = 1200;
@@ -115,7 +120,11 @@ public record Control(
                 DnsServers.parse(files.list("dnsservers")),
                 RelayClients.parse(files.list("relayclients")),
                 defaultDelivery(files.list("defaultdelivery")),
-                HostList.of(files.list("tlsdestinations")));
+                HostList.of(files.list("tlsdestinations")),
+                new Routes(files.map("qmtproutes"), Routes.QMTP_PORT),
+                RelayClients.parse(files.list("qmqpclients")),
+                files.line("checkpassword", ""),
+                files.number("bouncemaxbytes", DEFAULT_BOUNCEMAXBYTES));
     }
 
     private static String defaultDelivery(List<String> lines) {

@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-public record Routes(Map<String, String> entries) {
+public record Routes(Map<String, String> entries, int defaultPort) {
     public static final int DEFAULT_PORT = 25;
+    /** control/qmtproutes uses smtproutes' syntax with QMTP's port. */
+    public static final int QMTP_PORT = 209;
 
     public record Relay(String host, int port) {}
 
@@ -26,16 +28,20 @@ public record Routes(Map<String, String> entries) {
         entries = Collections.unmodifiableMap(lower);
     }
 
+    public Routes(Map<String, String> entries) {
+        this(entries, DEFAULT_PORT);
+    }
+
     /** The relay for {@code host}, or empty for normal MX routing. */
     public Optional<Relay> lookup(String host) {
         for (String key : DomainKeys.of(host)) {
             String value = entries.get(key);
-            if (value != null) return value.isEmpty() ? Optional.empty() : Optional.of(relay(value));
+            if (value != null) return value.isEmpty() ? Optional.empty() : Optional.of(relay(value, defaultPort));
         }
         return Optional.empty();
     }
 
-    private static Relay relay(String value) {
+    private static Relay relay(String value, int defaultPort) {
         String host = value;
         String port = "";
         if (value.startsWith("[") && value.indexOf(']') > 0) {
@@ -46,13 +52,13 @@ public record Routes(Map<String, String> entries) {
             host = value.substring(0, value.indexOf(':'));
             port = value.substring(value.indexOf(':') + 1);
         }
-        return new Relay(host, port(port));
+        return new Relay(host, port(port, defaultPort));
     }
 
-    private static int port(String text) {
-        if (!text.matches("[0-9]{1,5}")) return DEFAULT_PORT;
+    private static int port(String text, int defaultPort) {
+        if (!text.matches("[0-9]{1,5}")) return defaultPort;
         int p = Integer.parseInt(text);
-        return p >= 1 && p <= 65535 ? p : DEFAULT_PORT;
+        return p >= 1 && p <= 65535 ? p : defaultPort;
     }
 
     List<String> lines() {

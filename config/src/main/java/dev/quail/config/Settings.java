@@ -59,7 +59,15 @@ public final class Settings {
             new Setting("tlsdestinations", "none (TLS whenever offered, else in clear)", "SmtpClient",
                     "(Quail) recipient domains (.domain covers subdomains) whose mail is deferred rather than"
                             + " sent without STARTTLS"),
-            new Setting("virtualdomains", "none", "Queue", "[user@]domain:prepend virtual routing"));
+            new Setting("virtualdomains", "none", "Queue", "[user@]domain:prepend virtual routing"),
+            new Setting("qmtproutes", "none (everything over SMTP)", "RemoteSpawn",
+                    "domain:relay[:port] routes over QMTP, smtproutes' syntax, port 209 by default"),
+            new Setting("qmqpclients", "none (QMQP refused to everyone)", "QmqpServer",
+                    "(Quail) IPs or CIDRs allowed to submit over QMQP (qmail: tcpserver rules)"),
+            new Setting("checkpassword", "none (users/passwords)", "Pop3Server",
+                    "command line of a checkpassword program (fd 3 interface) for POP3 logins"),
+            new Setting("bouncemaxbytes", String.valueOf(Control.DEFAULT_BOUNCEMAXBYTES), "Bouncer",
+                    "(Quail) originals larger than this come back in a bounce with their header only"));
 
     private Settings() {}
 

@@ -47,7 +47,11 @@ public final class ShowCtl {
             Map.entry("timeoutremote", Control::timeoutremote),
             Map.entry("timeoutsmtpd", Control::timeoutsmtpd),
             Map.entry("tlsdestinations", c -> sorted(c.tlsdestinations().entries())),
-            Map.entry("virtualdomains", c -> join(c.virtualdomains().lines())));
+            Map.entry("virtualdomains", c -> join(c.virtualdomains().lines())),
+            Map.entry("qmtproutes", c -> join(c.qmtproutes().lines())),
+            Map.entry("qmqpclients", c -> join(c.qmqpclients().networks().stream().map(Object::toString).toList())),
+            Map.entry("checkpassword", c -> c.checkpassword().isEmpty() ? "(none)" : c.checkpassword()),
+            Map.entry("bouncemaxbytes", Control::bouncemaxbytes));
 
     private ShowCtl() {}
 
@@ -63,6 +67,7 @@ public final class ShowCtl {
         }
         ignored(out, "relayclients", control.relayclients().invalid());
         ignored(out, "dnsservers", control.dnsservers().invalid());
+        ignored(out, "qmqpclients", control.qmqpclients().invalid());
         return out.toString();
     }
 

@@ -1,6 +1,8 @@
 /* REM-01 smtproutes lookup, and the Quail dnsservers file. */
 package dev.quail.config;
 
+import java.util.Map;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.InetSocketAddress;
@@ -70,5 +72,17 @@ class RoutesTest {
     @Test
     void noDnsServersFileMeansTheSystemResolvers() {
         assertEquals(List.of(), new TestHome(dir).load().dnsservers().servers());
+    }
+
+    /** control/qmtproutes: smtproutes' syntax and lookup with QMTP's port 209 unless one is named. */
+    @Test
+    void qmtproutesDefaultToPort209() {
+        Routes routes = new Routes(Map.of("example.org", "mx.example.org", ".example.org", "[192.0.2.1]",
+                "lan.example.org", "", "other.test", "relay.test:2209"), Routes.QMTP_PORT);
+        assertEquals(Optional.of(new Routes.Relay("mx.example.org", 209)), routes.lookup("example.org"));
+        assertEquals(Optional.of(new Routes.Relay("192.0.2.1", 209)), routes.lookup("a.example.org"));
+        assertEquals(Optional.empty(), routes.lookup("lan.example.org"));
+        assertEquals(Optional.of(new Routes.Relay("relay.test", 2209)), routes.lookup("other.test"));
+        assertEquals(Optional.empty(), routes.lookup("unrouted.test"));
     }
 }

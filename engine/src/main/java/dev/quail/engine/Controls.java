@@ -68,6 +68,9 @@ public final class Controls {
             if (!Files.isDirectory(dir)) continue;
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+                    // A writer's temporary file is not configuration: seeing it come and go must not count as a
+                    // stable change, or the old file would be reloaded and the real change found a check later.
+                    if (f.getFileName().toString().endsWith(".tmp")) continue;
                     b.append(f.getFileName()).append(' ')
                             .append(Files.getLastModifiedTime(f).toMillis()).append(' ')
                             .append(Files.size(f)).append('\n');

@@ -1,7 +1,6 @@
 package dev.quail.engine.pop3;
 
 import dev.quail.config.Assignment;
-import dev.quail.config.ControlFiles;
 import dev.quail.engine.Controls;
 import dev.quail.engine.auth.Passwords;
 import dev.quail.engine.queue.MessageLog;
@@ -57,7 +56,8 @@ final class Pop3Login {
     Login attempt(Pop3Output.Authenticate credentials, String remoteIp) {
         String user = credentials.user();
         try {
-            Optional<String> checkpassword = ControlFiles.line(controls.home().control("checkpassword"));
+            String configured = controls.current().control().checkpassword();
+            Optional<String> checkpassword = configured.isEmpty() ? Optional.empty() : Optional.of(configured);
             Optional<Path> home;
             if (checkpassword.isPresent()) {
                 Checkpassword.Result result = Checkpassword.run(checkpassword.get(), user, credentials.secret(),

@@ -1,8 +1,6 @@
 package dev.quail.engine.qmtp;
 
 import dev.quail.config.Control;
-import dev.quail.config.ControlFiles;
-import dev.quail.config.RelayClients;
 import dev.quail.config.RelayPolicy;
 import dev.quail.engine.Controls;
 import dev.quail.engine.TcpListener;
@@ -12,7 +10,6 @@ import dev.quail.engine.smtp.SmtpPolicies;
 import dev.quail.protocols.qmtp.QmqpSession;
 import dev.quail.protocols.qmtp.QmtpPolicy;
 import dev.quail.protocols.qmtp.QmtpSession;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -79,11 +76,7 @@ public final class QmtpServer {
     }
 
     private static boolean trusted(Controls controls, InetAddress client) {
-        try {
-            return RelayClients.parse(ControlFiles.list(controls.home().control("qmqpclients"))).contains(client);
-        } catch (IOException unreadable) {
-            MessageLog.warning("unable to read control/qmqpclients: " + unreadable.getMessage());
-            return false;
-        }
+        return controls.current().control().qmqpclients().contains(client);
     }
+
 }

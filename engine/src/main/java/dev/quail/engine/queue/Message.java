@@ -64,8 +64,7 @@ public final class Message
 
     /** qmail's SLEEP_SYSFAIL: how long to wait before trying to queue a bounce again (BNC-16). */
     static final Duration BOUNCE_RETRY = Duration.ofSeconds(123);
-    /** Originals larger than this are returned with their header only. */
-    static final long BOUNCE_MAX_BYTES = 50_000;
+
 
     /** The actors a message talks to. */
     public record Wiring(
@@ -271,7 +270,7 @@ public final class Message
         for (int i : state.failed()) failures.add(new Bounces.Failure(state.recipient(i).address(), state.report(i)));
         MessageEvent.Accepted a = state.accepted();
         var bounce = Bounces.build(config.control(), config.rewriter(), a.sender(), failures, a.body(),
-                BOUNCE_MAX_BYTES, Instant.now());
+                config.control().bouncemaxbytes(), Instant.now());
         if (bounce.isEmpty()) {
             MessageLog.info("triple bounce: discarding bounce/" + id);
             return Effect().persist(new MessageEvent.BounceQueued(""))

@@ -3,6 +3,11 @@ package dev.quail.engine.remote;
 import dev.quail.config.Control;
 import dev.quail.config.DnsServers;
 import dev.quail.engine.Controls;
+import dev.quail.engine.queue.DeliveryResult;
+import dev.quail.engine.queue.Outcome;
+import dev.quail.engine.queue.MessageLog;
+import dev.quail.config.Routes;
+import dev.quail.engine.qmtp.QmtpDelivery;
 import dev.quail.engine.queue.SpawnStatus;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -134,9 +139,15 @@ public final class RemoteSpawn {
         Control control = controls.current().control();
         Map<String, Destination> destinations = new HashMap<>();
         Map<List<String>, List<RemoteJob.Target>> groups = new LinkedHashMap<>();
+        Map<List<Object>, List<RemoteJob.Target>> qmtp = new LinkedHashMap<>();
         for (RemoteJob.Target t : job.targets()) {
             int at = t.address().lastIndexOf('@');
             String domain = at < 0 ? "" : t.address().substring(at + 1);
+            var qmtpRelay = control.qmtproutes().lookup(domain);
+            if (qmtpRelay.isPresent()) {
+                qmtp.computeIfAbsent(List.of(qmtpRelay.get(), t.sender()), k -> new ArrayList<>()).add(t);
+                continue;
+            }
             Destination dest = Destination.of(domain, control.smtproutes(), environment.smtpPort(),
                     control.tlsdestinations());
             destinations.putIfAbsent(dest.key(), dest);
@@ -148,7 +159,34 @@ public final class RemoteSpawn {
             host.ref.tell(new Host.Deliver(new Batch(job.messageId(), job.body(), key.get(1), targets,
                     job.replyTo(), List.of())));
         });
+        qmtp.forEach((key, targets) -> viaQmtp(job, (Routes.Relay) key.get(0), (String) key.get(1), targets, control));
         return Behaviors.same();
+    }
+
+    /**
+     * control/qmtproutes: one QMTP package per relay and sender. QMTP has no connection reuse to manage and
+     * qmail's QMTP patches do not count it against concurrencyremote, so it bypasses the Host actors.
+     */
+    private void viaQmtp(RemoteJob job, Routes.Relay relay, String sender, List<RemoteJob.Target> targets,
+                         Control control) {
+        List<String> recipients = new ArrayList<>(targets.size());
+        List<Long> numbers = new ArrayList<>(targets.size());
+        for (RemoteJob.Target t : targets) {
+            recipients.add(t.address());
+            long n = shared.deliveries().incrementAndGet();
+            numbers.add(n);
+            MessageLog.starting(n, job.messageId(), "remote", t.address());
+        }
+        QmtpDelivery.deliver(context.getSystem(), relay, Duration.ofSeconds(control.timeoutconnect()),
+                        Duration.ofSeconds(control.timeoutremote()), sender, recipients, job.body())
+                .whenComplete((outcomes, failure) -> {
+                    for (int i = 0; i < targets.size(); i++) {
+                        Outcome o = outcomes != null ? outcomes.get(i)
+                                : new Outcome.Deferral("QMTP delivery failed: " + failure + " (#4.4.2)");
+                        MessageLog.result(numbers.get(i), o);
+                        job.replyTo().tell(new DeliveryResult(targets.get(i).recipient(), o));
+                    }
+                });
     }
 
     private Entry host(Destination dest) {

@@ -234,6 +234,7 @@ class Pop3ConnectionTest {
                 + body);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         Files.writeString(controls.home().control("checkpassword"), script + "\n");
+        controls.reload();
     }
 
     @Test

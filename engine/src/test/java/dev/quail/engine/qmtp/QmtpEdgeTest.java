@@ -14,12 +14,10 @@ import dev.quail.protocols.qmtp.QmqpSession;
 import dev.quail.protocols.qmtp.QmtpPolicy;
 import dev.quail.protocols.qmtp.QmtpSession;
 import dev.quail.protocols.smtp.QueueResult;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -153,17 +151,4 @@ class QmtpEdgeTest {
         }
     }
 
-    @Test
-    void qmtproutes_give_qmtps_port_unless_one_is_named_and_an_empty_relay_means_smtp() throws IOException {
-        Path file = dir.resolve("qmtproutes");
-        Files.writeString(file, "example.org:mx.example.org\n.example.org:[192.0.2.1]\nlan.example.org:\n"
-                + "other.test:relay.test:2209\n");
-        QmtpRoutes routes = QmtpRoutes.load(file);
-        assertEquals(Optional.of(new Routes.Relay("mx.example.org", 209)), routes.lookup("example.org"));
-        assertEquals(Optional.of(new Routes.Relay("192.0.2.1", 209)), routes.lookup("a.example.org"));
-        assertEquals(Optional.empty(), routes.lookup("lan.example.org"));
-        assertEquals(Optional.of(new Routes.Relay("relay.test", 2209)), routes.lookup("other.test"));
-        assertEquals(Optional.empty(), routes.lookup("unrouted.test"));
-        assertEquals(Optional.empty(), QmtpRoutes.load(dir.resolve("missing")).lookup("example.org"));
-    }
 }
