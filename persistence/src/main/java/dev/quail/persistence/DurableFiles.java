@@ -50,11 +50,9 @@ public final class DurableFiles {
         syncDirectory(target.getParent());
     }
 
-    /** Makes the directory's entries (a rename into it) durable. */
+    /** Makes the directory's entries (a rename into it) durable; concurrent callers share fsyncs. */
     public static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
+        DirectorySync.sync(dir);
     }
 
     private static void writeFully(FileChannel channel, byte[] bytes) throws IOException {
