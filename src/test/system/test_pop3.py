@@ -1,11 +1,13 @@
 """POP3 (qmail-popup + qmail-pop3d, QMAIL-REFERENCE §12) with real clients: Python's poplib, fetchmail, and
-Dovecot reading the same Maildir over IMAP; and maildirwatch (MDWATCH-01)."""
+Dovecot reading the same Maildir over IMAP; POP3 over TLS (issue 6: STLS, RFC 2595, and --pop3s, RFC 8314) with
+poplib and openssl s_client; and maildirwatch (MDWATCH-01)."""
 import imaplib
 import os
 import poplib
 import shutil
 import smtplib
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -16,9 +18,10 @@ PASSWORD = "s3cret pass"
 
 
 class Pop3TestCase(QuailTestCase):
-    """A server with POP3 on, and bob@localhost with a password."""
+    """A server with POP3 on (and POP3S when pop3s is set), and bob@localhost with a password."""
 
     start_server = False
+    pop3s = False
 
     def setUp(self):
         super().setUp()
@@ -26,8 +29,13 @@ class Pop3TestCase(QuailTestCase):
         quail("user", "passwd", "--home", self.home, "bob@localhost", input=(PASSWORD + "\n").encode())
         self.pop3_port = free_port()
         self.server.extra = ["--pop3", "127.0.0.1:%d" % self.pop3_port]
+        if self.pop3s:
+            self.pop3s_port = free_port()
+            self.server.extra += ["--pop3s", "127.0.0.1:%d" % self.pop3s_port]
         self.server.start()
         wait_until(lambda: self.connectable(self.pop3_port), what="the POP3 listener")
+        if self.pop3s:
+            wait_until(lambda: self.connectable(self.pop3s_port), what="the POP3S listener")
 
     @staticmethod
     def connectable(port):
@@ -177,6 +185,81 @@ class Poplib(Pop3TestCase):
         for c in ("TOP", "USER", "UIDL", "PIPELINING"):
             self.assertIn(c, capa)
         p.quit()
+
+
+def unverified():
+    """A client context that accepts the server's self-signed certificate."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+class Pop3Tls(Pop3TestCase):
+    """STLS on the POP3 port and implicit TLS on --pop3s, with the certificate of control/servercert.pem."""
+
+    pop3s = True
+
+    def test_poplib_stls_then_login_and_retrieve(self):
+        self.send("over stls", "private\r\n")
+        self.wait_messages(1, "bob@localhost")
+        p = poplib.POP3("127.0.0.1", self.pop3_port, timeout=30)
+        self.assertIn("STLS", p.capa())
+        self.assertEqual(p.stls(context=unverified()), b"+OK begin TLS negotiation")
+        self.assertNotIn("STLS", p.capa(), "STLS is offered only before TLS")
+        with self.assertRaises(poplib.error_proto) as e:
+            p._shortcmd("STLS")
+        self.assertEqual(e.exception.args[0], b"-ERR TLS already active")
+        p.user("bob@localhost")
+        p.pass_(PASSWORD)
+        _, lines, _ = p.retr(1)
+        self.assertIn(b"Subject: over stls", lines)
+        self.assertIn(b"private", lines)
+        p.dele(1)
+        p.quit()
+        self.assertEqual(self.files("new") + self.files("cur"), [])
+        self.wait_log("pop3 127.0.0.1 tls TLSv1.")
+
+    def test_poplib_pop3_ssl_logs_in_and_retrieves(self):
+        self.send("over pop3s", "private\r\n")
+        self.wait_messages(1, "bob@localhost")
+        p = poplib.POP3_SSL("127.0.0.1", self.pop3s_port, timeout=30, context=unverified())
+        self.assertTrue(p.getwelcome().startswith(b"+OK <"))
+        self.assertNotIn("STLS", p.capa())
+        p.user("bob@localhost")
+        p.pass_(PASSWORD)
+        self.assertEqual(p.stat()[0], 1)
+        _, lines, _ = p.retr(1)
+        self.assertIn(b"Subject: over pop3s", lines)
+        p.quit()
+        self.assertEqual(len(self.files("cur")), 1, "read mail moves to cur/ at QUIT, as in clear")
+
+    def test_openssl_s_client_starttls_pop3(self):
+        p = subprocess.run(["openssl", "s_client", "-starttls", "pop3", "-connect", "127.0.0.1:%d" % self.pop3_port,
+                            "-crlf", "-quiet"], input="CAPA\nUSER bob@localhost\nQUIT\n", capture_output=True,
+                           text=True, timeout=30)
+        self.assertIn("IMPLEMENTATION Quail", p.stdout, p.stdout + p.stderr)
+        self.assertNotIn("STLS", p.stdout)
+        self.assertTrue(p.stdout.endswith("+OK \n+OK \n"), p.stdout)
+
+    def test_a_command_injected_with_stls_is_not_answered_inside_tls(self):
+        with socket.create_connection(("127.0.0.1", self.pop3_port), timeout=10) as s:
+            f = s.makefile("rb")
+            self.assertTrue(f.readline().startswith(b"+OK <"))
+            s.sendall(b"STLS\r\nNOOP\r\n")
+            self.assertEqual(f.readline(), b"+OK begin TLS negotiation\r\n")
+            with unverified().wrap_socket(s, server_hostname="localhost") as t:
+                t.settimeout(1.5)
+                with self.assertRaises(socket.timeout):
+                    t.recv(100)
+                t.settimeout(10)
+                t.sendall(b"QUIT\r\n")
+                self.assertEqual(t.recv(100), b"+OK \r\n")
+
+    def test_clear_text_on_the_pop3s_port_gets_no_greeting(self):
+        with socket.create_connection(("127.0.0.1", self.pop3s_port), timeout=10) as s:
+            s.sendall(b"USER bob@localhost\r\n")
+            self.assertEqual(s.recv(100), b"")
 
 
 class Fetchmail(Pop3TestCase):

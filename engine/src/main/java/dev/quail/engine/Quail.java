@@ -53,15 +53,16 @@ public final class Quail {
     public sealed interface Command {}
 
     /**
-     * Where to listen; a port of 0 picks a free one (tests). POP3, QMTP, QMQP, SMTPS and submission listen only
-     * when given.
+     * Where to listen; a port of 0 picks a free one (tests). POP3, POP3S, QMTP, QMQP, SMTPS and submission listen
+     * only when given.
      */
     public record Listeners(String smtpHost, int smtpPort, Optional<InetSocketAddress> pop3,
                             Optional<InetSocketAddress> qmtp, Optional<InetSocketAddress> qmqp,
-                            Optional<InetSocketAddress> smtps, Optional<InetSocketAddress> submission) {
+                            Optional<InetSocketAddress> smtps, Optional<InetSocketAddress> submission,
+                            Optional<InetSocketAddress> pop3s) {
         public Listeners(String smtpHost, int smtpPort) {
             this(smtpHost, smtpPort, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty());
+                    Optional.empty(), Optional.empty());
         }
     }
 
@@ -100,7 +101,10 @@ public final class Quail {
             var smtp = context.spawn(SmtpServer.create(listeners.smtpHost(), listeners.smtpPort(), smtpServices,
                     bound), "smtpd");
             context.watchWith(smtp, new ChildFailed("smtpd"));
-            listen(context, "pop3d", listeners.pop3(), address -> Pop3Server.create(address, controls, io));
+            listen(context, "pop3d", listeners.pop3(),
+                    address -> Pop3Server.create(address, controls, io, smtpServices.tls()));
+            listen(context, "pop3s", listeners.pop3s(),
+                    address -> Pop3Server.pop3s(address, controls, io, smtpServices.tls()));
             listen(context, "qmtpd", listeners.qmtp(), address -> QmtpServer.qmtp(address, controls, queue));
             listen(context, "qmqpd", listeners.qmqp(), address -> QmtpServer.qmqp(address, controls, queue));
             listen(context, "smtps", listeners.smtps(), address -> SmtpServer.smtps(address, smtpServices));

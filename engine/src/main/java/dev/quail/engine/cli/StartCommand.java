@@ -37,6 +37,10 @@ public final class StartCommand implements Callable<Integer> {
             description = "POP3 listen address (default: no POP3)")
     HostPort pop3;
 
+    @Option(names = "--pop3s", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+            description = "POP3 over implicit TLS (RFC 8314, port 995) listen address (default: none)")
+    HostPort pop3s;
+
     @Option(names = "--qmtp", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
             description = "QMTP listen address (default: no QMTP)")
     HostPort qmtp;
@@ -69,7 +73,7 @@ public final class StartCommand implements Callable<Integer> {
                 .withFallback(ConfigFactory.load());
         ActorSystem<Quail.Command> system = ActorSystem.create(
                 Quail.create(controls, new Quail.Listeners(smtp.host(), smtp.port(), address(pop3), address(qmtp),
-                        address(qmqp), address(smtps), address(submission))), "quail", config);
+                        address(qmqp), address(smtps), address(submission), address(pop3s))), "quail", config);
         AtomicBoolean signalled = new AtomicBoolean();
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), signal -> {

@@ -1,6 +1,7 @@
 package dev.quail.engine.pop3;
 
 import dev.quail.engine.queue.MessageLog;
+import dev.quail.engine.tls.TlsCodec;
 import dev.quail.persistence.maildir.MaildirMailbox;
 import dev.quail.protocols.pop3.LoginResult;
 import dev.quail.protocols.pop3.Pop3Content;
@@ -12,12 +13,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
@@ -31,11 +35,21 @@ import org.apache.pekko.util.ByteString;
  * and a pipelining client cannot make the server read ahead. A refused login is answered only after
  * {@code failedLoginDelay}, the same for every reason, to slow password guessing. A connection idle for
  * {@code idleTimeout} (qmail's 20 minutes) or dropped without QUIT ends with nothing removed (POP-15).
+ *
+ * <p>TLS: the connection owns a {@link TlsCodec} from the first byte (pop3s, implicit TLS, RFC 8314: the greeting
+ * is held until the handshake is done) or from the session's StartTls (STLS, RFC 2595): "+OK begin TLS
+ * negotiation" goes out in clear, and every byte received after it goes through TLS. Bytes received in clear
+ * together with STLS never reach TLS or the session (the session drops them), so a command injected before the
+ * handshake is never answered. Every write is encoded as it is produced, in output order; the next input chunk is
+ * decoded only after the outputs of the previous one are done, so the switch falls exactly after the STLS reply.
+ * A failed handshake, or TLS's close_notify, ends the connection; a Close under TLS sends close_notify first. The
+ * handshake and its failures are logged ({@code pop3 IP tls TLSv1.3 CIPHER}, {@code pop3 IP tls failed: REASON}).
  */
 final class Pop3Connection {
     /** What one output produced: bytes to write, and whether the connection ends after them. */
     private record Step(ByteString bytes, boolean close) {}
 
+    private static final Step NOTHING = new Step(ByteString.emptyByteString(), false);
     private static final Step CLOSE = new Step(ByteString.emptyByteString(), true);
 
     private final Pop3Session session;
@@ -43,31 +57,65 @@ final class Pop3Connection {
     private final String remoteIp;
     private final Executor io;
     private final Duration failedLoginDelay;
+    private final Supplier<SSLEngine> engines;
+    private Optional<TlsCodec> tls = Optional.empty();
     private Pop3Login.Login opened;
     private String user = "";
 
     private Pop3Connection(Pop3Session session, Pop3Login login, String remoteIp, Executor io,
-                           Duration failedLoginDelay) {
+                           Duration failedLoginDelay, Supplier<SSLEngine> engines) {
         this.session = session;
         this.login = login;
         this.remoteIp = remoteIp;
         this.io = io;
         this.failedLoginDelay = failedLoginDelay;
+        this.engines = engines;
     }
 
+    /**
+     * @param engines     server TLS engines, for STLS and implicit TLS
+     * @param implicitTls the connection is TLS from its first byte (pop3s)
+     */
     static Flow<ByteString, ByteString, NotUsed> flow(Pop3Session session, Pop3Login login, String remoteIp,
-                                                     Executor io, Duration failedLoginDelay, Duration idleTimeout) {
-        Pop3Connection connection = new Pop3Connection(session, login, remoteIp, io, failedLoginDelay);
+                                                     Executor io, Duration failedLoginDelay, Duration idleTimeout,
+                                                     Supplier<SSLEngine> engines, boolean implicitTls) {
+        Pop3Connection connection = new Pop3Connection(session, login, remoteIp, io, failedLoginDelay, engines);
         return Flow.of(ByteString.class)
                 .idleTimeout(idleTimeout)
-                .flatMapConcat(chunk -> {
-                    byte[] bytes = chunk.toArrayUnsafe();
-                    return connection.perform(session.receive(bytes, 0, bytes.length));
-                })
-                .prepend(Source.lazySource(() -> connection.perform(session.start())))
+                .flatMapConcat(connection::received)
+                .prepend(Source.lazySource(() -> connection.start(implicitTls)))
                 .takeWhile(step -> !step.close(), true)
                 .map(Step::bytes)
                 .filter(bytes -> !bytes.isEmpty());
+    }
+
+    /** The greeting; under implicit TLS the codec holds it until the handshake is done. */
+    private Source<Step, NotUsed> start(boolean implicitTls) {
+        if (implicitTls && !startTls()) return Source.single(CLOSE);
+        return perform(session.start());
+    }
+
+    private Source<Step, NotUsed> received(ByteString chunk) {
+        if (tls.isEmpty()) {
+            byte[] bytes = chunk.toArrayUnsafe();
+            return perform(session.receive(bytes, 0, bytes.length));
+        }
+        TlsCodec codec = tls.get();
+        TlsCodec.Received r;
+        try {
+            r = codec.receive(chunk);
+        } catch (SSLException e) {
+            MessageLog.info("pop3 " + remoteIp + " tls failed: " + e.getMessage());
+            return Source.single(CLOSE);
+        }
+        if (r.handshakeFinished()) {
+            MessageLog.info("pop3 " + remoteIp + " tls " + codec.description());
+            if (session.awaitingTls()) session.tlsStarted();
+        }
+        Source<Step, NotUsed> handshake = Source.single(new Step(r.toSend(), r.closed()));
+        if (r.closed()) return handshake;
+        byte[] plaintext = r.plaintext().toArrayUnsafe();
+        return handshake.concat(perform(session.receive(plaintext, 0, plaintext.length)));
     }
 
     private Source<Step, NotUsed> perform(List<Pop3Output> outputs) {
@@ -76,10 +124,12 @@ final class Pop3Connection {
 
     private Source<Step, NotUsed> perform(Pop3Output output) {
         if (output instanceof Pop3Output.Reply reply) {
-            return Source.single(new Step(ByteString.fromString(reply.text(), StandardCharsets.ISO_8859_1), false));
+            return Source.single(wire(ByteString.fromString(reply.text(), StandardCharsets.ISO_8859_1)));
         }
         if (output instanceof Pop3Output.Retrieve retrieve) {
+            // Encoded here, on the stream's thread and before the next output, never on the I/O thread.
             return Source.lazyCompletionStage(() -> CompletableFuture.supplyAsync(() -> retrieve(retrieve), io))
+                    .map(this::wire)
                     .mapMaterializedValue(m -> NotUsed.getInstance());
         }
         if (output instanceof Pop3Output.Authenticate authenticate) {
@@ -88,7 +138,38 @@ final class Pop3Connection {
         if (output instanceof Pop3Output.Commit commit) {
             return later(() -> CompletableFuture.supplyAsync(() -> commit(commit), io).thenApply(session::committed));
         }
-        return Source.single(CLOSE);
+        if (output instanceof Pop3Output.StartTls) {
+            return Source.single(startTls() ? NOTHING : CLOSE);
+        }
+        return Source.single(close());
+    }
+
+    /** From now on every byte goes through TLS; false when no engine could be had. */
+    private boolean startTls() {
+        try {
+            tls = Optional.of(TlsCodec.server(engines.get()));
+            return true;
+        } catch (SSLException | RuntimeException e) {
+            MessageLog.warning("pop3 " + remoteIp + " tls unavailable: " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** Plaintext as it goes on the wire: in clear, or through TLS (a failure there ends the connection). */
+    private Step wire(ByteString plaintext) {
+        if (tls.isEmpty()) return new Step(plaintext, false);
+        try {
+            return new Step(tls.get().send(plaintext), false);
+        } catch (SSLException e) {
+            MessageLog.info("pop3 " + remoteIp + " tls failed: " + e.getMessage());
+            return CLOSE;
+        }
+    }
+
+    /** The end of the connection, with TLS's close_notify when TLS is on. */
+    private Step close() {
+        return new Step(tls.filter(TlsCodec::handshakeDone).map(TlsCodec::close)
+                .orElse(ByteString.emptyByteString()), true);
     }
 
     /** The outputs the session gives once {@code answer} completes, performed in turn. */
@@ -109,13 +190,13 @@ final class Pop3Connection {
         });
     }
 
-    private Step retrieve(Pop3Output.Retrieve retrieve) {
+    private ByteString retrieve(Pop3Output.Retrieve retrieve) {
         MaildirMailbox.Entry entry = opened.entries().get(retrieve.index());
         try {
             byte[] message = opened.mailbox().orElseThrow().read(entry);
-            return new Step(ByteString.fromArrayUnsafe(Pop3Content.response(message, retrieve.bodyLines())), false);
+            return ByteString.fromArrayUnsafe(Pop3Content.response(message, retrieve.bodyLines()));
         } catch (IOException e) {
-            return new Step(ByteString.fromString(Pop3Content.UNABLE_TO_OPEN, StandardCharsets.ISO_8859_1), false);
+            return ByteString.fromString(Pop3Content.UNABLE_TO_OPEN, StandardCharsets.ISO_8859_1);
         }
     }
 

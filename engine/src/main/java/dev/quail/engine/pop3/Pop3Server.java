@@ -2,6 +2,7 @@ package dev.quail.engine.pop3;
 
 import dev.quail.engine.Controls;
 import dev.quail.engine.TcpListener;
+import dev.quail.engine.tls.ServerTls;
 import dev.quail.protocols.pop3.Pop3Session;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -12,8 +13,14 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * The POP3 listener (qmail-popup + checkpassword + qmail-pop3d behind tcpserver): one {@link Pop3Connection} per
+ * The POP3 listeners (qmail-popup + checkpassword + qmail-pop3d behind tcpserver): one {@link Pop3Connection} per
  * client, greeting with an APOP timestamp unique to the connection, {@code <pid.n.unixtime@me>}.
+ * <ul>
+ *   <li>{@link #create} the POP3 port (110): STLS offered (RFC 2595); USER/PASS also accepted in clear, as by
+ *   qmail-popup.</li>
+ *   <li>{@link #pop3s} implicit TLS (RFC 8314, port 995): TLS from the first byte, no STLS.</li>
+ * </ul>
+ * Both take their certificate from the server's one {@link ServerTls}.
  */
 public final class Pop3Server {
     /** qmail-popup's and qmail-pop3d's read timeout (POP-01). */
@@ -26,16 +33,27 @@ public final class Pop3Server {
 
     private Pop3Server() {}
 
-    public static Behavior<TcpListener.Command> create(InetSocketAddress address, Controls controls, Executor io) {
+    public static Behavior<TcpListener.Command> create(InetSocketAddress address, Controls controls, Executor io,
+                                                       ServerTls tls) {
+        return listener("pop3", address, controls, io, tls, false);
+    }
+
+    public static Behavior<TcpListener.Command> pop3s(InetSocketAddress address, Controls controls, Executor io,
+                                                      ServerTls tls) {
+        return listener("pop3s", address, controls, io, tls, true);
+    }
+
+    private static Behavior<TcpListener.Command> listener(String name, InetSocketAddress address, Controls controls,
+                                                          Executor io, ServerTls tls, boolean implicitTls) {
         return Behaviors.setup(context -> {
             ActorSystem<Void> system = context.getSystem();
             Pop3Login login = new Pop3Login(controls);
-            return TcpListener.create("pop3", address, TcpListener.bind(system, address, false), connection -> {
+            return TcpListener.create(name, address, TcpListener.bind(system, address, false), connection -> {
                 String timestamp = "<" + PID + "." + CONNECTIONS.incrementAndGet() + "."
                         + System.currentTimeMillis() / 1000 + "@" + controls.current().control().me() + ">";
-                connection.handleWith(Pop3Connection.flow(new Pop3Session(timestamp), login,
+                connection.handleWith(Pop3Connection.flow(new Pop3Session(timestamp, !implicitTls), login,
                         connection.remoteAddress().getAddress().getHostAddress(), io, FAILED_LOGIN_DELAY,
-                        IDLE_TIMEOUT), system);
+                        IDLE_TIMEOUT, tls::newEngine, implicitTls), system);
             });
         });
     }

@@ -79,8 +79,10 @@ class Pop3ConnectionTest {
         var system = testKit.system();
         Pop3Login login = new Pop3Login(controls);
         port = Tcp.get(system).bind("127.0.0.1", 0)
-                .to(Sink.foreach(c -> c.handleWith(Pop3Connection.flow(new Pop3Session("<1.1@test.example>"), login,
-                        "127.0.0.1", io, DELAY, Duration.ofSeconds(30)), system)))
+                .to(Sink.foreach(c -> c.handleWith(Pop3Connection.flow(new Pop3Session("<1.1@test.example>", false),
+                        login, "127.0.0.1", io, DELAY, Duration.ofSeconds(30), () -> {
+                            throw new IllegalStateException("no TLS on this listener");
+                        }, false), system)))
                 .run(system).toCompletableFuture().get().localAddress().getPort();
     }
 

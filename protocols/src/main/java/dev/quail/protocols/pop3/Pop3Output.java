@@ -9,6 +9,9 @@
  *               Pop3Content.UNABLE_TO_OPEN when it cannot be read; {@code bodyLines} -1 = all (RETR), else TOP's.
  * Commit        the UPDATE state (POP-15): remove the messages at {@code deleted} (indexes), move every other
  *               message still in new/ to cur/, then answer with Pop3Session.committed().
+ * StartTls      the earlier replies go out in clear; every byte after them, both ways, goes through TLS
+ *               (RFC 2595). Bytes received in clear after the STLS line never reach TLS (the session drops them);
+ *               once the handshake is done, call Pop3Session.tlsStarted() before passing on any plaintext.
  * Close         close the connection once the earlier replies are written.
  */
 package dev.quail.protocols.pop3;
@@ -28,6 +31,8 @@ public sealed interface Pop3Output {
             deleted = List.copyOf(deleted);
         }
     }
+
+    record StartTls() implements Pop3Output {}
 
     record Close() implements Pop3Output {}
 }

@@ -17,6 +17,13 @@
  * POP-13 Message numbers as qmail reads them (leading digits): none "-ERR syntax error", 0 "-ERR messages are
  *        counted from 1", too large "-ERR not that many messages", deleted "-ERR already deleted".
  * POP-15 QUIT commits (Commit), then "+OK "; a connection that ends without QUIT removes nothing.
+ * STLS (RFC 2595 §4, not in qmail): where the edge can do TLS ({@code tlsAvailable}), CAPA in the AUTHORIZATION
+ *        state lists STLS and STLS answers "+OK begin TLS negotiation" then StartTls. Whatever follows the STLS line
+ *        in the input already received, and anything received until tlsStarted(), is discarded unread, so no
+ *        command sent in clear is answered inside TLS (the CVE-2011-0411 class). Under TLS the session is a fresh
+ *        AUTHORIZATION state (a USER given before is forgotten), CAPA no longer lists STLS and STLS is
+ *        "-ERR TLS already active". Without TLS, STLS is an unknown command as in qmail-popup. USER/PASS stay
+ *        allowed in clear, as in qmail-popup, for the clients that never learnt STLS.
  * Departures: STAT counts only undeleted messages, as RFC 1939 §5 requires (qmail-pop3d counted deleted ones too);
  * a command line over {@link #MAX_LINE} octets is discarded with "-ERR line too long" (qmail has no bound).
  */
@@ -34,25 +41,32 @@ public final class Pop3Session {
     /** The longest command line kept, CRLF excluded; RFC 2449 §4 allows clients 255 octets. */
     public static final int MAX_LINE = 1024;
 
-    private enum Phase { AUTHORIZATION, AWAITING_LOGIN, TRANSACTION, AWAITING_COMMIT, CLOSED }
+    private enum Phase { AUTHORIZATION, AWAITING_TLS, AWAITING_LOGIN, TRANSACTION, AWAITING_COMMIT, CLOSED }
 
     private static final String OK = "+OK \r\n";
     private static final String CAPABILITIES = "+OK capability list follows\r\n"
-            + "TOP\r\nUSER\r\nUIDL\r\nPIPELINING\r\nIMPLEMENTATION Quail\r\n.\r\n";
+            + "TOP\r\nUSER\r\nUIDL\r\nPIPELINING\r\n";
+    private static final String CAPABILITIES_END = "IMPLEMENTATION Quail\r\n.\r\n";
 
     private final String timestamp;
+    private final boolean tlsAvailable;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private boolean lineTooLong;
     private Phase phase = Phase.AUTHORIZATION;
+    private boolean tls;
     private byte[] held = new byte[0];
     private String user;
     private List<Pop3Entry> messages = List.of();
     private boolean[] deleted = new boolean[0];
     private int last;
 
-    /** {@code timestamp} is the greeting's "<unique@host>", which APOP digests include. */
-    public Pop3Session(String timestamp) {
+    /**
+     * @param timestamp    the greeting's "<unique@host>", which APOP digests include
+     * @param tlsAvailable the edge can switch this connection to TLS: STLS is offered (false under implicit TLS)
+     */
+    public Pop3Session(String timestamp, boolean tlsAvailable) {
         this.timestamp = Objects.requireNonNull(timestamp);
+        this.tlsAvailable = tlsAvailable;
     }
 
     public List<Pop3Output> start() {
@@ -62,6 +76,7 @@ public final class Pop3Session {
     /** Bytes from the socket; returns what to do about them. Nothing once closed. */
     public List<Pop3Output> receive(byte[] bytes, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, bytes.length);
+        if (phase == Phase.AWAITING_TLS) return List.of();
         if (phase == Phase.AWAITING_LOGIN || phase == Phase.AWAITING_COMMIT) {
             byte[] more = Arrays.copyOf(held, held.length + length);
             System.arraycopy(bytes, offset, more, held.length, length);
@@ -102,9 +117,22 @@ public final class Pop3Session {
         return out;
     }
 
+    /** The TLS handshake asked for by StartTls is done: a fresh AUTHORIZATION state, under TLS. */
+    public void tlsStarted() {
+        if (phase != Phase.AWAITING_TLS) throw new IllegalStateException("no StartTls is out");
+        tls = true;
+        user = null;
+        phase = Phase.AUTHORIZATION;
+    }
+
+    /** True between a StartTls and tlsStarted(). */
+    public boolean awaitingTls() {
+        return phase == Phase.AWAITING_TLS;
+    }
+
     private void process(byte[] bytes, int from, int to, List<Pop3Output> out) {
         for (int i = from; i < to; i++) {
-            if (phase == Phase.CLOSED) return;
+            if (phase == Phase.CLOSED || phase == Phase.AWAITING_TLS) return;
             if (phase == Phase.AWAITING_LOGIN || phase == Phase.AWAITING_COMMIT) {
                 held = Arrays.copyOfRange(bytes, i, to);
                 return;
@@ -132,7 +160,7 @@ public final class Pop3Session {
         String verb = (space < 0 ? text : text.substring(0, space)).toUpperCase(Locale.ROOT);
         String arg = space < 0 ? "" : text.substring(space + 1).replaceFirst("^ +", "");
         if (verb.equals("CAPA")) {
-            out.add(reply(CAPABILITIES));
+            out.add(reply(CAPABILITIES + (stlsOffered() ? "STLS\r\n" : "") + CAPABILITIES_END));
         } else if (phase == Phase.AUTHORIZATION) {
             authorization(verb, arg, out);
         } else {
@@ -167,9 +195,23 @@ public final class Pop3Session {
             case "NOOP":
                 out.add(reply(OK));
                 break;
+            case "STLS":
+                if (stlsOffered()) {
+                    phase = Phase.AWAITING_TLS;
+                    out.add(reply("+OK begin TLS negotiation"));
+                    out.add(new Pop3Output.StartTls());
+                } else {
+                    out.add(err(tls ? "TLS already active" : "authorization first"));
+                }
+                break;
             default:
                 out.add(err("authorization first"));
         }
+    }
+
+    /** RFC 2595 §4: STLS only in the AUTHORIZATION state, and only once. */
+    private boolean stlsOffered() {
+        return tlsAvailable && !tls && phase == Phase.AUTHORIZATION;
     }
 
     private void authenticate(String name, String secret, boolean apop, List<Pop3Output> out) {

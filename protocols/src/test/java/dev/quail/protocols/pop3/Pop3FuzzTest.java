@@ -1,6 +1,7 @@
 /*
  * Fuzz-style robustness (seeded) of the POP3 session: commands, arguments and noise in random chunks, with logins
- * and commits answered at random. The session must never throw and must say nothing after it closed.
+ * commits and TLS handshakes answered at random. The session must never throw, must say nothing after it closed,
+ * and must say nothing between a StartTls and its handshake.
  */
 package dev.quail.protocols.pop3;
 
@@ -16,7 +17,7 @@ class Pop3FuzzTest {
     private static final String[] FRAGMENTS = {
         "USER a@b\r\n", "PASS x\r\n", "APOP a d\r\n", "STAT\r\n", "LIST\r\n", "LIST 2\r\n", "UIDL 1\r\n",
         "RETR 1\r\n", "TOP 2 0\r\n", "TOP 3\r\n", "DELE 1\r\n", "DELE 2\r\n", "RSET\r\n", "LAST\r\n", "NOOP\r\n",
-        "CAPA\r\n", "QUIT\r\n", "RETR 0\r\n", "RETR 99999999999999\r\n", "\r\n", "\n", " \r\n", "\u00ff\u0000\r\n",
+        "CAPA\r\n", "STLS\r\n", "QUIT\r\n", "RETR 0\r\n", "RETR 99999999999999\r\n", "\r\n", "\n", " \r\n", "\u00ff\u0000\r\n",
     };
 
     @Test
@@ -38,13 +39,16 @@ class Pop3FuzzTest {
     }
 
     private static void run(Random random, byte[] input) {
-        Pop3Session session = new Pop3Session("<1.2@x>");
+        Pop3Session session = new Pop3Session("<1.2@x>", random.nextBoolean());
         boolean closed = false;
         int at = 0;
         while (at < input.length) {
             int n = Math.min(input.length - at, 1 + random.nextInt(20));
+            if (session.awaitingTls() && random.nextBoolean()) session.tlsStarted();
+            boolean silent = session.awaitingTls();
             List<Pop3Output> out = session.receive(input, at, n);
             at += n;
+            if (silent) assertEquals(List.of(), out, "nothing before the handshake");
             while (!out.isEmpty()) {
                 if (closed) assertEquals(List.of(), out, "nothing after Close");
                 List<Pop3Output> next = List.of();

@@ -1,8 +1,8 @@
 /*
  * Pop3Transcript: drives a Pop3Session as a POP3 dialogue reads, "C:" lines in, "S:" lines out. Replies become
  * their lines without CRLF; the other outputs become "[authenticate USER SECRET]", "[apop USER DIGEST]",
- * "[retrieve INDEX LINES]", "[commit INDEXES]" and "[close]". server(...) asserts the lines produced since the
- * previous check.
+ * "[retrieve INDEX LINES]", "[commit INDEXES]", "[starttls]" and "[close]". server(...) asserts the lines produced
+ * since the previous check.
  */
 package dev.quail.protocols.pop3;
 
@@ -16,13 +16,20 @@ import java.util.List;
 final class Pop3Transcript {
     static final String TIMESTAMP = "<1.1709611167@pop.example.org>";
 
-    final Pop3Session session = new Pop3Session(TIMESTAMP);
+    final Pop3Session session;
     private final List<String> unchecked = new ArrayList<>();
 
-    private Pop3Transcript() {}
+    private Pop3Transcript(boolean tlsAvailable) {
+        session = new Pop3Session(TIMESTAMP, tlsAvailable);
+    }
 
+    /** A session whose edge has no TLS to offer. */
     static Pop3Transcript open() {
-        Pop3Transcript t = new Pop3Transcript();
+        return open(false);
+    }
+
+    static Pop3Transcript open(boolean tlsAvailable) {
+        Pop3Transcript t = new Pop3Transcript(tlsAvailable);
         t.record(t.session.start());
         return t.server("+OK " + TIMESTAMP);
     }
@@ -42,6 +49,12 @@ final class Pop3Transcript {
 
     Pop3Transcript login(LoginResult result) {
         record(session.loggedIn(result));
+        return this;
+    }
+
+    /** The edge finished the TLS handshake. */
+    Pop3Transcript tlsStarted() {
+        session.tlsStarted();
         return this;
     }
 
@@ -68,6 +81,8 @@ final class Pop3Transcript {
                 unchecked.add("[retrieve " + r.index() + " " + r.bodyLines() + "]");
             } else if (o instanceof Pop3Output.Commit c) {
                 unchecked.add("[commit " + c.deleted() + "]");
+            } else if (o instanceof Pop3Output.StartTls) {
+                unchecked.add("[starttls]");
             } else {
                 unchecked.add("[close]");
             }
