@@ -1,5 +1,6 @@
 package dev.quail.engine.qmtp;
 
+import dev.quail.engine.queue.Injector;
 import dev.quail.engine.queue.Queue;
 import dev.quail.protocols.qmtp.NetstringSession;
 import dev.quail.protocols.qmtp.QmtpOutput;
@@ -7,13 +8,11 @@ import dev.quail.protocols.smtp.QueueResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.util.ByteString;
 
@@ -28,7 +27,6 @@ public final class QmtpConnection {
     private record Step(ByteString bytes, boolean close) {}
 
     /** Longer than any journal write; on expiry the client hears Z and retries, which is safe. */
-    private static final Duration QUEUE_TIMEOUT = Duration.ofSeconds(60);
 
     private QmtpConnection() {}
 
@@ -71,10 +69,7 @@ public final class QmtpConnection {
 
     private static CompletionStage<QueueResult> submit(QmtpOutput.Submit submit, ActorRef<Queue.Command> queue,
                                                        Scheduler scheduler, String origin) {
-        CompletionStage<QueueResult> asked = AskPattern.ask(queue,
-                replyTo -> new Queue.Submit(Optional.empty(), submit.sender(), submit.recipients(), submit.message(),
-                        origin, replyTo),
-                QUEUE_TIMEOUT, scheduler);
-        return asked.exceptionally(e -> new QueueResult.Temporary("4.3.0 qq timeout (#4.3.0)"));
+        return new Injector(queue, scheduler).inject(submit.sender(), submit.recipients(), submit.message(), origin);
     }
+
 }

@@ -4,6 +4,7 @@ import dev.quail.protocols.smtp.QueueResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
@@ -25,10 +26,19 @@ public final class Injector {
         this.scheduler = scheduler;
     }
 
+    /**
+     * The answer completes on the thread that completes the ask, through an explicit executor: Pekko's ask returns
+     * Scala's CompletableFuture, whose plain thenApply/exceptionally run on the common pool, and on a 2-core machine
+     * the common pool starts a new thread for every task.
+     */
     public CompletionStage<QueueResult> inject(String sender, List<String> recipients, byte[] message, String origin) {
-        return AskPattern.<Queue.Command, QueueResult>ask(queue,
+        CompletableFuture<QueueResult> answer = new CompletableFuture<>();
+        AskPattern.<Queue.Command, QueueResult>ask(queue,
                         replyTo -> new Queue.Submit(Optional.empty(), sender, recipients, message, origin, replyTo),
                         TIMEOUT, scheduler)
-                .exceptionally(e -> new QueueResult.Temporary("4.3.0 qq timeout (#4.3.0)"));
+                .whenCompleteAsync((result, failure) -> answer.complete(
+                        result != null ? result : new QueueResult.Temporary("4.3.0 qq timeout (#4.3.0)")),
+                        Runnable::run);
+        return answer;
     }
 }

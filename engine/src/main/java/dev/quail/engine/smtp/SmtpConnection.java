@@ -1,6 +1,7 @@
 package dev.quail.engine.smtp;
 
 import dev.quail.engine.queue.MessageLog;
+import dev.quail.engine.queue.Injector;
 import dev.quail.engine.queue.Queue;
 import dev.quail.engine.tls.TlsCodec;
 import dev.quail.protocols.smtp.AuthResult;
@@ -22,7 +23,6 @@ import javax.net.ssl.SSLException;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
@@ -45,8 +45,6 @@ public final class SmtpConnection {
     /** What one step produced: bytes to write, and whether the connection ends after them. */
     private record Step(ByteString bytes, boolean close) {}
 
-    /** Longer than any journal write; on expiry the client hears 451 and retries, which is safe. */
-    private static final Duration QUEUE_TIMEOUT = Duration.ofSeconds(60);
 
     private final SmtpSession session;
     private final ActorRef<Queue.Command> queue;
@@ -160,12 +158,9 @@ public final class SmtpConnection {
 
     private static CompletionStage<QueueResult> submit(SmtpOutput.Submit submit, ActorRef<Queue.Command> queue,
                                                        Scheduler scheduler, String origin) {
-        CompletionStage<QueueResult> asked = AskPattern.ask(queue,
-                replyTo -> new Queue.Submit(Optional.empty(), submit.sender(), submit.recipients(),
-                        submit.message(), origin, replyTo),
-                QUEUE_TIMEOUT, scheduler);
-        return asked.exceptionally(e -> new QueueResult.Temporary("4.3.0 qq timeout (#4.3.0)"));
+        return new Injector(queue, scheduler).inject(submit.sender(), submit.recipients(), submit.message(), origin);
     }
+
 
     /** The last bytes, and TLS's close_notify after them when TLS is on. */
     private Step close(ByteString out) {
