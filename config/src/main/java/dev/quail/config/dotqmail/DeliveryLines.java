@@ -10,12 +10,12 @@ package dev.quail.config.dotqmail;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
+import java.time.ZonedDateTime;
 
 public final class DeliveryLines {
-    private static final DateTimeFormatter CTIME =
-            DateTimeFormatter.ofPattern("EEE MMM dd HH:mm:ss yyyy", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    private static final String[] MONTHS = {
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
     private DeliveryLines() {}
 
@@ -30,7 +30,23 @@ public final class DeliveryLines {
     public static String ufline(String sender, Instant when) {
         String who = sender.isEmpty() ? "MAILER-DAEMON"
                 : sender.replace(' ', '-').replace('\t', '-').replace('\n', '-');
-        return "From " + who + " " + CTIME.format(when) + "\n";
+        return "From " + who + " " + ctime(when) + "\n";
+    }
+
+    /** FMT-03's date, {@code Www Mmm DD HH:MM:SS YYYY} in GMT, by hand: it is on every local delivery's path. */
+    static String ctime(Instant when) {
+        ZonedDateTime t = when.atZone(ZoneOffset.UTC);
+        StringBuilder b = new StringBuilder(24);
+        b.append(DAYS[t.getDayOfWeek().ordinal()]).append(' ').append(MONTHS[t.getMonthValue() - 1]).append(' ');
+        two(b, t.getDayOfMonth()).append(' ');
+        two(b, t.getHour()).append(':');
+        two(b, t.getMinute()).append(':');
+        two(b, t.getSecond()).append(' ').append(t.getYear());
+        return b.toString();
+    }
+
+    private static StringBuilder two(StringBuilder b, int n) {
+        return b.append((char) ('0' + n / 10)).append((char) ('0' + n % 10));
     }
 
     /**

@@ -34,9 +34,21 @@ final class DataReader {
 
   /** Consumes bytes until the data ends or is refused; returns the index after the last one consumed. */
   int read(byte[] bytes, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (!step(bytes[i])) {
-        return i + 1;
+    int i = from;
+    while (i < to) {
+      if (state == State.TEXT) {
+        // Inside a line only CR and LF matter: hand the run before them to the message in one piece.
+        int end = i;
+        while (end < to && bytes[end] != '\r' && bytes[end] != '\n') end++;
+        if (end > i) {
+          message.putRun(bytes, i, end);
+          lineOctets += end - i;
+          i = end;
+          continue;
+        }
+      }
+      if (!step(bytes[i++])) {
+        return i;
       }
     }
     return to;

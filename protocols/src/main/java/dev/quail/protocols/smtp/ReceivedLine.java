@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.util.Locale;
 import java.util.Optional;
 
 final class ReceivedLine {
@@ -45,10 +44,19 @@ final class ReceivedLine {
   }
 
   static String date(Instant when) {
+    // By hand, not String.format: this runs for every message received.
     ZonedDateTime t = when.atZone(ZoneOffset.UTC);
-    return String.format(Locale.ROOT, "%d %s %d %02d:%02d:%02d -0000",
-        t.getDayOfMonth(), MONTHS[t.getMonthValue() - 1], t.getYear(),
-        t.getHour(), t.getMinute(), t.getSecond());
+    StringBuilder b = new StringBuilder(26);
+    b.append(t.getDayOfMonth()).append(' ').append(MONTHS[t.getMonthValue() - 1]).append(' ')
+        .append(t.getYear()).append(' ');
+    two(b, t.getHour()).append(':');
+    two(b, t.getMinute()).append(':');
+    two(b, t.getSecond());
+    return b.append(" -0000").toString();
+  }
+
+  private static StringBuilder two(StringBuilder b, int n) {
+    return b.append((char) ('0' + n / 10)).append((char) ('0' + n % 10));
   }
 
   static String sanitise(String s) {

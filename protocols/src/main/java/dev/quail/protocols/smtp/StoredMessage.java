@@ -51,6 +51,30 @@ final class StoredMessage {
     buffer[length++] = b;
   }
 
+  /**
+   * Stores {@code bytes[from..to)}, a run without CR or LF: the same as put() for each byte, in bulk once the
+   * header is over (the body is most of the message and needs no hop counting).
+   */
+  void putRun(byte[] bytes, int from, int to) {
+    if (inHeader) {
+      for (int i = from; i < to; i++) put(bytes[i]);
+      return;
+    }
+    if (tooBig) {
+      return;
+    }
+    int n = to - from;
+    if (databytes > 0 && length - prefixLength + (long) n > databytes) {
+      n = (int) Math.max(0, databytes - (length - prefixLength));
+      tooBig = true;
+    }
+    if (length + n > buffer.length) {
+      buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + n));
+    }
+    System.arraycopy(bytes, from, buffer, length, n);
+    length += n;
+  }
+
   boolean tooBig() {
     return tooBig;
   }
