@@ -12,13 +12,13 @@ import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-final class IpLiteral {
+public final class IpLiteral {
     private static final Pattern V4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
     private static final Pattern V6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     private IpLiteral() {}
 
-    static Optional<InetAddress> parse(String text) {
+    public static Optional<InetAddress> parse(String text) {
         try {
             if (V4.matcher(text).matches()) {
                 String[] parts = text.split("\\.");

@@ -1,12 +1,11 @@
 package dev.quail.engine.remote;
 
 import dev.quail.config.HostList;
+import dev.quail.config.IpLiteral;
 import dev.quail.config.Routes;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Where the recipients at one domain go, decided without DNS (REM-01, REM-02): an smtproutes relay with a
@@ -19,9 +18,6 @@ import java.util.regex.Pattern;
  */
 record Destination(String key, Kind kind, String host, int port, boolean tlsRequired) {
     enum Kind { MX, RELAY, LITERAL }
-
-    private static final Pattern V4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
-    private static final Pattern V6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     static Destination of(String domain, Routes routes, int smtpPort, HostList tlsDestinations) {
         String d = domain.toLowerCase(Locale.ROOT);
@@ -46,22 +42,6 @@ record Destination(String key, Kind kind, String host, int port, boolean tlsRequ
         String text = host;
         if (text.startsWith("[") && text.endsWith("]")) text = text.substring(1, text.length() - 1);
         if (text.regionMatches(true, 0, "IPv6:", 0, 5)) text = text.substring(5);
-        try {
-            if (V4.matcher(text).matches()) {
-                byte[] bytes = new byte[4];
-                String[] parts = text.split("\\.");
-                for (int i = 0; i < 4; i++) {
-                    int part = Integer.parseInt(parts[i]);
-                    if (part > 255) return Optional.empty();
-                    bytes[i] = (byte) part;
-                }
-                return Optional.of(InetAddress.getByAddress(bytes));
-            }
-            // Brackets make the JDK parse an IPv6 literal and never ask DNS.
-            if (V6.matcher(text).matches()) return Optional.of(InetAddress.getByName("[" + text + "]"));
-        } catch (UnknownHostException notALiteral) {
-            return Optional.empty();
-        }
-        return Optional.empty();
+        return IpLiteral.parse(text);
     }
 }

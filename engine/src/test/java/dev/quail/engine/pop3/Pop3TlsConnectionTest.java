@@ -11,6 +11,7 @@ import dev.quail.engine.Mailboxes;
 import dev.quail.engine.TestHomes;
 import dev.quail.engine.auth.Passwords;
 import dev.quail.engine.tls.ServerTls;
+import dev.quail.engine.tls.TrustingClient;
 import dev.quail.protocols.pop3.Pop3Session;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -28,10 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Tcp;
@@ -93,23 +91,6 @@ class Pop3TlsConnectionTest {
                 .run(system).toCompletableFuture().join().localAddress().getPort();
     }
 
-    private static SSLContext anyCertificate() throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return context;
-    }
-
     private static BufferedReader reader(Socket s) throws IOException {
         return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
     }
@@ -146,7 +127,7 @@ class Pop3TlsConnectionTest {
             assertEquals("+OK capability list follows", send(plain, in, "CAPA\r\n"));
             assertTrue(lines(in).contains("STLS"));
             assertEquals("+OK begin TLS negotiation", send(plain, in, "STLS\r\nUSER bob@test.example\r\n"));
-            try (SSLSocket secure = (SSLSocket) anyCertificate().getSocketFactory()
+            try (SSLSocket secure = (SSLSocket) TrustingClient.context().getSocketFactory()
                     .createSocket(plain, "127.0.0.1", port, true)) {
                 secure.startHandshake();
                 assertEquals("CN=pop.quail.test", ((X509Certificate) secure.getSession().getPeerCertificates()[0])
@@ -178,7 +159,7 @@ class Pop3TlsConnectionTest {
         for (int i = 0; i < 3000; i++) big.append("line ").append(i).append(" of a message larger than a record\n");
         deliver("100.big", big.toString());
         int port = listen(true);
-        try (SSLSocket secure = (SSLSocket) anyCertificate().getSocketFactory().createSocket("127.0.0.1", port)) {
+        try (SSLSocket secure = (SSLSocket) TrustingClient.context().getSocketFactory().createSocket("127.0.0.1", port)) {
             secure.setSoTimeout(10_000);
             BufferedReader in = reader(secure);
             assertEquals(GREETING, in.readLine());

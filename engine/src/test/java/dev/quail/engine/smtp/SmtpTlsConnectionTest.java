@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.quail.engine.auth.Passwords;
 import dev.quail.engine.queue.Queue;
 import dev.quail.engine.tls.ServerTls;
+import dev.quail.engine.tls.TrustingClient;
 import dev.quail.protocols.smtp.SmtpClient;
 import dev.quail.protocols.smtp.SmtpPolicy;
 import dev.quail.protocols.smtp.SmtpSecurity;
@@ -28,10 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -86,23 +84,6 @@ class SmtpTlsConnectionTest {
         return binding.localAddress().getPort();
     }
 
-    private static SSLContext anyCertificate() throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return context;
-    }
-
     /** One reply's lines, the last one included. */
     private static List<String> reply(BufferedReader in) throws IOException {
         List<String> lines = new ArrayList<>();
@@ -134,7 +115,7 @@ class SmtpTlsConnectionTest {
             write(plain, "EHLO client.test\r\nSTARTTLS\r\nNOOP\r\n");
             assertTrue(reply(in).contains("250-STARTTLS"));
             assertEquals(List.of("220 2.0.0 ready to start TLS"), reply(in));
-            try (SSLSocket secure = (SSLSocket) anyCertificate().getSocketFactory()
+            try (SSLSocket secure = (SSLSocket) TrustingClient.context().getSocketFactory()
                     .createSocket(plain, "127.0.0.1", port, true)) {
                 secure.startHandshake();
                 secure.setSoTimeout(1500);
@@ -154,7 +135,7 @@ class SmtpTlsConnectionTest {
     @Test
     void implicitTlsGreetsOnlyAfterTheHandshake() throws Exception {
         int port = listen(new SmtpSecurity(SmtpSecurity.Tls.IMPLICIT, false));
-        try (SSLSocket secure = (SSLSocket) anyCertificate().getSocketFactory().createSocket("127.0.0.1", port)) {
+        try (SSLSocket secure = (SSLSocket) TrustingClient.context().getSocketFactory().createSocket("127.0.0.1", port)) {
             BufferedReader in = reader(secure);
             assertEquals(List.of("220 mx.quail.test ESMTP"), reply(in));
             assertEquals("CN=mx.quail.test", ((X509Certificate) secure.getSession().getPeerCertificates()[0])
