@@ -1,5 +1,6 @@
 package dev.quail.engine.cli;
 
+import dev.quail.engine.Main;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,16 +11,24 @@ import picocli.CommandLine.Parameters;
 public final class AdminCommands {
     private AdminCommands() {}
 
+    /** --json, which the server answers for qstat, qread and tcpto (qread's adds each recipient's last report). */
+    static final class Json {
+        @Option(names = "--json", description = "machine-readable output")
+        boolean on;
+
+        String request(String verb) { return on ? verb + " --json" : verb; }
+    }
+
     @Command(name = "qstat", description = "Count the messages in the queue (qmail-qstat).")
     public static final class Qstat implements Callable<Integer> {
         @Mixin
         HomeOption home;
 
-        @Option(names = "--json", description = "machine-readable output")
-        boolean json;
+        @Mixin
+        Json json;
 
         @Override
-        public Integer call() { return AdminClient.call(home.home(), "qstat" + (json ? " --json" : "")); }
+        public Integer call() { return AdminClient.call(home.home(), json.request("qstat")); }
     }
 
     @Command(name = "qread", description = "List the queued messages and their recipients (qmail-qread).")
@@ -27,11 +36,11 @@ public final class AdminCommands {
         @Mixin
         HomeOption home;
 
-        @Option(names = "--json", description = "machine-readable output, with each recipient's last report")
-        boolean json;
+        @Mixin
+        Json json;
 
         @Override
-        public Integer call() { return AdminClient.call(home.home(), "qread" + (json ? " --json" : "")); }
+        public Integer call() { return AdminClient.call(home.home(), json.request("qread")); }
     }
 
     @Command(name = "flush", description = "Retry every queued message now (qmail-send's SIGALRM).")
@@ -48,11 +57,11 @@ public final class AdminCommands {
         @Mixin
         HomeOption home;
 
-        @Option(names = "--json", description = "machine-readable output")
-        boolean json;
+        @Mixin
+        Json json;
 
         @Override
-        public Integer call() { return AdminClient.call(home.home(), "tcpto" + (json ? " --json" : "")); }
+        public Integer call() { return AdminClient.call(home.home(), json.request("tcpto")); }
     }
 
     @Command(name = "tcpok", description = "Clear every downed-host mark (qmail-tcpok).")
@@ -88,7 +97,7 @@ public final class AdminCommands {
         public Integer call() {
             if (!action.equals("delete") && !action.equals("hold") && !action.equals("release")) {
                 System.err.println("quail queue: usage: quail queue delete|hold|release ID");
-                return dev.quail.engine.Main.USAGE;
+                return Main.USAGE;
             }
             return AdminClient.call(home.home(), "queue " + action + " " + id.replaceFirst("^#", ""));
         }

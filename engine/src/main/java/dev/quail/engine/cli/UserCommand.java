@@ -2,12 +2,17 @@ package dev.quail.engine.cli;
 
 import dev.quail.config.Assignment;
 import dev.quail.engine.Mailboxes;
+import dev.quail.engine.Main;
+import dev.quail.engine.auth.Passwords;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code quail user add|list}: virtual mailboxes in users/assign. */
+/** {@code quail user add|list|passwd}: virtual mailboxes in users/assign and their passwords. */
 @Command(name = "user", description = "Manage virtual mailboxes.",
         subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Passwd.class})
 public final class UserCommand implements Runnable {
@@ -45,13 +50,12 @@ public final class UserCommand implements Runnable {
         public Integer call() throws Exception {
             var home = homeOption.home();
             home.ensureDirectories();
-            String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
-                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             if (line == null || line.isEmpty()) {
                 System.err.println("quail user passwd: no password on stdin");
-                return dev.quail.engine.Main.USAGE;
+                return Main.USAGE;
             }
-            new dev.quail.engine.auth.Passwords(home.passwords()).set(address, line.toCharArray());
+            new Passwords(home.passwords()).set(address, line.toCharArray());
             return 0;
         }
     }

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -59,6 +60,9 @@ final class QmailLocal {
     private static final int OWNER_EXECUTE = 0100;
     private static final int WORLD_WRITABLE = 0002;
     private static final int STICKY = 01000;
+    private static final int FILE_TYPE = 0170000;
+    private static final int DIRECTORY = 0040000;
+    private static final int REGULAR_FILE = 0100000;
 
     /** What qmail-lspawn passes to qmail-local, plus the message. */
     record Job(String messageId, String user, Path home, String local, String dash, String ext, String host,
@@ -156,10 +160,11 @@ final class QmailLocal {
     }
 
     private static void checkHome(Path home) throws Stop {
-        if (!home.isAbsolute() || !Files.isDirectory(home)) {
+        OptionalInt stat = home.isAbsolute() ? mode(home) : OptionalInt.empty();
+        if (stat.isEmpty() || (stat.getAsInt() & FILE_TYPE) != DIRECTORY) {
             throw temporary("Unable to switch to " + home + ": file does not exist. (#4.3.0)");
         }
-        int mode = mode(home);
+        int mode = stat.getAsInt();
         if ((mode & WORLD_WRITABLE) != 0) throw temporary("Uh-oh: home directory is writable. (#4.7.0)");
         if ((mode & STICKY) != 0) {
             throw temporary("Home directory is sticky: user is editing his .qmail file. (#4.2.1)");
@@ -198,8 +203,10 @@ final class QmailLocal {
             } catch (InvalidPathException impossibleName) {
                 continue;
             }
-            if (!Files.isRegularFile(file)) continue; // DQ-03: missing or not a regular file
-            int mode = mode(file);
+            OptionalInt stat = mode(file);
+            // DQ-03: missing or not a regular file
+            if (stat.isEmpty() || (stat.getAsInt() & FILE_TYPE) != REGULAR_FILE) continue;
+            int mode = stat.getAsInt();
             if ((mode & WORLD_WRITABLE) != 0) throw temporary("Uh-oh: .qmail file is writable. (#4.7.0)");
             String text;
             try {
@@ -282,12 +289,15 @@ final class QmailLocal {
         throw temporary("Unable to forward message: " + ((QueueResult.Temporary) result).text() + ".");
     }
 
-    /** The permission bits and the sticky bit; 0 where the file system has no Unix modes. */
-    private static int mode(Path path) {
+    /**
+     * st_mode (file type, permission and sticky bits), following links, from one stat: deliveries are the hot
+     * path, so the type test and the permission tests share it. Empty when the file cannot be stat'ed.
+     */
+    private static OptionalInt mode(Path path) {
         try {
-            return (Integer) Files.getAttribute(path, "unix:mode");
+            return OptionalInt.of((Integer) Files.getAttribute(path, "unix:mode"));
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return 0;
+            return OptionalInt.empty();
         }
     }
 

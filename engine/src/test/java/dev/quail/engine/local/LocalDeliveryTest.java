@@ -257,6 +257,24 @@ class LocalDeliveryTest {
     }
 
     @Test
+    void aHomeThatIsMissingOrNotADirectoryDefers() throws IOException {
+        Path moved = joe.resolveSibling("joe.away");
+        Files.move(joe, moved);
+        assertEquals(new Outcome.Deferral("Unable to switch to " + joe + ": file does not exist. (#4.3.0)\n"),
+                deliver("joe@example.com"));
+        Files.writeString(joe, "not a directory");
+        assertEquals(new Outcome.Deferral("Unable to switch to " + joe + ": file does not exist. (#4.3.0)\n"),
+                deliver("joe@example.com"));
+    }
+
+    @Test
+    void dq03ADotQmailThatIsNotARegularFileIsPassedOver() throws IOException {
+        Files.createDirectory(joe.resolve(".qmail"));
+        assertInstanceOf(Outcome.Success.class, deliver("joe@example.com"));
+        assertEquals(1, maildir(joe.resolve("Maildir")).size());
+    }
+
+    @Test
     void dq03AWorldWritableDotQmailDefers() throws IOException {
         Path f = dotQmail(".qmail", "./Maildir/\n");
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-rw-rw-"));
