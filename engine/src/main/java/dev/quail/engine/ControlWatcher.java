@@ -1,6 +1,6 @@
 package dev.quail.engine;
 
-import dev.quail.engine.queue.MessageLog;
+import dev.quail.engine.log.MessageLog;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;

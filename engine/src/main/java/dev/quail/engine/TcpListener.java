@@ -1,6 +1,6 @@
 package dev.quail.engine;
 
-import dev.quail.engine.queue.MessageLog;
+import dev.quail.engine.log.MessageLog;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;

@@ -1,11 +1,11 @@
 package dev.quail.engine.local;
 
 import dev.quail.engine.Controls;
-import dev.quail.engine.queue.Delivery;
-import dev.quail.engine.queue.DeliveryResult;
-import dev.quail.engine.queue.MessageLog;
-import dev.quail.engine.queue.Outcome;
-import dev.quail.engine.queue.SpawnStatus;
+import dev.quail.engine.delivery.Delivery;
+import dev.quail.engine.delivery.DeliveryResult;
+import dev.quail.engine.log.MessageLog;
+import dev.quail.engine.delivery.Outcome;
+import dev.quail.engine.delivery.SpawnStatus;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;

@@ -1,5 +1,7 @@
 package dev.quail.engine.local;
 
+import dev.quail.engine.delivery.Delivery;
+
 import dev.quail.config.dotqmail.DeliveryLines;
 import dev.quail.config.dotqmail.DotQmailFile;
 import dev.quail.config.dotqmail.ExtensionSearch;
@@ -7,8 +9,8 @@ import dev.quail.config.dotqmail.Instruction;
 import dev.quail.config.dotqmail.NewSender;
 import dev.quail.config.dotqmail.ProgramEnvironment;
 import dev.quail.config.dotqmail.ProgramExit;
-import dev.quail.engine.queue.Injector;
-import dev.quail.engine.queue.Outcome;
+import dev.quail.engine.delivery.Injector;
+import dev.quail.engine.delivery.Outcome;
 import dev.quail.persistence.maildir.Maildir;
 import dev.quail.persistence.maildir.MaildirWriter;
 import dev.quail.persistence.mbox.MboxException;

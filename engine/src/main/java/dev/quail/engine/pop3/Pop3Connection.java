@@ -1,6 +1,6 @@
 package dev.quail.engine.pop3;
 
-import dev.quail.engine.queue.MessageLog;
+import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.tls.TlsCodec;
 import dev.quail.persistence.maildir.MaildirMailbox;
 import dev.quail.protocols.pop3.LoginResult;

@@ -3,7 +3,7 @@ package dev.quail.engine.pop3;
 import dev.quail.config.Assignment;
 import dev.quail.engine.Controls;
 import dev.quail.engine.auth.Passwords;
-import dev.quail.engine.queue.MessageLog;
+import dev.quail.engine.log.MessageLog;
 import dev.quail.persistence.maildir.Maildir;
 import dev.quail.persistence.maildir.MaildirMailbox;
 import dev.quail.protocols.pop3.LoginResult;

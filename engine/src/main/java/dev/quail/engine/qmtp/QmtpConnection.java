@@ -1,6 +1,8 @@
 package dev.quail.engine.qmtp;
 
-import dev.quail.engine.queue.Injector;
+import dev.quail.engine.queue.QueueInjector;
+
+import dev.quail.engine.delivery.Injector;
 import dev.quail.engine.queue.Queue;
 import dev.quail.protocols.qmtp.NetstringSession;
 import dev.quail.protocols.qmtp.QmtpOutput;
@@ -69,7 +71,7 @@ public final class QmtpConnection {
 
     private static CompletionStage<QueueResult> submit(QmtpOutput.Submit submit, ActorRef<Queue.Command> queue,
                                                        Scheduler scheduler, String origin) {
-        return new Injector(queue, scheduler).inject(submit.sender(), submit.recipients(), submit.message(), origin);
+        return new QueueInjector(queue, scheduler).inject(submit.sender(), submit.recipients(), submit.message(), origin);
     }
 
 }

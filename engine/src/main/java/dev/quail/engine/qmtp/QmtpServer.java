@@ -4,7 +4,7 @@ import dev.quail.config.Control;
 import dev.quail.config.RelayPolicy;
 import dev.quail.engine.Controls;
 import dev.quail.engine.TcpListener;
-import dev.quail.engine.queue.MessageLog;
+import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.queue.Queue;
 import dev.quail.engine.smtp.SmtpPolicies;
 import dev.quail.protocols.qmtp.QmqpSession;

@@ -1,5 +1,7 @@
 package dev.quail.engine.queue;
 
+import dev.quail.engine.log.MessageLog;
+
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Adapter;

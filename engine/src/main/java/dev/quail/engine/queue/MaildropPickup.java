@@ -1,5 +1,7 @@
 package dev.quail.engine.queue;
 
+import dev.quail.engine.log.MessageLog;
+
 import dev.quail.persistence.maildrop.Dropped;
 import dev.quail.persistence.maildrop.Maildrop;
 import dev.quail.protocols.smtp.QueueResult;

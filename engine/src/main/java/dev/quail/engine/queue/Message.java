@@ -1,5 +1,11 @@
 package dev.quail.engine.queue;
 
+import dev.quail.engine.delivery.Delivery;
+import dev.quail.engine.delivery.DeliveryResult;
+import dev.quail.engine.delivery.Outcome;
+import dev.quail.engine.delivery.Injector;
+import dev.quail.engine.log.MessageLog;
+
 import dev.quail.engine.Controls;
 import dev.quail.engine.local.LocalSpawn;
 import dev.quail.engine.remote.RemoteJob;
@@ -36,7 +42,7 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 public final class Message
         extends EventSourcedBehaviorWithEnforcedReplies<Message.Command, MessageEvent, MessageState> {
 
-    public sealed interface Command permits Accept, Wake, DeliveryResult, Progress, Checkpoint, BounceResult, SetHold {}
+    public sealed interface Command permits Accept, Wake, Result, Progress, Checkpoint, BounceResult, SetHold {}
 
     /** Queue a new message; the Queue hears {@link Queue.Accepted} only once the event is on disk. */
     public record Accept(MessageEvent.Accepted accepted, ActorRef<Queue.Command> replyTo) implements Command {}
@@ -62,6 +68,9 @@ public final class Message
     /** The Queue's answer to the bounce this message submitted. */
     record BounceResult(QueueResult result) implements Command {}
 
+    /** A spawn's report, through the adapter that spawns reply to. */
+    record Result(DeliveryResult result) implements Command {}
+
     /** qmail's SLEEP_SYSFAIL: how long to wait before trying to queue a bounce again (BNC-16). */
     static final Duration BOUNCE_RETRY = Duration.ofSeconds(123);
 
@@ -82,6 +91,7 @@ public final class Message
     /** Results received but not yet journaled; the message never stops or decides anything while any exist. */
     private final List<MessageEvent> unsaved = new ArrayList<>();
     private final Injector injector;
+    private final ActorRef<DeliveryResult> results;
     private boolean bouncing;
 
     public static Behavior<Command> create(String id, Wiring wiring) {
@@ -101,7 +111,8 @@ public final class Message
         this.id = id;
         this.wiring = wiring;
         this.context = context;
-        this.injector = new Injector(wiring.queue(), context.getSystem().scheduler());
+        this.injector = new QueueInjector(wiring.queue(), context.getSystem().scheduler());
+        this.results = context.messageAdapter(DeliveryResult.class, Result::new);
         for (Channel c : Channel.values()) {
             inFlight.put(c, 0);
             deferred.put(c, false);
@@ -119,7 +130,7 @@ public final class Message
         return newCommandHandlerWithReplyBuilder().forAnyState()
                 .onCommand(Accept.class, this::onAccept)
                 .onCommand(Wake.class, this::onWake)
-                .onCommand(DeliveryResult.class, this::onResult)
+                .onCommand(Result.class, (state, r) -> onResult(state, r.result()))
                 .onCommand(Progress.class, (state, p) -> onProgress(state))
                 .onCommand(Checkpoint.class, (state, c) -> onCheckpoint())
                 .onCommand(BounceResult.class, this::onBounceResult)
@@ -138,7 +149,7 @@ public final class Message
             return Effect().reply(accept.replyTo(), new Queue.Accepted(id));
         }
         return Effect().persist(accept.accepted())
-                .thenRun(s -> MessageLog.accepted(s.accepted()))
+                .thenRun(s -> MessageLog.accepted(id, s.accepted().body().length, s.accepted().sender(), s.accepted().origin()))
                 .thenRun(s -> startPass(s, false))
                 .thenReply(accept.replyTo(), s -> new Queue.Accepted(id));
     }
@@ -194,7 +205,7 @@ public final class Message
         MessageEvent.Accepted a = state.accepted();
         String address = state.recipient(i).address();
         wiring.local().tell(new LocalSpawn.Deliver(new Delivery(id, i, Verp.senderFor(a.sender(), address), address,
-                a.body(), context.getSelf().narrow())));
+                a.body(), results)));
     }
 
     private void dispatchRemote(MessageState state, List<Integer> pending) {
@@ -204,7 +215,7 @@ public final class Message
             String address = state.recipient(i).address();
             targets.add(new RemoteJob.Target(i, Verp.senderFor(a.sender(), address), address));
         }
-        wiring.remote().tell(new RemoteSpawn.Deliver(new RemoteJob(id, a.body(), targets, context.getSelf().narrow())));
+        wiring.remote().tell(new RemoteSpawn.Deliver(new RemoteJob(id, a.body(), targets, results)));
     }
 
     private ReplyEffect<MessageEvent, MessageState> onResult(MessageState state, DeliveryResult result) {
@@ -246,7 +257,7 @@ public final class Message
         }
         if (state.finished()) {
             if (!state.failed().isEmpty() && !state.bounced()) return bounce(state);
-            MessageLog.end(state);
+            MessageLog.end(id);
             wiring.queue().tell(new Queue.Finished(id));
             wiring.cleaner().tell(new Cleaner.Clean(persistenceId(id), lastSequenceNumber(context)));
             return Effect().stop().thenNoReply();

@@ -1,5 +1,8 @@
 package dev.quail.engine.queue;
 
+import dev.quail.engine.delivery.Injector;
+import dev.quail.engine.log.MessageLog;
+
 import dev.quail.config.Routed;
 import dev.quail.engine.Controls;
 import dev.quail.engine.local.LocalSpawn;
@@ -96,7 +99,7 @@ public final class Queue {
     public static Behavior<Command> create(Controls controls, Children children) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofSeconds(1));
-            Injector injector = new Injector(context.getSelf(), context.getSystem().scheduler());
+            Injector injector = new QueueInjector(context.getSelf(), context.getSystem().scheduler());
             var local = context.spawn(children.localSpawn(injector), "lspawn");
             var remote = context.spawn(children.remoteSpawn(), "rspawn");
             var cleaner = context.spawn(Cleaner.create(), "clean");

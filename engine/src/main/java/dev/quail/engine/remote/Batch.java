@@ -1,7 +1,7 @@
 package dev.quail.engine.remote;
 
-import dev.quail.engine.queue.DeliveryResult;
-import dev.quail.engine.queue.MessageLog;
+import dev.quail.engine.delivery.DeliveryResult;
+import dev.quail.engine.log.MessageLog;
 import dev.quail.protocols.smtpclient.Transaction;
 import java.util.ArrayList;
 import java.util.List;

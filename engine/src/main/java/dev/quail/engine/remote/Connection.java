@@ -1,6 +1,6 @@
 package dev.quail.engine.remote;
 
-import dev.quail.engine.queue.MessageLog;
+import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.tls.ClientTls;
 import dev.quail.engine.tls.TlsCodec;
 import dev.quail.protocols.smtpclient.ClientOutput;

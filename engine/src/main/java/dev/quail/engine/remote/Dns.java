@@ -1,6 +1,6 @@
 package dev.quail.engine.remote;
 
-import dev.quail.engine.queue.Outcome;
+import dev.quail.engine.delivery.Outcome;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,6 +1,6 @@
 package dev.quail.engine.remote;
 
-import dev.quail.engine.queue.MessageLog;
+import dev.quail.engine.log.MessageLog;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;

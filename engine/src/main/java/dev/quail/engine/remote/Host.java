@@ -1,9 +1,9 @@
 package dev.quail.engine.remote;
 
 import dev.quail.config.Control;
-import dev.quail.engine.queue.DeliveryResult;
-import dev.quail.engine.queue.MessageLog;
-import dev.quail.engine.queue.Outcome;
+import dev.quail.engine.delivery.DeliveryResult;
+import dev.quail.engine.log.MessageLog;
+import dev.quail.engine.delivery.Outcome;
 import dev.quail.protocols.smtpclient.Report;
 import dev.quail.protocols.smtpclient.TlsPolicy;
 import dev.quail.protocols.smtpclient.TransactionResult;

@@ -1,6 +1,6 @@
 package dev.quail.engine.remote;
 
-import dev.quail.engine.queue.DeliveryResult;
+import dev.quail.engine.delivery.DeliveryResult;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 

@@ -1,7 +1,7 @@
 package dev.quail.engine.smtp;
 
 import dev.quail.engine.auth.Passwords;
-import dev.quail.engine.queue.MessageLog;
+import dev.quail.engine.log.MessageLog;
 import dev.quail.protocols.smtp.AuthResult;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,7 +1,9 @@
 package dev.quail.engine.smtp;
 
-import dev.quail.engine.queue.MessageLog;
-import dev.quail.engine.queue.Injector;
+import dev.quail.engine.queue.QueueInjector;
+
+import dev.quail.engine.log.MessageLog;
+import dev.quail.engine.delivery.Injector;
 import dev.quail.engine.queue.Queue;
 import dev.quail.engine.tls.TlsCodec;
 import dev.quail.protocols.smtp.AuthResult;
@@ -158,7 +160,7 @@ public final class SmtpConnection {
 
     private static CompletionStage<QueueResult> submit(SmtpOutput.Submit submit, ActorRef<Queue.Command> queue,
                                                        Scheduler scheduler, String origin) {
-        return new Injector(queue, scheduler).inject(submit.sender(), submit.recipients(), submit.message(), origin);
+        return new QueueInjector(queue, scheduler).inject(submit.sender(), submit.recipients(), submit.message(), origin);
     }
 
 

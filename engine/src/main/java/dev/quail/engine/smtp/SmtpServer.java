@@ -2,7 +2,7 @@ package dev.quail.engine.smtp;
 
 import dev.quail.engine.Controls;
 import dev.quail.engine.TcpListener;
-import dev.quail.engine.queue.MessageLog;
+import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.queue.Queue;
 import dev.quail.engine.tls.ServerTls;
 import dev.quail.protocols.smtp.SmtpClient;

@@ -1,6 +1,6 @@
 package dev.quail.engine.tls;
 
-import dev.quail.engine.queue.MessageLog;
+import dev.quail.engine.log.MessageLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

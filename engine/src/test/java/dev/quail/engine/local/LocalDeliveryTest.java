@@ -5,6 +5,8 @@
  */
 package dev.quail.engine.local;
 
+import dev.quail.engine.queue.QueueInjector;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,9 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quail.engine.Controls;
 import dev.quail.engine.Home;
-import dev.quail.engine.queue.Delivery;
-import dev.quail.engine.queue.Injector;
-import dev.quail.engine.queue.Outcome;
+import dev.quail.engine.delivery.Delivery;
+import dev.quail.engine.delivery.Injector;
+import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.queue.Queue;
 import dev.quail.persistence.maildir.Maildir;
 import dev.quail.persistence.maildir.MaildirWriter;
@@ -71,7 +73,7 @@ class LocalDeliveryTest {
                     return Behaviors.same();
                 }).build());
         delivery = new LocalDelivery(new Controls(new Home(root)), new MaildirWriter("test.host"),
-                new Injector(queue, KIT.scheduler()));
+                new QueueInjector(queue, KIT.scheduler()));
     }
 
     private Outcome deliver(String address, String sender, String message) {

@@ -1,12 +1,14 @@
 package dev.quail.engine.qmtp;
 
+import dev.quail.engine.remote.QmtpDelivery;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quail.config.Routes;
-import dev.quail.engine.queue.Outcome;
+import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.queue.Queue;
 import dev.quail.protocols.qmtp.NetstringSession;
 import dev.quail.protocols.qmtp.Netstrings;

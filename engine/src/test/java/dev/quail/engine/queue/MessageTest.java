@@ -1,5 +1,9 @@
 package dev.quail.engine.queue;
 
+import dev.quail.engine.delivery.Delivery;
+import dev.quail.engine.delivery.DeliveryResult;
+import dev.quail.engine.delivery.Outcome;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

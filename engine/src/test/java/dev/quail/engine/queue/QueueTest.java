@@ -1,5 +1,7 @@
 package dev.quail.engine.queue;
 
+import dev.quail.engine.delivery.Injector;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quail.config.HostList;
 import dev.quail.config.Routes;
-import dev.quail.engine.queue.Outcome;
+import dev.quail.engine.delivery.Outcome;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.quail.engine.TestHomes;
-import dev.quail.engine.queue.DeliveryResult;
-import dev.quail.engine.queue.Outcome;
-import dev.quail.engine.queue.SpawnStatus;
+import dev.quail.engine.delivery.DeliveryResult;
+import dev.quail.engine.delivery.Outcome;
+import dev.quail.engine.delivery.SpawnStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

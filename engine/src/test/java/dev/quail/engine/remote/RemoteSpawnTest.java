@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quail.engine.Controls;
 import dev.quail.engine.TestHomes;
-import dev.quail.engine.queue.DeliveryResult;
-import dev.quail.engine.queue.Outcome;
-import dev.quail.engine.queue.SpawnStatus;
+import dev.quail.engine.delivery.DeliveryResult;
+import dev.quail.engine.delivery.Outcome;
+import dev.quail.engine.delivery.SpawnStatus;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,8 +1,8 @@
-package dev.quail.engine.qmtp;
+package dev.quail.engine.remote;
 
 import dev.quail.config.Cidr;
 import dev.quail.config.Routes;
-import dev.quail.engine.queue.Outcome;
+import dev.quail.engine.delivery.Outcome;
 import dev.quail.protocols.qmtp.QmtpClient;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -26,7 +26,7 @@ import org.apache.pekko.util.ByteString;
  * proven permanent". A relay named by host name is resolved by Pekko's resolver at connect time.
  */
 public final class QmtpDelivery {
-    static final String UNREACHABLE = "Sorry, I wasn't able to establish a QMTP connection. (#4.4.1)";
+    public static final String UNREACHABLE = "Sorry, I wasn't able to establish a QMTP connection. (#4.4.1)";
 
     private QmtpDelivery() {}
 

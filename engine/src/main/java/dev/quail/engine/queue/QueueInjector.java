@@ -1,5 +1,6 @@
 package dev.quail.engine.queue;
 
+import dev.quail.engine.delivery.Injector;
 import dev.quail.protocols.smtp.QueueResult;
 import java.time.Duration;
 import java.util.List;
@@ -10,18 +11,14 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
-/**
- * qmail-queue for Quail's own producers (forwards from .qmail files, bounces): submit a new message and learn
- * when it is durably queued. A producer marks its own work done only after that, so a crash in between gives a
- * duplicate, never a loss (DQ-34, BNC-16).
- */
-public final class Injector {
+/** The {@link Injector} of the running queue: a Submit, asked of the Queue actor with a deadline. */
+public final class QueueInjector implements Injector {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final ActorRef<Queue.Command> queue;
     private final Scheduler scheduler;
 
-    public Injector(ActorRef<Queue.Command> queue, Scheduler scheduler) {
+    public QueueInjector(ActorRef<Queue.Command> queue, Scheduler scheduler) {
         this.queue = queue;
         this.scheduler = scheduler;
     }
@@ -31,6 +28,7 @@ public final class Injector {
      * Scala's CompletableFuture, whose plain thenApply/exceptionally run on the common pool, and on a 2-core machine
      * the common pool starts a new thread for every task.
      */
+    @Override
     public CompletionStage<QueueResult> inject(String sender, List<String> recipients, byte[] message, String origin) {
         CompletableFuture<QueueResult> answer = new CompletableFuture<>();
         AskPattern.<Queue.Command, QueueResult>ask(queue,

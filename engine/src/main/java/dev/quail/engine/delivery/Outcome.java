@@ -1,4 +1,4 @@
-package dev.quail.engine.queue;
+package dev.quail.engine.delivery;
 
 /**
  * The result of one delivery to one recipient: qmail's K / Z / D, named as its log names them.

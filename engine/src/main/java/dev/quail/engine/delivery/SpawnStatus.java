@@ -1,4 +1,6 @@
-package dev.quail.engine.queue;
+package dev.quail.engine.delivery;
+
+import dev.quail.engine.log.MessageLog;
 
 import java.util.concurrent.atomic.AtomicLong;
 

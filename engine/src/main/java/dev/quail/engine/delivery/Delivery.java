@@ -1,4 +1,4 @@
-package dev.quail.engine.queue;
+package dev.quail.engine.delivery;
 
 import org.apache.pekko.actor.typed.ActorRef;
 

@@ -1,6 +1,6 @@
-package dev.quail.engine.queue;
+package dev.quail.engine.log;
 
-import dev.quail.persistence.events.MessageEvent;
+import dev.quail.engine.delivery.Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,14 +15,13 @@ public final class MessageLog {
 
     private MessageLog() {}
 
-    public static void accepted(MessageEvent.Accepted a) {
-        log.info("new msg {}", a.id());
-        log.info("info msg {}: bytes {} from <{}> qp {} {}", a.id(), a.body().length, safe(a.sender()), a.id(),
-                safe(a.origin()));
+    public static void accepted(String id, long bytes, String sender, String origin) {
+        log.info("new msg {}", id);
+        log.info("info msg {}: bytes {} from <{}> qp {} {}", id, bytes, safe(sender), id, safe(origin));
     }
 
-    public static void end(MessageState state) {
-        log.info("end msg {}", state.id());
+    public static void end(String id) {
+        log.info("end msg {}", id);
     }
 
     public static void starting(long delivery, String id, String channel, String address) {
@@ -51,7 +50,7 @@ public final class MessageLog {
         log.error("alert: {}", safe(text));
     }
 
-    static String safe(String text) {
+    public static String safe(String text) {
         StringBuilder b = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
