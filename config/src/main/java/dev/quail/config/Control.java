@@ -17,6 +17,9 @@
  *    .qmail file, DQ-12), in .qmail syntax, one instruction per line; missing or without instructions ⇒
  *    `./Maildir/` (Quail's mailboxes are Maildirs).
  *  - timeoutsmtpd 0 ⇒ 1 as qmail; concurrency has no compile-time cap (qmail's conf-spawn).
+ *  - databytes defaults to Postfix's 10240000, not qmail's unlimited: a limit every Postfix user expects, and
+ *    one fewer way to fill a disk. 0 still means unlimited (memory is bounded either way).
+ *  - the bounds qmail kept in code or left to tcpserver are settings too ({@link Limits}).
  */
 package dev.quail.config;
 
@@ -62,10 +65,11 @@ public record Control(
         Routes qmtproutes,
         RelayClients qmqpclients,
         String checkpassword,
-        long bouncemaxbytes) {
+        long bouncemaxbytes,
+        Limits limits) {
 
     public static final String DEFAULT_ME = "localhost";
-    public static final long DEFAULT_DATABYTES = 0;
+    public static final long DEFAULT_DATABYTES = 10_240_000;
     public static final long DEFAULT_BOUNCEMAXBYTES = 50000;
     public static final long DEFAULT_TIMEOUTSMTPD = 1200;
     public static final long DEFAULT_TIMEOUTCONNECT = 60;
@@ -124,7 +128,8 @@ public record Control(
                 new Routes(files.map("qmtproutes"), Routes.QMTP_PORT),
                 RelayClients.parse(files.list("qmqpclients")),
                 files.line("checkpassword", ""),
-                files.number("bouncemaxbytes", DEFAULT_BOUNCEMAXBYTES));
+                files.number("bouncemaxbytes", DEFAULT_BOUNCEMAXBYTES),
+                Limits.load(files::number));
     }
 
     private static String defaultDelivery(List<String> lines) {

@@ -21,8 +21,8 @@ public final class Settings {
                     "parallel local deliveries (0 = hold)"),
             new Setting("concurrencyremote", String.valueOf(Control.DEFAULT_CONCURRENCYREMOTE), "RemoteSpawn",
                     "parallel remote deliveries (0 = hold)"),
-            new Setting("databytes", Control.DEFAULT_DATABYTES + " (unlimited)", "SmtpServer, QmtpServer",
-                    "largest message accepted, in bytes"),
+            new Setting("databytes", Control.DEFAULT_DATABYTES + " (Quail: Postfix's; qmail's is 0, unlimited)",
+                    "SmtpServer, QmtpServer", "largest message accepted, in bytes (0 = unlimited); advertised in SIZE"),
             new Setting("defaultdelivery", Control.DEFAULT_DEFAULTDELIVERY, "LocalDelivery",
                     "(Quail; qmail-start's argument) delivery for a mailbox without .qmail, in .qmail syntax"),
             new Setting("defaultdomain", ME, "inject",
@@ -67,9 +67,47 @@ public final class Settings {
             new Setting("checkpassword", "none (users/passwords)", "Pop3Server",
                     "command line of a checkpassword program (fd 3 interface) for POP3 logins"),
             new Setting("bouncemaxbytes", String.valueOf(Control.DEFAULT_BOUNCEMAXBYTES), "Bouncer",
-                    "(Quail) originals larger than this come back in a bounce with their header only"));
+                    "(Quail) originals larger than this come back in a bounce with their header only"),
+            quail("concurrencyincoming", Limits.DEFAULT_CONCURRENCYINCOMING, "SmtpServer, QmtpServer, Pop3Server",
+                    "connections one listener serves at once (tcpserver -c); one more hears 421 4.7.0, or an idle"
+                            + " one makes room"),
+            quail("concurrencyperip", Limits.DEFAULT_CONCURRENCYPERIP, "SmtpServer, QmtpServer, Pop3Server",
+                    "connections from one client address to one listener; one more hears 421 4.7.0"),
+            quail("datarate", Limits.DEFAULT_DATARATE, "SmtpServer, QmtpServer",
+                    "slowest average, in bytes a second over any timeoutsmtpd window, a message may arrive at"),
+            quail("lifetimesmtpd", Limits.DEFAULT_LIFETIMESMTPD, "SmtpServer, QmtpServer, Pop3Server",
+                    "seconds a session may last in all"),
+            quail("timeoutstress", Limits.DEFAULT_TIMEOUTSTRESS, "SmtpServer, QmtpServer, Pop3Server",
+                    "idle and command timeout while a listener is nearly full (Postfix's stress mode)"),
+            quail("timeoutpop3d", Limits.DEFAULT_TIMEOUTPOP3D, "Pop3Server", "seconds a POP3 client may stay silent"),
+            quail("maxrecipients", Limits.DEFAULT_MAXRECIPIENTS, "SmtpServer, QmtpServer",
+                    "recipients of one transaction; one more hears 452 4.5.3 (QMTP: Z)"),
+            quail("maxhops", Limits.DEFAULT_MAXHOPS, "SmtpServer, LocalDelivery",
+                    "Received/Delivered header lines that mark a message as looping (554 5.4.6)"),
+            quail("authfailures", Limits.DEFAULT_AUTHFAILURES, "SmtpServer, Pop3Server",
+                    "failed logins from one address in a minute before its attempts are refused unchecked"),
+            quail("maxlive", Limits.DEFAULT_MAXLIVE, "Queue", "messages being delivered (alive) at once"),
+            quail("livebytes", Limits.DEFAULT_LIVEBYTES, "Queue", "message bytes the live messages may hold at once"),
+            quail("timeoutreuse", Limits.DEFAULT_TIMEOUTREUSE, "RemoteSpawn",
+                    "seconds an idle outbound connection waits for the next message to its destination"),
+            quail("timeouttransaction", Limits.DEFAULT_TIMEOUTTRANSACTION, "SmtpClient",
+                    "seconds one outbound transaction may take in all, however slowly the server answers"),
+            quail("timeoutprogram", Limits.DEFAULT_TIMEOUTPROGRAM, "LocalDelivery",
+                    "seconds a |program delivery may run; then it is killed and the delivery deferred"),
+            quail("timeoutcheckpassword", Limits.DEFAULT_TIMEOUTCHECKPASSWORD, "Pop3Server",
+                    "seconds a checkpassword program may take; then the login fails"),
+            quail("timeoutresult", Limits.DEFAULT_TIMEOUTRESULT, "Queue",
+                    "seconds a message waits for a delivery's answer before deferring it (a safety net)"),
+            quail("queueminfree", Limits.DEFAULT_QUEUEMINFREE, "SmtpServer, QmtpServer, Queue",
+                    "free bytes the queue's disk keeps for mail already accepted; below it new mail hears 4xx"),
+            quail("timeoutshutdown", Limits.DEFAULT_TIMEOUTSHUTDOWN, "Quail",
+                    "seconds a graceful stop waits for deliveries in flight"));
 
     private Settings() {}
+
+    private static Setting quail(String name, long dflt, String readBy, String meaning) {
+        return new Setting(name, String.valueOf(dflt), readBy, "(Quail) " + meaning);
+    }
 
     public static List<Setting> all() {
         return ALL;

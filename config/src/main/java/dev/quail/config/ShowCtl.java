@@ -51,7 +51,25 @@ public final class ShowCtl {
             Map.entry("qmtproutes", c -> join(c.qmtproutes().lines())),
             Map.entry("qmqpclients", c -> join(c.qmqpclients().networks().stream().map(Object::toString).toList())),
             Map.entry("checkpassword", c -> c.checkpassword().isEmpty() ? "(none)" : c.checkpassword()),
-            Map.entry("bouncemaxbytes", Control::bouncemaxbytes));
+            Map.entry("bouncemaxbytes", Control::bouncemaxbytes),
+            Map.entry("concurrencyincoming", c -> c.limits().concurrencyincoming()),
+            Map.entry("concurrencyperip", c -> c.limits().concurrencyperip()),
+            Map.entry("datarate", c -> c.limits().datarate()),
+            Map.entry("lifetimesmtpd", c -> c.limits().lifetimesmtpd()),
+            Map.entry("timeoutstress", c -> c.limits().timeoutstress()),
+            Map.entry("timeoutpop3d", c -> c.limits().timeoutpop3d()),
+            Map.entry("maxrecipients", c -> c.limits().maxrecipients()),
+            Map.entry("maxhops", c -> c.limits().maxhops()),
+            Map.entry("authfailures", c -> c.limits().authfailures()),
+            Map.entry("maxlive", c -> c.limits().maxlive()),
+            Map.entry("livebytes", c -> c.limits().livebytes()),
+            Map.entry("timeoutreuse", c -> c.limits().timeoutreuse()),
+            Map.entry("timeouttransaction", c -> c.limits().timeouttransaction()),
+            Map.entry("timeoutprogram", c -> c.limits().timeoutprogram()),
+            Map.entry("timeoutcheckpassword", c -> c.limits().timeoutcheckpassword()),
+            Map.entry("timeoutresult", c -> c.limits().timeoutresult()),
+            Map.entry("queueminfree", c -> c.limits().queueminfree()),
+            Map.entry("timeoutshutdown", c -> c.limits().timeoutshutdown()));
 
     private ShowCtl() {}
 
@@ -63,7 +81,7 @@ public final class ShowCtl {
             Function<Control, Object> value = VALUES.get(s.name());
             if (value == null) throw new IllegalStateException("showctl has no value for setting " + s.name());
             String source = Files.exists(layout.control(s.name())) ? "file" : "default";
-            out.append(String.format("%-18s %-8s %s\n", s.name(), source, value.apply(control)));
+            out.append(String.format("%-20s %-8s %s\n", s.name(), source, value.apply(control)));
         }
         ignored(out, "relayclients", control.relayclients().invalid());
         ignored(out, "dnsservers", control.dnsservers().invalid());

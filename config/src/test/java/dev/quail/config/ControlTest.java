@@ -29,14 +29,26 @@ class ControlTest {
         assertEquals("localhost", c.me());
         assertEquals(Set.of("localhost"), c.locals());
         assertEquals(Set.of("localhost"), c.rcpthosts().entries());
-        assertEquals(List.of(0L, 1200L, 60L, 1200L, 604800L),
+        assertEquals(List.of(10_240_000L, 1200L, 60L, 1200L, 604800L),
                 List.of(c.databytes(), c.timeoutsmtpd(), c.timeoutconnect(), c.timeoutremote(), c.queuelifetime()));
         assertEquals(List.of(10, 20), List.of(c.concurrencylocal(), c.concurrencyremote()));
+        assertEquals(Limits.defaults(), c.limits());
         assertEquals(List.of("MAILER-DAEMON", "postmaster"), List.of(c.bouncefrom(), c.doublebounceto()));
         assertEquals(List.of("localhost"), hostSettings(c).stream().distinct().toList());
         assertEquals(Set.of(), c.percenthack());
         assertEquals(Set.of(), c.badmailfrom().entries());
         assertEquals(List.of(), c.relayclients().networks());
+    }
+
+    @Test
+    void limitsAreControlFilesAndZeroTimesMeanOne() {
+        Control c = new TestHome(dir).control("concurrencyperip", "3").control("maxlive", "50")
+                .control("timeoutstress", "0").control("queueminfree", "0").load();
+        assertEquals(3, c.limits().concurrencyperip());
+        assertEquals(50, c.limits().maxlive());
+        assertEquals(1, c.limits().timeoutstress(), "0 seconds would drop every client at once");
+        assertEquals(0, c.limits().queueminfree(), "0 bytes of reserve is a choice, not a mistake");
+        assertEquals(Limits.DEFAULT_CONCURRENCYINCOMING, c.limits().concurrencyincoming());
     }
 
     @Test

@@ -37,6 +37,8 @@ public record Home(Path root) {
     public Path queue() { return root.resolve("queue"); }
     public Path journal() { return queue().resolve("journal"); }
     public Path maildrop() { return queue().resolve("maildrop"); }
+    /** The message-id counter's reservation mark (see Ids). */
+    public Path ids() { return queue().resolve("ids"); }
     public Path log() { return root.resolve("log"); }
     /** Where the running server listens for the operator's commands (qstat, flush, …). */
     public Path adminSocket() { return queue().resolve("admin.sock"); }

@@ -12,7 +12,9 @@ import dev.quail.engine.delivery.Injector;
 import dev.quail.engine.queue.MaildropPickup;
 import dev.quail.engine.queue.Message;
 import dev.quail.engine.log.MessageLog;
+import dev.quail.engine.queue.Ids;
 import dev.quail.engine.queue.Queue;
+import dev.quail.engine.queue.Submitter;
 import dev.quail.engine.delivery.SpawnStatus;
 import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.engine.smtp.SmtpAuthenticator;
@@ -72,14 +74,14 @@ public final class Quail {
 
     private Quail() {}
 
-    public static Behavior<Command> create(Controls controls, Listeners listeners) {
+    public static Behavior<Command> create(Controls controls, Ids ids, Listeners listeners) {
         return Behaviors.setup(context -> {
             Executor io = context.getSystem().dispatchers()
                     .lookup(DispatcherSelector.fromConfig("quail.blocking-io-dispatcher"));
             SpawnStatus status = new SpawnStatus();
             String me = controls.current().control().me();
             var watcher = context.spawn(ControlWatcher.create(controls), "control");
-            var queue = context.spawn(Queue.create(controls, new Queue.Children() {
+            var queue = context.spawn(Queue.create(controls, ids, io, new Queue.Children() {
                 @Override
                 public Behavior<LocalSpawn.Command> localSpawn(Injector injector) {
                     return LocalSpawn.create(controls, new LocalDelivery(controls, new MaildirWriter(me), injector),
@@ -95,7 +97,8 @@ public final class Quail {
             context.spawn(MaildropPickup.create(controls.home().maildrop(), queue, io), "maildrop");
             openAdmin(context, controls.home(), queue, watcher, io);
             ActorRef<SmtpServer.Bound> bound = context.messageAdapter(SmtpServer.Bound.class, SmtpBound::new);
-            SmtpServer.Services smtpServices = new SmtpServer.Services(controls, queue,
+            Submitter submitter = new Submitter(queue, context.getSystem().scheduler(), ids);
+            SmtpServer.Services smtpServices = new SmtpServer.Services(controls, submitter,
                     ServerTls.open(controls.home().control("servercert.pem"), me),
                     new SmtpAuthenticator(new Passwords(controls.home().passwords()), io));
             var smtp = context.spawn(SmtpServer.create(listeners.smtpHost(), listeners.smtpPort(), smtpServices,
@@ -105,8 +108,8 @@ public final class Quail {
                     address -> Pop3Server.create(address, controls, io, smtpServices.tls()));
             listen(context, "pop3s", listeners.pop3s(),
                     address -> Pop3Server.pop3s(address, controls, io, smtpServices.tls()));
-            listen(context, "qmtpd", listeners.qmtp(), address -> QmtpServer.qmtp(address, controls, queue));
-            listen(context, "qmqpd", listeners.qmqp(), address -> QmtpServer.qmqp(address, controls, queue));
+            listen(context, "qmtpd", listeners.qmtp(), address -> QmtpServer.qmtp(address, controls, submitter));
+            listen(context, "qmqpd", listeners.qmqp(), address -> QmtpServer.qmqp(address, controls, submitter));
             listen(context, "smtps", listeners.smtps(), address -> SmtpServer.smtps(address, smtpServices));
             listen(context, "submission", listeners.submission(),
                     address -> SmtpServer.submission(address, smtpServices));

@@ -2,6 +2,7 @@ package dev.quail.engine;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.quail.engine.queue.Ids;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,11 @@ public final class TestHomes {
         Files.writeString(home.control("locals"), "localhost\ntest.example\n");
         for (var e : files.entrySet()) Files.writeString(home.control(e.getKey()), e.getValue());
         return new Controls(home);
+    }
+
+    /** A message-id counter of its own, in a throw-away directory. */
+    public static Ids ids() throws IOException {
+        return Ids.open(Files.createTempDirectory("quail-test-ids").resolve("ids"), "");
     }
 
     /** Pekko's PersistenceTestKit journal instead of LevelDB, so tests can inject journal failures. */

@@ -1,5 +1,7 @@
 package dev.quail.engine.admin;
 
+
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.quail.engine.queue.MessageState;
@@ -53,7 +55,7 @@ public final class Reports {
         for (MessageState m : messages) {
             var a = m.accepted();
             b.append(QREAD_DATE.format(Instant.ofEpochMilli(a.birthMillis()))).append("  #").append(a.id())
-                    .append("  ").append(a.body().length).append("  <").append(a.sender()).append("> ")
+                    .append("  ").append(a.body().size()).append("  <").append(a.sender()).append("> ")
                     .append(m.held() ? "held" : "").append('\n');
             for (int i = 0; i < a.recipients().size(); i++) {
                 var r = a.recipients().get(i);
@@ -93,7 +95,7 @@ public final class Reports {
         g.writeStartObject();
         g.writeStringField("id", a.id());
         g.writeStringField("queued", Instant.ofEpochMilli(a.birthMillis()).toString());
-        g.writeNumberField("bytes", a.body().length);
+        g.writeNumberField("bytes", a.body().size());
         g.writeStringField("sender", a.sender());
         g.writeStringField("origin", a.origin());
         g.writeBooleanField("held", m.held());

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.quail.engine.Controls;
 import dev.quail.engine.FirstStart;
 import dev.quail.engine.Home;
+import dev.quail.engine.queue.Ids;
 import dev.quail.engine.Main;
 import dev.quail.engine.Quail;
 import java.net.InetSocketAddress;
@@ -72,7 +73,7 @@ public final class StartCommand implements Callable<Integer> {
         Config config = ConfigFactory.parseMap(Map.of("quail.journal.dir", home.journal().toString()))
                 .withFallback(ConfigFactory.load());
         ActorSystem<Quail.Command> system = ActorSystem.create(
-                Quail.create(controls, new Quail.Listeners(smtp.host(), smtp.port(), address(pop3), address(qmtp),
+                Quail.create(controls, Ids.open(home.ids(), ""), new Quail.Listeners(smtp.host(), smtp.port(), address(pop3), address(qmtp),
                         address(qmqp), address(smtps), address(submission), address(pop3s))), "quail", config);
         AtomicBoolean signalled = new AtomicBoolean();
         for (String name : new String[] {"TERM", "INT"}) {

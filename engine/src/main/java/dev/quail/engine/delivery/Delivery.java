@@ -4,8 +4,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * One delivery job, as qmail-send hands it to a spawner (SPAWN-02): which message, which recipient, the envelope
- * sender to use for it, and where to report. The body travels by reference: the message actor holds it anyway.
+ * sender to use for it, the body to stream, and where to report.
  */
 public record Delivery(
-        String messageId, int recipient, String sender, String address, byte[] body,
+        String messageId, int recipient, String sender, String address, MessageBody body,
         ActorRef<DeliveryResult> replyTo) {}

@@ -58,7 +58,7 @@ public final class LocalDelivery {
             a = new Assignment("", true, ALIAS_USER, "", "", alias, "-", local);
         }
         QmailLocal.Job run = new QmailLocal.Job(job.messageId(), a.user(), a.home(), local, a.dash(), a.ext(),
-                address.substring(at + 1), job.sender(), config.control().defaultdelivery(), job.body());
+                address.substring(at + 1), job.sender(), config.control().defaultdelivery(), job.body().body().tail());
         return new QmailLocal(maildir, mbox, injector).deliver(run);
     }
 }

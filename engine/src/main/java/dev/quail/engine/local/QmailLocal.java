@@ -16,7 +16,10 @@ import dev.quail.persistence.maildir.MaildirWriter;
 import dev.quail.persistence.mbox.MboxException;
 import dev.quail.persistence.mbox.MboxWriter;
 import dev.quail.protocols.smtp.QueueResult;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -28,9 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * qmail-local for one recipient whose mailbox is known (QMAIL-REFERENCE §6, §7): {@code user home local dash ext host
@@ -272,20 +272,9 @@ final class QmailLocal {
 
     /** DQ-30/34: one new message to every forward address; returns its queue id. */
     private String forward(Job job, String newSender, List<String> recipients, String dtline) throws Stop {
-        byte[] head = dtline.getBytes(StandardCharsets.ISO_8859_1);
-        byte[] copy = new byte[head.length + job.message().length];
-        System.arraycopy(head, 0, copy, 0, head.length);
-        System.arraycopy(job.message(), 0, copy, head.length, job.message().length);
-        QueueResult result;
-        try {
-            result = injector.inject(newSender, recipients, copy, "forward msg " + job.messageId())
-                    .toCompletableFuture().get(2, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw temporary("Unable to forward message: interrupted.");
-        } catch (ExecutionException | TimeoutException e) {
-            throw temporary("Unable to forward message: qq timeout (#4.3.0).");
-        }
+        InputStream copy = new SequenceInputStream(new ByteArrayInputStream(dtline.getBytes(StandardCharsets.ISO_8859_1)),
+                new ByteArrayInputStream(job.message()));
+        QueueResult result = injector.inject(newSender, recipients, copy, "forward msg " + job.messageId());
         if (result instanceof QueueResult.Queued q) return q.id();
         if (result instanceof QueueResult.Permanent p) throw permanent("Unable to forward message: " + p.text() + ".");
         throw temporary("Unable to forward message: " + ((QueueResult.Temporary) result).text() + ".");

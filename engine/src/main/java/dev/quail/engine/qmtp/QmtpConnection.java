@@ -1,9 +1,9 @@
 package dev.quail.engine.qmtp;
 
-import dev.quail.engine.queue.QueueInjector;
+import dev.quail.engine.queue.Submitter;
+import dev.quail.persistence.body.Body;
 
 import dev.quail.engine.delivery.Injector;
-import dev.quail.engine.queue.Queue;
 import dev.quail.protocols.qmtp.NetstringSession;
 import dev.quail.protocols.qmtp.QmtpOutput;
 import dev.quail.protocols.smtp.QueueResult;
@@ -33,13 +33,13 @@ public final class QmtpConnection {
     private QmtpConnection() {}
 
     /** {@code origin} names the client in the log ("qmtp 192.0.2.7"). */
-    public static Flow<ByteString, ByteString, NotUsed> flow(NetstringSession session, ActorRef<Queue.Command> queue,
-                                                            Scheduler scheduler, String origin, Duration lifetime) {
+    public static Flow<ByteString, ByteString, NotUsed> flow(NetstringSession session, Submitter submitter,
+                                                            String origin, Duration lifetime) {
         return Flow.of(ByteString.class)
                 .completionTimeout(lifetime)
                 .mapAsync(1, chunk -> {
                     byte[] bytes = chunk.toArrayUnsafe();
-                    return run(session, session.receive(bytes, 0, bytes.length), queue, scheduler, origin);
+                    return run(session, session.receive(bytes, 0, bytes.length), submitter, origin);
                 })
                 .takeWhile(step -> !step.close(), true)
                 .map(Step::bytes)
@@ -47,7 +47,7 @@ public final class QmtpConnection {
     }
 
     private static CompletionStage<Step> run(NetstringSession session, List<QmtpOutput> outputs,
-                                             ActorRef<Queue.Command> queue, Scheduler scheduler, String origin) {
+                                             Submitter submitter, String origin) {
         ByteString written = ByteString.emptyByteString();
         for (int i = 0; i < outputs.size(); i++) {
             QmtpOutput output = outputs.get(i);
@@ -58,10 +58,10 @@ public final class QmtpConnection {
             } else if (output instanceof QmtpOutput.Submit submit) {
                 ByteString before = written;
                 List<QmtpOutput> rest = outputs.subList(i + 1, outputs.size());
-                return submit(submit, queue, scheduler, origin).thenCompose(result -> {
+                return submit(submit, submitter, origin).thenCompose(result -> {
                     List<QmtpOutput> next = new ArrayList<>(rest);
                     next.addAll(session.queued(result));
-                    return run(session, next, queue, scheduler, origin)
+                    return run(session, next, submitter, origin)
                             .thenApply(step -> new Step(before.concat(step.bytes()), step.close()));
                 });
             }
@@ -69,9 +69,9 @@ public final class QmtpConnection {
         return CompletableFuture.completedFuture(new Step(written, false));
     }
 
-    private static CompletionStage<QueueResult> submit(QmtpOutput.Submit submit, ActorRef<Queue.Command> queue,
-                                                       Scheduler scheduler, String origin) {
-        return new QueueInjector(queue, scheduler).inject(submit.sender(), submit.recipients(), submit.message(), origin);
+    private static CompletionStage<QueueResult> submit(QmtpOutput.Submit submit, Submitter submitter, String origin) {
+        return submitter.submit(submitter.newId(), true, submit.sender(), submit.recipients(),
+                Body.inline(submit.message()), origin);
     }
 
 }

@@ -5,7 +5,7 @@ import dev.quail.config.RelayPolicy;
 import dev.quail.engine.Controls;
 import dev.quail.engine.TcpListener;
 import dev.quail.engine.log.MessageLog;
-import dev.quail.engine.queue.Queue;
+import dev.quail.engine.queue.Submitter;
 import dev.quail.engine.smtp.SmtpPolicies;
 import dev.quail.protocols.qmtp.QmqpSession;
 import dev.quail.protocols.qmtp.QmtpPolicy;
@@ -39,7 +39,7 @@ public final class QmtpServer {
     private QmtpServer() {}
 
     public static Behavior<TcpListener.Command> qmtp(InetSocketAddress address, Controls controls,
-                                                     ActorRef<Queue.Command> queue) {
+                                                     Submitter submitter) {
         return Behaviors.setup(context -> {
             ActorSystem<Void> system = context.getSystem();
             return TcpListener.create("qmtp", address, TcpListener.bind(system, address, true), connection -> {
@@ -49,14 +49,14 @@ public final class QmtpServer {
                 QmtpSession session = new QmtpSession(new QmtpPolicy(c.me(), c.databytes(),
                         recipient -> relay.accepts(client, recipient), SmtpPolicies.MAX_RECIPIENTS),
                         client.getHostAddress(), Clock.systemUTC());
-                connection.handleWith(QmtpConnection.flow(session, queue, system.scheduler(),
+                connection.handleWith(QmtpConnection.flow(session, submitter,
                         "qmtp " + client.getHostAddress(), LIFETIME), system);
             });
         });
     }
 
     public static Behavior<TcpListener.Command> qmqp(InetSocketAddress address, Controls controls,
-                                                     ActorRef<Queue.Command> queue) {
+                                                     Submitter submitter) {
         return Behaviors.setup(context -> {
             ActorSystem<Void> system = context.getSystem();
             return TcpListener.create("qmqp", address, TcpListener.bind(system, address, true), connection -> {
@@ -69,7 +69,7 @@ public final class QmtpServer {
                     return;
                 }
                 QmqpSession session = new QmqpSession(controls.current().control().me(), ip, Clock.systemUTC());
-                connection.handleWith(QmtpConnection.flow(session, queue, system.scheduler(), "qmqp " + ip, LIFETIME),
+                connection.handleWith(QmtpConnection.flow(session, submitter, "qmqp " + ip, LIFETIME),
                         system);
             });
         });

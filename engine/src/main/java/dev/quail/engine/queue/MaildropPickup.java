@@ -1,5 +1,7 @@
 package dev.quail.engine.queue;
 
+import dev.quail.persistence.body.Body;
+
 import dev.quail.engine.log.MessageLog;
 
 import dev.quail.persistence.maildrop.Dropped;
@@ -147,7 +149,7 @@ public final class MaildropPickup {
     private Behavior<Command> onRead(Read read) {
         Dropped d = read.dropped();
         context.ask(QueueResult.class, queue, QUEUE_TIMEOUT,
-                replyTo -> new Queue.Submit(Optional.of(read.name()), d.sender(), d.recipients(), d.message(),
+                replyTo -> new Queue.Submit(read.name(), false, d.sender(), d.recipients(), Body.inline(d.message()),
                         "maildrop", replyTo),
                 (result, failure) -> new Answered(read.name(),
                         result != null ? result : new QueueResult.Temporary("queue did not answer")));

@@ -1,5 +1,7 @@
 package dev.quail.engine.queue;
 
+import dev.quail.engine.delivery.MessageBody;
+
 import dev.quail.engine.delivery.Delivery;
 import dev.quail.engine.delivery.DeliveryResult;
 import dev.quail.engine.delivery.Outcome;
@@ -13,7 +15,10 @@ import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.persistence.events.Channel;
 import dev.quail.persistence.events.MessageEvent;
 import dev.quail.protocols.smtp.QueueResult;
+import java.io.ByteArrayInputStream;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -78,7 +83,7 @@ public final class Message
     /** The actors a message talks to. */
     public record Wiring(
             ActorRef<Queue.Command> queue, ActorRef<LocalSpawn.Command> local, ActorRef<RemoteSpawn.Command> remote,
-            ActorRef<Cleaner.Command> cleaner, Controls controls) {}
+            ActorRef<Cleaner.Command> cleaner, Controls controls, Injector injector, Executor io) {}
 
     private final String id;
     private final boolean fresh;
@@ -90,7 +95,6 @@ public final class Message
     private final Map<Channel, Boolean> deferred = new EnumMap<>(Channel.class);
     /** Results received but not yet journaled; the message never stops or decides anything while any exist. */
     private final List<MessageEvent> unsaved = new ArrayList<>();
-    private final Injector injector;
     private final ActorRef<DeliveryResult> results;
     private boolean bouncing;
 
@@ -111,7 +115,6 @@ public final class Message
         this.id = id;
         this.wiring = wiring;
         this.context = context;
-        this.injector = new QueueInjector(wiring.queue(), context.getSystem().scheduler());
         this.results = context.messageAdapter(DeliveryResult.class, Result::new);
         for (Channel c : Channel.values()) {
             inFlight.put(c, 0);
@@ -149,7 +152,7 @@ public final class Message
             return Effect().reply(accept.replyTo(), new Queue.Accepted(id));
         }
         return Effect().persist(accept.accepted())
-                .thenRun(s -> MessageLog.accepted(id, s.accepted().body().length, s.accepted().sender(), s.accepted().origin()))
+                .thenRun(s -> MessageLog.accepted(id, s.accepted().body().size(), s.accepted().sender(), s.accepted().origin()))
                 .thenRun(s -> startPass(s, false))
                 .thenReply(accept.replyTo(), s -> new Queue.Accepted(id));
     }
@@ -205,7 +208,7 @@ public final class Message
         MessageEvent.Accepted a = state.accepted();
         String address = state.recipient(i).address();
         wiring.local().tell(new LocalSpawn.Deliver(new Delivery(id, i, Verp.senderFor(a.sender(), address), address,
-                a.body(), results)));
+                new MessageBody(persistenceId(id), a.body()), results)));
     }
 
     private void dispatchRemote(MessageState state, List<Integer> pending) {
@@ -215,7 +218,7 @@ public final class Message
             String address = state.recipient(i).address();
             targets.add(new RemoteJob.Target(i, Verp.senderFor(a.sender(), address), address));
         }
-        wiring.remote().tell(new RemoteSpawn.Deliver(new RemoteJob(id, a.body(), targets, results)));
+        wiring.remote().tell(new RemoteSpawn.Deliver(new RemoteJob(id, new MessageBody(persistenceId(id), a.body()), targets, results)));
     }
 
     private ReplyEffect<MessageEvent, MessageState> onResult(MessageState state, DeliveryResult result) {
@@ -280,7 +283,7 @@ public final class Message
         List<Bounces.Failure> failures = new ArrayList<>();
         for (int i : state.failed()) failures.add(new Bounces.Failure(state.recipient(i).address(), state.report(i)));
         MessageEvent.Accepted a = state.accepted();
-        var bounce = Bounces.build(config.control(), config.rewriter(), a.sender(), failures, a.body(),
+        var bounce = Bounces.build(config.control(), config.rewriter(), a.sender(), failures, a.body().tail(),
                 config.control().bouncemaxbytes(), Instant.now());
         if (bounce.isEmpty()) {
             MessageLog.info("triple bounce: discarding bounce/" + id);
@@ -289,7 +292,8 @@ public final class Message
         }
         bouncing = true;
         var b = bounce.get();
-        context.pipeToSelf(injector.inject(b.sender(), List.of(b.recipient()), b.message(), "bounce"),
+        context.pipeToSelf(CompletableFuture.supplyAsync(() -> wiring.injector().inject(b.sender(),
+                        List.of(b.recipient()), new ByteArrayInputStream(b.message()), "bounce"), wiring.io()),
                 (result, failure) -> new BounceResult(result != null ? result
                         : new QueueResult.Temporary(String.valueOf(failure))));
         return Effect().noReply();

@@ -1,5 +1,7 @@
 package dev.quail.engine.queue;
 
+import dev.quail.persistence.body.Body;
+
 import dev.quail.engine.delivery.Injector;
 import dev.quail.engine.log.MessageLog;
 
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -36,8 +39,12 @@ public final class Queue {
 
     public sealed interface Command {}
 
-    /** From a front end. {@code id} is given by the maildrop (its file name) so a resubmission is recognised. */
-    public record Submit(Optional<String> id, String sender, List<String> recipients, byte[] message, String origin,
+    /**
+     * From a front end, through a {@link Submitter}: the body is already in the body store under the message's
+     * persistence id. {@code fresh}: {@code id} was just drawn from {@link Ids}; otherwise (the maildrop's file
+     * names) it may be a resubmission after a crash, which the Message recognises.
+     */
+    public record Submit(String id, boolean fresh, String sender, List<String> recipients, Body body, String origin,
                          ActorRef<QueueResult> replyTo) implements Command {}
 
     /** From a Message: its Accepted event is durable. */
@@ -96,14 +103,15 @@ public final class Queue {
         Behavior<RemoteSpawn.Command> remoteSpawn();
     }
 
-    public static Behavior<Command> create(Controls controls, Children children) {
+    public static Behavior<Command> create(Controls controls, Ids ids, Executor io, Children children) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofSeconds(1));
-            Injector injector = new QueueInjector(context.getSelf(), context.getSystem().scheduler());
+            Injector injector = new QueueInjector(new Submitter(context.getSelf(), context.getSystem().scheduler(), ids));
             var local = context.spawn(children.localSpawn(injector), "lspawn");
             var remote = context.spawn(children.remoteSpawn(), "rspawn");
             var cleaner = context.spawn(Cleaner.create(), "clean");
-            return new Queue(context, controls, new Message.Wiring(context.getSelf(), local, remote, cleaner, controls))
+            return new Queue(context, controls, new Message.Wiring(context.getSelf(), local, remote, cleaner, controls,
+                    injector, io))
                     .receive();
         }));
     }
@@ -144,14 +152,14 @@ public final class Queue {
     }
 
     private Behavior<Command> onSubmit(Submit submit) {
-        String id = submit.id().orElseGet(Ids::next);
+        String id = submit.id();
         List<Recipient> recipients = route(submit.recipients());
         MessageEvent.Accepted accepted = new MessageEvent.Accepted(
-                id, System.currentTimeMillis(), submit.sender(), recipients, submit.message(), submit.origin());
+                id, System.currentTimeMillis(), submit.sender(), recipients, submit.body(), submit.origin());
         awaitingAccept.put(id, submit.replyTo());
         toWake.remove(id);
         unschedule(id);
-        messageFor(id, submit.id().isEmpty()).tell(new Message.Accept(accepted, context.getSelf()));
+        messageFor(id, submit.fresh()).tell(new Message.Accept(accepted, context.getSelf()));
         return Behaviors.same();
     }
 

@@ -1,42 +1,39 @@
 package dev.quail.engine.queue;
 
 import dev.quail.engine.delivery.Injector;
+import dev.quail.persistence.body.Body;
 import dev.quail.protocols.smtp.QueueResult;
-import java.time.Duration;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Scheduler;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-/** The {@link Injector} of the running queue: a Submit, asked of the Queue actor with a deadline. */
+/** The {@link Injector} of the running queue: the message goes into the body store, then to the Queue actor. */
 public final class QueueInjector implements Injector {
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private final Submitter submitter;
 
-    private final ActorRef<Queue.Command> queue;
-    private final Scheduler scheduler;
-
-    public QueueInjector(ActorRef<Queue.Command> queue, Scheduler scheduler) {
-        this.queue = queue;
-        this.scheduler = scheduler;
+    public QueueInjector(Submitter submitter) {
+        this.submitter = submitter;
     }
 
-    /**
-     * The answer completes on the thread that completes the ask, through an explicit executor: Pekko's ask returns
-     * Scala's CompletableFuture, whose plain thenApply/exceptionally run on the common pool, and on a 2-core machine
-     * the common pool starts a new thread for every task.
-     */
     @Override
-    public CompletionStage<QueueResult> inject(String sender, List<String> recipients, byte[] message, String origin) {
-        CompletableFuture<QueueResult> answer = new CompletableFuture<>();
-        AskPattern.<Queue.Command, QueueResult>ask(queue,
-                        replyTo -> new Queue.Submit(Optional.empty(), sender, recipients, message, origin, replyTo),
-                        TIMEOUT, scheduler)
-                .whenCompleteAsync((result, failure) -> answer.complete(
-                        result != null ? result : new QueueResult.Temporary("4.3.0 qq timeout (#4.3.0)")),
-                        Runnable::run);
-        return answer;
+    public QueueResult inject(String sender, List<String> recipients, InputStream message, String origin) {
+        Body body;
+        try (message) {
+            body = Body.inline(message.readAllBytes());
+        } catch (IOException e) {
+            return new QueueResult.Temporary("4.3.0 unable to read the message: " + e.getMessage() + " (#4.3.0)");
+        }
+        try {
+            return submitter.submit(submitter.newId(), true, sender, recipients, body, origin).toCompletableFuture()
+                    .get(Submitter.TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new QueueResult.Temporary("4.3.0 interrupted (#4.3.0)");
+        } catch (ExecutionException | TimeoutException e) {
+            return new QueueResult.Temporary("4.3.0 qq timeout (#4.3.0)");
+        }
     }
 }

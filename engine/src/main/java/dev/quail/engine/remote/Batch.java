@@ -1,5 +1,7 @@
 package dev.quail.engine.remote;
 
+import dev.quail.engine.delivery.MessageBody;
+
 import dev.quail.engine.delivery.DeliveryResult;
 import dev.quail.engine.log.MessageLog;
 import dev.quail.protocols.smtpclient.Transaction;
@@ -14,7 +16,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * batch starts, that is when it gets a connection or is settled without one, and kept if part of it has to
  * go again.
  */
-record Batch(String messageId, byte[] body, String sender, List<RemoteJob.Target> targets,
+record Batch(String messageId, MessageBody body, String sender, List<RemoteJob.Target> targets,
              ActorRef<DeliveryResult> replyTo, List<Long> numbers) {
 
     Batch {
@@ -52,6 +54,6 @@ record Batch(String messageId, byte[] body, String sender, List<RemoteJob.Target
     Transaction transaction() {
         List<String> recipients = new ArrayList<>(targets.size());
         for (RemoteJob.Target t : targets) recipients.add(t.address());
-        return new Transaction(sender, recipients, body);
+        return new Transaction(sender, recipients, body.body().tail());
     }
 }

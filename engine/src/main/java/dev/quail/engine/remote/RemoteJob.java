@@ -1,5 +1,7 @@
 package dev.quail.engine.remote;
 
+import dev.quail.engine.delivery.MessageBody;
+
 import dev.quail.engine.delivery.DeliveryResult;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -10,7 +12,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * does). Each target carries its own envelope sender, since VERP gives every recipient a different one; targets
  * with different senders need different transactions. One {@link DeliveryResult} comes back per target.
  */
-public record RemoteJob(String messageId, byte[] body, List<Target> targets, ActorRef<DeliveryResult> replyTo) {
+public record RemoteJob(String messageId, MessageBody body, List<Target> targets, ActorRef<DeliveryResult> replyTo) {
     public record Target(int recipient, String sender, String address) {}
 
     public RemoteJob {

@@ -178,7 +178,7 @@ public final class RemoteSpawn {
             MessageLog.starting(n, job.messageId(), "remote", t.address());
         }
         QmtpDelivery.deliver(context.getSystem(), relay, Duration.ofSeconds(control.timeoutconnect()),
-                        Duration.ofSeconds(control.timeoutremote()), sender, recipients, job.body())
+                        Duration.ofSeconds(control.timeoutremote()), sender, recipients, job.body().body().tail())
                 .whenComplete((outcomes, failure) -> {
                     for (int i = 0; i < targets.size(); i++) {
                         Outcome o = outcomes != null ? outcomes.get(i)

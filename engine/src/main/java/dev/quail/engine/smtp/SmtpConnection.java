@@ -1,6 +1,7 @@
 package dev.quail.engine.smtp;
 
-import dev.quail.engine.queue.QueueInjector;
+import dev.quail.engine.queue.Submitter;
+import dev.quail.persistence.body.Body;
 
 import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.delivery.Injector;
@@ -49,8 +50,7 @@ public final class SmtpConnection {
 
 
     private final SmtpSession session;
-    private final ActorRef<Queue.Command> queue;
-    private final Scheduler scheduler;
+    private final Submitter submitter;
     private final String origin;
     private final InetAddress client;
     private final SmtpAuthenticator authenticator;
@@ -58,11 +58,10 @@ public final class SmtpConnection {
     private Optional<TlsCodec> tls = Optional.empty();
     private boolean broken;
 
-    private SmtpConnection(SmtpSession session, ActorRef<Queue.Command> queue, Scheduler scheduler, String origin,
+    private SmtpConnection(SmtpSession session, Submitter submitter, String origin,
                            InetAddress client, SmtpAuthenticator authenticator, Supplier<SSLEngine> engines) {
         this.session = session;
-        this.queue = queue;
-        this.scheduler = scheduler;
+        this.submitter = submitter;
         this.origin = origin;
         this.client = client;
         this.authenticator = authenticator;
@@ -74,9 +73,9 @@ public final class SmtpConnection {
      * @param implicitTls the connection is TLS from its first byte (smtps)
      */
     public static Flow<ByteString, ByteString, NotUsed> flow(
-            SmtpSession session, ActorRef<Queue.Command> queue, Scheduler scheduler, String origin, InetAddress client,
+            SmtpSession session, Submitter submitter, String origin, InetAddress client,
             SmtpAuthenticator authenticator, Supplier<SSLEngine> engines, boolean implicitTls, Duration idleTimeout) {
-        SmtpConnection c = new SmtpConnection(session, queue, scheduler, origin, client, authenticator, engines);
+        SmtpConnection c = new SmtpConnection(session, submitter, origin, client, authenticator, engines);
         Step greeting = c.start(implicitTls);
         return Flow.of(ByteString.class)
                 .idleTimeout(idleTimeout)
@@ -135,7 +134,7 @@ public final class SmtpConnection {
             } else if (output instanceof SmtpOutput.StartTls) {
                 if (!startTls()) return done(new Step(out, true));
             } else if (output instanceof SmtpOutput.Submit submit) {
-                return submit(submit, queue, scheduler, origin)
+                return submit(submit, submitter, origin)
                         .thenCompose(result -> run(then(rest, session.queued(result)), before));
             } else if (output instanceof SmtpOutput.Authenticate auth) {
                 return authenticator.check(client, auth.user(), auth.password())
@@ -158,9 +157,9 @@ public final class SmtpConnection {
         }
     }
 
-    private static CompletionStage<QueueResult> submit(SmtpOutput.Submit submit, ActorRef<Queue.Command> queue,
-                                                       Scheduler scheduler, String origin) {
-        return new QueueInjector(queue, scheduler).inject(submit.sender(), submit.recipients(), submit.message(), origin);
+    private static CompletionStage<QueueResult> submit(SmtpOutput.Submit submit, Submitter submitter, String origin) {
+        return submitter.submit(submitter.newId(), true, submit.sender(), submit.recipients(),
+                Body.inline(submit.message()), origin);
     }
 
 

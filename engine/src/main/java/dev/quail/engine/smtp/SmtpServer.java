@@ -3,7 +3,7 @@ package dev.quail.engine.smtp;
 import dev.quail.engine.Controls;
 import dev.quail.engine.TcpListener;
 import dev.quail.engine.log.MessageLog;
-import dev.quail.engine.queue.Queue;
+import dev.quail.engine.queue.Submitter;
 import dev.quail.engine.tls.ServerTls;
 import dev.quail.protocols.smtp.SmtpClient;
 import dev.quail.protocols.smtp.SmtpSecurity;
@@ -42,7 +42,7 @@ public final class SmtpServer {
     public record Bound(String address) {}
 
     /** What every SMTP listener of one server shares: the queue, the TLS identity, the password checks. */
-    public record Services(Controls controls, ActorRef<Queue.Command> queue, ServerTls tls,
+    public record Services(Controls controls, Submitter submitter, ServerTls tls,
                            SmtpAuthenticator authenticator) {}
 
     private record BindResult(Tcp.ServerBinding binding, Throwable failure) implements Command {}
@@ -111,7 +111,7 @@ public final class SmtpServer {
         SmtpSession session = new SmtpSession(SmtpPolicies.forClient(snapshot, remote.getAddress()), security,
                 new SmtpClient(remoteIp, remote.getPort(), local.getAddress().getHostAddress()), Clock.systemUTC());
         Duration timeout = Duration.ofSeconds(Math.max(1, snapshot.control().timeoutsmtpd()));
-        connection.handleWith(SmtpConnection.flow(session, services.queue(), system.scheduler(), name + " " + remoteIp,
+        connection.handleWith(SmtpConnection.flow(session, services.submitter(), name + " " + remoteIp,
                 remote.getAddress(), services.authenticator(), services.tls()::newEngine,
                 security.tls() == SmtpSecurity.Tls.IMPLICIT, timeout), system);
     }

@@ -5,7 +5,11 @@
  */
 package dev.quail.engine.local;
 
+import dev.quail.engine.queue.Ids;
 import dev.quail.engine.queue.QueueInjector;
+import dev.quail.engine.queue.Submitter;
+import dev.quail.engine.delivery.MessageBody;
+import dev.quail.persistence.body.Body;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -73,12 +77,12 @@ class LocalDeliveryTest {
                     return Behaviors.same();
                 }).build());
         delivery = new LocalDelivery(new Controls(new Home(root)), new MaildirWriter("test.host"),
-                new QueueInjector(queue, KIT.scheduler()));
+                new QueueInjector(new Submitter(queue, KIT.scheduler(), Ids.open(root.resolve("ids"), ""))));
     }
 
     private Outcome deliver(String address, String sender, String message) {
-        return delivery.deliver(new Delivery("M1", 0, sender, address, message.getBytes(StandardCharsets.ISO_8859_1),
-                null));
+        return delivery.deliver(new Delivery("M1", 0, sender, address,
+                new MessageBody("msg-M1", Body.inline(message.getBytes(StandardCharsets.ISO_8859_1))), null));
     }
 
     private Outcome deliver(String address) {
@@ -147,7 +151,7 @@ class LocalDeliveryTest {
         assertEquals(List.of("bob@far.example", "carol@far.example"), forward.recipients());
         assertEquals("a@b.c", forward.sender());
         assertEquals("Delivered-To: joe-list@example.com\n" + MESSAGE,
-                new String(forward.message(), StandardCharsets.ISO_8859_1), "DQ-34");
+                new String(forward.body().tail(), StandardCharsets.ISO_8859_1), "DQ-34");
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.quail.engine.qmtp;
 
+import dev.quail.engine.queue.Submitter;
+import dev.quail.engine.TestHomes;
+
 import dev.quail.engine.remote.QmtpDelivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,8 +67,8 @@ class QmtpEdgeTest {
     private int serve(Supplier<NetstringSession> sessions, TestProbe<Queue.Command> queue) throws Exception {
         var system = testKit.system();
         return Tcp.get(system).bind("127.0.0.1", 0, 100, List.of(), true, Optional.empty())
-                .to(Sink.foreach(c -> c.handleWith(QmtpConnection.flow(sessions.get(), queue.ref(),
-                        system.scheduler(), "qmtp test", Duration.ofSeconds(30)), system)))
+                .to(Sink.foreach(c -> c.handleWith(QmtpConnection.flow(sessions.get(),
+                        new Submitter(queue.ref(), system.scheduler(), TestHomes.ids()), "qmtp test", Duration.ofSeconds(30)), system)))
                 .run(system).toCompletableFuture().get().localAddress().getPort();
     }
 
@@ -89,7 +92,7 @@ class QmtpEdgeTest {
         assertEquals("a@sender.test", submit.sender());
         assertEquals(List.of("bob@example.org"), submit.recipients());
         assertEquals("qmtp test", submit.origin());
-        String stored = new String(submit.message(), StandardCharsets.ISO_8859_1);
+        String stored = new String(submit.body().tail(), StandardCharsets.ISO_8859_1);
         assertTrue(stored.startsWith("Received: from unknown ([127.0.0.1])\n  by mx.test with QMTP; "), stored);
         assertTrue(stored.endsWith(" -0000\nSubject: q\n\nhello\n"), stored);
         Thread.sleep(200);

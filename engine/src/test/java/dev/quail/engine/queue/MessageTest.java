@@ -1,5 +1,7 @@
 package dev.quail.engine.queue;
 
+import dev.quail.persistence.body.Body;
+
 import dev.quail.engine.delivery.Delivery;
 import dev.quail.engine.delivery.DeliveryResult;
 import dev.quail.engine.delivery.Outcome;
@@ -33,6 +35,8 @@ class MessageTest {
     private static ActorTestKit testKit;
     private static PersistenceTestKit journal;
     private static Controls controls;
+    private static Ids ids;
+    private static java.util.concurrent.ExecutorService io;
     private static int counter;
 
     private TestProbe<Queue.Command> queue;
@@ -45,10 +49,13 @@ class MessageTest {
         testKit = ActorTestKit.create(TestHomes.persistenceTestKit());
         journal = PersistenceTestKit.create(testKit.system());
         controls = TestHomes.controls(Map.of("queuelifetime", "3600\n"));
+        ids = TestHomes.ids();
+        io = java.util.concurrent.Executors.newCachedThreadPool();
     }
 
     @AfterAll
     static void stop() {
+        io.shutdownNow();
         testKit.shutdownTestKit();
     }
 
@@ -62,12 +69,13 @@ class MessageTest {
 
     private ActorRef<Message.Command> spawn(String id) {
         return testKit.spawn(Message.create(id,
-                new Message.Wiring(queue.ref(), local.ref(), remote.ref(), cleaner.ref(), controls)));
+                new Message.Wiring(queue.ref(), local.ref(), remote.ref(), cleaner.ref(), controls,
+                        new QueueInjector(new Submitter(queue.ref(), testKit.scheduler(), ids)), io)));
     }
 
     private static MessageEvent.Accepted accepted(String id, long birth, String sender, Recipient... recipients) {
         return new MessageEvent.Accepted(id, birth, sender, List.of(recipients),
-                "Subject: t\n\nbody\n".getBytes(StandardCharsets.ISO_8859_1), "test");
+                Body.inline("Subject: t\n\nbody\n".getBytes(StandardCharsets.ISO_8859_1)), "test");
     }
 
     private static String id() { return "m" + (++counter) + "x" + System.nanoTime(); }
@@ -182,7 +190,7 @@ class MessageTest {
         Queue.Submit bounce = (Queue.Submit) queue.receiveMessage();
         assertEquals("", bounce.sender());
         assertEquals(List.of("alice@x.org"), bounce.recipients());
-        assertTrue(new String(bounce.message(), StandardCharsets.ISO_8859_1).contains("<nobody@localhost>:\nSorry, no mailbox"));
+        assertTrue(new String(bounce.body().tail(), StandardCharsets.ISO_8859_1).contains("<nobody@localhost>:\nSorry, no mailbox"));
         bounce.replyTo().tell(new dev.quail.protocols.smtp.QueueResult.Queued("b1"));
         assertEquals(new Queue.Finished(id), queue.receiveMessage());
         List<MessageEvent> events = journal.receivePersisted(Message.persistenceId(id), 3, MessageEvent.class);

@@ -1,5 +1,7 @@
 package dev.quail.engine.queue;
 
+import dev.quail.persistence.body.Body;
+
 import dev.quail.engine.delivery.Injector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,12 +33,14 @@ class QueueTest {
     private static ActorTestKit testKit;
     private static PersistenceTestKit journal;
     private static Controls controls;
+    private static Ids ids;
 
     @BeforeAll
     static void start() throws Exception {
         testKit = ActorTestKit.create(TestHomes.persistenceTestKit());
         journal = PersistenceTestKit.create(testKit.system());
         controls = TestHomes.controls(Map.of("virtualdomains", "example.net:joe\n"));
+        ids = TestHomes.ids();
     }
 
     @AfterAll
@@ -52,7 +56,7 @@ class QueueTest {
     }
 
     private ActorRef<Queue.Command> queue(TestProbe<LocalSpawn.Command> local, TestProbe<RemoteSpawn.Command> remote) {
-        return testKit.spawn(Queue.create(controls, new Queue.Children() {
+        return testKit.spawn(Queue.create(controls, ids, Runnable::run, new Queue.Children() {
             @Override
             public Behavior<LocalSpawn.Command> localSpawn(Injector injector) {
                 return forwardTo(local, LocalSpawn.Command.class);
@@ -66,8 +70,8 @@ class QueueTest {
     }
 
     private static Queue.Submit submit(List<String> recipients, ActorRef<QueueResult> replyTo) {
-        return new Queue.Submit(Optional.empty(), "a@x.org", recipients,
-                "Subject: q\n\nhi\n".getBytes(StandardCharsets.ISO_8859_1), "test", replyTo);
+        return new Queue.Submit(ids.next(), true, "a@x.org", recipients,
+                Body.inline("Subject: q\n\nhi\n".getBytes(StandardCharsets.ISO_8859_1)), "test", replyTo);
     }
 
     /** RW-03/RW-04 at acceptance: locals stay, virtual domains get their prepend, the rest is remote. */

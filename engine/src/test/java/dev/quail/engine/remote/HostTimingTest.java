@@ -1,5 +1,8 @@
 package dev.quail.engine.remote;
 
+import dev.quail.persistence.body.Body;
+import dev.quail.engine.delivery.MessageBody;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,7 +70,8 @@ class HostTimingTest {
     }
 
     private static RemoteJob job(TestProbe<DeliveryResult> probe, String recipient) {
-        return new RemoteJob("m", "Subject: t\n\nbody\n".getBytes(StandardCharsets.ISO_8859_1),
+        return new RemoteJob("m", new MessageBody("msg-m",
+                Body.inline("Subject: t\n\nbody\n".getBytes(StandardCharsets.ISO_8859_1))),
                 List.of(new RemoteJob.Target(0, "a@x.org", recipient)), probe.ref());
     }
 

@@ -1,5 +1,8 @@
 package dev.quail.engine.remote;
 
+import dev.quail.persistence.body.Body;
+import dev.quail.engine.delivery.MessageBody;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * concurrency cap, fairness, timeouts and the downed-host table (REM-01..30, TCPTO-10..15).
  */
 class RemoteSpawnTest {
-    private static final byte[] BODY = "Subject: remote\n\nhello\n.dot\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] TEXT = "Subject: remote\n\nhello\n.dot\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final MessageBody BODY = new MessageBody("msg-m1", Body.inline(TEXT));
     private static ActorTestKit testKit;
     private static Dnsmasq dnsmasq;
     private final List<AutoCloseable> closeAfter = new ArrayList<>();

@@ -1,5 +1,8 @@
 package dev.quail.engine.smtp;
 
+import dev.quail.engine.queue.Submitter;
+import dev.quail.engine.TestHomes;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -52,6 +55,7 @@ class SmtpTlsConnectionTest {
     private static ServerTls tls;
     private static SmtpAuthenticator authenticator;
     private static TestProbe<Queue.Command> queue;
+    private static Submitter submitter;
 
     @BeforeAll
     static void start() throws Exception {
@@ -60,6 +64,7 @@ class SmtpTlsConnectionTest {
         tls = ServerTls.open(dir.resolve("servercert.pem"), "mx.quail.test");
         authenticator = new SmtpAuthenticator(new Passwords(dir.resolve("passwords")), io);
         queue = testKit.createTestProbe(Queue.Command.class);
+        submitter = new Submitter(queue.ref(), testKit.scheduler(), TestHomes.ids());
     }
 
     @AfterAll
@@ -77,7 +82,7 @@ class SmtpTlsConnectionTest {
             SmtpSession session = new SmtpSession(policy, security,
                     new SmtpClient(remote.getAddress().getHostAddress(), remote.getPort(), "127.0.0.1"),
                     Clock.systemUTC());
-            connection.handleWith(SmtpConnection.flow(session, queue.ref(), system.scheduler(), "smtp test",
+            connection.handleWith(SmtpConnection.flow(session, submitter, "smtp test",
                     remote.getAddress(), authenticator, tls::newEngine,
                     security.tls() == SmtpSecurity.Tls.IMPLICIT, Duration.ofSeconds(30)), system);
         })).run(system).toCompletableFuture().join();

@@ -12,16 +12,16 @@
  */
 package dev.quail.persistence.events;
 
-import java.util.Arrays;
+import dev.quail.persistence.body.Body;
 import java.util.List;
 import java.util.Objects;
 
 public sealed interface MessageEvent {
     /**
-     * First event: written (fsync'd) before the client gets 250. body = stored message incl.
-     * Received line, LF line ends. The body array is kept, not copied: do not change it afterwards.
+     * First event: written (fsync'd) before the client gets 250. body = where the stored message is (incl. the
+     * Received line, LF line ends): its chunks in the body store, its tail in this event.
      */
-    record Accepted(String id, long birthMillis, String sender, List<Recipient> recipients, byte[] body,
+    record Accepted(String id, long birthMillis, String sender, List<Recipient> recipients, Body body,
             String origin) implements MessageEvent {
         public Accepted {
             Objects.requireNonNull(id, "id");
@@ -32,25 +32,9 @@ public sealed interface MessageEvent {
         }
 
         @Override
-        public boolean equals(Object other) {
-            return other instanceof Accepted that
-                    && id.equals(that.id)
-                    && birthMillis == that.birthMillis
-                    && sender.equals(that.sender)
-                    && recipients.equals(that.recipients)
-                    && Arrays.equals(body, that.body)
-                    && origin.equals(that.origin);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(id, birthMillis, sender, recipients, Arrays.hashCode(body), origin);
-        }
-
-        @Override
         public String toString() {
             return "Accepted[id=" + id + ", birthMillis=" + birthMillis + ", sender=<" + sender + ">, recipients="
-                    + recipients + ", body=" + body.length + " bytes, origin=" + origin + "]";
+                    + recipients + ", body=" + body + ", origin=" + origin + "]";
         }
     }
 

@@ -1,10 +1,12 @@
 /*
  * MessageEventSerializer: the journal's binary form of MessageEvent.
  *
- * Layout (big-endian, DataOutputStream): one version byte (1), then the record's
- * fields in declaration order. A string is an int byte count + UTF-8 bytes; the
- * body an int byte count + the bytes; a channel one byte, 'L' or 'R'; a list an
- * int count + its elements. The manifest names the record, so each record
+ * Layout (big-endian, DataOutputStream): one version byte (2), then the record's
+ * fields in declaration order. A string is an int byte count + UTF-8 bytes; a
+ * body its long size, int stored-chunk count, boolean eightBit and its tail as an
+ * int byte count + the bytes; a channel one byte, 'L' or 'R'; a list an int
+ * count + its elements. Version 1, written before bodies were chunked, differs
+ * only in Accepted's body: an int byte count + the whole message; it is still read. The manifest names the record, so each record
  * can change shape on its own under a new version byte. Identifier 7701 is
  * Quail's and must never change: stored events carry it.
  *
@@ -14,6 +16,7 @@
  */
 package dev.quail.persistence.events;
 
+import dev.quail.persistence.body.Body;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -28,7 +31,8 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 public final class MessageEventSerializer extends SerializerWithStringManifest {
     public static final int IDENTIFIER = 7701;
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
+    private static final byte WHOLE_BODY = 1;
 
     private static final String ACCEPTED = "Accepted";
     private static final String DELIVERED = "Delivered";
@@ -51,7 +55,7 @@ public final class MessageEventSerializer extends SerializerWithStringManifest {
     @Override
     public byte[] toBinary(Object event) {
         MessageEvent message = checked(event);
-        int bodySize = message instanceof MessageEvent.Accepted accepted ? accepted.body().length : 0;
+        int bodySize = message instanceof MessageEvent.Accepted accepted ? accepted.body().tail().length : 0;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(bodySize + 256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
@@ -70,10 +74,10 @@ public final class MessageEventSerializer extends SerializerWithStringManifest {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         try {
             byte version = in.get();
-            if (version != VERSION) {
+            if (version != VERSION && version != WHOLE_BODY) {
                 throw new IllegalArgumentException("unsupported MessageEvent version " + version);
             }
-            MessageEvent event = read(manifest, in);
+            MessageEvent event = read(manifest, version, in);
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException(in.remaining() + " trailing bytes");
             }
@@ -100,8 +104,12 @@ public final class MessageEventSerializer extends SerializerWithStringManifest {
                 writeString(out, recipient.address());
                 writeChannel(out, recipient.channel());
             }
-            out.writeInt(e.body().length);
-            out.write(e.body());
+            Body body = e.body();
+            out.writeLong(body.size());
+            out.writeInt(body.chunks());
+            out.writeBoolean(body.eightBit());
+            out.writeInt(body.tail().length);
+            out.write(body.tail());
             writeString(out, e.origin());
         } else if (event instanceof MessageEvent.Delivered e) {
             writeResult(out, e.recipient(), e.report());
@@ -119,7 +127,7 @@ public final class MessageEventSerializer extends SerializerWithStringManifest {
         }
     }
 
-    private static MessageEvent read(String manifest, ByteBuffer in) {
+    private static MessageEvent read(String manifest, byte version, ByteBuffer in) {
         switch (manifest) {
             case ACCEPTED:
                 String id = readString(in);
@@ -130,7 +138,7 @@ public final class MessageEventSerializer extends SerializerWithStringManifest {
                 for (int i = 0; i < count; i++) {
                     recipients.add(new Recipient(readString(in), readChannel(in)));
                 }
-                byte[] body = readBytes(in);
+                Body body = version == WHOLE_BODY ? Body.inline(readBytes(in)) : readBody(in);
                 return new MessageEvent.Accepted(id, birthMillis, sender, recipients, body, readString(in));
             case DELIVERED:
                 return new MessageEvent.Delivered(in.getInt(), readString(in));
@@ -160,6 +168,13 @@ public final class MessageEventSerializer extends SerializerWithStringManifest {
 
     private static void writeChannel(DataOutputStream out, Channel channel) throws IOException {
         out.writeByte(channel == Channel.LOCAL ? 'L' : 'R');
+    }
+
+    private static Body readBody(ByteBuffer in) {
+        long size = in.getLong();
+        int chunks = in.getInt();
+        boolean eightBit = in.get() != 0;
+        return new Body(size, chunks, readBytes(in), eightBit);
     }
 
     private static String readString(ByteBuffer in) {

@@ -10,7 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quail.persistence.body.Body;
+import dev.quail.persistence.body.BodyStore;
 import java.io.NotSerializableException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,8 +32,8 @@ class MessageEventSerializerTest {
         return (MessageEvent) serializer.fromBinary(serializer.toBinary(event), serializer.manifest(event));
     }
 
-    private static byte[] body(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
+    private static Body body(String text) {
+        return Body.inline(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static List<MessageEvent> everyKind() {
@@ -67,7 +70,7 @@ class MessageEventSerializerTest {
 
     @Test
     void bounceWithEmptySenderAndNoRecipientsRoundTrips() throws Exception {
-        MessageEvent bounce = new MessageEvent.Accepted("b1", 0, "", List.of(), new byte[0], "");
+        MessageEvent bounce = new MessageEvent.Accepted("b1", 0, "", List.of(), Body.inline(new byte[0]), "");
         assertEquals(bounce, roundTrip(bounce));
     }
 
@@ -82,6 +85,44 @@ class MessageEventSerializerTest {
     }
 
     @Test
+    void aChunkedBodyRoundTripsWithItsTailAndFlags() throws Exception {
+        byte[] tail = "é last line\n".getBytes(StandardCharsets.UTF_8);
+        Body chunked = new Body(3L * BodyStore.CHUNK + tail.length, 3, tail, true);
+        MessageEvent.Accepted event = new MessageEvent.Accepted("c1", 7, "s@x", List.of(), chunked, "smtp");
+        assertEquals(event, roundTrip(event));
+    }
+
+    @Test
+    void version1EventsWithTheWholeBodyInlineAreStillRead() throws Exception {
+        // Written before bodies were chunked: version 1, the body as one int-counted byte string.
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        out.writeByte(1);
+        out.writeInt(2);
+        out.write("v1".getBytes(StandardCharsets.UTF_8));
+        out.writeLong(5);
+        out.writeInt(3);
+        out.write("a@b".getBytes(StandardCharsets.UTF_8));
+        out.writeInt(1);
+        out.writeInt(1);
+        out.write('x');
+        out.writeByte('R');
+        byte[] old = new byte[BodyStore.CHUNK + 10];
+        Arrays.fill(old, (byte) 0xe9);
+        old[old.length - 1] = '\n';
+        out.writeInt(old.length);
+        out.write(old);
+        out.writeInt(4);
+        out.write("smtp".getBytes(StandardCharsets.UTF_8));
+        MessageEvent.Accepted back = (MessageEvent.Accepted) serializer.fromBinary(bytes.toByteArray(), "Accepted");
+        assertEquals(new MessageEvent.Accepted("v1", 5, "a@b", List.of(new Recipient("x", Channel.REMOTE)),
+                Body.inline(old), "smtp").body(), back.body());
+        assertEquals(0, back.body().chunks());
+        assertTrue(back.body().eightBit());
+        assertEquals(List.of(new Recipient("x", Channel.REMOTE)), back.recipients());
+    }
+
+    @Test
     void manyRecipientsAndALargeBodyRoundTrip() throws Exception {
         List<Recipient> recipients = new ArrayList<>();
         for (int i = 0; i < 100_000; i++) {
@@ -90,10 +131,11 @@ class MessageEventSerializerTest {
         byte[] large = new byte[20 << 20];
         Arrays.fill(large, (byte) 'x');
         large[large.length - 1] = '\n';
-        MessageEvent.Accepted event = new MessageEvent.Accepted("big", 1, "list@example.com", recipients, large, "inject");
+        MessageEvent.Accepted event = new MessageEvent.Accepted("big", 1, "list@example.com", recipients,
+                Body.inline(large), "inject");
         MessageEvent.Accepted back = (MessageEvent.Accepted) roundTrip(event);
         assertEquals(event, back);
-        assertArrayEquals(large, back.body());
+        assertArrayEquals(large, back.body().tail());
     }
 
     @Test
@@ -104,7 +146,8 @@ class MessageEventSerializerTest {
         assertEquals(a, b);
         assertEquals(a.hashCode(), b.hashCode());
         assertNotEquals(a, c);
-        assertEquals("Accepted[id=x, birthMillis=1, sender=<s>, recipients=[], body=4 bytes, origin=o]", a.toString());
+        assertEquals("Accepted[id=x, birthMillis=1, sender=<s>, recipients=[], body=Body[4 bytes, 0 stored chunks], origin=o]",
+                a.toString());
     }
 
     @Test
@@ -118,8 +161,8 @@ class MessageEventSerializerTest {
         byte[] truncated = Arrays.copyOf(good, good.length - 1);
         byte[] trailing = Arrays.copyOf(good, good.length + 1);
         byte[] futureVersion = good.clone();
-        futureVersion[0] = 2;
-        byte[] hugeLength = {1, 0x7f, -1, -1, -1, 'b'};
+        futureVersion[0] = 3;
+        byte[] hugeLength = {2, 0x7f, -1, -1, -1, 'b'};
         for (byte[] bad : List.of(truncated, trailing, futureVersion, hugeLength, new byte[0])) {
             assertThrows(IllegalArgumentException.class, () -> serializer.fromBinary(bad, "BounceQueued"));
         }
