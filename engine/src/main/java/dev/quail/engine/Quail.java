@@ -20,6 +20,9 @@ import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.engine.smtp.SmtpAuthenticator;
 import dev.quail.engine.smtp.SmtpServer;
 import dev.quail.engine.tls.ServerTls;
+import dev.quail.persistence.body.Body;
+import dev.quail.persistence.body.BodyStore;
+import dev.quail.persistence.body.BodyWriter;
 import dev.quail.persistence.journal.JournalStores;
 import dev.quail.persistence.maildir.MaildirWriter;
 import dev.quail.persistence.maildrop.Maildrop;
@@ -32,11 +35,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -44,7 +49,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.persistence.query.javadsl.CurrentPersistenceIdsQuery;
-import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * The guardian (qmail-start): builds the actor tree of DESIGN.md, resumes every unfinished message found in the
@@ -72,16 +77,29 @@ public final class Quail {
 
     private record ChildFailed(String name) implements Command {}
 
+    private record QueueFailed(Queue.Failed failed) implements Command {}
+
     private Quail() {}
 
     public static Behavior<Command> create(Controls controls, Ids ids, Listeners listeners) {
         return Behaviors.setup(context -> {
             Executor io = context.getSystem().dispatchers()
                     .lookup(DispatcherSelector.fromConfig("quail.blocking-io-dispatcher"));
+            BodyStore bodies;
+            try {
+                bodies = journal(context, controls.home());
+            } catch (RuntimeException e) {
+                MessageLog.alert("cannot start: unable to open the journal " + controls.home().journal() + ": "
+                        + e.getMessage());
+                return Behaviors.stopped();
+            }
             SpawnStatus status = new SpawnStatus();
             String me = controls.current().control().me();
             var watcher = context.spawn(ControlWatcher.create(controls), "control");
-            var queue = context.spawn(Queue.create(controls, ids, io, new Queue.Children() {
+            Queue.Setup setup = new Queue.Setup(controls, ids, io, bodies, () -> messageIds(context));
+            ActorRef<Queue.Failed> queueFailed = context.messageAdapter(Queue.Failed.class, QueueFailed::new);
+            // A Queue that throws is restarted: it reads the index and scans the journal again, as at a start.
+            var queue = context.spawn(Behaviors.supervise(Queue.create(setup, queueFailed, new Queue.Children() {
                 @Override
                 public Behavior<LocalSpawn.Command> localSpawn(Injector injector) {
                     return LocalSpawn.create(controls, new LocalDelivery(controls, new MaildirWriter(me), injector),
@@ -92,8 +110,7 @@ public final class Quail {
                 public Behavior<RemoteSpawn.Command> remoteSpawn() {
                     return RemoteSpawn.create(controls, status);
                 }
-            }), "queue");
-            recover(context, queue);
+            })).onFailure(SupervisorStrategy.restart()), "queue");
             context.spawn(MaildropPickup.create(controls.home().maildrop(), queue, io), "maildrop");
             openAdmin(context, controls.home(), queue, watcher, io);
             ActorRef<SmtpServer.Bound> bound = context.messageAdapter(SmtpServer.Bound.class, SmtpBound::new);
@@ -119,6 +136,10 @@ public final class Quail {
                     .onMessage(SmtpBound.class, b -> Behaviors.same())
                     .onMessage(ChildFailed.class, failed -> {
                         MessageLog.alert("cannot start: " + failed.name() + " stopped");
+                        return Behaviors.stopped();
+                    })
+                    .onMessage(QueueFailed.class, failed -> {
+                        MessageLog.alert("cannot start: " + failed.failed().reason());
                         return Behaviors.stopped();
                     })
                     .build();
@@ -154,19 +175,30 @@ public final class Quail {
         }
     }
 
-    /** qmail-send's startup scan: every persistence id still in the journal is an unfinished message. */
-    private static void recover(ActorContext<Command> context, ActorRef<Queue.Command> queue) {
+    /** The journal's store, opened now so that a journal that cannot be opened is a refusal to start. */
+    private static BodyStore journal(ActorContext<Command> context, Home home) {
+        JournalStores.get(Adapter.toClassic(context.getSystem())).open(home.journal(), true);
+        return new BodyStore() { // until the journal stores chunks: every body is inline
+            @Override
+            public BodyWriter writer(String owner) {
+                throw new UnsupportedOperationException("no chunk store yet");
+            }
+
+            @Override
+            public java.io.InputStream open(String owner, Body body) {
+                return new java.io.ByteArrayInputStream(body.tail());
+            }
+        };
+    }
+
+    /** Every message id with events in the journal: what a start must find (qmail-send's Q-44 scan, ids only). */
+    private static Source<String, NotUsed> messageIds(ActorContext<Command> context) {
         CurrentPersistenceIdsQuery query = PersistenceQuery.get(context.getSystem())
                 .getReadJournalFor(CurrentPersistenceIdsQuery.class, "quail.journal-query");
         String prefix = Message.persistenceId("");
-        query.currentPersistenceIds()
+        return query.currentPersistenceIds()
                 .filter(pid -> pid.startsWith(prefix))
-                .map(pid -> pid.substring(prefix.length()))
-                .grouped(1000)
-                .runWith(Sink.foreach(ids -> queue.tell(new Queue.Recovered(List.copyOf(ids)))), context.getSystem())
-                .whenComplete((done, failure) -> {
-                    if (failure != null) MessageLog.alert("unable to scan the journal: " + failure.getMessage());
-                });
+                .map(pid -> pid.substring(prefix.length()));
     }
 
     private static void gracefulStop(ActorSystem<Void> system, ActorRef<SmtpServer.Command> smtp,

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quail.engine.Controls;
+import dev.quail.engine.MemoryBodies;
 import dev.quail.engine.TestHomes;
 import dev.quail.engine.local.LocalSpawn;
 import dev.quail.engine.remote.RemoteSpawn;
@@ -23,6 +24,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,7 +58,8 @@ class QueueTest {
     }
 
     private ActorRef<Queue.Command> queue(TestProbe<LocalSpawn.Command> local, TestProbe<RemoteSpawn.Command> remote) {
-        return testKit.spawn(Queue.create(controls, ids, Runnable::run, new Queue.Children() {
+        return testKit.spawn(Queue.create(new Queue.Setup(controls, ids, Runnable::run, new MemoryBodies(),
+                Source::empty), testKit.<Queue.Failed>createTestProbe().ref(), new Queue.Children() {
             @Override
             public Behavior<LocalSpawn.Command> localSpawn(Injector injector) {
                 return forwardTo(local, LocalSpawn.Command.class);
