@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -26,7 +28,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * host or IP, because that is what decides which recipients may share a transaction (RCPT TO for several
  * recipients only makes sense where the same MX list serves them all) and it needs no DNS before the
  * recipients are grouped; a domain's MX addresses are tried in order by each {@link Connection}, and the
- * state that belongs to an address (down or not) is in the shared {@link DownedHosts}.
+ * state that belongs to an address (down or not) is in this destination's own {@link DownedHosts}, which its
+ * connections fill in and which the RemoteSpawn keeps (and writes to queue/tcpto) while Hosts come and go.
  *
  * <p>It queues the {@link Batch}es the RemoteSpawn hands it, in order, and runs each on a connection: one
  * that is idle (connection reuse), else a new one, for which it first needs a permit from the RemoteSpawn
@@ -39,6 +42,11 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * for one connection back at the next transaction's end, so one busy destination cannot keep every permit.
  * Each recipient's result goes straight to its Message and to the log; nothing is kept about a message
  * after its batch is settled. With nothing queued and no connection the Host asks to be stopped.
+ *
+ * <p>Failure policy: the RemoteSpawn restarts a Host that throws. Before it goes, and whenever it stops, the Host
+ * answers every batch it holds (queued or on a connection) with a deferral and gives back the permits it holds, so
+ * nothing waits on a Host that is gone; its connections stop with it. A permit granted to the Host before the
+ * restart is given straight back.
  */
 final class Host {
     sealed interface Command {}
@@ -74,6 +82,7 @@ final class Host {
     private final Destination destination;
     private final ActorRef<RemoteSpawn.Command> spawn;
     private final RemoteSpawn.Shared shared;
+    private final DownedHosts downed;
     private final ArrayDeque<Batch> queue = new ArrayDeque<>();
     private final Map<ActorRef<Connection.Command>, State> connections = new LinkedHashMap<>();
     private final Map<ActorRef<Connection.Command>, Batch> running = new HashMap<>();
@@ -86,19 +95,23 @@ final class Host {
     private long received;
     private long connectionSeq;
 
+    /** Answers the batches of a Host that crashed or stopped with them. */
+    static final String HOST_GONE = "Sorry, the delivery to this destination was interrupted. (#4.3.0)";
+
     static Behavior<Command> create(Destination destination, ActorRef<RemoteSpawn.Command> spawn,
-                                    RemoteSpawn.Shared shared) {
+                                    RemoteSpawn.Shared shared, DownedHosts downed) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-                new Host(context, timers, destination, spawn, shared).receive()));
+                new Host(context, timers, destination, spawn, shared, downed).receive()));
     }
 
     private Host(ActorContext<Command> context, TimerScheduler<Command> timers, Destination destination,
-                 ActorRef<RemoteSpawn.Command> spawn, RemoteSpawn.Shared shared) {
+                 ActorRef<RemoteSpawn.Command> spawn, RemoteSpawn.Shared shared, DownedHosts downed) {
         this.context = context;
         this.timers = timers;
         this.destination = destination;
         this.spawn = spawn;
         this.shared = shared;
+        this.downed = downed;
     }
 
     private Behavior<Command> receive() {
@@ -113,7 +126,21 @@ final class Host {
                 .onMessage(Unreachable.class, this::onUnreachable)
                 .onMessage(Gone.class, this::onGone)
                 .onMessage(Linger.class, this::onLinger)
+                .onSignal(PreRestart.class, signal -> settleAll())
+                .onSignal(PostStop.class, signal -> settleAll())
                 .build();
+    }
+
+    /** Going away (a crash, or stopped with the spawn): nothing it held may wait for it. */
+    private Behavior<Command> settleAll() {
+        Outcome gone = new Outcome.Deferral(HOST_GONE);
+        running.values().forEach(batch -> settle(batch, gone));
+        running.clear();
+        while (!queue.isEmpty()) settle(queue.poll(), gone);
+        for (int i = 0; i < connections.size() + opening; i++) release();
+        connections.clear();
+        opening = 0;
+        return Behaviors.same();
     }
 
     private Behavior<Command> onDeliver(Deliver d) {
@@ -124,6 +151,10 @@ final class Host {
     }
 
     private Behavior<Command> onGrant(Grant g) {
+        if (requested == 0) {
+            release(); // asked for by this Host before it restarted
+            return Behaviors.same();
+        }
         requested--;
         pressure = g.pressure();
         if (queue.size() - opening <= 0) {
@@ -169,7 +200,7 @@ final class Host {
                 Duration.ofSeconds(Math.max(1, control.timeoutremote())),
                 destination.tlsRequired() ? TlsPolicy.ENCRYPT : TlsPolicy.MAY);
         ActorRef<Connection.Command> connection = context.spawn(Connection.create(context.getSelf(),
-                found.addresses(), destination.port(), batch.transaction(), settings, shared.downed()),
+                found.addresses(), destination.port(), batch.transaction(), settings, downed),
                 "smtp-" + ++connectionSeq);
         context.watchWith(connection, new Gone(connection));
         connections.put(connection, State.BUSY);
@@ -195,7 +226,7 @@ final class Host {
             quit(c);
         } else {
             connections.put(c, State.IDLE);
-            timers.startSingleTimer(c, new Linger(c), shared.reuseWindow());
+            timers.startSingleTimer(c, new Linger(c), shared.reuseWindow().get());
         }
         return pump();
     }
