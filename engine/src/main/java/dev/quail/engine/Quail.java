@@ -131,7 +131,7 @@ public final class Quail {
             listen(context, "submission", listeners.submission(),
                     address -> SmtpServer.submission(address, smtpServices));
             context.watchWith(watcher, new ChildFailed("control"));
-            gracefulStop(context.getSystem(), smtp, queue);
+            gracefulStop(context.getSystem(), controls, smtp, queue);
             return Behaviors.receive(Command.class)
                     .onMessage(SmtpBound.class, b -> Behaviors.same())
                     .onMessage(ChildFailed.class, failed -> {
@@ -201,21 +201,25 @@ public final class Quail {
                 .map(pid -> pid.substring(prefix.length()));
     }
 
-    private static void gracefulStop(ActorSystem<Void> system, ActorRef<SmtpServer.Command> smtp,
+    /**
+     * The order of a graceful stop (SIGTERM): every listener unbinds (service-unbind), then deliveries in flight
+     * finish and their results are journaled (service-requests-done), for at most timeoutshutdown seconds; what
+     * did not finish is in the journal and is retried after the restart.
+     */
+    private static void gracefulStop(ActorSystem<Void> system, Controls controls, ActorRef<SmtpServer.Command> smtp,
                                      ActorRef<Queue.Command> queue) {
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
-        Duration wait = Duration.ofSeconds(20);
         shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "smtp-unbind",
-                () -> AskPattern.<SmtpServer.Command, Done>ask(smtp, SmtpServer.Unbind::new, wait, system.scheduler())
-                        .exceptionally(e -> Done.getInstance()));
-        shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "local-drain",
-                () -> drained(AskPattern.ask(queue, Queue.Drain::new, wait, system.scheduler())));
-    }
-
-    private static CompletionStage<Done> drained(CompletionStage<LocalSpawn.Done> stage) {
-        return stage.handle((d, e) -> {
-            MessageLog.info("status: exiting");
-            return Done.getInstance();
+                () -> AskPattern.<SmtpServer.Command, Done>ask(smtp, SmtpServer.Unbind::new, Duration.ofSeconds(20),
+                        system.scheduler()).exceptionally(e -> Done.getInstance()));
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain", () -> {
+            long seconds = controls.current().control().limits().timeoutshutdown();
+            return AskPattern.<Queue.Command, Done>ask(queue, Queue.Drain::new, Duration.ofSeconds(seconds),
+                    system.scheduler()).handle((done, timedOut) -> {
+                        MessageLog.info(timedOut == null ? "status: exiting" : "status: exiting with deliveries"
+                                + " still in flight after " + seconds + " s; they are retried after the restart");
+                        return Done.getInstance();
+                    });
         });
     }
 }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -54,7 +55,7 @@ public final class Message
         extends EventSourcedBehaviorWithEnforcedReplies<Message.Command, MessageEvent, MessageState> {
 
     public sealed interface Command permits Accept, Wake, Result, Progress, Checkpoint, BounceResult, SetHold,
-            Deadline {}
+            Deadline, Quiesce {}
 
     /**
      * Queue a new message; the Queue hears {@link Queue.Accepted} only once the event is on disk. {@code deliver}:
@@ -71,6 +72,12 @@ public final class Message
 
     /** quail queue hold|release: a held message is kept but not delivered. Answers whether the message exists. */
     public record SetHold(boolean held, ActorRef<Boolean> replyTo) implements Command {}
+
+    /**
+     * A graceful stop: answered once the results already received are journaled (a checkpoint asked for before
+     * this arrives is written first: commands wait while a write is in flight).
+     */
+    public record Quiesce(ActorRef<Done> replyTo) implements Command {}
 
     /** Sent to itself after each checkpoint: decide whether to go on, sleep or finish. */
     enum Progress implements Command { INSTANCE }
@@ -164,6 +171,10 @@ public final class Message
                 .onCommand(Checkpoint.class, (state, c) -> onCheckpoint())
                 .onCommand(BounceResult.class, this::onBounceResult)
                 .onCommand(SetHold.class, this::onSetHold)
+                .onCommand(Quiesce.class, (state, q) -> unsaved.isEmpty()
+                        ? Effect().reply(q.replyTo(), Done.getInstance())
+                        : Effect().persist(List.copyOf(unsaved)).thenRun(s -> unsaved.clear())
+                                .thenReply(q.replyTo(), s -> Done.getInstance()))
                 .build();
     }
 

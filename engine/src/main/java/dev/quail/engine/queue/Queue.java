@@ -79,8 +79,12 @@ public final class Queue {
     /** quail tcpto / tcpok: the remote spawn's downed-host table (qmail-tcpto, qmail-tcpok). */
     public record Downed(RemoteSpawn.Command request) implements Command {}
 
-    /** Graceful stop: the local spawn finishes what it started and starts nothing more. */
-    public record Drain(ActorRef<LocalSpawn.Done> replyTo) implements Command {}
+    /**
+     * Graceful stop: both spawns finish the deliveries they started and start nothing more, then every live message
+     * journals the results it got; answered once all that is done. What was not started stays queued for the next
+     * start.
+     */
+    public record Drain(ActorRef<Done> replyTo) implements Command {}
 
     /** Told to whoever started the Queue when it cannot serve: the journal could not be scanned. */
     public record Failed(String reason) {}
@@ -94,6 +98,10 @@ public final class Queue {
     private record Recovered(List<String> ids) implements Command {}
 
     private record ScanEnded(Throwable failure) implements Command {}
+
+    private enum SpawnDrained implements Command { INSTANCE }
+
+    private enum MessageQuiet implements Command { INSTANCE }
 
     private enum Tick implements Command { INSTANCE }
 
@@ -113,6 +121,8 @@ public final class Queue {
     public record Setup(Controls controls, Ids ids, Executor io, BodyStore bodies, Journal journal) {}
 
     static final Duration INDEX_READ_TIMEOUT = Duration.ofMinutes(5);
+    /** Longer than any stop may last: the shutdown's own timeout (timeoutshutdown) ends it first. */
+    static final Duration DRAIN_TIMEOUT = Duration.ofHours(1);
     private static final String STOPPED_UNEXPECTEDLY = "4.3.0 qq write error or disk full (#4.3.0)";
 
     private final ActorContext<Command> context;
@@ -123,6 +133,8 @@ public final class Queue {
     private final Map<String, ActorRef<QueueResult>> awaitingAccept = new HashMap<>();
     private final List<ScheduleIndex.Asleep> indexAsleep = new ArrayList<>();
     private final List<String> indexGone = new ArrayList<>();
+    private ActorRef<Done> drainedReplyTo;
+    private int draining;
     private final Schedule schedule = new Schedule(new Schedule.Index() {
         @Override
         public void asleep(String id, long due, long bytes) {
@@ -230,8 +242,10 @@ public final class Queue {
                     wiring.remote().tell(d.request());
                     return Behaviors.same();
                 })
-                .onMessage(Drain.class, drain -> {
-                    wiring.local().tell(new LocalSpawn.Drain(drain.replyTo()));
+                .onMessage(Drain.class, this::onDrain)
+                .onMessageEquals(SpawnDrained.INSTANCE, this::onSpawnDrained)
+                .onMessageEquals(MessageQuiet.INSTANCE, () -> {
+                    if (--draining == 0) answerDrain();
                     return Behaviors.same();
                 });
     }
@@ -308,7 +322,33 @@ public final class Queue {
         return Behaviors.same();
     }
 
+    private Behavior<Command> onDrain(Drain drain) {
+        drainedReplyTo = drain.replyTo();
+        draining = 2;
+        context.ask(LocalSpawn.Done.class, wiring.local(), DRAIN_TIMEOUT, LocalSpawn.Drain::new,
+                (done, failure) -> SpawnDrained.INSTANCE);
+        context.ask(Done.class, wiring.remote(), DRAIN_TIMEOUT, RemoteSpawn.Drain::new,
+                (done, failure) -> SpawnDrained.INSTANCE);
+        return Behaviors.same();
+    }
+
+    /** Both spawns are done: the results they gave are in the Messages' mailboxes; let each journal them. */
+    private Behavior<Command> onSpawnDrained() {
+        if (--draining > 0) return Behaviors.same();
+        draining = alive.size();
+        for (ActorRef<Message.Command> message : alive.values()) {
+            context.ask(Done.class, message, DRAIN_TIMEOUT, Message.Quiesce::new, (done, failure) -> MessageQuiet.INSTANCE);
+        }
+        if (draining == 0) answerDrain();
+        return Behaviors.same();
+    }
+
+    private void answerDrain() {
+        drainedReplyTo.tell(Done.getInstance());
+    }
+
     private void wakeSome() {
+        if (drainedReplyTo != null) return; // stopping: nothing new starts
         Limits limits = controls.current().control().limits();
         for (Schedule.Wake wake : schedule.admit(limits.maxlive(), limits.livebytes())) {
             messageFor(wake.id(), false).tell(new Message.Wake(wake.checkDue()));

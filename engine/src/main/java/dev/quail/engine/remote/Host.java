@@ -60,6 +60,9 @@ final class Host {
 
     enum Reclaim implements Command { INSTANCE }
 
+    /** A graceful stop: start nothing more, finish the transactions on the wire, then say so (Drained). */
+    enum Drain implements Command { INSTANCE }
+
     record Done(ActorRef<Connection.Command> connection, TransactionResult result) implements Command {}
 
     record Ready(ActorRef<Connection.Command> connection) implements Command {}
@@ -92,6 +95,8 @@ final class Host {
     private boolean resolving;
     private boolean pressure;
     private boolean passivating;
+    private boolean draining;
+    private boolean drained;
     private long received;
     private long connectionSeq;
 
@@ -126,6 +131,13 @@ final class Host {
                 .onMessage(Unreachable.class, this::onUnreachable)
                 .onMessage(Gone.class, this::onGone)
                 .onMessage(Linger.class, this::onLinger)
+                .onMessageEquals(Drain.INSTANCE, () -> {
+                    draining = true;
+                    for (var c : List.copyOf(connections.keySet())) {
+                        if (connections.get(c) == State.IDLE) quit(c);
+                    }
+                    return pump();
+                })
                 .onSignal(PreRestart.class, signal -> settleAll())
                 .onSignal(PostStop.class, signal -> settleAll())
                 .build();
@@ -151,7 +163,8 @@ final class Host {
     }
 
     private Behavior<Command> onGrant(Grant g) {
-        if (requested == 0) {
+        if (requested == 0 || draining) {
+            if (requested > 0) requested--;
             release(); // asked for by this Host before it restarted
             return Behaviors.same();
         }
@@ -179,7 +192,9 @@ final class Host {
         resolving = false;
         int slots = opening;
         opening = 0;
-        if (r.resolution() instanceof Dns.Resolution.Failed failed) {
+        if (draining) {
+            for (int i = 0; i < slots; i++) release();
+        } else if (r.resolution() instanceof Dns.Resolution.Failed failed) {
             while (!queue.isEmpty()) settle(queue.poll(), failed.outcome());
             for (int i = 0; i < slots; i++) release();
         } else {
@@ -217,8 +232,8 @@ final class Host {
     private Behavior<Command> onReady(Ready r) {
         ActorRef<Connection.Command> c = r.connection();
         if (!connections.containsKey(c) || connections.get(c) == State.CLOSING) return Behaviors.same();
-        if (owed > 0) {
-            owed--;
+        if (owed > 0 || draining) {
+            if (owed > 0) owed--;
             quit(c);
         } else if (!queue.isEmpty()) {
             run(c, queue.poll());
@@ -280,6 +295,14 @@ final class Host {
 
     /** Puts waiting batches on idle connections, asks for permits for the rest, or asks to be stopped. */
     private Behavior<Command> pump() {
+        if (draining) {
+            // What is queued stays unanswered: its Messages are recovered after the restart and try again at once.
+            if (!drained && running.isEmpty() && opening == 0 && !resolving) {
+                drained = true;
+                spawn.tell(new RemoteSpawn.Drained(destination.key()));
+            }
+            return Behaviors.same();
+        }
         for (var c : List.copyOf(connections.keySet())) {
             if (queue.isEmpty()) break;
             if (connections.get(c) == State.IDLE) run(c, queue.poll());

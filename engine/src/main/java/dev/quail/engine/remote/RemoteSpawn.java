@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,6 +71,13 @@ public final class RemoteSpawn {
 
     record Passivate(String key, long received) implements Command {}
 
+    /** A graceful stop: no new transaction; answered once those on the wire (SMTP and QMTP) have finished. */
+    public record Drain(ActorRef<Done> replyTo) implements Command {}
+
+    record Drained(String key) implements Command {}
+
+    private record QmtpDone() implements Command {}
+
     /** What every Host of this spawn shares. */
     record Shared(Controls controls, CurrentDns dns, AtomicLong deliveries, Supplier<Duration> reuseWindow) {}
 
@@ -109,6 +117,9 @@ public final class RemoteSpawn {
     private final Map<String, Entry> hosts = new HashMap<>();
     private final Map<String, DownedHosts> downed = new HashMap<>();
     private final Path tcpto;
+    private final Set<String> draining = new HashSet<>();
+    private ActorRef<Done> drainedReplyTo;
+    private int qmtpInFlight;
     private final Set<String> holders = new LinkedHashSet<>();
     private final ArrayDeque<String> waiting = new ArrayDeque<>();
     private int permits;
@@ -160,6 +171,20 @@ public final class RemoteSpawn {
                 .onMessage(Release.class, this::onRelease)
                 .onMessage(Passivate.class, this::onPassivate)
                 .onMessageEquals(Save.INSTANCE, this::onSave)
+                .onMessage(Drain.class, d -> {
+                    drainedReplyTo = d.replyTo();
+                    draining.addAll(hosts.keySet());
+                    hosts.values().forEach(e -> e.ref.tell(Host.Drain.INSTANCE));
+                    return answerDrain();
+                })
+                .onMessage(Drained.class, d -> {
+                    draining.remove(d.key());
+                    return answerDrain();
+                })
+                .onMessage(QmtpDone.class, q -> {
+                    qmtpInFlight--;
+                    return answerDrain();
+                })
                 .onMessage(ListDowned.class, l -> {
                     List<DownedHost> all = new ArrayList<>();
                     downed.forEach((destination, table) -> all.addAll(table.list(destination)));
@@ -174,7 +199,17 @@ public final class RemoteSpawn {
                 .build();
     }
 
+    private Behavior<Command> answerDrain() {
+        if (drainedReplyTo != null && draining.isEmpty() && qmtpInFlight == 0) {
+            drainedReplyTo.tell(Done.getInstance());
+            drainedReplyTo = null;
+        }
+        return Behaviors.same();
+    }
+
     private Behavior<Command> onDeliver(Deliver d) {
+        // Stopping: the message is recovered after the restart and tries again then.
+        if (drainedReplyTo != null || !draining.isEmpty()) return Behaviors.same();
         RemoteJob job = d.job();
         Control control = controls.current().control();
         Map<String, Destination> destinations = new HashMap<>();
@@ -217,6 +252,8 @@ public final class RemoteSpawn {
             numbers.add(n);
             MessageLog.starting(n, job.messageId(), "remote", t.address());
         }
+        qmtpInFlight++;
+        ActorRef<Command> self = context.getSelf();
         QmtpDelivery.deliver(context.getSystem(), relay, Duration.ofSeconds(control.timeoutconnect()),
                         Duration.ofSeconds(control.timeoutremote()), sender, recipients, job.body().body().tail())
                 .whenComplete((outcomes, failure) -> {
@@ -226,6 +263,7 @@ public final class RemoteSpawn {
                         MessageLog.result(numbers.get(i), o);
                         job.replyTo().tell(new DeliveryResult(targets.get(i).recipient(), o));
                     }
+                    self.tell(new QmtpDone()); // after the results, so a drain ends after the Messages have them
                 });
     }
 
@@ -261,6 +299,8 @@ public final class RemoteSpawn {
         if (e != null && e.sent == p.received() && e.permits == 0 && !waiting.contains(p.key())) {
             hosts.remove(p.key());
             context.stop(e.ref);
+            draining.remove(p.key());
+            answerDrain();
         }
         return Behaviors.same();
     }
