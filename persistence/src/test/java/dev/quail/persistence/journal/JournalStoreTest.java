@@ -35,11 +35,14 @@ class JournalStoreTest {
     }
 
     private JournalStore open() throws Exception {
-        return open(JournalStore.MAX_BATCH_REQUESTS, JournalStore.MAX_BATCH_BYTES);
+        JournalStore store = JournalStore.open(dir, true);
+        opened.add(store);
+        return store;
     }
 
     private JournalStore open(int maxRequests, long maxBytes) throws Exception {
-        JournalStore store = JournalStore.open(dir, true, maxRequests, maxBytes);
+        JournalStore store = JournalStore.open(dir, true,
+                new JournalWriter.Limits(maxRequests, maxBytes, JournalWriter.Limits.DEFAULT.minFreeBytes()));
         opened.add(store);
         return store;
     }
