@@ -50,7 +50,6 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -141,21 +140,18 @@ public final class JournalStore implements BodyStore, ChunkStore, AutoCloseable 
 
     /** Feeds {@code each} the events of {@code pid} with from ≤ seqNr ≤ to, in order, at most {@code max}. */
     public void replay(String pid, long from, long to, long max, Consumer<byte[]> each) throws IOException {
-        JournalKeys.checkPid(pid);
-        byte[] prefix = JournalKeys.eventPrefix(pid);
-        long count = 0;
-        try (DBIterator it = writer.db().iterator()) {
-            it.seek(JournalKeys.eventKey(prefix, Math.max(from, 0)));
-            while (count < max && it.hasNext()) {
-                Map.Entry<byte[], byte[]> entry = it.next();
-                long seqNr = JournalKeys.seqNrOf(prefix, entry.getKey());
-                if (seqNr < 0 || seqNr > to) {
-                    return;
-                }
-                each.accept(entry.getValue());
-                count++;
+        try (EventCursor cursor = eventCursor(pid, from, to)) {
+            Optional<Event> event;
+            for (long count = 0; count < max && (event = cursor.next()).isPresent(); count++) {
+                each.accept(event.get().bytes());
             }
         }
+    }
+
+    /** The events of {@code pid} with from ≤ seqNr ≤ to, one at a time from a consistent view; close it. */
+    EventCursor eventCursor(String pid, long from, long to) {
+        JournalKeys.checkPid(pid);
+        return new EventCursor(writer.db().iterator(), pid, from, to);
     }
 
     /** The persistence ids that still hold at least one event. */

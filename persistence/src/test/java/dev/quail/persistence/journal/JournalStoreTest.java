@@ -92,6 +92,22 @@ class JournalStoreTest {
     }
 
     @Test
+    void eventCursorReadsTheStoreAsItWasWhenOpened() throws Exception {
+        JournalStore store = open();
+        writeEvents(store, "m", 2);
+        List<String> seen = new ArrayList<>();
+        try (EventCursor cursor = store.eventCursor("m", 1, Long.MAX_VALUE)) {
+            store.write(List.of(event("m", 3))).get(5, TimeUnit.SECONDS);
+            store.deleteTo("m", 1).get(5, TimeUnit.SECONDS);
+            for (var next = cursor.next(); next.isPresent(); next = cursor.next()) {
+                seen.add(new String(next.get().bytes(), StandardCharsets.UTF_8));
+            }
+        }
+        assertEquals(List.of("m#1", "m#2"), seen);
+        assertEquals(List.of("m#2", "m#3"), replay(store, "m", 1, Long.MAX_VALUE, 100));
+    }
+
+    @Test
     void deleteToKeepsLaterEventsAndDropsThePidOnceEmpty() throws Exception {
         JournalStore store = open();
         writeEvents(store, "m1", 3);
