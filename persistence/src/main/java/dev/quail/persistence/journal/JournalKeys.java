@@ -5,12 +5,21 @@
  *
  *   event   'e' + pid (UTF-8) + 0x00 + seqNr (8 bytes, big-endian)  -> serialized PersistentRepr
  *   highest 'h' + pid (UTF-8)                                       -> seqNr (8 bytes, big-endian)
+ *   chunk   'b' + pid (UTF-8) + 0x00 + index (4 bytes, big-endian)  -> one BodyStore.CHUNK of a body
+ *   chunks  'c' + pid (UTF-8)                                       -> chunks stored (4 bytes, big-endian)
  *
  * Big-endian sequence numbers sort numerically under LevelDB's bytewise order,
  * so a pid's events are one contiguous, ordered key range. The 0x00 separator
  * is why a persistence id may not contain NUL: "a" would otherwise be a prefix
  * of "a\0b". A 'highest' key exists exactly while the pid holds an event, so
  * scanning the 'h' range lists the live persistence ids.
+ *
+ * Body chunks belong to the pid of the message they are the body of. The
+ * 'chunks' key is rewritten with every chunk, so whoever deletes a body knows
+ * which point deletes to make without an iterator over the 'b' range, where the
+ * tombstones of every recently finished message lie. It exists exactly while
+ * the pid holds a chunk, so the 'c' range lists the owners whose chunks an
+ * interrupted message may have left behind (JournalStore's orphan sweep).
  */
 package dev.quail.persistence.journal;
 
@@ -26,6 +35,8 @@ import org.iq80.leveldb.WriteBatch;
 final class JournalKeys {
     static final byte EVENT = 'e';
     static final byte HIGHEST = 'h';
+    static final byte CHUNK = 'b';
+    static final byte CHUNK_COUNT = 'c';
 
     private JournalKeys() {
     }
@@ -38,11 +49,7 @@ final class JournalKeys {
 
     /** 'e' + pid + 0x00: every event key of the pid starts with this. */
     static byte[] eventPrefix(String pid) {
-        byte[] id = pid.getBytes(StandardCharsets.UTF_8);
-        byte[] prefix = new byte[id.length + 2];
-        prefix[0] = EVENT;
-        System.arraycopy(id, 0, prefix, 1, id.length);
-        return prefix;
+        return tagged(EVENT, pid, 1);
     }
 
     static byte[] eventKey(byte[] prefix, long seqNr) {
@@ -63,19 +70,49 @@ final class JournalKeys {
     }
 
     static byte[] highestKey(String pid) {
-        byte[] id = pid.getBytes(StandardCharsets.UTF_8);
-        byte[] key = new byte[id.length + 1];
-        key[0] = HIGHEST;
-        System.arraycopy(id, 0, key, 1, id.length);
-        return key;
+        return tagged(HIGHEST, pid, 0);
     }
 
     static boolean isHighestKey(byte[] key) {
         return key.length > 1 && key[0] == HIGHEST;
     }
 
-    static String pidOfHighestKey(byte[] key) {
+    /** The pid of a key made of one tag byte and the pid: a 'highest' or a 'chunks' key. */
+    static String pidOfTaggedKey(byte[] key) {
         return new String(key, 1, key.length - 1, StandardCharsets.UTF_8);
+    }
+
+    static byte[] chunkKey(String owner, int index) {
+        byte[] key = tagged(CHUNK, owner, 1 + 4);
+        ByteBuffer.wrap(key).putInt(key.length - 4, index);
+        return key;
+    }
+
+    static byte[] chunkCountKey(String owner) {
+        return tagged(CHUNK_COUNT, owner, 0);
+    }
+
+    static boolean isChunkCountKey(byte[] key) {
+        return key.length > 1 && key[0] == CHUNK_COUNT;
+    }
+
+    /** Adds chunk {@code index} of {@code owner}, and the owner's chunk count as of that chunk. */
+    static void putChunk(WriteBatch batch, String owner, int index, byte[] chunk) {
+        batch.put(chunkKey(owner, index), chunk);
+        batch.put(chunkCountKey(owner), ByteBuffer.allocate(4).putInt(index + 1).array());
+    }
+
+    /**
+     * Adds the deletion of the owner's first {@code count} chunks, and of any more its count key records, and of
+     * that key. The count is the caller's too because chunks put earlier in the same batch are not in {@code db}.
+     */
+    static void deleteChunks(DB db, WriteBatch batch, String owner, int count) {
+        byte[] stored = db.get(chunkCountKey(owner));
+        int all = Math.max(count, stored == null ? 0 : ByteBuffer.wrap(stored).getInt());
+        for (int index = 0; index < all; index++) {
+            batch.delete(chunkKey(owner, index));
+        }
+        batch.delete(chunkCountKey(owner));
     }
 
     /** Adds the keys of {@code events}: each event, and the new highest sequence number of each pid. */
@@ -89,7 +126,8 @@ final class JournalKeys {
     }
 
     /**
-     * Adds the deletion of the pid's stored events up to toSeqNr, and of its highest key if none is left.
+     * Adds the deletion of the pid's stored events up to toSeqNr, and of its highest key and its body's chunks if
+     * none is left.
      * Point deletes of the keys 1..min(toSeqNr, highest), never an iterator: a LevelDB iterator has to step over
      * the tombstones of every recently finished message, which made each delete cost O(queue history).
      * Deleting a key that an earlier partial delete already removed is harmless.
@@ -106,7 +144,17 @@ final class JournalKeys {
         }
         if (toSeqNr >= highest) {
             batch.delete(highestKey(pid));
+            deleteChunks(db, batch, pid, 0);
         }
+    }
+
+    /** tag + pid (UTF-8) + {@code room} zero bytes, the first of which is the 0x00 separator where there is one. */
+    private static byte[] tagged(byte tag, String pid, int room) {
+        byte[] id = pid.getBytes(StandardCharsets.UTF_8);
+        byte[] key = new byte[1 + id.length + room];
+        key[0] = tag;
+        System.arraycopy(id, 0, key, 1, id.length);
+        return key;
     }
 
     static byte[] encodeLong(long value) {

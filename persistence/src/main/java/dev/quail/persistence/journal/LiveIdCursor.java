@@ -29,7 +29,7 @@ public final class LiveIdCursor implements Closeable {
             return Optional.empty();
         }
         iterator.next();
-        return Optional.of(JournalKeys.pidOfHighestKey(key));
+        return Optional.of(JournalKeys.pidOfTaggedKey(key));
     }
 
     @Override
