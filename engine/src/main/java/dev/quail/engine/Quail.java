@@ -20,9 +20,7 @@ import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.engine.smtp.SmtpAuthenticator;
 import dev.quail.engine.smtp.SmtpServer;
 import dev.quail.engine.tls.ServerTls;
-import dev.quail.persistence.body.Body;
 import dev.quail.persistence.body.BodyStore;
-import dev.quail.persistence.body.BodyWriter;
 import dev.quail.persistence.journal.JournalStores;
 import dev.quail.persistence.maildir.MaildirWriter;
 import dev.quail.persistence.maildrop.Maildrop;
@@ -177,18 +175,7 @@ public final class Quail {
 
     /** The journal's store, opened now so that a journal that cannot be opened is a refusal to start. */
     private static BodyStore journal(ActorContext<Command> context, Home home) {
-        JournalStores.get(Adapter.toClassic(context.getSystem())).open(home.journal(), true);
-        return new BodyStore() { // until the journal stores chunks: every body is inline
-            @Override
-            public BodyWriter writer(String owner) {
-                throw new UnsupportedOperationException("no chunk store yet");
-            }
-
-            @Override
-            public java.io.InputStream open(String owner, Body body) {
-                return new java.io.ByteArrayInputStream(body.tail());
-            }
-        };
+        return JournalStores.get(Adapter.toClassic(context.getSystem())).open(home.journal(), true);
     }
 
     /** Every message id with events in the journal: what a start must find (qmail-send's Q-44 scan, ids only). */

@@ -151,7 +151,7 @@ public final class Queue {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofSeconds(1));
             Injector injector = new QueueInjector(new Submitter(context.getSelf(), context.getSystem().scheduler(),
-                    setup.ids()));
+                    setup.ids()), setup.bodies());
             var local = context.spawn(Behaviors.supervise(children.localSpawn(injector))
                     .onFailure(SupervisorStrategy.restart()), "lspawn");
             var remote = context.spawn(Behaviors.supervise(children.remoteSpawn())

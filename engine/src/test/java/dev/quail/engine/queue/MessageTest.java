@@ -37,6 +37,7 @@ class MessageTest {
     private static PersistenceTestKit journal;
     private static Controls controls;
     private static Ids ids;
+    private static final MemoryBodies BODIES = new MemoryBodies();
     private static java.util.concurrent.ExecutorService io;
     private static int counter;
 
@@ -71,7 +72,7 @@ class MessageTest {
     private ActorRef<Message.Command> spawn(String id) {
         return testKit.spawn(Message.create(id,
                 new Message.Wiring(queue.ref(), local.ref(), remote.ref(), cleaner.ref(), controls,
-                        new QueueInjector(new Submitter(queue.ref(), testKit.scheduler(), ids)), io, new MemoryBodies())));
+                        new QueueInjector(new Submitter(queue.ref(), testKit.scheduler(), ids), BODIES), io, BODIES)));
     }
 
     private static MessageEvent.Accepted accepted(String id, long birth, String sender, Recipient... recipients) {
