@@ -8,6 +8,7 @@ package dev.quail.persistence.journal;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.WriteBatch;
@@ -88,6 +89,50 @@ sealed interface WriteRequest {
         @Override
         public Optional<String> reads() {
             return Optional.of(owner);
+        }
+    }
+
+    /** Synced like an event: a snapshot is saved once it is on disk. */
+    record SaveSnapshot(String pid, SnapshotIndex.Entry entry, byte[] snapshot, CompletableFuture<Void> done)
+            implements WriteRequest {
+        @Override
+        public long bytes() {
+            return snapshot.length;
+        }
+
+        @Override
+        public boolean addTo(DB db, WriteBatch batch) {
+            JournalKeys.putSnapshot(db, batch, pid, entry, snapshot);
+            return true;
+        }
+
+        @Override
+        public Stream<String> puts() {
+            return Stream.of(pid);
+        }
+
+        @Override
+        public Optional<String> reads() {
+            return Optional.of(pid);
+        }
+    }
+
+    record DeleteSnapshots(String pid, Predicate<SnapshotIndex.Entry> which, CompletableFuture<Void> done)
+            implements WriteRequest {
+        @Override
+        public boolean addTo(DB db, WriteBatch batch) {
+            JournalKeys.deleteSnapshots(db, batch, pid, which);
+            return false;
+        }
+
+        @Override
+        public Stream<String> puts() {
+            return Stream.of(pid);
+        }
+
+        @Override
+        public Optional<String> reads() {
+            return Optional.of(pid);
         }
     }
 

@@ -1,7 +1,7 @@
 /*
  * JournalStore on a real LevelDB in a temp directory: durability across reopen,
  * replay bounds, deletion and live ids, group commit and its batch limits (each
- * at n and n+1), and that failures reach the caller's future.
+ * at n and n+1, and a snapshot beyond them), and that failures reach the caller's future.
  */
 package dev.quail.persistence.journal;
 
@@ -196,6 +196,22 @@ class JournalStoreTest {
         release.run();
         CompletableFuture.allOf(futures.toArray(CompletableFuture<?>[]::new)).get(5, TimeUnit.SECONDS);
         return store.batches() - before;
+    }
+
+    @Test
+    void snapshotLargerThanABatchGoesAloneBetweenItsNeighbours() throws Exception {
+        JournalStore store = open();
+        Runnable release = WriterParking.park(store);
+        long before = store.batches();
+        CompletableFuture<Void> first = store.write(List.of(event("a", 1)));
+        CompletableFuture<Void> snapshot =
+                store.saveSnapshot("a", new SnapshotIndex.Entry(1, 1, 4, ""), new byte[30 << 20]);
+        CompletableFuture<Void> last = store.write(List.of(event("a", 2)));
+        release.run();
+        CompletableFuture.allOf(first, snapshot, last).get(30, TimeUnit.SECONDS);
+        assertEquals(3, store.batches() - before);
+        assertEquals(30 << 20, store.latestSnapshot("a", entry -> true).orElseThrow().bytes().length);
+        assertEquals(List.of("a#1", "a#2"), replay(store, "a", 1, Long.MAX_VALUE, 100));
     }
 
     @Test
