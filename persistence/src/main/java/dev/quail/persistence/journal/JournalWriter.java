@@ -28,8 +28,8 @@
  * Deletes need no reserve: they are what frees space.
  *
  * The store is healthy again once a write succeeds and leaves Limits.minFreeBytes free, not when a reopen does: a
- * reopen needs little space, so on a disk that is still full it succeeds and the next write fails. Health changes are logged once each to the mail
- * log ("quail.send"): an alert, then "journal ok again".
+ * reopen needs little space, so on a disk that is still full it succeeds and the next write fails. Health changes
+ * are logged once each to the mail log ("quail.send"): an alert, then "journal ok again".
  */
 package dev.quail.persistence.journal;
 
