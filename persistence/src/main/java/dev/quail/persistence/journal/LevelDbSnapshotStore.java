@@ -9,8 +9,10 @@
  *
  * A snapshot is saved through the writer queue with fsync (its future completes once it is on disk), stored as
  * its payload's serializer made it (see SnapshotIndex), and loaded as the latest one that matches the criteria.
- * Snapshots go with the last event of their persistence id (JournalStore): an actor that snapshots must keep at
- * least one event, so it must not delete all its events, e.g. with deleteEventsOnSnapshot and no retention.
+ * Snapshots go with the last event of their persistence id (JournalStore): an actor that snapshots must always keep
+ * its last event. snapshotEvery(n, k).withDeleteEventsOnSnapshot() keeps n * k events and is safe;
+ * snapshotWhen(predicate, true) deletes every event up to the snapshot, the last one included, and takes the
+ * snapshots with them.
  * SnapshotMetadata's optional metadata field is not stored.
  */
 package dev.quail.persistence.journal;
