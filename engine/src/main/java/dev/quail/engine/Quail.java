@@ -110,7 +110,7 @@ public final class Quail {
                     return RemoteSpawn.create(controls, status);
                 }
             })).onFailure(SupervisorStrategy.restart()), "queue");
-            context.spawn(MaildropPickup.create(controls.home().maildrop(), queue, io), "maildrop");
+            context.spawn(MaildropPickup.create(controls.home().maildrop(), queue, io, bodies), "maildrop");
             openAdmin(context, controls.home(), queue, watcher, io);
             ActorRef<SmtpServer.Bound> bound = context.messageAdapter(SmtpServer.Bound.class, SmtpBound::new);
             Submitter submitter = new Submitter(queue, context.getSystem().scheduler(), ids);
