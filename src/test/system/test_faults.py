@@ -143,7 +143,7 @@ class SigtermMidRelay(QuailTestCase):
                             "relayclients": "127.0.0.1"}.items():
             with open(os.path.join(self.home, "control", name), "w") as f:
                 f.write(value + "\n")
-        with SmtpSink("127.0.0.1", port, ["-W", "dot:2", "-d", os.path.join(dump, "%H%M%S.")]):
+        with SmtpSink("127.0.0.1", port, ["-w", "2", "-d", os.path.join(dump, "%H%M%S.")]):
             self.server.start()
             tokens = ["r-%d" % i for i in range(30)]
             with smtplib.SMTP("127.0.0.1", self.server.port, timeout=60) as s:
