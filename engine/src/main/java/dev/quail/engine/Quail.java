@@ -20,6 +20,7 @@ import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.engine.smtp.SmtpAuthenticator;
 import dev.quail.engine.smtp.SmtpServer;
 import dev.quail.engine.tls.ServerTls;
+import dev.quail.persistence.body.BodyStore;
 import dev.quail.persistence.journal.JournalStores;
 import dev.quail.persistence.maildir.MaildirWriter;
 import dev.quail.persistence.maildrop.Maildrop;
@@ -80,6 +81,8 @@ public final class Quail {
                     .lookup(DispatcherSelector.fromConfig("quail.blocking-io-dispatcher"));
             SpawnStatus status = new SpawnStatus();
             String me = controls.current().control().me();
+            BodyStore bodies = JournalStores.get(Adapter.toClassic(context.getSystem()))
+                    .open(controls.home().journal(), true);
             var watcher = context.spawn(ControlWatcher.create(controls), "control");
             var queue = context.spawn(Queue.create(controls, ids, io, new Queue.Children() {
                 @Override
@@ -90,7 +93,7 @@ public final class Quail {
 
                 @Override
                 public Behavior<RemoteSpawn.Command> remoteSpawn() {
-                    return RemoteSpawn.create(controls, status);
+                    return RemoteSpawn.create(controls, status, bodies);
                 }
             }), "queue");
             recover(context, queue);

@@ -9,6 +9,7 @@ import dev.quail.engine.log.MessageLog;
 import dev.quail.config.Routes;
 import dev.quail.engine.remote.QmtpDelivery;
 import dev.quail.engine.delivery.SpawnStatus;
+import dev.quail.persistence.body.BodyStore;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ public final class RemoteSpawn {
 
     /** What every Host of this spawn shares. */
     record Shared(Controls controls, CurrentDns dns, DownedHosts downed, AtomicLong deliveries,
-                  Duration reuseWindow) {}
+                  Duration reuseWindow, BodyStore bodies) {}
 
     /** The outside world, replaceable in tests: the SMTP port for MX and literal destinations, DNS, clock. */
     record Environment(int smtpPort, Function<DnsServers, Resolver> resolvers, LongSupplier clock,
@@ -97,23 +98,24 @@ public final class RemoteSpawn {
     private boolean pressure;
     private long hostSeq;
 
-    public static Behavior<Command> create(Controls controls, SpawnStatus status) {
-        return create(controls, status, Environment.standard());
+    public static Behavior<Command> create(Controls controls, SpawnStatus status, BodyStore bodies) {
+        return create(controls, status, Environment.standard(), bodies);
     }
 
-    static Behavior<Command> create(Controls controls, SpawnStatus status, Environment environment) {
-        return Behaviors.setup(context -> new RemoteSpawn(context, controls, status, environment).receive());
+    static Behavior<Command> create(Controls controls, SpawnStatus status, Environment environment,
+                                    BodyStore bodies) {
+        return Behaviors.setup(context -> new RemoteSpawn(context, controls, status, environment, bodies).receive());
     }
 
     private RemoteSpawn(ActorContext<Command> context, Controls controls, SpawnStatus status,
-                        Environment environment) {
+                        Environment environment, BodyStore bodies) {
         this.context = context;
         this.controls = controls;
         this.status = status;
         this.environment = environment;
         this.shared = new Shared(controls, new CurrentDns(environment.resolvers(), new LocalAddresses()),
                 new DownedHosts(environment.clock(), environment.tcptoBackoffMillis()), status.deliveries(),
-                environment.reuseWindow());
+                environment.reuseWindow(), bodies);
     }
 
     private Behavior<Command> receive() {
@@ -177,8 +179,9 @@ public final class RemoteSpawn {
             numbers.add(n);
             MessageLog.starting(n, job.messageId(), "remote", t.address());
         }
-        QmtpDelivery.deliver(context.getSystem(), relay, Duration.ofSeconds(control.timeoutconnect()),
-                        Duration.ofSeconds(control.timeoutremote()), sender, recipients, job.body().body().tail())
+        QmtpDelivery.deliver(context.getSystem(), shared.bodies(), relay, new QmtpDelivery.Timeouts(
+                        Duration.ofSeconds(control.timeoutconnect()), Duration.ofSeconds(control.timeoutremote()),
+                        Duration.ofSeconds(control.limits().timeouttransaction())), sender, recipients, job.body())
                 .whenComplete((outcomes, failure) -> {
                     for (int i = 0; i < targets.size(); i++) {
                         Outcome o = outcomes != null ? outcomes.get(i)
