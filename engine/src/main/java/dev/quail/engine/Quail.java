@@ -87,8 +87,8 @@ public final class Quail {
             var queue = context.spawn(Queue.create(controls, ids, io, new Queue.Children() {
                 @Override
                 public Behavior<LocalSpawn.Command> localSpawn(Injector injector) {
-                    return LocalSpawn.create(controls, new LocalDelivery(controls, new MaildirWriter(me), injector),
-                            io, status);
+                    return LocalSpawn.create(controls,
+                            new LocalDelivery(controls, new MaildirWriter(me), injector, bodies), io, status);
                 }
 
                 @Override
