@@ -127,6 +127,7 @@ final class Connection {
 
     static Behavior<Command> create(ActorRef<Host.Command> host, List<InetAddress> addresses, int port,
                                     Batch first, Settings settings, DownedHosts downed, BodyStore bodies) {
+        first.transaction(); // a batch that cannot be a transaction fails its Host here, as before any connection
         return Behaviors.setup(context -> Behaviors.withTimers(timers ->
                 new Connection(context, timers, host, addresses, port, first, settings, downed, bodies).tryFrom(0)));
     }

@@ -5,10 +5,10 @@
  */
 package dev.quail.engine.local;
 
+import dev.quail.engine.MemoryBodies;
 import dev.quail.engine.queue.Ids;
 import dev.quail.engine.queue.QueueInjector;
 import dev.quail.engine.queue.Submitter;
-import dev.quail.engine.delivery.MemoryBodyStore;
 import dev.quail.engine.delivery.MessageBody;
 import dev.quail.persistence.body.BodyStore;
 
@@ -57,7 +57,7 @@ class LocalDeliveryTest {
     private Path joe;
     private final List<Queue.Submit> submitted = new CopyOnWriteArrayList<>();
     private final AtomicReference<QueueResult> answer = new AtomicReference<>(new QueueResult.Queued("F1"));
-    private final MemoryBodyStore store = new MemoryBodyStore();
+    private final MemoryBodies store = new MemoryBodies();
     private Injector injector;
     private LocalDelivery delivery;
 
@@ -80,7 +80,7 @@ class LocalDeliveryTest {
                     s.replyTo().tell(answer.get());
                     return Behaviors.same();
                 }).build());
-        injector = new QueueInjector(new Submitter(queue, KIT.scheduler(), Ids.open(root.resolve("ids"), "")));
+        injector = new QueueInjector(new Submitter(queue, KIT.scheduler(), Ids.open(root.resolve("ids"), "")), store);
         delivery = new LocalDelivery(new Controls(new Home(root)), new MaildirWriter("test.host"), injector, store);
     }
 
@@ -96,6 +96,13 @@ class LocalDeliveryTest {
 
     private Outcome deliver(String address, String sender, MessageBody body) {
         return delivery.deliver(new Delivery("M1", 0, sender, address, body, null));
+    }
+
+    /** What a forward stored for the queue. */
+    private String forwarded(Queue.Submit submit) throws IOException {
+        try (var in = store.open(Submitter.owner(submit.id()), submit.body())) {
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
     }
 
     private Outcome deliver(String address) {
@@ -164,7 +171,7 @@ class LocalDeliveryTest {
         assertEquals(List.of("bob@far.example", "carol@far.example"), forward.recipients());
         assertEquals("a@b.c", forward.sender());
         assertEquals("Delivered-To: joe-list@example.com\n" + MESSAGE,
-                new String(forward.body().tail(), StandardCharsets.ISO_8859_1), "DQ-34");
+                forwarded(forward), "DQ-34");
     }
 
     @Test
@@ -387,7 +394,7 @@ class LocalDeliveryTest {
         assertTrue(mbox.endsWith(lines + message.replace("\nFrom the body", "\n>From the body") + "\n"));
         assertEquals(message, Files.readString(joe.resolve("prog.out"), StandardCharsets.ISO_8859_1));
         assertEquals("Delivered-To: joe-all@example.com\n" + message,
-                new String(submitted.get(0).body().tail(), StandardCharsets.ISO_8859_1));
+                forwarded(submitted.get(0)));
         assertEquals(0, store.openStreams(), "every stream from the store is closed");
     }
 

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quail.config.Routes;
-import dev.quail.engine.delivery.MemoryBodyStore;
+import dev.quail.engine.MemoryBodies;
 import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.queue.Queue;
 import dev.quail.protocols.qmtp.NetstringSession;
@@ -49,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class QmtpEdgeTest {
     private static final byte[] BODY = "Subject: q\n\nhello\n".getBytes(StandardCharsets.ISO_8859_1);
-    private static final MemoryBodyStore STORE = new MemoryBodyStore();
+    private static final MemoryBodies STORE = new MemoryBodies();
     private static ActorTestKit testKit;
 
     @TempDir

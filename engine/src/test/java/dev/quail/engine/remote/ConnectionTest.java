@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quail.engine.TestHomes;
 import dev.quail.engine.delivery.DeliveryResult;
-import dev.quail.engine.delivery.MemoryBodyStore;
+import dev.quail.engine.MemoryBodies;
 import dev.quail.engine.delivery.MessageBody;
 import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.delivery.SpawnStatus;
@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConnectionTest {
     private static ActorTestKit testKit;
-    private final MemoryBodyStore store = new MemoryBodyStore();
+    private final MemoryBodies store = new MemoryBodies();
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
 
     @BeforeAll
@@ -60,7 +61,7 @@ class ConnectionTest {
         Map<String, String> files = new HashMap<>(more);
         files.put("smtproutes", routes);
         RemoteSpawn.Environment env = new RemoteSpawn.Environment(25, CurrentDns::standardResolver,
-                System::currentTimeMillis, 3_840_000, Duration.ofSeconds(10));
+                System::currentTimeMillis, 3_840_000, Optional.of(Duration.ofSeconds(10)));
         return testKit.spawn(RemoteSpawn.create(TestHomes.controls(files), new SpawnStatus(), env, store));
     }
 

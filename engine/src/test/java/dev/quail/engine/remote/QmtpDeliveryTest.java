@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.quail.config.Routes;
-import dev.quail.engine.delivery.MemoryBodyStore;
+import dev.quail.engine.MemoryBodies;
 import dev.quail.engine.delivery.MessageBody;
 import dev.quail.engine.delivery.Outcome;
 import java.io.BufferedInputStream;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class QmtpDeliveryTest {
     private static ActorTestKit testKit;
-    private final MemoryBodyStore store = new MemoryBodyStore();
+    private final MemoryBodies store = new MemoryBodies();
 
     @BeforeAll
     static void start() {

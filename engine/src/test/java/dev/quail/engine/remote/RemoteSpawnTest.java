@@ -1,6 +1,6 @@
 package dev.quail.engine.remote;
 
-import dev.quail.engine.delivery.MemoryBodyStore;
+import dev.quail.engine.MemoryBodies;
 import dev.quail.engine.delivery.MessageBody;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.Test;
  */
 class RemoteSpawnTest {
     private static final byte[] TEXT = "Subject: remote\n\nhello\n.dot\n".getBytes(StandardCharsets.ISO_8859_1);
-    private static final MemoryBodyStore STORE = new MemoryBodyStore();
+    private static final MemoryBodies STORE = new MemoryBodies();
     private static final MessageBody BODY = STORE.put("msg-m1", TEXT);
     private static ActorTestKit testKit;
     private static Dnsmasq dnsmasq;
@@ -85,7 +86,7 @@ class RemoteSpawnTest {
         all.put("dnsservers", dnsmasq.server() + "\n");
         Controls controls = TestHomes.controls(all);
         RemoteSpawn.Environment env = new RemoteSpawn.Environment(mxPort, CurrentDns::standardResolver, clock::get,
-                3_840_000, reuse);
+                3_840_000, Optional.of(reuse));
         return testKit.spawn(RemoteSpawn.create(controls, new SpawnStatus(), env, STORE));
     }
 
@@ -295,7 +296,8 @@ class RemoteSpawnTest {
         spawn.tell(new RemoteSpawn.Deliver(job(probe, "a@x.org", "b@y.test")));
         assertEquals(unreachable, results(probe, 1).get(0));
         spawn.tell(new RemoteSpawn.ListDowned(downed.ref()));
-        assertEquals(List.of(new RemoteSpawn.DownedHost("127.0.83.52", clock.get(), 1)), downed.receiveMessage());
+        assertEquals(List.of(new RemoteSpawn.DownedHost(
+                "relay 127.0.83.52:" + full.getLocalPort(), "127.0.83.52", clock.get(), 1)), downed.receiveMessage());
 
         clock.addAndGet(DownedHosts.REPEAT_MILLIS);
         spawn.tell(new RemoteSpawn.Deliver(job(probe, "a@x.org", "b@y.test")));

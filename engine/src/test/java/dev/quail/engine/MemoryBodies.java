@@ -1,5 +1,6 @@
-package dev.quail.engine.delivery;
+package dev.quail.engine;
 
+import dev.quail.engine.delivery.MessageBody;
 import dev.quail.persistence.body.Body;
 import dev.quail.persistence.body.BodyStore;
 import dev.quail.persistence.body.BodyWriter;
@@ -18,12 +19,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A BodyStore in the heap for delivery tests: bodies are cut into real chunks (through a BodyWriter), so readers
- * meet chunk boundaries as they do with the journal. It counts the streams opened and not closed, and can lose
- * a stored chunk, as a damaged store would.
+ * A body store in memory, for actor tests that do not need the journal's. Bodies are cut into real chunks (through a
+ * BodyWriter) and read back chunk by chunk, so readers meet chunk boundaries as they do with the journal. For
+ * delivery tests it counts the bytes read and the streams not closed yet, and can lose a stored chunk, as a damaged
+ * store would.
  */
-public final class MemoryBodyStore implements BodyStore, ChunkStore {
-    private final Map<String, Map<Integer, byte[]>> chunks = new ConcurrentHashMap<>();
+public final class MemoryBodies implements BodyStore, ChunkStore {
+    private final Map<String, byte[]> chunks = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong read = new AtomicLong();
 
@@ -36,17 +38,7 @@ public final class MemoryBodyStore implements BodyStore, ChunkStore {
 
     /** Forgets stored chunk {@code index} of {@code owner}: reading up to it fails. */
     public void lose(String owner, int index) {
-        chunks.get(owner).remove(index);
-    }
-
-    /** Bytes read from every stream so far. */
-    public long bytesRead() {
-        return read.get();
-    }
-
-    /** Streams opened and not closed yet. */
-    public int openStreams() {
-        return open.get();
+        chunks.remove(owner + "/" + index);
     }
 
     @Override
@@ -57,9 +49,8 @@ public final class MemoryBodyStore implements BodyStore, ChunkStore {
     @Override
     public InputStream open(String owner, Body body) {
         List<InputStream> parts = new ArrayList<>();
-        Map<Integer, byte[]> stored = chunks.getOrDefault(owner, Map.of());
         for (int i = 0; i < body.chunks(); i++) {
-            byte[] chunk = stored.get(i);
+            byte[] chunk = chunks.get(owner + "/" + i);
             parts.add(chunk != null ? new ByteArrayInputStream(chunk) : missing(owner, i));
         }
         parts.add(new ByteArrayInputStream(body.tail()));
@@ -94,16 +85,28 @@ public final class MemoryBodyStore implements BodyStore, ChunkStore {
 
     @Override
     public CompletableFuture<Void> putChunk(String owner, int index, byte[] chunk) {
-        chunks.computeIfAbsent(owner, o -> new ConcurrentHashMap<>()).put(index, chunk);
+        chunks.put(owner + "/" + index, chunk);
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
     public CompletableFuture<Void> deleteChunks(String owner, int count) {
-        Map<Integer, byte[]> stored = chunks.get(owner);
-        if (stored != null) {
-            for (int i = 0; i < count; i++) stored.remove(i);
-        }
+        for (int i = 0; i < count; i++) chunks.remove(owner + "/" + i);
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** How many chunks are stored, all owners together. */
+    public int stored() {
+        return chunks.size();
+    }
+
+    /** Bytes read from every stream so far. */
+    public long bytesRead() {
+        return read.get();
+    }
+
+    /** Streams opened and not closed yet. */
+    public int openStreams() {
+        return open.get();
     }
 }
