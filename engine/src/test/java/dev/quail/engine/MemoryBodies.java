@@ -19,15 +19,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A body store in memory, for actor tests that do not need the journal's. Bodies are cut into real chunks (through a
- * BodyWriter) and read back chunk by chunk, so readers meet chunk boundaries as they do with the journal. For
- * delivery tests it counts the bytes read and the streams not closed yet, and can lose a stored chunk, as a damaged
- * store would.
+ * A body store in memory, for actor and edge tests that do not need the journal's. Bodies are cut into real chunks
+ * (through a BodyWriter) and read back chunk by chunk, so readers meet chunk boundaries as they do with the journal.
+ * {@link #failAfter} makes chunk writes fail, as a full disk would; for delivery tests it counts the bytes read and
+ * the streams not closed yet, and can lose a stored chunk, as a damaged store would.
  */
 public final class MemoryBodies implements BodyStore, ChunkStore {
     private final Map<String, byte[]> chunks = new ConcurrentHashMap<>();
+    private final AtomicInteger writesLeft = new AtomicInteger(Integer.MAX_VALUE);
     private final AtomicInteger open = new AtomicInteger();
-    private final AtomicLong read = new AtomicLong();
+    private final AtomicLong consumed = new AtomicLong();
 
     /** Stores {@code message} under {@code owner} and returns it as a delivery sees it. */
     public MessageBody put(String owner, byte[] message) {
@@ -61,7 +62,7 @@ public final class MemoryBodies implements BodyStore, ChunkStore {
             @Override
             public int read(byte[] into, int offset, int length) throws IOException {
                 int n = super.read(into, offset, length);
-                if (n > 0) read.addAndGet(n);
+                if (n > 0) consumed.addAndGet(n);
                 return n;
             }
 
@@ -85,6 +86,7 @@ public final class MemoryBodies implements BodyStore, ChunkStore {
 
     @Override
     public CompletableFuture<Void> putChunk(String owner, int index, byte[] chunk) {
+        if (writesLeft.getAndDecrement() <= 0) return CompletableFuture.failedFuture(new IOException("disk full"));
         chunks.put(owner + "/" + index, chunk);
         return CompletableFuture.completedFuture(null);
     }
@@ -100,9 +102,21 @@ public final class MemoryBodies implements BodyStore, ChunkStore {
         return chunks.size();
     }
 
+    /** Chunk writes from now on succeed {@code n} times, then fail. */
+    public void failAfter(int n) {
+        writesLeft.set(n);
+    }
+
+    /** The whole body, read back. */
+    public byte[] read(String owner, Body body) throws IOException {
+        try (InputStream in = open(owner, body)) {
+            return in.readAllBytes();
+        }
+    }
+
     /** Bytes read from every stream so far. */
     public long bytesRead() {
-        return read.get();
+        return consumed.get();
     }
 
     /** Streams opened and not closed yet. */

@@ -100,9 +100,7 @@ class LocalDeliveryTest {
 
     /** What a forward stored for the queue. */
     private String forwarded(Queue.Submit submit) throws IOException {
-        try (var in = store.open(Submitter.owner(submit.id()), submit.body())) {
-            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
+        return new String(store.read(Submitter.owner(submit.id()), submit.body()), StandardCharsets.ISO_8859_1);
     }
 
     private Outcome deliver(String address) {
