@@ -235,7 +235,7 @@ class Tarpit:
 
     def close(self):
         self._closing = True
-        self._server.close()
+        _stop_listening(self._server)
 
     def __enter__(self):
         return self
@@ -314,10 +314,20 @@ class FileSink:
         return False
 
     def close(self):
-        self._server.close()
+        _stop_listening(self._server)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _stop_listening(server):
+    """Closes a listening socket that a thread may be blocked in accept() on: close() alone would not wake it,
+    and the port would stay taken."""
+    try:
+        server.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    server.close()

@@ -74,6 +74,7 @@ class Tarpit(LimitsCase):
         wait_until(lambda: tarpit.connections, timeout=15, what="a connection to the tarpit")
         self.inject("quick@fine.test")
         wait_until(lambda: fine.recipients() == ["quick@fine.test"], timeout=10, what="mail to fine.test")
+        served = time.time() - start
         self.assertIsNone(tarpit.connections[0]["closed"], "fine.test was served while the tarpit held on")
         self.wait_log("deferral: Connected to 127.0.90.2 but the transaction took more than 6 seconds. (#4.4.2)",
                       timeout=20)
