@@ -58,6 +58,11 @@ class LimitsCase(QuailTestCase):
         self.peers.append(p)
         return p
 
+    def add_user(self, address):
+        """A mailbox, made before the server starts; returns its home."""
+        quail("user", "add", "--home", self.home, address)
+        return os.path.dirname(self.maildir(address))
+
     def inject(self, *recipients, message=MESSAGE):
         quail("inject", "--home", self.home, "-a", "-f", "alice@quail.test", *recipients, input=message)
 
@@ -200,16 +205,17 @@ class BigMessage(LimitsCase):
         work = tempfile.mkdtemp(prefix="quail-big-", dir=self.home)
         sink = self.peer(peers.FileSink("127.0.90.4", 2525, work))
         self.control(databytes="0", smtproutes="sink.test:127.0.90.4:2525", relayclients="127.0.0.1")
+        self.add_user("alice@localhost")
         self.server.start()
         path = os.path.join(work, "original")
         digest, size = self.write_message(path)
         stop, rss = self.rss_sampler()
         start = time.time()
         try:
-            self.send(path, ["big@sink.test", "postmaster@localhost"])
+            self.send(path, ["big@sink.test", "alice@localhost"])
             accepted = time.time() - start
             wait_until(lambda: sink.messages, timeout=120, what="the message at the sink")
-            new = os.path.join(self.maildir(), "new")
+            new = os.path.join(self.maildir("alice@localhost"), "new")
             [stored] = wait_until(lambda: [os.path.join(new, n) for n in os.listdir(new)], timeout=120,
                                   what="the message in the Maildir")
             self.wait_log("end msg ", timeout=60)
@@ -224,7 +230,7 @@ class BigMessage(LimitsCase):
         self.assertEqual(digest, self.sha256_of_tail(stored, size), "delivered byte for byte")
         with open(stored, "rb") as f:
             self.assertEqual(f.readline(), b"Return-Path: <alice@quail.test>\n")
-            self.assertEqual(f.readline(), b"Delivered-To: postmaster@localhost\n")
+            self.assertEqual(f.readline(), b"Delivered-To: alice@localhost\n")
         peak = max(rss)
         print("\n100 MB: accepted in %.1f s, relayed and delivered in %.1f s; server RSS peak %d MiB (heap cap %d MiB)"
               % (accepted, delivered, peak // 1024, HEAP_CAP_KIB // 1024))
@@ -235,8 +241,7 @@ class HungProgram(LimitsCase):
 
     def test_a_hung_program_is_killed_at_timeoutprogram_its_slot_freed_and_the_message_retried(self):
         self.control(timeoutprogram="2", concurrencylocal="1")
-        quail("user", "add", "--home", self.home, "alice@localhost")
-        dot_qmail = os.path.join(os.path.dirname(self.maildir("alice@localhost")), ".qmail-hang")
+        dot_qmail = os.path.join(self.add_user("alice@localhost"), ".qmail-hang")
         with open(dot_qmail, "w") as f:
             f.write("|echo going to sleep; exec sleep 987\n")
         self.server.start()
