@@ -245,15 +245,20 @@ class Tarpit:
 
 
 class FileSink:
-    """A small ESMTP server (SIZE, 8BITMIME, no PIPELINING) that writes each message it receives, with its line
-    ends made LF and its dots unstuffed, to a file of its own in `directory`, a block at a time: a message of any
-    size costs it a block of memory. messages lists (sender, recipients, path) per accepted message. Threads in
-    this process; no third-party code."""
+    """A small ESMTP server (SIZE, 8BITMIME, no PIPELINING; STARTTLS when given tls=(certificate, key) files) that
+    writes each message it receives, with its line ends made LF and its dots unstuffed, to a file of its own in
+    `directory`, a line at a time: a message of any size costs it a line of memory. messages lists (sender,
+    recipients, path, whether under TLS) per accepted message. Threads in this process; Python's ssl."""
 
-    def __init__(self, host, port, directory):
+    def __init__(self, host, port, directory, tls=None):
+        import ssl
         import threading
         self.directory = directory
         self.messages = []
+        self._tls = None
+        if tls:
+            self._tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self._tls.load_cert_chain(*tls)
         self._server = socket.socket()
         self._server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._server.bind((host, port))
@@ -270,18 +275,29 @@ class FileSink:
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn):
-        with conn, conn.makefile("rb") as lines, conn.makefile("wb") as out:
-            def reply(text):
-                out.write(text.encode() + b"\r\n")
-                out.flush()
+        stream, secure = conn, False
+        lines, out = stream.makefile("rb"), stream.makefile("wb")
 
+        def reply(text):
+            out.write(text.encode() + b"\r\n")
+            out.flush()
+
+        with conn:
             reply("220 sink.test ESMTP")
             sender, recipients = None, []
-            for line in lines:
+            while True:
+                line = lines.readline()
+                if not line:
+                    return
                 command = line.rstrip(b"\r\n").decode("latin-1")
                 verb = command[:4].upper()
                 if verb == "EHLO":
-                    reply("250-sink.test\r\n250-SIZE 1000000000\r\n250 8BITMIME")
+                    starttls = "250-STARTTLS\r\n" if self._tls and not secure else ""
+                    reply("250-sink.test\r\n" + starttls + "250-SIZE 1000000000\r\n250 8BITMIME")
+                elif command.upper() == "STARTTLS" and self._tls and not secure:
+                    reply("220 go ahead")
+                    stream, secure = self._tls.wrap_socket(conn, server_side=True), True
+                    lines, out = stream.makefile("rb"), stream.makefile("wb")
                 elif verb == "MAIL":
                     sender, recipients = command.split(":", 1)[1].split(">")[0].strip(" <"), []
                     reply("250 ok")
@@ -293,7 +309,7 @@ class FileSink:
                     path = os.path.join(self.directory, "message-%d" % len(self.messages))
                     if not self._data(lines, path):
                         return
-                    self.messages.append((sender, recipients, path))
+                    self.messages.append((sender, recipients, path, secure))
                     reply("250 ok stored")
                 elif verb == "QUIT":
                     reply("221 bye")

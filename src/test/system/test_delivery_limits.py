@@ -6,6 +6,7 @@ back and the message is retried. Peers are Python servers on loopback (peers.Tar
 import hashlib
 import os
 import socket
+import subprocess
 import tempfile
 import threading
 import time
@@ -201,15 +202,17 @@ class BigMessage(LimitsCase):
         threading.Thread(target=sample, daemon=True).start()
         return stop, samples
 
-    def test_a_100_mb_message_is_relayed_and_delivered_byte_for_byte_under_the_heap_cap(self):
+    def test_a_100_mb_message_is_relayed_over_tls_and_delivered_byte_for_byte_under_the_heap_cap(self):
         work = tempfile.mkdtemp(prefix="quail-big-", dir=self.home)
-        sink = self.peer(peers.FileSink("127.0.90.4", 2525, work))
+        sink = self.peer(peers.FileSink("127.0.90.4", 2525, work, tls=self_signed(work)))
         self.control(databytes="0", smtproutes="sink.test:127.0.90.4:2525", relayclients="127.0.0.1")
         self.add_user("alice@localhost")
         self.server.start()
         path = os.path.join(work, "original")
         digest, size = self.write_message(path)
         stop, rss = self.rss_sampler()
+        wait_until(lambda: rss, timeout=5, what="an RSS sample")
+        idle = rss[0]
         start = time.time()
         try:
             self.send(path, ["big@sink.test", "alice@localhost"])
@@ -222,8 +225,8 @@ class BigMessage(LimitsCase):
             delivered = time.time() - start
         finally:
             stop.set()
-        sender, recipients, relayed = sink.messages[0]
-        self.assertEqual((sender, recipients), ("alice@quail.test", ["big@sink.test"]))
+        sender, recipients, relayed, secure = sink.messages[0]
+        self.assertEqual((sender, recipients, secure), ("alice@quail.test", ["big@sink.test"], True))
         self.assertEqual(digest, self.sha256_of_tail(relayed, size), "relayed byte for byte")
         with open(relayed, "rb") as f:
             self.assertTrue(f.read(9) == b"Received:", "Quail's Received line, then the message")
@@ -232,8 +235,9 @@ class BigMessage(LimitsCase):
             self.assertEqual(f.readline(), b"Return-Path: <alice@quail.test>\n")
             self.assertEqual(f.readline(), b"Delivered-To: alice@localhost\n")
         peak = max(rss)
-        print("\n100 MB: accepted in %.1f s, relayed and delivered in %.1f s; server RSS peak %d MiB (heap cap %d MiB)"
-              % (accepted, delivered, peak // 1024, HEAP_CAP_KIB // 1024))
+        print("\n100 MB: accepted in %.1f s, relayed over TLS and delivered in %.1f s; server RSS %d MiB idle, "
+              "%d MiB at most (heap cap %d MiB)" % (accepted, delivered, idle // 1024, peak // 1024,
+                                                    HEAP_CAP_KIB // 1024))
         self.assertLess(peak, HEAP_CAP_KIB, "RSS under the heap cap")
 
 
@@ -271,3 +275,12 @@ def command_lines():
         except OSError:
             pass
     return "\n".join(lines)
+
+
+def self_signed(directory):
+    """openssl's self-signed certificate for sink.test: (certificate file, key file)."""
+    cert, key = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=sink.test"],
+                   check=True, capture_output=True)
+    return cert, key
