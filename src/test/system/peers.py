@@ -282,7 +282,7 @@ class FileSink:
             out.write(text.encode() + b"\r\n")
             out.flush()
 
-        with conn:
+        try:
             reply("220 sink.test ESMTP")
             sender, recipients = None, []
             while True:
@@ -316,6 +316,11 @@ class FileSink:
                     return
                 else:
                     reply("250 ok")
+        except OSError:
+            return
+        finally:
+            stream.close()
+            conn.close()
 
     @staticmethod
     def _data(lines, path):
