@@ -68,10 +68,10 @@ class LimitsCase(QuailTestCase):
     def inject(self, *recipients, message=MESSAGE):
         quail("inject", "--home", self.home, "-a", "-f", "alice@quail.test", *recipients, input=message)
 
-    def send(self, *recipients):
+    def submit(self, *recipients):
         """Over SMTP: no tool to start, so the message is queued within milliseconds."""
         with smtplib.SMTP("127.0.0.1", self.server.port, timeout=30) as client:
-            client.sendmail("alice@quail.test", list(recipients), MESSAGE)
+            client.sendmail("alice@quail.test", list(recipients), MESSAGE.replace(b"\n", b"\r\n"))
 
 
 class Tarpit(LimitsCase):
@@ -81,9 +81,9 @@ class Tarpit(LimitsCase):
         fine = self.peer(peers.Recorder([("127.0.90.3", 25)]))
         self.control(timeouttransaction="8")
         self.server.start()
-        self.send("slow@tarpit.test")
+        self.submit("slow@tarpit.test")
         wait_until(lambda: tarpit.connections, timeout=15, what="a connection to the tarpit")
-        self.send("quick@fine.test")
+        self.submit("quick@fine.test")
         wait_until(lambda: fine.recipients() == ["quick@fine.test"], timeout=10, what="mail to fine.test")
         served = time.time() - tarpit.connections[0]["opened"]
         self.assertIsNone(tarpit.connections[0]["closed"], "fine.test was served while the tarpit held on")
@@ -101,10 +101,10 @@ class Tarpit(LimitsCase):
         fine = self.peer(peers.Recorder([("127.0.90.3", 25)]))
         self.control(timeouttransaction="5", concurrencyremote="1")
         self.server.start()
-        self.send("slow@tarpit.test")
+        self.submit("slow@tarpit.test")
         wait_until(lambda: tarpit.connections, timeout=15, what="a connection to the tarpit")
         opened = tarpit.connections[0]["opened"]
-        self.send("quick@fine.test")
+        self.submit("quick@fine.test")
         wait_until(lambda: fine.recipients() == ["quick@fine.test"], timeout=20, what="mail to fine.test")
         waited = time.time() - opened
         self.assertGreater(waited, 4.5, "the only slot was the tarpit's until its deadline")
