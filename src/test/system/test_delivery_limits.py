@@ -13,7 +13,8 @@ import threading
 import time
 
 import peers
-from quailtest import QuailTestCase, quail, wait_until
+import test_remote
+from quailtest import quail, wait_until
 
 MESSAGE = b"From: alice@quail.test\nSubject: limits\n\nhello\n"
 HEAP_CAP_KIB = 768 * 1024  # the launcher's -Xmx768m
@@ -26,47 +27,22 @@ DNS = [
 ]
 
 
-class LimitsCase(QuailTestCase):
-    """A home whose DNS is a dnsmasq on loopback; control files are set before the server starts."""
-
-    start_server = False
+class LimitsCase(test_remote.RemoteCase):
+    """test_remote's home (DNS from a dnsmasq on loopback, peers started per test before the server) with this
+    file's DNS, local mailboxes and relaying for 127.0.0.1."""
 
     @classmethod
     def setUpClass(cls):
         cls.dns = peers.Dnsmasq(DNS)
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.dns.close()
-
     def setUp(self):
         super().setUp()
-        self.peers = []
-        self.control(me="quail.test", locals="localhost\nquail.test", rcpthosts="localhost\nquail.test",
-                     dnsservers=self.dns.server(), timeoutconnect="2", relayclients="127.0.0.1")
-
-    def tearDown(self):
-        super().tearDown()
-        for p in self.peers:
-            p.close()
-
-    def control(self, **files):
-        os.makedirs(os.path.join(self.home, "control"), exist_ok=True)
-        for name, text in files.items():
-            with open(os.path.join(self.home, "control", name), "w") as f:
-                f.write(text + "\n")
-
-    def peer(self, p):
-        self.peers.append(p)
-        return p
+        self.control(locals="localhost\nquail.test", rcpthosts="localhost\nquail.test", relayclients="127.0.0.1")
 
     def add_user(self, address):
         """A mailbox, made before the server starts; returns its home."""
         quail("user", "add", "--home", self.home, address)
         return os.path.dirname(self.maildir(address))
-
-    def inject(self, *recipients, message=MESSAGE):
-        quail("inject", "--home", self.home, "-a", "-f", "alice@quail.test", *recipients, input=message)
 
     def submit(self, *recipients):
         """Over SMTP: no tool to start, so the message is queued within milliseconds."""
