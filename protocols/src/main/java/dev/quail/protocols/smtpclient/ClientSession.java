@@ -53,7 +53,6 @@ public final class ClientSession {
     private record Expect(Step step, int recipient) {}
 
     private static final int SERVICE_CLOSING = 421;
-    private static final int TOO_MANY_RECIPIENTS = 452;
 
     private final String helo;
     private final String peer;
@@ -464,27 +463,8 @@ public final class ClientSession {
         out.add(ClientOutput.Close.INSTANCE);
     }
 
-    /** qmail-rspawn's combination of a recipient's report with the message's (REM-20). */
     private TransactionResult result(Transaction t, Report message) {
-        List<Report> reports = new ArrayList<>(t.recipients().size());
-        List<Integer> tooMany = new ArrayList<>();
-        for (int i = 0; i < t.recipients().size(); i++) {
-            Reply r = rcpt == null ? null : rcpt[i];
-            if (r == null || r.code() < 400) {
-                reports.add(message);
-                continue;
-            }
-            String text = peer + " does not like recipient." + r.said();
-            if (r.permanent()) {
-                boolean append = message.kind() == Report.Kind.FAILURE;
-                reports.add(Report.failure(append ? text + "\n" + message.text() : text));
-            } else {
-                boolean append = message.kind() != Report.Kind.SUCCESS;
-                reports.add(Report.deferral(append ? text + "\n" + message.text() : text));
-            }
-            if (r.code() == TOO_MANY_RECIPIENTS && message.kind() == Report.Kind.SUCCESS) tooMany.add(i);
-        }
-        return new TransactionResult(reports, tooMany);
+        return TransactionResult.combine(peer, t.recipients().size(), rcpt, message);
     }
 
     private boolean anyAccepted() {
