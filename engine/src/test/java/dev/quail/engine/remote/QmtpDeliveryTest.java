@@ -22,10 +22,13 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Outbound QMTP with the message streamed from the store between the netstring's head and tail (QMTP-02,
@@ -33,19 +36,12 @@ import org.junit.jupiter.api.Test;
  * it cuts the package short (the peer never sees a whole one), and a package not answered within
  * timeouttransaction is deferred.
  */
+@ExtendWith(TestKitJUnit5Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QmtpDeliveryTest {
-    private static ActorTestKit testKit;
+    @JUnit5TestKit
+    private final ActorTestKit testKit = new JUnit5TestKitBuilder().build();
     private final MemoryBodies store = new MemoryBodies();
-
-    @BeforeAll
-    static void start() {
-        testKit = ActorTestKit.create();
-    }
-
-    @AfterAll
-    static void stop() {
-        testKit.shutdownTestKit();
-    }
 
     /** One package read off one connection, answered K for each recipient unless {@code silent}. */
     private static CompletableFuture<byte[]> peer(ServerSocket server, boolean silent) {
