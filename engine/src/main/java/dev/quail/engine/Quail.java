@@ -101,13 +101,13 @@ public final class Quail {
             var queue = context.spawn(Behaviors.supervise(Queue.create(setup, queueFailed, new Queue.Children() {
                 @Override
                 public Behavior<LocalSpawn.Command> localSpawn(Injector injector) {
-                    return LocalSpawn.create(controls, new LocalDelivery(controls, new MaildirWriter(me), injector),
-                            io, status);
+                    return LocalSpawn.create(controls,
+                            new LocalDelivery(controls, new MaildirWriter(me), injector, bodies), io, status);
                 }
 
                 @Override
                 public Behavior<RemoteSpawn.Command> remoteSpawn() {
-                    return RemoteSpawn.create(controls, status);
+                    return RemoteSpawn.create(controls, status, bodies);
                 }
             })).onFailure(SupervisorStrategy.restart()), "queue");
             context.spawn(MaildropPickup.create(controls.home().maildrop(), queue, io, bodies), "maildrop");

@@ -21,9 +21,13 @@ class QmtpClientTest {
     void a_package_the_server_reads_and_the_answers_it_gives_back() throws Exception {
         QmtpSession server = new QmtpSession(new QmtpPolicy("mx.example.org", 0,
                 r -> r.endsWith("@example.org"), 100), "192.0.2.7", Clock.fixed(QmtpSessionTest.NOW, ZoneOffset.UTC));
-        byte[] pkg = QmtpClient.encode("a@b.test", List.of("x@example.org", "y@other.test"),
-                "Subject: s\n\nbody\n".getBytes(StandardCharsets.ISO_8859_1));
-        List<QmtpOutput> out = server.receive(pkg, 0, pkg.length);
+        byte[] message = "Subject: s\n\nbody\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] head = QmtpClient.head(message.length);
+        byte[] tail = QmtpClient.tail("a@b.test", List.of("x@example.org", "y@other.test"));
+        assertEquals("18:\n", new String(head, StandardCharsets.ISO_8859_1));
+        server.receive(head, 0, head.length);
+        server.receive(message, 0, message.length);
+        List<QmtpOutput> out = server.receive(tail, 0, tail.length);
         QmtpOutput.Submit submit = (QmtpOutput.Submit) out.get(0);
         assertEquals("a@b.test", submit.sender());
         assertTrue(new String(submit.message(), StandardCharsets.ISO_8859_1).endsWith("\nSubject: s\n\nbody\n"));
