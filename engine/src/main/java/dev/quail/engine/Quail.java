@@ -20,6 +20,7 @@ import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.engine.smtp.SmtpAuthenticator;
 import dev.quail.engine.smtp.SmtpServer;
 import dev.quail.engine.tls.ServerTls;
+import dev.quail.persistence.body.BodyStore;
 import dev.quail.persistence.journal.JournalStores;
 import dev.quail.persistence.maildir.MaildirWriter;
 import dev.quail.persistence.maildrop.Maildrop;
@@ -98,7 +99,9 @@ public final class Quail {
             openAdmin(context, controls.home(), queue, watcher, io);
             ActorRef<SmtpServer.Bound> bound = context.messageAdapter(SmtpServer.Bound.class, SmtpBound::new);
             Submitter submitter = new Submitter(queue, context.getSystem().scheduler(), ids);
-            SmtpServer.Services smtpServices = new SmtpServer.Services(controls, submitter,
+            BodyStore bodies = JournalStores.get(Adapter.toClassic(context.getSystem()))
+                    .open(controls.home().journal(), true);
+            SmtpServer.Services smtpServices = new SmtpServer.Services(controls, submitter, bodies,
                     ServerTls.open(controls.home().control("servercert.pem"), me),
                     new SmtpAuthenticator(new Passwords(controls.home().passwords()), io));
             var smtp = context.spawn(SmtpServer.create(listeners.smtpHost(), listeners.smtpPort(), smtpServices,
@@ -108,8 +111,10 @@ public final class Quail {
                     address -> Pop3Server.create(address, controls, io, smtpServices.tls()));
             listen(context, "pop3s", listeners.pop3s(),
                     address -> Pop3Server.pop3s(address, controls, io, smtpServices.tls()));
-            listen(context, "qmtpd", listeners.qmtp(), address -> QmtpServer.qmtp(address, controls, submitter));
-            listen(context, "qmqpd", listeners.qmqp(), address -> QmtpServer.qmqp(address, controls, submitter));
+            listen(context, "qmtpd", listeners.qmtp(),
+                    address -> QmtpServer.qmtp(address, controls, submitter, bodies));
+            listen(context, "qmqpd", listeners.qmqp(),
+                    address -> QmtpServer.qmqp(address, controls, submitter, bodies));
             listen(context, "smtps", listeners.smtps(), address -> SmtpServer.smtps(address, smtpServices));
             listen(context, "submission", listeners.submission(),
                     address -> SmtpServer.submission(address, smtpServices));

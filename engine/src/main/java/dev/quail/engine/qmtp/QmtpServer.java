@@ -6,7 +6,9 @@ import dev.quail.engine.Controls;
 import dev.quail.engine.TcpListener;
 import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.queue.Submitter;
+import dev.quail.engine.smtp.IncomingBody;
 import dev.quail.engine.smtp.SmtpPolicies;
+import dev.quail.persistence.body.BodyStore;
 import dev.quail.protocols.qmtp.QmqpSession;
 import dev.quail.protocols.qmtp.QmtpPolicy;
 import dev.quail.protocols.qmtp.QmtpSession;
@@ -39,7 +41,7 @@ public final class QmtpServer {
     private QmtpServer() {}
 
     public static Behavior<TcpListener.Command> qmtp(InetSocketAddress address, Controls controls,
-                                                     Submitter submitter) {
+                                                     Submitter submitter, BodyStore bodies) {
         return Behaviors.setup(context -> {
             ActorSystem<Void> system = context.getSystem();
             return TcpListener.create("qmtp", address, TcpListener.bind(system, address, true), connection -> {
@@ -49,14 +51,14 @@ public final class QmtpServer {
                 QmtpSession session = new QmtpSession(new QmtpPolicy(c.me(), c.databytes(),
                         recipient -> relay.accepts(client, recipient), SmtpPolicies.MAX_RECIPIENTS),
                         client.getHostAddress(), Clock.systemUTC());
-                connection.handleWith(QmtpConnection.flow(session, submitter,
-                        "qmtp " + client.getHostAddress(), LIFETIME), system);
+                connection.handleWith(QmtpConnection.flow(session,
+                        new IncomingBody(bodies, submitter, "qmtp " + client.getHostAddress()), LIFETIME), system);
             });
         });
     }
 
     public static Behavior<TcpListener.Command> qmqp(InetSocketAddress address, Controls controls,
-                                                     Submitter submitter) {
+                                                     Submitter submitter, BodyStore bodies) {
         return Behaviors.setup(context -> {
             ActorSystem<Void> system = context.getSystem();
             return TcpListener.create("qmqp", address, TcpListener.bind(system, address, true), connection -> {
@@ -69,8 +71,8 @@ public final class QmtpServer {
                     return;
                 }
                 QmqpSession session = new QmqpSession(controls.current().control().me(), ip, Clock.systemUTC());
-                connection.handleWith(QmtpConnection.flow(session, submitter, "qmqp " + ip, LIFETIME),
-                        system);
+                connection.handleWith(QmtpConnection.flow(session, new IncomingBody(bodies, submitter, "qmqp " + ip),
+                        LIFETIME), system);
             });
         });
     }

@@ -1,14 +1,8 @@
 package dev.quail.engine.smtp;
 
-import dev.quail.engine.queue.Submitter;
-import dev.quail.persistence.body.Body;
-
 import dev.quail.engine.log.MessageLog;
-import dev.quail.engine.delivery.Injector;
-import dev.quail.engine.queue.Queue;
 import dev.quail.engine.tls.TlsCodec;
 import dev.quail.protocols.smtp.AuthResult;
-import dev.quail.protocols.smtp.QueueResult;
 import dev.quail.protocols.smtp.SmtpOutput;
 import dev.quail.protocols.smtp.SmtpSession;
 import java.net.InetAddress;
@@ -24,18 +18,17 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
  * The stream edge around one {@link SmtpSession}: bytes in, the session's replies out. The session is a pure state
- * machine; this class only frames its outputs, carries each Submit to the Queue and each Authenticate to the
- * {@link SmtpAuthenticator}, feeds their answers back, and ends the stream on Close. {@code mapAsync(1)} keeps
- * replies in command order and applies back-pressure: while a message is being journaled or a password checked,
- * nothing more is read from the client.
+ * machine; this class only frames its outputs, carries each piece of a message, and its Discard or Submit, to the
+ * {@link IncomingBody} (body store, then Queue) and each Authenticate to the {@link SmtpAuthenticator}, feeds their
+ * answers back, and ends the stream on Close. {@code mapAsync(1)} keeps replies in command order and applies
+ * back-pressure: while a piece is being stored, a message journaled or a password checked, nothing more is read
+ * from the client. A connection that ends in the middle of a message abandons it (its stored chunks are deleted).
  *
  * <p>TLS: the connection owns a {@link TlsCodec} from the first byte (implicit TLS, RFC 8314) or from the
  * session's StartTls (RFC 3207): the 220 goes out in clear, and every byte received after it goes through TLS.
@@ -50,7 +43,7 @@ public final class SmtpConnection {
 
 
     private final SmtpSession session;
-    private final Submitter submitter;
+    private final IncomingBody incoming;
     private final String origin;
     private final InetAddress client;
     private final SmtpAuthenticator authenticator;
@@ -58,10 +51,10 @@ public final class SmtpConnection {
     private Optional<TlsCodec> tls = Optional.empty();
     private boolean broken;
 
-    private SmtpConnection(SmtpSession session, Submitter submitter, String origin,
+    private SmtpConnection(SmtpSession session, IncomingBody incoming, String origin,
                            InetAddress client, SmtpAuthenticator authenticator, Supplier<SSLEngine> engines) {
         this.session = session;
-        this.submitter = submitter;
+        this.incoming = incoming;
         this.origin = origin;
         this.client = client;
         this.authenticator = authenticator;
@@ -73,9 +66,9 @@ public final class SmtpConnection {
      * @param implicitTls the connection is TLS from its first byte (smtps)
      */
     public static Flow<ByteString, ByteString, NotUsed> flow(
-            SmtpSession session, Submitter submitter, String origin, InetAddress client,
+            SmtpSession session, IncomingBody incoming, String origin, InetAddress client,
             SmtpAuthenticator authenticator, Supplier<SSLEngine> engines, boolean implicitTls, Duration idleTimeout) {
-        SmtpConnection c = new SmtpConnection(session, submitter, origin, client, authenticator, engines);
+        SmtpConnection c = new SmtpConnection(session, incoming, origin, client, authenticator, engines);
         Step greeting = c.start(implicitTls);
         return Flow.of(ByteString.class)
                 .idleTimeout(idleTimeout)
@@ -84,7 +77,11 @@ public final class SmtpConnection {
                 .prepend(Source.single(greeting))
                 .takeWhile(step -> !step.close(), true)
                 .map(Step::bytes)
-                .filter(bytes -> !bytes.isEmpty());
+                .filter(bytes -> !bytes.isEmpty())
+                .watchTermination((notUsed, done) -> {
+                    done.whenComplete((ok, failure) -> incoming.abandon());
+                    return NotUsed.getInstance();
+                });
     }
 
     /** The greeting; under implicit TLS it is held by the codec until the handshake is done. */
@@ -133,8 +130,13 @@ public final class SmtpConnection {
                 return done(close(out));
             } else if (output instanceof SmtpOutput.StartTls) {
                 if (!startTls()) return done(new Step(out, true));
+            } else if (output instanceof SmtpOutput.Store store) {
+                CompletableFuture<Void> stored = incoming.store(store.piece()).toCompletableFuture();
+                if (!stored.isDone()) return stored.thenCompose(x -> run(rest, before));
+            } else if (output instanceof SmtpOutput.Discard) {
+                incoming.discard();
             } else if (output instanceof SmtpOutput.Submit submit) {
-                return submit(submit, submitter, origin)
+                return incoming.submit(submit.sender(), submit.recipients())
                         .thenCompose(result -> run(then(rest, session.queued(result)), before));
             } else if (output instanceof SmtpOutput.Authenticate auth) {
                 return authenticator.check(client, auth.user(), auth.password())
@@ -156,12 +158,6 @@ public final class SmtpConnection {
             return false;
         }
     }
-
-    private static CompletionStage<QueueResult> submit(SmtpOutput.Submit submit, Submitter submitter, String origin) {
-        return submitter.submit(submitter.newId(), true, submit.sender(), submit.recipients(),
-                Body.inline(submit.message()), origin);
-    }
-
 
     /** The last bytes, and TLS's close_notify after them when TLS is on. */
     private Step close(ByteString out) {

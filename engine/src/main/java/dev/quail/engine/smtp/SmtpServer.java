@@ -5,6 +5,7 @@ import dev.quail.engine.TcpListener;
 import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.queue.Submitter;
 import dev.quail.engine.tls.ServerTls;
+import dev.quail.persistence.body.BodyStore;
 import dev.quail.protocols.smtp.SmtpClient;
 import dev.quail.protocols.smtp.SmtpSecurity;
 import dev.quail.protocols.smtp.SmtpSession;
@@ -41,8 +42,11 @@ public final class SmtpServer {
     /** Reported to the parent once the address is bound, or not. */
     public record Bound(String address) {}
 
-    /** What every SMTP listener of one server shares: the queue, the TLS identity, the password checks. */
-    public record Services(Controls controls, Submitter submitter, ServerTls tls,
+    /**
+     * What every SMTP listener of one server shares: the configuration, the queue and the body store its messages'
+     * pieces go to first, the TLS identity, the password checks.
+     */
+    public record Services(Controls controls, Submitter submitter, BodyStore bodies, ServerTls tls,
                            SmtpAuthenticator authenticator) {}
 
     private record BindResult(Tcp.ServerBinding binding, Throwable failure) implements Command {}
@@ -111,8 +115,9 @@ public final class SmtpServer {
         SmtpSession session = new SmtpSession(SmtpPolicies.forClient(snapshot, remote.getAddress()), security,
                 new SmtpClient(remoteIp, remote.getPort(), local.getAddress().getHostAddress()), Clock.systemUTC());
         Duration timeout = Duration.ofSeconds(Math.max(1, snapshot.control().timeoutsmtpd()));
-        connection.handleWith(SmtpConnection.flow(session, services.submitter(), name + " " + remoteIp,
-                remote.getAddress(), services.authenticator(), services.tls()::newEngine,
+        String origin = name + " " + remoteIp;
+        connection.handleWith(SmtpConnection.flow(session,
+                new IncomingBody(services.bodies(), services.submitter(), origin), origin, remote.getAddress(), services.authenticator(), services.tls()::newEngine,
                 security.tls() == SmtpSecurity.Tls.IMPLICIT, timeout), system);
     }
 }

@@ -1,9 +1,10 @@
 package dev.quail.engine.qmtp;
 
-import dev.quail.engine.queue.Submitter;
+import dev.quail.engine.MemoryBodies;
 import dev.quail.engine.TestHomes;
-
+import dev.quail.engine.queue.Submitter;
 import dev.quail.engine.remote.QmtpDelivery;
+import dev.quail.engine.smtp.IncomingBody;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,6 +53,7 @@ class QmtpEdgeTest {
 
     @TempDir
     Path dir;
+    private final MemoryBodies bodies = new MemoryBodies();
 
     @BeforeAll
     static void start() {
@@ -67,8 +69,9 @@ class QmtpEdgeTest {
     private int serve(Supplier<NetstringSession> sessions, TestProbe<Queue.Command> queue) throws Exception {
         var system = testKit.system();
         return Tcp.get(system).bind("127.0.0.1", 0, 100, List.of(), true, Optional.empty())
-                .to(Sink.foreach(c -> c.handleWith(QmtpConnection.flow(sessions.get(),
-                        new Submitter(queue.ref(), system.scheduler(), TestHomes.ids()), "qmtp test", Duration.ofSeconds(30)), system)))
+                .to(Sink.foreach(c -> c.handleWith(QmtpConnection.flow(sessions.get(), new IncomingBody(bodies,
+                        new Submitter(queue.ref(), system.scheduler(), TestHomes.ids()), "qmtp test"),
+                        Duration.ofSeconds(30)), system)))
                 .run(system).toCompletableFuture().get().localAddress().getPort();
     }
 
@@ -135,6 +138,46 @@ class QmtpEdgeTest {
             }
             assertEquals(List.of(new Outcome.Deferral("Connected to 127.0.0.1 but connection died. (#4.4.2)")),
                     outcomes.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    /** One QMTP package of a message in LF form. */
+    private static byte[] qmtpPackage(byte[] message, String sender, String recipient) {
+        String m = new String(message, StandardCharsets.ISO_8859_1);
+        return (new String(Netstrings.encode("\n" + m), StandardCharsets.ISO_8859_1)
+                + new String(Netstrings.encode(sender), StandardCharsets.ISO_8859_1)
+                + new String(Netstrings.encode(new String(Netstrings.encode(recipient), StandardCharsets.ISO_8859_1)),
+                StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static String netstring(InputStream in) throws java.io.IOException {
+        StringBuilder length = new StringBuilder();
+        for (int c = in.read(); c != ':'; c = in.read()) length.append((char) c);
+        String text = new String(in.readNBytes(Integer.parseInt(length.toString())), StandardCharsets.ISO_8859_1);
+        assertEquals(',', in.read());
+        return text;
+    }
+
+    @Test
+    void a_large_package_is_queued_as_stored_chunks_and_a_refused_one_leaves_none() throws Exception {
+        TestProbe<Queue.Command> queue = testKit.createTestProbe();
+        int port = serve(QmtpEdgeTest::qmtp, queue);
+        byte[] message = ("Subject: big\n\n" + "q".repeat(99) + "\n").repeat(5000).getBytes(StandardCharsets.ISO_8859_1);
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(qmtpPackage(message, "a@sender.test", "victim@elsewhere.test"));
+            InputStream in = s.getInputStream();
+            assertEquals("Dsorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", netstring(in));
+            for (int i = 0; i < 100 && bodies.stored() > 0; i++) Thread.sleep(50);
+            assertEquals(0, bodies.stored(), "the refused package's chunks are deleted");
+
+            s.getOutputStream().write(qmtpPackage(message, "a@sender.test", "bob@example.org"));
+            Queue.Submit submit = queue.expectMessageClass(Queue.Submit.class);
+            assertTrue(submit.body().chunks() >= 7, submit.body().toString());
+            String stored = new String(bodies.read(Submitter.owner(submit.id()), submit.body()),
+                    StandardCharsets.ISO_8859_1);
+            assertTrue(stored.startsWith("Received: from unknown ([127.0.0.1])\n"), stored.substring(0, 80));
+            assertTrue(stored.endsWith(new String(message, StandardCharsets.ISO_8859_1)));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.quail.engine.smtp;
 
 import dev.quail.engine.queue.Submitter;
+import dev.quail.engine.MemoryBodies;
 import dev.quail.engine.TestHomes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -82,7 +83,8 @@ class SmtpTlsConnectionTest {
             SmtpSession session = new SmtpSession(policy, security,
                     new SmtpClient(remote.getAddress().getHostAddress(), remote.getPort(), "127.0.0.1"),
                     Clock.systemUTC());
-            connection.handleWith(SmtpConnection.flow(session, submitter, "smtp test",
+            connection.handleWith(SmtpConnection.flow(session, new IncomingBody(new MemoryBodies(), submitter,
+                    "smtp test"), "smtp test",
                     remote.getAddress(), authenticator, tls::newEngine,
                     security.tls() == SmtpSecurity.Tls.IMPLICIT, Duration.ofSeconds(30)), system);
         })).run(system).toCompletableFuture().join();

@@ -8,7 +8,8 @@
  *                   smuggling: no mix of CR, LF and "." can end the data early, so nothing a
  *                   client hides behind a fake terminator is ever read as a command.
  * RFC 5321 4.5.3.1.6 A text line is at most 1000 octets including CRLF (as sent, stuffing dot
- *                   included); a longer one is remembered and the message refused at the end.
+ *                   included); a longer one is noticed as soon as it passes the bound, so the session can
+ *                   discard the message at once, and refused at the end.
  * SMTP-32           All other octets, 8-bit included, are stored unchanged.
  */
 package dev.quail.protocols.smtp;
@@ -42,7 +43,7 @@ final class DataReader {
         while (end < to && bytes[end] != '\r' && bytes[end] != '\n') end++;
         if (end > i) {
           message.putRun(bytes, i, end);
-          lineOctets += end - i;
+          count(end - i);
           i = end;
           continue;
         }
@@ -68,7 +69,7 @@ final class DataReader {
 
   /** Returns false once the outcome is decided. */
   private boolean step(byte b) {
-    lineOctets++;
+    count(1);
     switch (state) {
       case LINE_START -> {
         if (b == '.') {
@@ -120,10 +121,14 @@ final class DataReader {
     return false;
   }
 
-  private void endLine() {
+  private void count(int octets) {
+    lineOctets += octets;
     if (lineOctets > MAX_TEXT_LINE_OCTETS) {
       lineTooLong = true;
     }
+  }
+
+  private void endLine() {
     lineOctets = 0;
     state = State.LINE_START;
   }

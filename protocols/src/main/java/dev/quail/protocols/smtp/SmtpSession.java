@@ -1,8 +1,13 @@
 /*
  * SmtpSession: one SMTP server connection (qmail-smtpd) as a pure state machine. The I/O edge
  * feeds it socket bytes in any chunking and performs the outputs in order: write each Reply,
- * hand each Submit to the queue, close on Close. It never blocks, reads clocks only through
- * the given Clock, and is not thread-safe (one connection, one caller at a time).
+ * store each piece of a message, forget it on Discard, hand each Submit to the queue, close on
+ * Close. It never blocks, reads clocks only through the given Clock, and is not thread-safe (one
+ * connection, one caller at a time).
+ *
+ * Memory: a message is never held whole. DATA is handed on as it arrives, in Store pieces (at
+ * most one piece is kept between two receive() calls); a refused message is discarded at once
+ * and the rest of it only counted to the final dot.
  *
  * Phases: COMMANDS (CommandFramer + SmtpCommands), DATA (DataReader), AWAITING_QUEUE (a
  * Submit is out), AWAITING_AUTH (an Authenticate is out), AWAITING_TLS (a StartTls is out),
@@ -15,9 +20,11 @@
  * the input already received, and anything received until tlsStarted(), is discarded unread,
  * so no command sent in clear can be answered inside TLS.
  *
- * After the final dot (SMTP-06, SMTP-33, SMTP-34): a line over 1000 octets gives 554 5.6.0,
- * then too many hops 554 5.4.6 (qmail checks hops before size), then too big 552 5.3.4;
- * otherwise a Submit. A bare CR or LF in DATA gives 451 4.5.0 and Close at once (SMTP-31).
+ * A message is discarded as soon as it has a line over 1000 octets, too many hops or too many
+ * octets; after its final dot (SMTP-06, SMTP-33, SMTP-34) the reply is 554 5.6.0 for the line,
+ * else 554 5.4.6 for the hops (qmail checks hops before size), else 552 5.3.4; an accepted
+ * message gets a Submit. A bare CR or LF in DATA discards it, then 451 4.5.0 and Close at once
+ * (SMTP-31).
  */
 package dev.quail.protocols.smtp;
 
@@ -113,13 +120,19 @@ public final class SmtpSession {
     phase = Phase.COMMANDS;
   }
 
-  /** The client was silent too long (SMTP-35, timeoutsmtpd). */
+  /** The client was silent too long (SMTP-35, timeoutsmtpd): a message being read is discarded. */
   public List<SmtpOutput> timeout() {
     if (phase == Phase.CLOSED) {
       return List.of();
     }
+    List<SmtpOutput> out = new ArrayList<>();
+    if (phase == Phase.DATA) {
+      discard(out);
+    }
     phase = Phase.CLOSED;
-    return List.of(Replies.TIMEOUT, new SmtpOutput.Close());
+    out.add(Replies.TIMEOUT);
+    out.add(new SmtpOutput.Close());
+    return out;
   }
 
   /** True between a Submit and its queued(...) answer. */
@@ -178,6 +191,13 @@ public final class SmtpSession {
   private int readData(byte[] bytes, int from, int to, List<SmtpOutput> out) {
     DataReader reader = receiving.orElseThrow().reader();
     int next = reader.read(bytes, from, to);
+    MessagePieces pieces = reader.message().pieces;
+    Optional<SmtpOutput.Reply> refusal = refusal(reader);
+    if (reader.outcome() == DataReader.Outcome.BARE_LINE_ENDING || refusal.isPresent()) {
+      discard(out);
+    } else {
+      pieces.drain().forEach(piece -> out.add(new SmtpOutput.Store(piece)));
+    }
     if (reader.outcome() == DataReader.Outcome.READING) {
       return next;
     }
@@ -189,19 +209,34 @@ public final class SmtpSession {
       phase = Phase.CLOSED;
       return next;
     }
-    phase = Phase.COMMANDS;
-    StoredMessage message = reader.message();
-    if (reader.lineTooLong()) {
-      out.add(Replies.TEXT_LINE_TOO_LONG);
-    } else if (message.hops() >= policy.maxHops()) {
-      out.add(Replies.LOOPING);
-    } else if (message.tooBig()) {
-      out.add(Replies.TOO_BIG);
+    if (refusal.isPresent()) {
+      out.add(refusal.get());
+      phase = Phase.COMMANDS;
     } else {
-      out.add(new SmtpOutput.Submit(ended.sender(), ended.recipients(), message.bytes()));
+      out.add(new SmtpOutput.Submit(ended.sender(), ended.recipients()));
       phase = Phase.AWAITING_QUEUE;
     }
     return next;
+  }
+
+  /** Why the message being read will be refused, in qmail's order, or empty while it is acceptable. */
+  private Optional<SmtpOutput.Reply> refusal(DataReader reader) {
+    if (reader.lineTooLong()) {
+      return Optional.of(Replies.TEXT_LINE_TOO_LONG);
+    }
+    if (reader.message().hops() >= policy.maxHops()) {
+      return Optional.of(Replies.LOOPING);
+    }
+    return reader.message().pieces.tooBig() ? Optional.of(Replies.TOO_BIG) : Optional.empty();
+  }
+
+  /** Tells the edge, once, to forget the message being read. */
+  private void discard(List<SmtpOutput> out) {
+    MessagePieces pieces = receiving.orElseThrow().reader().message().pieces;
+    if (!pieces.discarded()) {
+      pieces.discard();
+      out.add(new SmtpOutput.Discard());
+    }
   }
 
   private void hold(byte[] bytes, int from, int to) {

@@ -32,20 +32,24 @@ class NetstringFuzzTest {
         return bytes;
     }
 
-    /** Feeds {@code input} in random chunks, answering every Submit; returns whether the session closed. */
+    /**
+     * Feeds {@code input} in random chunks, answering every Submit, with the edge checking the pieces; returns
+     * whether the session closed.
+     */
     private static boolean run(Random random, NetstringSession session, byte[] input) {
+        Edge edge = new Edge();
         boolean closed = false;
         int at = 0;
         while (at < input.length) {
             int n = Math.min(input.length - at, 1 + random.nextInt(40));
-            List<QmtpOutput> out = session.receive(input, at, n);
+            List<QmtpOutput> out = edge.take(session.receive(input, at, n));
             at += n;
             while (!out.isEmpty()) {
                 if (closed) assertEquals(List.of(), out, "nothing after Close");
                 List<QmtpOutput> next = List.of();
                 for (QmtpOutput o : out) {
                     if (o instanceof QmtpOutput.Close) closed = true;
-                    if (o instanceof QmtpOutput.Submit) next = session.queued(new QueueResult.Queued("1"));
+                    if (o instanceof QmtpOutput.Submit) next = edge.take(session.queued(new QueueResult.Queued("1")));
                 }
                 out = next;
             }

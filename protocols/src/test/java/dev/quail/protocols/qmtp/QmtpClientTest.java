@@ -23,10 +23,11 @@ class QmtpClientTest {
                 r -> r.endsWith("@example.org"), 100), "192.0.2.7", Clock.fixed(QmtpSessionTest.NOW, ZoneOffset.UTC));
         byte[] pkg = QmtpClient.encode("a@b.test", List.of("x@example.org", "y@other.test"),
                 "Subject: s\n\nbody\n".getBytes(StandardCharsets.ISO_8859_1));
-        List<QmtpOutput> out = server.receive(pkg, 0, pkg.length);
+        Edge edge = new Edge();
+        List<QmtpOutput> out = edge.take(server.receive(pkg, 0, pkg.length));
         QmtpOutput.Submit submit = (QmtpOutput.Submit) out.get(0);
         assertEquals("a@b.test", submit.sender());
-        assertTrue(new String(submit.message(), StandardCharsets.ISO_8859_1).endsWith("\nSubject: s\n\nbody\n"));
+        assertTrue(edge.lastMessage().endsWith("\nSubject: s\n\nbody\n"));
         byte[] answers = ((QmtpOutput.Reply) server.queued(new QueueResult.Queued("5")).get(0)).bytes();
 
         QmtpClient client = new QmtpClient(2);

@@ -43,8 +43,15 @@ class QmtpSessionTest {
         return out.toByteArray();
     }
 
-    private static List<QmtpOutput> feed(NetstringSession s, byte[] bytes) {
-        return s.receive(bytes, 0, bytes.length);
+    private final Edge edge = new Edge();
+
+    /** The outputs of the whole input, without their Stores (gathered by the edge). */
+    private List<QmtpOutput> feed(NetstringSession s, byte[] bytes) {
+        return edge.take(s.receive(bytes, 0, bytes.length));
+    }
+
+    private List<QmtpOutput> queued(NetstringSession s, QueueResult result) {
+        return edge.take(s.queued(result));
     }
 
     /** The reply netstrings' contents, in order. */
@@ -72,9 +79,9 @@ class QmtpSessionTest {
         assertEquals(1, out.size());
         assertEquals("a@sender.test", submit.sender());
         assertEquals(List.of("bob@example.org", "carol"), submit.recipients());
-        assertEquals(RECEIVED + "Subject: hi\n\nbody\n", new String(submit.message(), StandardCharsets.ISO_8859_1));
+        assertEquals(RECEIVED + "Subject: hi\n\nbody\n", edge.lastMessage());
         assertEquals(List.of("Kok " + NOW.getEpochSecond() + " qp 42", "Kok " + NOW.getEpochSecond() + " qp 42"),
-                answers(s.queued(new QueueResult.Queued("42"))));
+                answers(queued(s, new QueueResult.Queued("42"))));
     }
 
     @Test
@@ -82,24 +89,25 @@ class QmtpSessionTest {
         QmtpSession s = session();
         feed(s, pkg("\nx\n", "", "bob@example.org"));
         assertEquals(List.of("Zqq timeout (#4.3.0)"),
-                answers(s.queued(new QueueResult.Temporary("4.3.0 qq timeout (#4.3.0)"))));
+                answers(queued(s, new QueueResult.Temporary("4.3.0 qq timeout (#4.3.0)"))));
         feed(s, pkg("\nx\n", "", "bob@example.org"));
         assertEquals(List.of("Dpermanent trouble (#5.3.0)"),
-                answers(s.queued(new QueueResult.Permanent("5.3.0 permanent trouble (#5.3.0)"))));
+                answers(queued(s, new QueueResult.Permanent("5.3.0 permanent trouble (#5.3.0)"))));
     }
 
     @Test
     void qmtp03_crlf_encoding_is_stored_with_lf() {
         QmtpSession s = session();
-        QmtpOutput.Submit submit = (QmtpOutput.Submit) feed(s, pkg("\rA: b\r\n\r\nc\rd\r\n", "", "x@example.org"))
-                .get(0);
-        assertEquals(RECEIVED + "A: b\n\nc\rd\n", new String(submit.message(), StandardCharsets.ISO_8859_1));
+        assertInstanceOf(QmtpOutput.Submit.class, feed(s, pkg("\rA: b\r\n\r\nc\rd\r\n", "", "x@example.org")).get(0));
+        assertEquals(RECEIVED + "A: b\n\nc\rd\n", edge.lastMessage());
     }
 
     @Test
     void qmtp02_03_an_empty_message_or_an_unknown_encoding_ends_the_connection() {
-        assertInstanceOf(QmtpOutput.Close.class, feed(session(), pkg("", "", "x@example.org")).get(0));
-        assertInstanceOf(QmtpOutput.Close.class, feed(session(), pkg("Xhello\n", "", "x@example.org")).get(0));
+        assertEquals(List.of(new QmtpOutput.Close("empty QMTP message")),
+                feed(session(), pkg("", "", "x@example.org")));
+        assertEquals(List.of(new QmtpOutput.Discard(), new QmtpOutput.Close("unknown QMTP message encoding")),
+                feed(session(), pkg("Xhello\n", "", "x@example.org")));
     }
 
     @Test
@@ -114,14 +122,16 @@ class QmtpSessionTest {
                 "Dsorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)",
                 "Kok " + NOW.getEpochSecond() + " qp 7",
                 "Dsorry, I can't handle that recipient (#5.1.3)",
-                "Dsorry, I can't handle that recipient (#5.1.3)"), answers(s.queued(new QueueResult.Queued("7"))));
+                "Dsorry, I can't handle that recipient (#5.1.3)"), answers(queued(s, new QueueResult.Queued("7"))));
     }
 
     @Test
     void qmtp05_no_acceptable_recipient_means_nothing_is_queued() {
         List<QmtpOutput> out = feed(session(), pkg("\nx\n", "", "victim@elsewhere.test"));
         assertEquals(List.of("Dsorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"), answers(out));
-        assertEquals(1, out.size());
+        assertEquals(2, out.size());
+        assertInstanceOf(QmtpOutput.Discard.class, out.get(0));
+        assertEquals(List.of(), edge.messages);
     }
 
     @Test
@@ -144,11 +154,25 @@ class QmtpSessionTest {
     }
 
     @Test
+    void the_message_is_handed_on_as_it_arrives_and_discarded_once_it_passes_databytes() {
+        QmtpSession s = session(200_000, 100);
+        byte[] whole = pkg("\n" + "m".repeat(300_000), "", "bob@example.org");
+        List<QmtpOutput> first = s.receive(whole, 0, 150_000);
+        int stored = 0;
+        for (QmtpOutput o : first) stored += assertInstanceOf(QmtpOutput.Store.class, o).piece().length;
+        assertEquals(RECEIVED.length() + 150_000 - "300001:\n".length(), stored);
+        edge.take(first);
+        assertEquals(List.of(new QmtpOutput.Discard()), edge.take(s.receive(whole, 150_000, 100_000)));
+        assertEquals(List.of("Dsorry, that message size exceeds my databytes limit (#5.3.4)"),
+                answers(edge.take(s.receive(whole, 250_000, whole.length - 250_000))));
+    }
+
+    @Test
     void recipients_beyond_the_policys_maximum_hear_z() {
         QmtpSession s = session(0, 2);
         List<QmtpOutput> out = feed(s, pkg("\nx\n", "", "a@example.org", "b@example.org", "c@example.org"));
         assertEquals(List.of("a@example.org", "b@example.org"), ((QmtpOutput.Submit) out.get(0)).recipients());
-        assertEquals("Zsorry, too many recipients (#4.5.3)", answers(s.queued(new QueueResult.Queued("1"))).get(2));
+        assertEquals("Zsorry, too many recipients (#4.5.3)", answers(queued(s, new QueueResult.Queued("1"))).get(2));
     }
 
     @Test
@@ -159,8 +183,8 @@ class QmtpSessionTest {
         String[] over = Arrays.copyOf(atLimit, QmtpSession.MAX_LISTED + 1);
         over[QmtpSession.MAX_LISTED] = "x@elsewhere.test";
         List<QmtpOutput> out = feed(session(), pkg("\nx\n", "", over));
-        assertEquals(1, out.size());
-        assertInstanceOf(QmtpOutput.Close.class, out.get(0));
+        assertEquals(List.of(QmtpOutput.Discard.class, QmtpOutput.Close.class),
+                out.stream().map(Object::getClass).toList());
     }
 
     @Test
@@ -174,22 +198,23 @@ class QmtpSessionTest {
         all.writeBytes(two);
         all.writeBytes(three);
         byte[] bytes = all.toByteArray();
-        List<QmtpOutput> first = s.receive(bytes, 0, 5);
+        List<QmtpOutput> first = edge.take(s.receive(bytes, 0, 5));
         assertTrue(first.isEmpty(), "nothing is answered before a package's last byte");
-        first = s.receive(bytes, 5, bytes.length - 5);
+        first = edge.take(s.receive(bytes, 5, bytes.length - 5));
         assertEquals(1, first.size());
-        List<QmtpOutput> next = s.queued(new QueueResult.Queued("1"));
+        List<QmtpOutput> next = queued(s, new QueueResult.Queued("1"));
         assertEquals(List.of("Kok " + NOW.getEpochSecond() + " qp 1",
                 "Dsorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"), answers(next));
-        QmtpOutput.Submit third = assertInstanceOf(QmtpOutput.Submit.class, next.get(next.size() - 1));
-        assertTrue(new String(third.message(), StandardCharsets.ISO_8859_1).endsWith("three\n"));
-        assertEquals(List.of("Kok " + NOW.getEpochSecond() + " qp 3"), answers(s.queued(new QueueResult.Queued("3"))));
+        assertInstanceOf(QmtpOutput.Submit.class, next.get(next.size() - 1));
+        assertTrue(edge.lastMessage().endsWith("three\n"));
+        assertEquals(List.of("Kok " + NOW.getEpochSecond() + " qp 3"), answers(queued(s, new QueueResult.Queued("3"))));
     }
 
     @Test
     void malformed_input_ends_the_connection_and_nothing_more_is_answered() {
         QmtpSession s = session();
-        assertInstanceOf(QmtpOutput.Close.class, feed(s, "3:abc;".getBytes(StandardCharsets.ISO_8859_1)).get(0));
+        assertEquals(List.of(new QmtpOutput.Discard(), new QmtpOutput.Close("unknown QMTP message encoding")),
+                feed(s, "3:abc;".getBytes(StandardCharsets.ISO_8859_1)));
         assertEquals(List.of(), feed(s, pkg("\nx\n", "", "bob@example.org")));
     }
 }

@@ -54,7 +54,7 @@ class SmtpLimitsTest {
   @Test
   void textLineOf1001OctetsRefusesTheMessageAfterTheFinalDot() {
     Transcript t = Transcript.open();
-    t.envelope("a@b.example", "u@example.org").client("y".repeat(999) + "\r\nmore\r\n").server()
+    t.envelope("a@b.example", "u@example.org").client("y".repeat(999) + "\r\nmore\r\n").server("[discard]")
         .client(".\r\nNOOP\r\n")
         .server("554 5.6.0 sorry, that message has a line too long, the limit is 1000 octets (#5.6.0)",
             "250 2.0.0 ok");
@@ -89,15 +89,25 @@ class SmtpLimitsTest {
   @Test
   void messageOneOctetOverDatabytesIsRefusedAfterTheFinalDot() {
     Transcript t = Transcript.open(Transcript.policy(10, 100, 100));
-    t.envelope("a@b.example", "u@example.org").client("1234567890\r\n.\r\nNOOP\r\n").server(TOO_BIG, "250 2.0.0 ok");
+    t.envelope("a@b.example", "u@example.org").client("1234567890\r\n.\r\nNOOP\r\n")
+        .server("[discard]", TOO_BIG, "250 2.0.0 ok");
     assertEquals(List.of(), t.submits());
   }
 
   @Test
   void theWholeOversizedBodyIsReadBeforeTheRefusal() {
     Transcript t = Transcript.open(Transcript.policy(10, 100, 100));
-    t.envelope("a@b.example", "u@example.org").client("1234567890\r\n").server()
+    t.envelope("a@b.example", "u@example.org").client("1234567890\r\n").server("[discard]")
         .client("x".repeat(900) + "\r\n.\r\n").server(TOO_BIG);
+  }
+
+  @Test
+  void aMessageIsDiscardedTheMomentItPassesDatabytesAndNothingMoreIsStored() {
+    Transcript t = Transcript.open(Transcript.policy(100_000, 100, 100));
+    t.envelope("a@b.example", "u@example.org").client(("y".repeat(98) + "\r\n").repeat(1000)).server()
+        .client(("y".repeat(98) + "\r\n").repeat(100)).server("[discard]")
+        .client(("y".repeat(98) + "\r\n").repeat(10_000)).server()
+        .client(".\r\n").server(TOO_BIG);
   }
 
   @Test
@@ -131,7 +141,7 @@ class SmtpLimitsTest {
   void smtp33_hundredHopsAreALoop() {
     Transcript t = Transcript.open();
     t.envelope("a@b.example", "u@example.org").client(hops(100) + "\r\nbody\r\n.\r\n")
-        .server("554 5.4.6 too many hops, this message is looping (#5.4.6)");
+        .server("[discard]", "554 5.4.6 too many hops, this message is looping (#5.4.6)");
     assertEquals(List.of(), t.submits());
   }
 
@@ -141,7 +151,7 @@ class SmtpLimitsTest {
     t.envelope("a@b.example", "u@example.org")
         .client("Received-SPF: pass\r\nX-Received: no\r\n received: folded, no\r\nDeliveredTo\r\nreceived\r\n"
             + "\r\nReceived: in the body, no\r\n.\r\n")
-        .server("554 5.4.6 too many hops, this message is looping (#5.4.6)");
+        .server("[discard]", "554 5.4.6 too many hops, this message is looping (#5.4.6)");
     t.envelope("a@b.example", "u@example.org")
         .client("Received-SPF: pass\r\nDeliver: no\r\n\r\nReceived: body\r\nReceived: body\r\n.\r\n")
         .server("[submit]");
