@@ -34,8 +34,8 @@ final class Replies {
 
   static final Reply TOO_BIG = line("552 5.3.4 sorry, that message size exceeds my databytes limit (#5.3.4)");
   static final Reply LOOPING = line("554 5.4.6 too many hops, this message is looping (#5.4.6)");
-  static final Reply TEXT_LINE_TOO_LONG =
-      line("554 5.6.0 sorry, that message has a line too long, the limit is 1000 octets (#5.6.0)");
+  static final Reply TEXT_LINE_TOO_LONG = line("554 5.6.0 sorry, that message has a line too long, the limit is "
+      + DataReader.MAX_TEXT_LINE_OCTETS + " octets (#5.6.0)");
   static final Reply BARE_LINE_ENDING =
       line("451 4.5.0 bare LF or CR in DATA refused, see https://cr.yp.to/docs/smtplf.html");
 

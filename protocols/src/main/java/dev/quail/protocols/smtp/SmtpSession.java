@@ -20,7 +20,7 @@
  * the input already received, and anything received until tlsStarted(), is discarded unread,
  * so no command sent in clear can be answered inside TLS.
  *
- * A message is discarded as soon as it has a line over 1000 octets, too many hops or too many
+ * A message is discarded as soon as it has a line over 64 KiB, too many hops or too many
  * octets; after its final dot (SMTP-06, SMTP-33, SMTP-34) the reply is 554 5.6.0 for the line,
  * else 554 5.4.6 for the hops (qmail checks hops before size), else 552 5.3.4; an accepted
  * message gets a Submit. A bare CR or LF in DATA discards it, then 451 4.5.0 and Close at once

@@ -1,6 +1,7 @@
 /*
  * Every limit at its edge, n then n+1: command line (RFC 5321 4.5.3.1.4), text line
- * (4.5.3.1.6), recipients (4.5.3.1.8), databytes (SMTP-34), SIZE= (RFC 1870), hops (SMTP-33).
+ * (Quail's 64 KiB, past RFC 5321 4.5.3.1.6's 1000), recipients (4.5.3.1.8), databytes (SMTP-34),
+ * SIZE= (RFC 1870), hops (SMTP-33).
  */
 package dev.quail.protocols.smtp;
 
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.Test;
 class SmtpLimitsTest {
 
   private static final String TOO_BIG = "552 5.3.4 sorry, that message size exceeds my databytes limit (#5.3.4)";
+  private static final String LINE_TOO_LONG =
+      "554 5.6.0 sorry, that message has a line too long, the limit is 65536 octets (#5.6.0)";
 
   @Test
   void commandOf512OctetsIncludingCrlfIsRead() {
@@ -45,27 +48,43 @@ class SmtpLimitsTest {
   }
 
   @Test
-  void textLineOf1000OctetsIncludingCrlfIsAccepted() {
+  void textLineOf64KiBIncludingCrlfIsStoredAsReceived() {
     Transcript t = Transcript.open();
-    t.envelope("a@b.example", "u@example.org").client("y".repeat(998) + "\r\n.\r\n").server("[submit]");
-    assertEquals("y".repeat(998) + "\n", t.lastBody());
+    String line = "y".repeat(65_536 - 2);
+    t.envelope("a@b.example", "u@example.org").client(line + "\r\n.\r\n").server("[submit]");
+    assertEquals(line + "\n", t.lastBody());
   }
 
   @Test
-  void textLineOf1001OctetsRefusesTheMessageAfterTheFinalDot() {
+  void aLineOverRfc5321sThousandOctetsIsNoReasonToRefuse() {
     Transcript t = Transcript.open();
-    t.envelope("a@b.example", "u@example.org").client("y".repeat(999) + "\r\nmore\r\n").server("[discard]")
-        .client(".\r\nNOOP\r\n")
-        .server("554 5.6.0 sorry, that message has a line too long, the limit is 1000 octets (#5.6.0)",
-            "250 2.0.0 ok");
+    t.envelope("a@b.example", "u@example.org").client("<p>" + "y".repeat(5000) + "</p>\r\n.\r\n").server("[submit]");
+  }
+
+  @Test
+  void textLineOneOctetOver64KiBRefusesTheMessageAfterTheFinalDot() {
+    Transcript t = Transcript.open();
+    t.envelope("a@b.example", "u@example.org").client("y".repeat(65_535) + "\r\nmore\r\n").server("[discard]")
+        .client(".\r\nNOOP\r\n").server(LINE_TOO_LONG, "250 2.0.0 ok");
     assertEquals(List.of(), t.submits());
+  }
+
+  @Test
+  void anEndlessTextLineIsDiscardedAsSoonAsItPassesTheBound() {
+    Transcript t = Transcript.open();
+    t.envelope("a@b.example", "u@example.org").client("y".repeat(65_000)).server()
+        .client("y".repeat(600)).server("[discard]");
+    for (int i = 0; i < 16; i++) {
+      t.client("y".repeat(1 << 20)).server();
+    }
+    t.client("\r\n.\r\n").server(LINE_TOO_LONG);
   }
 
   @Test
   void textLineLengthCountsTheStuffingDot() {
     Transcript t = Transcript.open();
-    t.envelope("a@b.example", "u@example.org").client("." + "y".repeat(998) + "\r\n.\r\n")
-        .lastReply("554 5.6.0 sorry, that message has a line too long, the limit is 1000 octets (#5.6.0)");
+    t.envelope("a@b.example", "u@example.org").client("." + "y".repeat(65_534) + "\r\n.\r\n")
+        .server("[discard]", LINE_TOO_LONG);
   }
 
   @Test
