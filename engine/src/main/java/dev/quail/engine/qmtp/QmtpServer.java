@@ -7,7 +7,6 @@ import dev.quail.engine.TcpListener;
 import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.queue.Submitter;
 import dev.quail.engine.smtp.IncomingBody;
-import dev.quail.engine.smtp.SmtpPolicies;
 import dev.quail.persistence.body.BodyStore;
 import dev.quail.protocols.qmtp.QmqpSession;
 import dev.quail.protocols.qmtp.QmtpPolicy;
@@ -49,7 +48,7 @@ public final class QmtpServer {
                 Control c = controls.current().control();
                 RelayPolicy relay = new RelayPolicy(c);
                 QmtpSession session = new QmtpSession(new QmtpPolicy(c.me(), c.databytes(),
-                        recipient -> relay.accepts(client, recipient), SmtpPolicies.MAX_RECIPIENTS),
+                        recipient -> relay.accepts(client, recipient), c.limits().maxrecipients()),
                         client.getHostAddress(), Clock.systemUTC());
                 connection.handleWith(QmtpConnection.flow(session,
                         new IncomingBody(bodies, submitter, "qmtp " + client.getHostAddress()), LIFETIME), system);

@@ -8,27 +8,24 @@ import java.net.InetAddress;
 
 /**
  * Turns the control files into the policy one SMTP session obeys: qmail-smtpd's greeting, databytes,
- * badmailfrom and rcpthosts/relayclients decision, plus the modern bounds qmail lacked.
+ * badmailfrom and rcpthosts/relayclients decision, plus the modern bounds qmail lacked: maxrecipients RCPTs per
+ * transaction (RFC 5321 §4.5.3.1.8's minimum of 100 by default; the next gets 452) and maxhops Received /
+ * Delivered-To lines that make a message a loop (SMTP-33).
  */
 public final class SmtpPolicies {
-    /** At most this many RCPTs per transaction (RFC 5321 §4.5.3.1.8's minimum); the next gets 452. */
-    public static final int MAX_RECIPIENTS = 100;
-    /** Received/Delivered-To lines beyond which a message is looping (SMTP-33). */
-    public static final int MAX_HOPS = 100;
-
     private SmtpPolicies() {}
 
     public static SmtpPolicy forClient(Controls.Snapshot snapshot, InetAddress client) {
         Control c = snapshot.control();
         RelayPolicy relay = new RelayPolicy(c);
-        return new SmtpPolicy(c.smtpgreeting(), c.me(), c.databytes(), MAX_RECIPIENTS, MAX_HOPS,
-                recipient -> relay.accepts(client, recipient), c.badmailfrom()::matches);
+        return new SmtpPolicy(c.smtpgreeting(), c.me(), c.databytes(), c.limits().maxrecipients(),
+                c.limits().maxhops(), recipient -> relay.accepts(client, recipient), c.badmailfrom()::matches);
     }
 
     /** sendmail -bs: a local user, trusted as qmail trusts it (RELAYCLIENT set, DATABYTES=0; SM-01). */
     public static SmtpPolicy forLocalUser(Controls.Snapshot snapshot) {
         Control c = snapshot.control();
-        return new SmtpPolicy(c.smtpgreeting(), c.me(), 0, MAX_RECIPIENTS, MAX_HOPS,
+        return new SmtpPolicy(c.smtpgreeting(), c.me(), 0, c.limits().maxrecipients(), c.limits().maxhops(),
                 recipient -> true, c.badmailfrom()::matches);
     }
 }

@@ -22,7 +22,8 @@ final class Replies {
   static final Reply NESTED_MAIL = line("503 5.5.1 nested MAIL command (#5.5.1)");
   static final Reply MAIL_FIRST = line("503 5.5.1 MAIL first (#5.5.1)");
   static final Reply RCPT_FIRST = line("503 5.5.1 RCPT first (#5.5.1)");
-  static final Reply ADDRESS_SYNTAX = line("555 5.5.4 syntax error (#5.5.4)");
+  static final Reply BAD_SENDER_SYNTAX = line("501 5.1.7 bad sender address syntax (#5.1.7)");
+  static final Reply BAD_RECIPIENT_SYNTAX = line("501 5.1.3 bad recipient address syntax (#5.1.3)");
   static final Reply UNKNOWN_PARAMETER = line("555 5.5.4 unsupported parameter (#5.5.4)");
   static final Reply SIZE_SYNTAX = line("501 5.5.4 syntax error in SIZE parameter (#5.5.4)");
   static final Reply NULL_RECIPIENT = line("553 5.1.3 sorry, <> is allowed only as a sender (#5.1.3)");

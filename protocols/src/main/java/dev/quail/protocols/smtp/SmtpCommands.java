@@ -6,8 +6,9 @@
  * unknown one 502 (EXPN, TURN, ETRN, AUTH, STARTTLS, BDAT... as in qmail).
  *
  * Modernised from qmail: MAIL inside a transaction is 503 (RFC 5321 4.1.4) instead of a
- * silent reset; ESMTP parameters are checked (MailParameters); RCPT caps the recipient count
- * (RFC 5321 4.5.3.1.8); "<>" is refused as a recipient (ADDR-02).
+ * silent reset; a malformed path, or one holding a control character, is 501 (AddressParser);
+ * ESMTP parameters are checked (MailParameters); RCPT caps the recipient count (RFC 5321
+ * 4.5.3.1.8); "<>" is refused as a recipient (ADDR-02).
  *
  * TLS and AUTH, where the listener's SmtpSecurity offers them (else 502 as in qmail):
  * STARTTLS (RFC 3207)  no argument; 220 then the StartTls output; 503 once TLS is on. tlsStarted() then
@@ -162,7 +163,7 @@ final class SmtpCommands {
     }
     Optional<SmtpPath> path = AddressParser.parse(argument);
     if (path.isEmpty()) {
-      return List.of(Replies.ADDRESS_SYNTAX); // SMTP-04
+      return List.of(Replies.BAD_SENDER_SYNTAX); // SMTP-04, as Postfix words it
     }
     Optional<SmtpOutput.Reply> refusal = MailParameters.refusal(path.get().parameters(), policy.databytes(), tls);
     if (refusal.isPresent()) {
@@ -180,7 +181,7 @@ final class SmtpCommands {
     }
     Optional<SmtpPath> path = AddressParser.parse(argument);
     if (path.isEmpty()) {
-      return List.of(Replies.ADDRESS_SYNTAX); // SMTP-05
+      return List.of(Replies.BAD_RECIPIENT_SYNTAX); // SMTP-05, as Postfix words it
     }
     if (!path.get().parameters().isEmpty()) {
       return List.of(Replies.UNKNOWN_PARAMETER); // EHLO offers no RCPT parameters

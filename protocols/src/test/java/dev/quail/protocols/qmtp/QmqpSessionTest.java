@@ -60,6 +60,15 @@ class QmqpSessionTest {
     }
 
     @Test
+    void a_control_character_in_any_address_refuses_the_request() {
+        assertEquals(List.of("Dsorry, I can't accept addresses like that (#5.1.3)"),
+                QmtpSessionTest.answers(feed(session(), request("x\n", "a\r\nRCPT TO:<v@x.example>", "ok@x.test"))));
+        assertEquals(List.of("Dsorry, I can't accept addresses like that (#5.1.3)"),
+                QmtpSessionTest.answers(feed(session(), request("x\n", "", "ok@x.test", "b\n@x.test"))));
+        assertEquals(List.of(), edge.messages);
+    }
+
+    @Test
     void qmqp01_queue_trouble_is_z() {
         QmqpSession s = session();
         feed(s, request("x\n", "", "ok@example.org"));

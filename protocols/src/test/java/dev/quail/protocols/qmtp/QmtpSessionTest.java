@@ -145,6 +145,22 @@ class QmtpSessionTest {
     }
 
     @Test
+    void an_address_with_a_control_character_is_refused_crlf_above_all() {
+        String injected = "x\r\nRCPT TO:<victim@external.example>\r\nX@example.org";
+        assertEquals(List.of("Dunacceptable sender (#5.1.7)"),
+                answers(feed(session(), pkg("\nx\n", injected, "bob@example.org"))));
+        QmtpSession s = session();
+        List<QmtpOutput> out = feed(s, pkg("\nx\n", "a@sender.test", injected, "tab\t@example.org",
+                "del\u007f@example.org", "bob@example.org"));
+        assertEquals(List.of("bob@example.org"), assertInstanceOf(QmtpOutput.Submit.class, out.get(0)).recipients());
+        List<String> answers = answers(queued(s, new QueueResult.Queued("1")));
+        assertEquals(List.of("Dsorry, I can't handle that recipient (#5.1.3)",
+                "Dsorry, I can't handle that recipient (#5.1.3)", "Dsorry, I can't handle that recipient (#5.1.3)"),
+                answers.subList(0, 3));
+        assertEquals(4, answers.size());
+    }
+
+    @Test
     void qmtp05_databytes_at_its_edge() {
         String tenBytes = "\n123456789\n";
         assertInstanceOf(QmtpOutput.Submit.class, feed(session(10, 100), pkg(tenBytes, "", "bob@example.org")).get(0));

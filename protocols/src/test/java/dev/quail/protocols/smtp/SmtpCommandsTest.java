@@ -93,7 +93,7 @@ class SmtpCommandsTest {
 
   @Test
   void addressWithAControlCharacterIsASyntaxError() {
-    Transcript.open().client("MAIL FROM:<a\rb@b.example>\r\n").server("555 5.5.4 syntax error (#5.5.4)");
+    Transcript.open().client("MAIL FROM:<a\rb@b.example>\r\n").server("501 5.1.7 bad sender address syntax (#5.1.7)");
   }
 
   @Test

@@ -141,13 +141,35 @@ class SmtpLimitsTest {
     Transcript.open(Transcript.policy(10_000, 100, 100))
         .client("MAIL FROM:<a@b.example> SIZE=10000\r\n").server("250 2.1.0 ok")
         .client("RSET\r\nMAIL FROM:<a@b.example> SIZE=10001\r\n").server("250 2.0.0 flushed", TOO_BIG)
-        .client("MAIL FROM:<a@b.example> SIZE=99999999999999999999999\r\n").server(TOO_BIG)
+        .client("MAIL FROM:<a@b.example> SIZE=99999999999999999999\r\n").server(TOO_BIG)
         .client("MAIL FROM:<a@b.example> SIZE=0000010000\r\n").server("250 2.1.0 ok");
   }
 
   @Test
   void sizeParameterIsOnlyAnEstimateWhenUnlimited() {
-    Transcript.open().client("MAIL FROM:<a@b.example> SIZE=99999999999999999999999\r\n").server("250 2.1.0 ok");
+    Transcript.open().client("MAIL FROM:<a@b.example> SIZE=99999999999999999999\r\n").server("250 2.1.0 ok");
+  }
+
+  @Test
+  void sizeParameterOfMoreThanTwentyDigitsOrNotDigitsIsASyntaxError() {
+    String syntax = "501 5.5.4 syntax error in SIZE parameter (#5.5.4)";
+    for (long databytes : new long[] {0, 10_000}) {
+      Transcript.open(Transcript.policy(databytes, 100, 100))
+          .client("MAIL FROM:<a@b.example> SIZE=000000000000000000001\r\n").server(syntax)
+          .client("MAIL FROM:<a@b.example> SIZE=12k\r\n").server(syntax)
+          .client("MAIL FROM:<a@b.example> SIZE=-1\r\n").server(syntax)
+          .client("MAIL FROM:<a@b.example> SIZE=\r\n").server(syntax)
+          .client("MAIL FROM:<a@b.example> SIZE\r\n").server(syntax);
+    }
+  }
+
+  @Test
+  void aPathWithoutItsClosingBracketIsRefusedInMailAndRcpt() {
+    Transcript.open()
+        .client("MAIL FROM:<unterminated@example\r\n").server("501 5.1.7 bad sender address syntax (#5.1.7)")
+        .client("MAIL FROM:<a@b.example>\r\n").server("250 2.1.0 ok")
+        .client("RCPT TO:<u@example.org\r\n").server("501 5.1.3 bad recipient address syntax (#5.1.3)")
+        .client("RCPT TO:<u\u0001@example.org>\r\n").server("501 5.1.3 bad recipient address syntax (#5.1.3)");
   }
 
   @Test
