@@ -1,5 +1,7 @@
 package dev.quail.engine.pop3;
 
+import dev.quail.engine.Admission;
+import dev.quail.engine.TcpListener;
 import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.tls.TlsCodec;
 import dev.quail.persistence.maildir.MaildirMailbox;
@@ -33,8 +35,10 @@ import org.apache.pekko.util.ByteString;
  * commits through {@link Pop3Login} and {@link MaildirMailbox} on the blocking-I/O executor, and feeds the answers
  * back. Outputs run one after the other and the next input chunk waits for them, so replies keep command order
  * and a pipelining client cannot make the server read ahead. A refused login is answered only after
- * {@code failedLoginDelay}, the same for every reason, to slow password guessing. A connection idle for
- * {@code idleTimeout} (qmail's 20 minutes) or dropped without QUIT ends with nothing removed (POP-15).
+ * {@code failedLoginDelay}, the same for every reason, to slow password guessing. About once a second the session is
+ * ticked for its deadlines (timeoutpop3d, qmail's 20 minutes, idle and per command line; lifetimesmtpd; shorter
+ * under stress) or told to go when the listener gave its slot away. A connection that ends so, or is dropped
+ * without QUIT, ends with nothing removed (POP-15).
  *
  * <p>TLS: the connection owns a {@link TlsCodec} from the first byte (pop3s, implicit TLS, RFC 8314: the greeting
  * is held until the handshake is done) or from the session's StartTls (STLS, RFC 2595): "+OK begin TLS
@@ -58,31 +62,35 @@ final class Pop3Connection {
     private final Executor io;
     private final Duration failedLoginDelay;
     private final Supplier<SSLEngine> engines;
+    private final Admission.Ticket ticket;
     private Optional<TlsCodec> tls = Optional.empty();
     private Pop3Login.Login opened;
     private String user = "";
 
     private Pop3Connection(Pop3Session session, Pop3Login login, String remoteIp, Executor io,
-                           Duration failedLoginDelay, Supplier<SSLEngine> engines) {
+                           Duration failedLoginDelay, Supplier<SSLEngine> engines, Admission.Ticket ticket) {
         this.session = session;
         this.login = login;
         this.remoteIp = remoteIp;
         this.io = io;
         this.failedLoginDelay = failedLoginDelay;
         this.engines = engines;
+        this.ticket = ticket;
     }
 
     /**
      * @param engines     server TLS engines, for STLS and implicit TLS
      * @param implicitTls the connection is TLS from its first byte (pop3s)
+     * @param ticket      the connection's slot in its listener: stress, eviction, and what the session is doing
      */
     static Flow<ByteString, ByteString, NotUsed> flow(Pop3Session session, Pop3Login login, String remoteIp,
-                                                     Executor io, Duration failedLoginDelay, Duration idleTimeout,
-                                                     Supplier<SSLEngine> engines, boolean implicitTls) {
-        Pop3Connection connection = new Pop3Connection(session, login, remoteIp, io, failedLoginDelay, engines);
-        return Flow.of(ByteString.class)
-                .idleTimeout(idleTimeout)
-                .flatMapConcat(connection::received)
+                                                     Executor io, Duration failedLoginDelay,
+                                                     Supplier<SSLEngine> engines, boolean implicitTls,
+                                                     Admission.Ticket ticket) {
+        Pop3Connection connection = new Pop3Connection(session, login, remoteIp, io, failedLoginDelay, engines,
+                ticket);
+        return TcpListener.ticking()
+                .flatMapConcat(input -> input.isPresent() ? connection.received(input.get()) : connection.tick())
                 .prepend(Source.lazySource(() -> connection.start(implicitTls)))
                 .takeWhile(step -> !step.close(), true)
                 .map(Step::bytes)
@@ -95,7 +103,19 @@ final class Pop3Connection {
         return perform(session.start());
     }
 
+    /** Deadlines, and the listener's eviction; the listener also learns whether the session waits for a command. */
+    private Source<Step, NotUsed> tick() {
+        ticket.waiting(session.idle());
+        if (ticket.evicted()) return perform(session.evict());
+        List<Pop3Output> outputs = session.tick(ticket.stressed());
+        if (!outputs.isEmpty() && outputs.get(0) instanceof Pop3Output.Reply why) {
+            MessageLog.info("pop3 " + remoteIp + " closed: " + why.text().strip());
+        }
+        return perform(outputs);
+    }
+
     private Source<Step, NotUsed> received(ByteString chunk) {
+        ticket.activity();
         if (tls.isEmpty()) {
             byte[] bytes = chunk.toArrayUnsafe();
             return perform(session.receive(bytes, 0, bytes.length));

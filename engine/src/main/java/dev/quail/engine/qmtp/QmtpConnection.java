@@ -1,9 +1,11 @@
 package dev.quail.engine.qmtp;
 
+import dev.quail.engine.Admission;
+import dev.quail.engine.TcpListener;
+import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.smtp.IncomingBody;
 import dev.quail.protocols.qmtp.NetstringSession;
 import dev.quail.protocols.qmtp.QmtpOutput;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,8 +19,9 @@ import org.apache.pekko.util.ByteString;
  * each piece of a message, and its Discard or Submit, to the {@link IncomingBody} exactly as the SMTP edge does and
  * feeds the queue's answer back, so K is written only once the message is in the journal. {@code mapAsync(1)}
  * keeps answers in package order and reads nothing more while a piece is being stored or a message journaled; a
- * connection that ends in the middle of a message abandons it. The whole connection may last {@code lifetime}
- * (qmail-qmtpd's one-hour alarm).
+ * connection that ends in the middle of a message abandons it. About once a second the session is ticked for its
+ * deadlines (idle, a package's minimum rate, the lifetime: qmail-qmtpd's one-hour alarm) or told to go when the
+ * listener gave its slot away; after each input the listener learns whether the session is between packages.
  */
 public final class QmtpConnection {
     /** What one step produced: bytes to write, and whether the connection ends after them. */
@@ -26,13 +29,18 @@ public final class QmtpConnection {
 
     private QmtpConnection() {}
 
+    /** {@code origin} names the client in the log ("qmtp 192.0.2.7"). */
     public static Flow<ByteString, ByteString, NotUsed> flow(NetstringSession session, IncomingBody incoming,
-                                                            Duration lifetime) {
-        return Flow.of(ByteString.class)
-                .completionTimeout(lifetime)
-                .mapAsync(1, chunk -> {
-                    byte[] bytes = chunk.toArrayUnsafe();
-                    return run(session, session.receive(bytes, 0, bytes.length), incoming);
+                                                            String origin, Admission.Ticket ticket) {
+        return TcpListener.ticking()
+                .mapAsync(1, input -> {
+                    if (input.isEmpty()) return tick(session, incoming, origin, ticket);
+                    ticket.activity();
+                    byte[] bytes = input.get().toArrayUnsafe();
+                    return run(session, session.receive(bytes, 0, bytes.length), incoming).thenApply(step -> {
+                        ticket.waiting(session.idle());
+                        return step;
+                    });
                 })
                 .takeWhile(step -> !step.close(), true)
                 .map(Step::bytes)
@@ -41,6 +49,17 @@ public final class QmtpConnection {
                     done.whenComplete((ok, failure) -> incoming.abandon());
                     return NotUsed.getInstance();
                 });
+    }
+
+    private static CompletionStage<Step> tick(NetstringSession session, IncomingBody incoming, String origin,
+                                              Admission.Ticket ticket) {
+        ticket.waiting(session.idle());
+        boolean evicted = ticket.evicted();
+        List<QmtpOutput> outputs = evicted ? session.evict() : session.tick(ticket.stressed());
+        for (QmtpOutput o : outputs) {
+            if (!evicted && o instanceof QmtpOutput.Close close) MessageLog.info(origin + " closed: " + close.reason());
+        }
+        return run(session, outputs, incoming);
     }
 
     /** Performs the outputs in order; a piece being stored or a message being queued holds back the rest. */

@@ -1,5 +1,7 @@
 package dev.quail.engine.smtp;
 
+import dev.quail.engine.Admission;
+import dev.quail.engine.TcpListener;
 import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.tls.TlsCodec;
 import dev.quail.protocols.smtp.AuthResult;
@@ -7,13 +9,11 @@ import dev.quail.protocols.smtp.SmtpOutput;
 import dev.quail.protocols.smtp.SmtpSession;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -29,6 +29,9 @@ import org.apache.pekko.util.ByteString;
  * answers back, and ends the stream on Close. {@code mapAsync(1)} keeps replies in command order and applies
  * back-pressure: while a piece is being stored, a message journaled or a password checked, nothing more is read
  * from the client. A connection that ends in the middle of a message abandons it (its stored chunks are deleted).
+ * About once a second the session is ticked for its deadlines (slow or silent clients, lifetime; shorter while
+ * the listener is under stress), or told to go when the listener gave its slot to a newcomer; after each input the
+ * listener learns whether the session waits for a command, which makes it a candidate for eviction.
  *
  * <p>TLS: the connection owns a {@link TlsCodec} from the first byte (implicit TLS, RFC 8314) or from the
  * session's StartTls (RFC 3207): the 220 goes out in clear, and every byte received after it goes through TLS.
@@ -41,39 +44,40 @@ public final class SmtpConnection {
     /** What one step produced: bytes to write, and whether the connection ends after them. */
     private record Step(ByteString bytes, boolean close) {}
 
-
     private final SmtpSession session;
     private final IncomingBody incoming;
     private final String origin;
     private final InetAddress client;
     private final SmtpAuthenticator authenticator;
     private final Supplier<SSLEngine> engines;
+    private final Admission.Ticket ticket;
     private Optional<TlsCodec> tls = Optional.empty();
     private boolean broken;
 
-    private SmtpConnection(SmtpSession session, IncomingBody incoming, String origin,
-                           InetAddress client, SmtpAuthenticator authenticator, Supplier<SSLEngine> engines) {
+    private SmtpConnection(SmtpSession session, IncomingBody incoming, String origin, InetAddress client,
+                           SmtpAuthenticator authenticator, Supplier<SSLEngine> engines, Admission.Ticket ticket) {
         this.session = session;
         this.incoming = incoming;
         this.origin = origin;
         this.client = client;
         this.authenticator = authenticator;
         this.engines = engines;
+        this.ticket = ticket;
     }
 
     /**
      * @param engines     server TLS engines, for STARTTLS and implicit TLS
      * @param implicitTls the connection is TLS from its first byte (smtps)
+     * @param ticket      the connection's slot in its listener: stress, eviction, and what the session is doing
      */
     public static Flow<ByteString, ByteString, NotUsed> flow(
             SmtpSession session, IncomingBody incoming, String origin, InetAddress client,
-            SmtpAuthenticator authenticator, Supplier<SSLEngine> engines, boolean implicitTls, Duration idleTimeout) {
-        SmtpConnection c = new SmtpConnection(session, incoming, origin, client, authenticator, engines);
+            SmtpAuthenticator authenticator, Supplier<SSLEngine> engines, boolean implicitTls,
+            Admission.Ticket ticket) {
+        SmtpConnection c = new SmtpConnection(session, incoming, origin, client, authenticator, engines, ticket);
         Step greeting = c.start(implicitTls);
-        return Flow.of(ByteString.class)
-                .idleTimeout(idleTimeout)
-                .mapAsync(1, c::received)
-                .recover(TimeoutException.class, c::timedOut)
+        return TcpListener.ticking()
+                .mapAsync(1, input -> input.isPresent() ? c.received(input.get()) : c.tick())
                 .prepend(Source.single(greeting))
                 .takeWhile(step -> !step.close(), true)
                 .map(Step::bytes)
@@ -91,7 +95,25 @@ public final class SmtpConnection {
         return new Step(bytes, broken);
     }
 
+    /** The client's bytes; afterwards the listener learns whether the session waits for its next command. */
     private CompletionStage<Step> received(ByteString chunk) {
+        ticket.activity();
+        return decoded(chunk).thenApply(step -> {
+            ticket.waiting(session.idle());
+            return step;
+        });
+    }
+
+    /** Deadlines, and the listener's eviction: a Close they bring is logged with its reason. */
+    private CompletionStage<Step> tick() {
+        ticket.waiting(session.idle());
+        boolean evicted = ticket.evicted();
+        List<SmtpOutput> outputs = evicted ? session.evict() : session.tick(ticket.stressed());
+        if (!evicted && !outputs.isEmpty()) MessageLog.info(origin + " closed: " + replies(outputs).strip());
+        return run(outputs, ByteString.emptyByteString());
+    }
+
+    private CompletionStage<Step> decoded(ByteString chunk) {
         if (tls.isEmpty()) {
             byte[] bytes = chunk.toArrayUnsafe();
             return run(session.receive(bytes, 0, bytes.length), ByteString.emptyByteString());
@@ -111,10 +133,6 @@ public final class SmtpConnection {
         if (r.closed()) return done(new Step(r.toSend(), true));
         byte[] plaintext = r.plaintext().toArrayUnsafe();
         return run(session.receive(plaintext, 0, plaintext.length), r.toSend());
-    }
-
-    private Step timedOut() {
-        return close(encode(replies(session.timeout())));
     }
 
     /** Performs the outputs in order, after {@code written}; Submits and Authenticates wait for their answers. */

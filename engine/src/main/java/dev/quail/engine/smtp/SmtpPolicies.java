@@ -1,10 +1,13 @@
 package dev.quail.engine.smtp;
 
 import dev.quail.config.Control;
+import dev.quail.config.Limits;
 import dev.quail.config.RelayPolicy;
 import dev.quail.engine.Controls;
+import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.protocols.smtp.SmtpPolicy;
 import java.net.InetAddress;
+import java.time.Duration;
 
 /**
  * Turns the control files into the policy one SMTP session obeys: qmail-smtpd's greeting, databytes,
@@ -20,6 +23,18 @@ public final class SmtpPolicies {
         RelayPolicy relay = new RelayPolicy(c);
         return new SmtpPolicy(c.smtpgreeting(), c.me(), c.databytes(), c.limits().maxrecipients(),
                 c.limits().maxhops(), recipient -> relay.accepts(client, recipient), c.badmailfrom()::matches);
+    }
+
+    /**
+     * The deadlines of a session on an SMTP, QMTP or QMQP listener: timeoutsmtpd idle and per command line (never
+     * longer than timeoutstress under stress), datarate over a timeoutsmtpd window, lifetimesmtpd.
+     */
+    public static Deadlines.Timing timing(Controls.Snapshot snapshot) {
+        Control c = snapshot.control();
+        Limits l = c.limits();
+        return new Deadlines.Timing(Duration.ofSeconds(c.timeoutsmtpd()),
+                Duration.ofSeconds(Math.min(c.timeoutsmtpd(), l.timeoutstress())), l.datarate(),
+                Duration.ofSeconds(l.lifetimesmtpd()));
     }
 
     /** sendmail -bs: a local user, trusted as qmail trusts it (RELAYCLIENT set, DATABYTES=0; SM-01). */

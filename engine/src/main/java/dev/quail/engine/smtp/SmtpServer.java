@@ -1,5 +1,6 @@
 package dev.quail.engine.smtp;
 
+import dev.quail.engine.Admission;
 import dev.quail.engine.Controls;
 import dev.quail.engine.TcpListener;
 import dev.quail.engine.log.MessageLog;
@@ -10,20 +11,25 @@ import dev.quail.protocols.smtp.SmtpClient;
 import dev.quail.protocols.smtp.SmtpSecurity;
 import dev.quail.protocols.smtp.SmtpSession;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
 
 /**
  * qmail-smtpd's listeners (with tcpserver's job): each binds its address and runs one {@link SmtpConnection} per
- * client, each with a fresh session built from the configuration current at connect time (CTL-07).
+ * client, each with a fresh session built from the configuration current at connect time (CTL-07), within the
+ * listener's connection limits ({@link Admission}: concurrencyincoming, concurrencyperip, stress).
  *
  * <ul>
  *   <li>{@link #create} the SMTP port (25): STARTTLS offered, AUTH offered under TLS, never required. Unbinds on
@@ -62,7 +68,7 @@ public final class SmtpServer {
             ActorSystem<Void> system = context.getSystem();
             CompletionStage<Tcp.ServerBinding> binding = Tcp.get(context.getSystem())
                     .bind(host, port)
-                    .to(Sink.foreach(connection -> handle(system, connection, services, "smtp", PORT_25)))
+                    .to(Sink.foreach(gate(system, services, "smtp", PORT_25)::accept))
                     .run(system);
             context.pipeToSelf(binding, BindResult::new);
             return Behaviors.receive(Command.class)
@@ -92,7 +98,7 @@ public final class SmtpServer {
         return Behaviors.setup(context -> {
             ActorSystem<Void> system = context.getSystem();
             return TcpListener.create(name, address, TcpListener.bind(system, address, false),
-                    connection -> handle(system, connection, services, name, security));
+                    gate(system, services, name, security));
         });
     }
 
@@ -105,19 +111,34 @@ public final class SmtpServer {
                 .build();
     }
 
+    /**
+     * The listener's door ({@link TcpListener#gate}): one more client than concurrencyincoming or concurrencyperip
+     * hears 421 4.7.0, except under implicit TLS, where a word in clear would not be understood and a handshake
+     * per refused client would spend the CPU the limit protects.
+     */
+    private static Consumer<Tcp.IncomingConnection> gate(ActorSystem<Void> system, Services services, String name,
+                                                         SmtpSecurity security) {
+        boolean implicitTls = security.tls() == SmtpSecurity.Tls.IMPLICIT;
+        ByteString refusal = implicitTls ? ByteString.emptyByteString()
+                : ByteString.fromString(SmtpSession.busy(), StandardCharsets.US_ASCII);
+        return TcpListener.gate(system, name, services.controls(), new Admission(System::currentTimeMillis), refusal,
+                (connection, ticket) -> edge(connection, ticket, services, name, security));
+    }
+
     /** Runs on a stream thread, not the actor's: touches only thread-safe things. */
-    private static void handle(ActorSystem<Void> system, Tcp.IncomingConnection connection, Services services,
-                               String name, SmtpSecurity security) {
+    private static Flow<ByteString, ByteString, NotUsed> edge(Tcp.IncomingConnection connection,
+                                                             Admission.Ticket ticket, Services services,
+                                                             String name, SmtpSecurity security) {
         InetSocketAddress remote = connection.remoteAddress();
         InetSocketAddress local = connection.localAddress();
         String remoteIp = remote.getAddress().getHostAddress();
         Controls.Snapshot snapshot = services.controls().current();
         SmtpSession session = new SmtpSession(SmtpPolicies.forClient(snapshot, remote.getAddress()), security,
-                new SmtpClient(remoteIp, remote.getPort(), local.getAddress().getHostAddress()), Clock.systemUTC());
-        Duration timeout = Duration.ofSeconds(Math.max(1, snapshot.control().timeoutsmtpd()));
+                new SmtpClient(remoteIp, remote.getPort(), local.getAddress().getHostAddress()),
+                SmtpPolicies.timing(snapshot), Clock.systemUTC());
         String origin = name + " " + remoteIp;
-        connection.handleWith(SmtpConnection.flow(session,
-                new IncomingBody(services.bodies(), services.submitter(), origin), origin, remote.getAddress(), services.authenticator(), services.tls()::newEngine,
-                security.tls() == SmtpSecurity.Tls.IMPLICIT, timeout), system);
+        return SmtpConnection.flow(session, new IncomingBody(services.bodies(), services.submitter(), origin), origin,
+                remote.getAddress(), services.authenticator(), services.tls()::newEngine,
+                security.tls() == SmtpSecurity.Tls.IMPLICIT, ticket);
     }
 }

@@ -1,5 +1,7 @@
 package dev.quail.engine.pop3;
 
+import java.time.Clock;
+import dev.quail.protocols.smtp.Deadlines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -79,10 +81,10 @@ class Pop3ConnectionTest {
         var system = testKit.system();
         Pop3Login login = new Pop3Login(controls);
         port = Tcp.get(system).bind("127.0.0.1", 0)
-                .to(Sink.foreach(c -> c.handleWith(Pop3Connection.flow(new Pop3Session("<1.1@test.example>", false),
-                        login, "127.0.0.1", io, DELAY, Duration.ofSeconds(30), () -> {
+                .to(Sink.foreach(c -> c.handleWith(Pop3Connection.flow(new Pop3Session("<1.1@test.example>", false,
+                        Deadlines.Timing.NONE, Clock.systemUTC()), login, "127.0.0.1", io, DELAY, () -> {
                             throw new IllegalStateException("no TLS on this listener");
-                        }, false), system)))
+                        }, false, TestHomes.ticket()), system)))
                 .run(system).toCompletableFuture().get().localAddress().getPort();
     }
 

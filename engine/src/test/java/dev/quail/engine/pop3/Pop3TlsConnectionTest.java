@@ -1,5 +1,7 @@
 package dev.quail.engine.pop3;
 
+import java.time.Clock;
+import dev.quail.protocols.smtp.Deadlines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -86,8 +88,9 @@ class Pop3TlsConnectionTest {
         var system = testKit.system();
         return Tcp.get(system).bind("127.0.0.1", 0)
                 .to(Sink.foreach(c -> c.handleWith(Pop3Connection.flow(
-                        new Pop3Session("<1.1@test.example>", !implicitTls), login, "127.0.0.1", io,
-                        Duration.ofMillis(100), Duration.ofSeconds(30), tls::newEngine, implicitTls), system)))
+                        new Pop3Session("<1.1@test.example>", !implicitTls, Deadlines.Timing.NONE, Clock.systemUTC()),
+                        login, "127.0.0.1", io, Duration.ofMillis(100), tls::newEngine, implicitTls,
+                        TestHomes.ticket()), system)))
                 .run(system).toCompletableFuture().join().localAddress().getPort();
     }
 

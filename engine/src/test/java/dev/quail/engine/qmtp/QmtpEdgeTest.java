@@ -1,5 +1,6 @@
 package dev.quail.engine.qmtp;
 
+import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.engine.MemoryBodies;
 import dev.quail.engine.TestHomes;
 import dev.quail.engine.queue.Submitter;
@@ -70,14 +71,14 @@ class QmtpEdgeTest {
         var system = testKit.system();
         return Tcp.get(system).bind("127.0.0.1", 0, 100, List.of(), true, Optional.empty())
                 .to(Sink.foreach(c -> c.handleWith(QmtpConnection.flow(sessions.get(), new IncomingBody(bodies,
-                        new Submitter(queue.ref(), system.scheduler(), TestHomes.ids()), "qmtp test"),
-                        Duration.ofSeconds(30)), system)))
+                        new Submitter(queue.ref(), system.scheduler(), TestHomes.ids()), "qmtp test"), "qmtp test",
+                        TestHomes.ticket()), system)))
                 .run(system).toCompletableFuture().get().localAddress().getPort();
     }
 
     private static QmtpSession qmtp() {
         return new QmtpSession(new QmtpPolicy("mx.test", 0, r -> r.endsWith("@example.org"), 100), "127.0.0.1",
-                Clock.systemUTC());
+                Deadlines.Timing.NONE, Clock.systemUTC());
     }
 
     private CompletionStage<List<Outcome>> send(int port, List<String> recipients) {
@@ -184,7 +185,8 @@ class QmtpEdgeTest {
     @Test
     void qmqp01_one_answer_then_the_server_closes() throws Exception {
         TestProbe<Queue.Command> queue = testKit.createTestProbe();
-        int port = serve(() -> new QmqpSession("mx.test", "127.0.0.1", Clock.systemUTC()), queue);
+        int port = serve(() -> new QmqpSession("mx.test", "127.0.0.1", Deadlines.Timing.NONE,
+                Clock.systemUTC()), queue);
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             byte[] request = Netstrings.encode(new String(Netstrings.encode("hello\n"), StandardCharsets.ISO_8859_1)

@@ -1,5 +1,6 @@
 package dev.quail.engine.smtp;
 
+import dev.quail.protocols.smtp.Deadlines;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,10 +63,10 @@ class SmtpStreamingTest {
         SmtpAuthenticator noAuth = new SmtpAuthenticator(null, Executors.newSingleThreadExecutor());
         return Tcp.get(system).bind("127.0.0.1", 0).to(Sink.foreach(connection -> {
             SmtpSession session = new SmtpSession(policy, SmtpSecurity.NONE,
-                    new SmtpClient("127.0.0.1", 1, "127.0.0.1"), Clock.systemUTC());
+                    new SmtpClient("127.0.0.1", 1, "127.0.0.1"), Deadlines.Timing.NONE, Clock.systemUTC());
             connection.handleWith(SmtpConnection.flow(session, new IncomingBody(bodies, submitter, "smtp test"),
                     "smtp test", connection.remoteAddress().getAddress(), noAuth, () -> null, false,
-                    Duration.ofSeconds(30)), system);
+                    TestHomes.ticket()), system);
         })).run(system).toCompletableFuture().join().localAddress().getPort();
     }
 

@@ -1,5 +1,6 @@
 package dev.quail.engine.smtp;
 
+import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.engine.queue.Submitter;
 import dev.quail.engine.MemoryBodies;
 import dev.quail.engine.TestHomes;
@@ -82,11 +83,11 @@ class SmtpTlsConnectionTest {
             InetSocketAddress remote = connection.remoteAddress();
             SmtpSession session = new SmtpSession(policy, security,
                     new SmtpClient(remote.getAddress().getHostAddress(), remote.getPort(), "127.0.0.1"),
-                    Clock.systemUTC());
+                    Deadlines.Timing.NONE, Clock.systemUTC());
             connection.handleWith(SmtpConnection.flow(session, new IncomingBody(new MemoryBodies(), submitter,
                     "smtp test"), "smtp test",
                     remote.getAddress(), authenticator, tls::newEngine,
-                    security.tls() == SmtpSecurity.Tls.IMPLICIT, Duration.ofSeconds(30)), system);
+                    security.tls() == SmtpSecurity.Tls.IMPLICIT, TestHomes.ticket()), system);
         })).run(system).toCompletableFuture().join();
         return binding.localAddress().getPort();
     }

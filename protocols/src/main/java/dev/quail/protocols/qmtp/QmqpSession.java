@@ -11,10 +11,12 @@
  * Quail: a request without message and sender fields is a protocol error, one without recipients is refused
  * (qmail-queue would take it and deliver it to nobody), and so is one listing more than QmtpSession.MAX_LISTED
  * (memory stays bounded: the list is judged and kept as it arrives). Malformed input ends the connection without
- * a reply.
+ * a reply, and so do the deadlines (Deadlines, ticked by the edge): silence for the idle time, the request arriving
+ * at less than the minimum rate (counted from the connection's start), and the connection's lifetime.
  */
 package dev.quail.protocols.qmtp;
 
+import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.protocols.smtp.QueueResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,21 +31,25 @@ public final class QmqpSession implements NetstringSession {
     private final String me;
     private final String remoteIp;
     private final Clock clock;
+    private final Deadlines deadlines;
     private final Request request = new Request();
     private final NetstringParser parser;
     private boolean done;
 
-    public QmqpSession(String me, String remoteIp, Clock clock) {
+    public QmqpSession(String me, String remoteIp, Deadlines.Timing timing, Clock clock) {
         this.me = Objects.requireNonNull(me);
         this.remoteIp = Objects.requireNonNull(remoteIp);
         this.clock = Objects.requireNonNull(clock);
+        this.deadlines = new Deadlines(timing, clock);
         this.parser = new NetstringParser(Netstrings.MAX_LENGTH, request);
+        deadlines.messageStarted();
     }
 
     @Override
     public List<QmtpOutput> receive(byte[] bytes, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, bytes.length);
         if (done) return List.of();
+        deadlines.received(length);
         List<QmtpOutput> out = new ArrayList<>();
         try {
             parser.feed(bytes, offset, length);
@@ -62,6 +68,24 @@ public final class QmqpSession implements NetstringSession {
         out.add(new QmtpOutput.Submit(request.sender.text(), request.recipients));
         request.message = null; // the queue's now: never discarded
         return out;
+    }
+
+    @Override
+    public List<QmtpOutput> tick(boolean stressed) {
+        if (done) return List.of();
+        return deadlines.check(stressed).map(expired -> close(new ArrayList<>(), QmtpReplies.expired(expired)))
+                .orElse(List.of());
+    }
+
+    /** Connected, and not a byte of its one request yet. */
+    @Override
+    public boolean idle() {
+        return !done && parser.atBoundary();
+    }
+
+    @Override
+    public List<QmtpOutput> evict() {
+        return done ? List.of() : close(new ArrayList<>(), QmtpReplies.EVICTED);
     }
 
     @Override

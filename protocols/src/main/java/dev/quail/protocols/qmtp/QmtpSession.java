@@ -15,10 +15,13 @@
  * arrive and only the accepted ones are kept, so a long list costs its verdicts, not its addresses.
  * Quail's bounds: recipients beyond the policy's maxRecipients hear Z (the client retries them later); a package
  * listing more than {@link #MAX_LISTED} recipients, a netstring over {@link Netstrings#MAX_LENGTH} (resource error
- * in qmail) and malformed input (protocol error) end the connection without a reply.
+ * in qmail) and malformed input (protocol error) end the connection without a reply. So do the deadlines
+ * (Deadlines, ticked by the edge): silence for the idle time, a package arriving at less than the minimum rate from
+ * its first byte to its last, and the connection's lifetime (qmail-qmtpd's one-hour alarm, QMTP-06).
  */
 package dev.quail.protocols.qmtp;
 
+import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.protocols.smtp.QueueResult;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -37,16 +40,18 @@ public final class QmtpSession implements NetstringSession {
     private final QmtpPolicy policy;
     private final String remoteIp;
     private final Clock clock;
+    private final Deadlines deadlines;
     private final Package reading = new Package();
     private final NetstringParser parser;
     private boolean awaitingQueue;
     private boolean closed;
     private byte[] held = NOTHING;
 
-    public QmtpSession(QmtpPolicy policy, String remoteIp, Clock clock) {
+    public QmtpSession(QmtpPolicy policy, String remoteIp, Deadlines.Timing timing, Clock clock) {
         this.policy = Objects.requireNonNull(policy);
         this.remoteIp = Objects.requireNonNull(remoteIp);
         this.clock = Objects.requireNonNull(clock);
+        this.deadlines = new Deadlines(timing, clock);
         this.parser = new NetstringParser(Netstrings.MAX_LENGTH, reading);
     }
 
@@ -54,6 +59,7 @@ public final class QmtpSession implements NetstringSession {
     public List<QmtpOutput> receive(byte[] bytes, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, bytes.length);
         if (closed) return List.of();
+        deadlines.received(length);
         if (awaitingQueue) {
             byte[] more = Arrays.copyOf(held, held.length + length);
             System.arraycopy(bytes, offset, more, held.length, length);
@@ -70,6 +76,7 @@ public final class QmtpSession implements NetstringSession {
         if (closed) return List.of();
         if (!awaitingQueue) throw new IllegalStateException("no Submit is awaiting the queue");
         awaitingQueue = false;
+        deadlines.resumed();
         List<QmtpOutput> out = new ArrayList<>();
         out.add(reading.reply(QmtpReplies.queued(result, clock.instant().getEpochSecond())));
         byte[] rest = held;
@@ -78,9 +85,34 @@ public final class QmtpSession implements NetstringSession {
         return out;
     }
 
+    @Override
+    public List<QmtpOutput> tick(boolean stressed) {
+        if (closed || awaitingQueue) return List.of();
+        return deadlines.check(stressed).map(expired -> end(QmtpReplies.expired(expired))).orElse(List.of());
+    }
+
+    @Override
+    public boolean idle() {
+        return !closed && !awaitingQueue && parser.atBoundary();
+    }
+
+    @Override
+    public List<QmtpOutput> evict() {
+        return closed ? List.of() : end(QmtpReplies.EVICTED);
+    }
+
+    private List<QmtpOutput> end(String reason) {
+        List<QmtpOutput> out = new ArrayList<>();
+        reading.discard(out);
+        closed = true;
+        out.add(new QmtpOutput.Close(reason));
+        return out;
+    }
+
     private void process(byte[] bytes, int from, int to, List<QmtpOutput> out) {
         int at = from;
         while (at < to && !closed && !awaitingQueue) {
+            if (parser.atBoundary()) deadlines.messageStarted();
             try {
                 at += parser.feed(bytes, at, to - at);
             } catch (NetstringException e) {
@@ -98,6 +130,7 @@ public final class QmtpSession implements NetstringSession {
     /** A package was read to its last byte: reply now, or submit and reply when the queue answers. */
     private void finish(List<QmtpOutput> out) {
         reading.complete = false;
+        deadlines.messageEnded();
         String common = reading.message.pieces.tooBig() ? QmtpReplies.TOO_BIG
                 : !reading.sender.acceptable() ? QmtpReplies.UNACCEPTABLE_SENDER : null;
         if (common != null || reading.accepted.isEmpty()) {

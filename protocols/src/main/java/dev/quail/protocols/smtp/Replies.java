@@ -44,6 +44,11 @@ final class Replies {
   static final Reply COMMAND_SYNTAX = line("500 5.5.2 syntax error (#5.5.2)");
   static final Reply UNIMPLEMENTED = line("502 5.5.1 unimplemented (#5.5.1)");
   static final Reply TIMEOUT = line("451 4.4.2 timeout (#4.4.2)");
+  static final Reply COMMAND_TOO_SLOW = line("421 4.4.2 command line too slow, closing connection (#4.4.2)");
+  static final Reply DATA_TOO_SLOW = line("421 4.4.2 data too slow, closing connection (#4.4.2)");
+  static final Reply LIFETIME_OVER = line("421 4.4.2 connection too long, closing it (#4.4.2)");
+  static final Reply BUSY = line("421 4.7.0 too many connections, try again later (#4.7.0)");
+  static final Reply EVICTED = line("421 4.7.0 too many connections, closing this idle one (#4.7.0)");
 
   // RFC 3207 (STARTTLS), RFC 4954 (AUTH), RFC 6409 (submission)
   static final Reply READY_FOR_TLS = line("220 2.0.0 ready to start TLS");

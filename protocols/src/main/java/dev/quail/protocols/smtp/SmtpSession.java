@@ -16,6 +16,13 @@
  * for a pipelined second message (RFC 2920). The edge should stop reading while it has an
  * output to answer: held input is the one buffer the session cannot bound by itself.
  *
+ * Slow clients (Deadlines): the edge calls tick() about once a second. Silent for timeoutsmtpd:
+ * 451 4.4.2 and Close (SMTP-35). A command line not complete timeoutsmtpd after its first byte, a
+ * message arriving at less than datarate on average over a timeoutsmtpd window, a session older
+ * than lifetimesmtpd: 421 4.4.2 and Close. While the listener is nearly full the idle and
+ * command deadlines shrink to timeoutstress. A message being read when a deadline passes is
+ * discarded. Nothing is timed while the session waits for the edge (queue, password check).
+ *
  * STARTTLS (RFC 3207 sec. 4.2, the CVE-2011-0411 class): whatever follows the STARTTLS line in
  * the input already received, and anything received until tlsStarted(), is discarded unread,
  * so no command sent in clear can be answered inside TLS.
@@ -46,22 +53,30 @@ public final class SmtpSession {
 
   private final SmtpPolicy policy;
   private final Clock clock;
+  private final Deadlines deadlines;
   private final SmtpCommands commands;
   private final CommandFramer framer = new CommandFramer();
   private Phase phase = Phase.COMMANDS;
   private Optional<Receiving> receiving = Optional.empty();
   private byte[] held = NOTHING;
 
-  /** qmail's session: no STARTTLS, no AUTH (sendmail -bs). */
+  /** qmail's session: no STARTTLS, no AUTH, no deadlines (sendmail -bs). */
   public SmtpSession(SmtpPolicy policy, SmtpClient client, Clock clock) {
-    this(policy, SmtpSecurity.NONE, client, clock);
+    this(policy, SmtpSecurity.NONE, client, Deadlines.Timing.NONE, clock);
   }
 
-  public SmtpSession(SmtpPolicy policy, SmtpSecurity security, SmtpClient client, Clock clock) {
+  public SmtpSession(SmtpPolicy policy, SmtpSecurity security, SmtpClient client, Deadlines.Timing timing,
+      Clock clock) {
     this.policy = Objects.requireNonNull(policy);
     this.clock = Objects.requireNonNull(clock);
+    this.deadlines = new Deadlines(timing, clock);
     this.commands = new SmtpCommands(policy, Objects.requireNonNull(security), Objects.requireNonNull(client),
         clock);
+  }
+
+  /** What a client over the listener's connection limits hears before the connection is closed. */
+  public static String busy() {
+    return Replies.BUSY.text();
   }
 
   /** The greeting (SMTP-01). */
@@ -72,6 +87,7 @@ public final class SmtpSession {
   /** Bytes from the socket; returns what to do about them. Nothing once closed. */
   public List<SmtpOutput> receive(byte[] bytes, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, bytes.length);
+    deadlines.received(length);
     if (phase == Phase.AWAITING_QUEUE || phase == Phase.AWAITING_AUTH) {
       hold(bytes, offset, offset + length);
       return List.of();
@@ -79,6 +95,19 @@ public final class SmtpSession {
     List<SmtpOutput> out = new ArrayList<>();
     process(bytes, offset, offset + length, out);
     return out;
+  }
+
+  /** About once a second: closes the session when one of its deadlines has passed. */
+  public List<SmtpOutput> tick(boolean stressed) {
+    if (phase != Phase.COMMANDS && phase != Phase.DATA && phase != Phase.AWAITING_TLS) {
+      return List.of();
+    }
+    return deadlines.check(stressed).map(expired -> switch (expired) {
+      case IDLE -> timeout();
+      case COMMAND -> closeWith(Replies.COMMAND_TOO_SLOW);
+      case RATE -> closeWith(Replies.DATA_TOO_SLOW);
+      case LIFETIME -> closeWith(Replies.LIFETIME_OVER);
+    }).orElse(List.of());
   }
 
   /** The queue's answer to the last Submit, then the replies to any input held meanwhile. */
@@ -122,6 +151,21 @@ public final class SmtpSession {
 
   /** The client was silent too long (SMTP-35, timeoutsmtpd): a message being read is discarded. */
   public List<SmtpOutput> timeout() {
+    return closeWith(Replies.TIMEOUT);
+  }
+
+  /** Waiting for the client's next command: a connection the listener may close to make room. */
+  public boolean idle() {
+    return phase == Phase.COMMANDS;
+  }
+
+  /** Ends the session now: the listener is full and this connection was idle the longest. */
+  public List<SmtpOutput> evict() {
+    return closeWith(Replies.EVICTED);
+  }
+
+  /** Ends the session with this reply; a message being read is discarded first. */
+  private List<SmtpOutput> closeWith(SmtpOutput.Reply reply) {
     if (phase == Phase.CLOSED) {
       return List.of();
     }
@@ -130,7 +174,7 @@ public final class SmtpSession {
       discard(out);
     }
     phase = Phase.CLOSED;
-    out.add(Replies.TIMEOUT);
+    out.add(reply);
     out.add(new SmtpOutput.Close());
     return out;
   }
@@ -146,6 +190,7 @@ public final class SmtpSession {
   }
 
   private List<SmtpOutput> resume(List<SmtpOutput> out) {
+    deadlines.resumed();
     phase = Phase.COMMANDS;
     byte[] pending = held;
     held = NOTHING;
@@ -161,6 +206,7 @@ public final class SmtpSession {
     if (phase == Phase.AWAITING_QUEUE || phase == Phase.AWAITING_AUTH) {
       hold(bytes, i, to);
     }
+    deadlines.partialLine(phase == Phase.COMMANDS && framer.partial());
   }
 
   private int readCommand(byte[] bytes, int from, int to, List<SmtpOutput> out) {
@@ -169,6 +215,7 @@ public final class SmtpSession {
       return next;
     }
     Optional<String> line = framer.takeLine();
+    deadlines.partialLine(false);
     List<SmtpOutput> outputs = line.isPresent() ? commands.execute(line.get()) : commands.tooLong();
     out.addAll(outputs);
     for (SmtpOutput output : outputs) {
@@ -184,6 +231,7 @@ public final class SmtpSession {
       receiving = Optional.of(new Receiving(started,
           new DataReader(new StoredMessage(started.received(), policy.databytes()))));
       phase = Phase.DATA;
+      deadlines.messageStarted();
     });
     return next;
   }
@@ -203,6 +251,7 @@ public final class SmtpSession {
     }
     SmtpCommands.Envelope ended = receiving.orElseThrow().envelope();
     receiving = Optional.empty();
+    deadlines.messageEnded();
     if (reader.outcome() == DataReader.Outcome.BARE_LINE_ENDING) {
       out.add(Replies.BARE_LINE_ENDING);
       out.add(new SmtpOutput.Close());

@@ -8,6 +8,7 @@ package dev.quail.protocols.qmtp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.protocols.smtp.QueueResult;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
@@ -63,7 +64,7 @@ class NetstringFuzzTest {
         int closed = 0;
         for (int round = 0; round < 2000; round++) {
             QmtpSession session = new QmtpSession(new QmtpPolicy("mx.test", random.nextInt(40),
-                    r -> r.endsWith("@example.org"), 2), "192.0.2.1", Clock.systemUTC());
+                    r -> r.endsWith("@example.org"), 2), "192.0.2.1", Deadlines.Timing.NONE, Clock.systemUTC());
             byte[] input = random.nextInt(5) == 0 ? new byte[random.nextInt(500)] : validPackages(random);
             if (input.length > 0 && input[0] == 0) random.nextBytes(input);
             if (run(random, session, input)) closed++;
@@ -77,7 +78,7 @@ class NetstringFuzzTest {
         for (int round = 0; round < 1000; round++) {
             byte[] input = validPackages(random);
             byte[] wrapped = random.nextBoolean() ? Netstrings.encode(input) : input;
-            run(random, new QmqpSession("mx.test", "192.0.2.1", Clock.systemUTC()), wrapped);
+            run(random, new QmqpSession("mx.test", "192.0.2.1", Deadlines.Timing.NONE, Clock.systemUTC()), wrapped);
         }
     }
 }

@@ -6,6 +6,7 @@ package dev.quail.protocols.qmtp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.protocols.smtp.QueueResult;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class QmqpSessionTest {
 
     private static QmqpSession session() {
-        return new QmqpSession("mx.example.org", "192.0.2.7", Clock.fixed(QmtpSessionTest.NOW, ZoneOffset.UTC));
+        return new QmqpSession("mx.example.org", "192.0.2.7", Deadlines.Timing.NONE,
+                Clock.fixed(QmtpSessionTest.NOW, ZoneOffset.UTC));
     }
 
     private static byte[] request(String message, String sender, String... recipients) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.protocols.smtp.QueueResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -20,7 +21,8 @@ class QmtpClientTest {
     @Test
     void a_package_the_server_reads_and_the_answers_it_gives_back() throws Exception {
         QmtpSession server = new QmtpSession(new QmtpPolicy("mx.example.org", 0,
-                r -> r.endsWith("@example.org"), 100), "192.0.2.7", Clock.fixed(QmtpSessionTest.NOW, ZoneOffset.UTC));
+                r -> r.endsWith("@example.org"), 100), "192.0.2.7", Deadlines.Timing.NONE,
+                Clock.fixed(QmtpSessionTest.NOW, ZoneOffset.UTC));
         byte[] pkg = QmtpClient.encode("a@b.test", List.of("x@example.org", "y@other.test"),
                 "Subject: s\n\nbody\n".getBytes(StandardCharsets.ISO_8859_1));
         Edge edge = new Edge();

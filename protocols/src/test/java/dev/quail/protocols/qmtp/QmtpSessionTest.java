@@ -4,15 +4,17 @@
 package dev.quail.protocols.qmtp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.protocols.smtp.QueueResult;
+import dev.quail.protocols.smtp.TestClock;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,13 +25,17 @@ class QmtpSessionTest {
     static final String RECEIVED =
             "Received: from unknown ([192.0.2.7])\n  by mx.example.org with QMTP; 5 Mar 2024 04:06:07 -0000\n";
 
-    private static QmtpSession session(long databytes, int maxRecipients) {
+    private static final Deadlines.Timing TIMING =
+            new Deadlines.Timing(Duration.ofSeconds(30), Duration.ofSeconds(10), 1024, Duration.ofHours(1));
+    private final TestClock clock = new TestClock(NOW);
+
+    private QmtpSession session(long databytes, int maxRecipients) {
         return new QmtpSession(new QmtpPolicy("mx.example.org", databytes,
                 r -> r.toLowerCase().endsWith("@example.org") || r.indexOf('@') < 0, maxRecipients),
-                "192.0.2.7", Clock.fixed(NOW, ZoneOffset.UTC));
+                "192.0.2.7", TIMING, clock);
     }
 
-    private static QmtpSession session() {
+    private QmtpSession session() {
         return session(0, 100);
     }
 
@@ -224,6 +230,45 @@ class QmtpSessionTest {
         assertInstanceOf(QmtpOutput.Submit.class, next.get(next.size() - 1));
         assertTrue(edge.lastMessage().endsWith("three\n"));
         assertEquals(List.of("Kok " + NOW.getEpochSecond() + " qp 3"), answers(queued(s, new QueueResult.Queued("3"))));
+    }
+
+    @Test
+    void a_silent_connection_is_closed_after_the_idle_time_and_sooner_under_stress() {
+        QmtpSession s = session();
+        clock.advance(Duration.ofSeconds(29));
+        assertEquals(List.of(), s.tick(false));
+        assertEquals(List.of(new QmtpOutput.Close("timeout")), s.tick(true));
+    }
+
+    @Test
+    void a_package_dripped_one_byte_every_5_seconds_is_discarded_and_the_connection_closed() {
+        QmtpSession s = session();
+        byte[] whole = pkg("\nSubject: drip\n\nslow\n", "", "bob@example.org");
+        List<QmtpOutput> heard = List.of();
+        int at = 0;
+        while (heard.stream().noneMatch(QmtpOutput.Close.class::isInstance) && at < whole.length) {
+            edge.take(s.receive(whole, at++, 1));
+            clock.advance(Duration.ofSeconds(5));
+            heard = edge.take(s.tick(false));
+        }
+        assertEquals(List.of(new QmtpOutput.Discard(), new QmtpOutput.Close("package too slow")), heard);
+        assertEquals(6, at);
+        assertEquals(List.of(), edge.messages);
+    }
+
+    @Test
+    void between_packages_a_connection_is_idle_and_may_be_evicted() {
+        QmtpSession s = session();
+        assertTrue(s.idle());
+        feed(s, pkg("\nx\n", "", "bob@example.org"));
+        assertFalse(s.idle(), "awaiting the queue");
+        queued(s, new QueueResult.Queued("1"));
+        assertTrue(s.idle());
+        byte[] next = pkg("\nx\n", "", "bob@example.org");
+        edge.take(s.receive(next, 0, 4));
+        assertFalse(s.idle(), "in the middle of a package");
+        assertEquals(List.of(new QmtpOutput.Discard(), new QmtpOutput.Close("closed to make room for a new client")),
+                edge.take(s.evict()));
     }
 
     @Test

@@ -14,9 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,13 +30,14 @@ final class Transcript {
   record Submitted(String sender, List<String> recipients, byte[] message) {}
 
   final SmtpSession session;
+  final TestClock clock = new TestClock(NOW);
   private final List<String> unchecked = new ArrayList<>();
   private final List<Submitted> submits = new ArrayList<>();
   private final Pieces pieces = new Pieces();
 
-  private Transcript(SmtpPolicy policy, SmtpSecurity security) {
-    session = new SmtpSession(policy, security, new SmtpClient("192.0.2.7", 40000, "198.51.100.1"),
-        Clock.fixed(NOW, ZoneOffset.UTC));
+  private Transcript(SmtpPolicy policy, SmtpSecurity security, Deadlines.Timing timing) {
+    session = new SmtpSession(policy, security, new SmtpClient("192.0.2.7", 40000, "198.51.100.1"), timing,
+        clock);
   }
 
   /** Relays for example.org, refuses spammer@bad.example, unlimited size, qmail's 100/100. */
@@ -57,7 +57,11 @@ final class Transcript {
   }
 
   static Transcript open(SmtpPolicy policy, SmtpSecurity security) {
-    Transcript t = new Transcript(policy, security);
+    return open(policy, security, Deadlines.Timing.NONE);
+  }
+
+  static Transcript open(SmtpPolicy policy, SmtpSecurity security, Deadlines.Timing timing) {
+    Transcript t = new Transcript(policy, security, timing);
     t.record(t.session.start());
     return t.server("220 mx.example.org ESMTP");
   }
@@ -98,6 +102,17 @@ final class Transcript {
   Transcript timeout() {
     record(session.timeout());
     return this;
+  }
+
+  /** Time passes, then the edge's tick. */
+  Transcript after(Duration time, boolean stressed) {
+    clock.advance(time);
+    record(session.tick(stressed));
+    return this;
+  }
+
+  Transcript after(Duration time) {
+    return after(time, false);
   }
 
   Transcript server(String... expected) {
