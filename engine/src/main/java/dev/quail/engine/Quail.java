@@ -33,11 +33,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -45,7 +47,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.persistence.query.javadsl.CurrentPersistenceIdsQuery;
-import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * The guardian (qmail-start): builds the actor tree of DESIGN.md, resumes every unfinished message found in the
@@ -73,16 +75,29 @@ public final class Quail {
 
     private record ChildFailed(String name) implements Command {}
 
+    private record QueueFailed(Queue.Failed failed) implements Command {}
+
     private Quail() {}
 
     public static Behavior<Command> create(Controls controls, Ids ids, Listeners listeners) {
         return Behaviors.setup(context -> {
             Executor io = context.getSystem().dispatchers()
                     .lookup(DispatcherSelector.fromConfig("quail.blocking-io-dispatcher"));
+            BodyStore bodies;
+            try {
+                bodies = journal(context, controls.home());
+            } catch (RuntimeException e) {
+                MessageLog.alert("cannot start: unable to open the journal " + controls.home().journal() + ": "
+                        + e.getMessage());
+                return Behaviors.stopped();
+            }
             SpawnStatus status = new SpawnStatus();
             String me = controls.current().control().me();
             var watcher = context.spawn(ControlWatcher.create(controls), "control");
-            var queue = context.spawn(Queue.create(controls, ids, io, new Queue.Children() {
+            Queue.Setup setup = new Queue.Setup(controls, ids, io, bodies, () -> messageIds(context));
+            ActorRef<Queue.Failed> queueFailed = context.messageAdapter(Queue.Failed.class, QueueFailed::new);
+            // A Queue that throws is restarted: it reads the index and scans the journal again, as at a start.
+            var queue = context.spawn(Behaviors.supervise(Queue.create(setup, queueFailed, new Queue.Children() {
                 @Override
                 public Behavior<LocalSpawn.Command> localSpawn(Injector injector) {
                     return LocalSpawn.create(controls, new LocalDelivery(controls, new MaildirWriter(me), injector),
@@ -93,14 +108,11 @@ public final class Quail {
                 public Behavior<RemoteSpawn.Command> remoteSpawn() {
                     return RemoteSpawn.create(controls, status);
                 }
-            }), "queue");
-            recover(context, queue);
+            })).onFailure(SupervisorStrategy.restart()), "queue");
             context.spawn(MaildropPickup.create(controls.home().maildrop(), queue, io), "maildrop");
             openAdmin(context, controls.home(), queue, watcher, io);
             ActorRef<SmtpServer.Bound> bound = context.messageAdapter(SmtpServer.Bound.class, SmtpBound::new);
             Submitter submitter = new Submitter(queue, context.getSystem().scheduler(), ids);
-            BodyStore bodies = JournalStores.get(Adapter.toClassic(context.getSystem()))
-                    .open(controls.home().journal(), true);
             SmtpServer.Services smtpServices = new SmtpServer.Services(controls, submitter, bodies,
                     ServerTls.open(controls.home().control("servercert.pem"), me),
                     new SmtpAuthenticator(new Passwords(controls.home().passwords()), io));
@@ -119,11 +131,15 @@ public final class Quail {
             listen(context, "submission", listeners.submission(),
                     address -> SmtpServer.submission(address, smtpServices));
             context.watchWith(watcher, new ChildFailed("control"));
-            gracefulStop(context.getSystem(), smtp, queue);
+            gracefulStop(context.getSystem(), controls, smtp, queue);
             return Behaviors.receive(Command.class)
                     .onMessage(SmtpBound.class, b -> Behaviors.same())
                     .onMessage(ChildFailed.class, failed -> {
                         MessageLog.alert("cannot start: " + failed.name() + " stopped");
+                        return Behaviors.stopped();
+                    })
+                    .onMessage(QueueFailed.class, failed -> {
+                        MessageLog.alert("cannot start: " + failed.failed().reason());
                         return Behaviors.stopped();
                     })
                     .build();
@@ -159,36 +175,40 @@ public final class Quail {
         }
     }
 
-    /** qmail-send's startup scan: every persistence id still in the journal is an unfinished message. */
-    private static void recover(ActorContext<Command> context, ActorRef<Queue.Command> queue) {
+    /** The journal's store, opened now so that a journal that cannot be opened is a refusal to start. */
+    private static BodyStore journal(ActorContext<Command> context, Home home) {
+        return JournalStores.get(Adapter.toClassic(context.getSystem())).open(home.journal(), true);
+    }
+
+    /** Every message id with events in the journal: what a start must find (qmail-send's Q-44 scan, ids only). */
+    private static Source<String, NotUsed> messageIds(ActorContext<Command> context) {
         CurrentPersistenceIdsQuery query = PersistenceQuery.get(context.getSystem())
                 .getReadJournalFor(CurrentPersistenceIdsQuery.class, "quail.journal-query");
         String prefix = Message.persistenceId("");
-        query.currentPersistenceIds()
+        return query.currentPersistenceIds()
                 .filter(pid -> pid.startsWith(prefix))
-                .map(pid -> pid.substring(prefix.length()))
-                .grouped(1000)
-                .runWith(Sink.foreach(ids -> queue.tell(new Queue.Recovered(List.copyOf(ids)))), context.getSystem())
-                .whenComplete((done, failure) -> {
-                    if (failure != null) MessageLog.alert("unable to scan the journal: " + failure.getMessage());
-                });
+                .map(pid -> pid.substring(prefix.length()));
     }
 
-    private static void gracefulStop(ActorSystem<Void> system, ActorRef<SmtpServer.Command> smtp,
+    /**
+     * The order of a graceful stop (SIGTERM): every listener unbinds (service-unbind), then deliveries in flight
+     * finish and their results are journaled (service-requests-done), for at most timeoutshutdown seconds; what
+     * did not finish is in the journal and is retried after the restart.
+     */
+    private static void gracefulStop(ActorSystem<Void> system, Controls controls, ActorRef<SmtpServer.Command> smtp,
                                      ActorRef<Queue.Command> queue) {
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
-        Duration wait = Duration.ofSeconds(20);
         shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "smtp-unbind",
-                () -> AskPattern.<SmtpServer.Command, Done>ask(smtp, SmtpServer.Unbind::new, wait, system.scheduler())
-                        .exceptionally(e -> Done.getInstance()));
-        shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "local-drain",
-                () -> drained(AskPattern.ask(queue, Queue.Drain::new, wait, system.scheduler())));
-    }
-
-    private static CompletionStage<Done> drained(CompletionStage<LocalSpawn.Done> stage) {
-        return stage.handle((d, e) -> {
-            MessageLog.info("status: exiting");
-            return Done.getInstance();
+                () -> AskPattern.<SmtpServer.Command, Done>ask(smtp, SmtpServer.Unbind::new, Duration.ofSeconds(20),
+                        system.scheduler()).exceptionally(e -> Done.getInstance()));
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain", () -> {
+            long seconds = controls.current().control().limits().timeoutshutdown();
+            return AskPattern.<Queue.Command, Done>ask(queue, Queue.Drain::new, Duration.ofSeconds(seconds),
+                    system.scheduler()).handle((done, timedOut) -> {
+                        MessageLog.info(timedOut == null ? "status: exiting" : "status: exiting with deliveries"
+                                + " still in flight after " + seconds + " s; they are retried after the restart");
+                        return Done.getInstance();
+                    });
         });
     }
 }

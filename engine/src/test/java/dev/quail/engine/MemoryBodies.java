@@ -5,24 +5,20 @@ import dev.quail.persistence.body.BodyStore;
 import dev.quail.persistence.body.BodyWriter;
 import dev.quail.persistence.body.ChunkStore;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A body store in a map, for tests of the front ends: chunks per owner, and a switch that makes every chunk write
- * after the first {@code n} fail, as a full disk would.
+ * A body store in memory, for actor and edge tests that do not need the journal's; {@link #failAfter} makes chunk
+ * writes fail, as a full disk would.
  */
 public final class MemoryBodies implements BodyStore, ChunkStore {
-    private final Map<String, Map<Integer, byte[]>> chunks = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> chunks = new ConcurrentHashMap<>();
     private final AtomicInteger writesLeft = new AtomicInteger(Integer.MAX_VALUE);
 
     @Override
@@ -32,37 +28,33 @@ public final class MemoryBodies implements BodyStore, ChunkStore {
 
     @Override
     public InputStream open(String owner, Body body) {
-        List<InputStream> parts = new ArrayList<>();
-        for (int i = 0; i < body.chunks(); i++) {
-            byte[] chunk = chunks.getOrDefault(owner, Map.of()).get(i);
-            if (chunk == null) throw new UncheckedIOException(new IOException("chunk " + i + " of " + owner));
-            parts.add(new ByteArrayInputStream(chunk));
-        }
-        parts.add(new ByteArrayInputStream(body.tail()));
-        return new SequenceInputStream(Collections.enumeration(parts));
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (int i = 0; i < body.chunks(); i++) all.writeBytes(chunks.get(owner + "/" + i));
+        all.writeBytes(body.tail());
+        return new ByteArrayInputStream(all.toByteArray());
     }
 
     @Override
     public CompletableFuture<Void> putChunk(String owner, int index, byte[] chunk) {
         if (writesLeft.getAndDecrement() <= 0) return CompletableFuture.failedFuture(new IOException("disk full"));
-        chunks.computeIfAbsent(owner, o -> new ConcurrentHashMap<>()).put(index, chunk);
+        chunks.put(owner + "/" + index, chunk);
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
     public CompletableFuture<Void> deleteChunks(String owner, int count) {
-        chunks.remove(owner);
+        for (int i = 0; i < count; i++) chunks.remove(owner + "/" + i);
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** How many chunks are stored, all owners together. */
+    public int stored() {
+        return chunks.size();
     }
 
     /** Chunk writes from now on succeed {@code n} times, then fail. */
     public void failAfter(int n) {
         writesLeft.set(n);
-    }
-
-    /** Chunks stored, over every owner. */
-    public int stored() {
-        return chunks.values().stream().mapToInt(Map::size).sum();
     }
 
     /** The whole body, read back. */

@@ -70,7 +70,10 @@ public final class StartCommand implements Callable<Integer> {
         org.slf4j.LoggerFactory.getILoggerFactory();
         FirstStart.initializeIfNew(home);
         Controls controls = new Controls(home);
-        Config config = ConfigFactory.parseMap(Map.of("quail.journal.dir", home.journal().toString()))
+        // The drain phase may last timeoutshutdown; its own timeout must not cut it short.
+        long drain = controls.current().control().limits().timeoutshutdown() + 5;
+        Config config = ConfigFactory.parseMap(Map.of("quail.journal.dir", home.journal().toString(),
+                        "pekko.coordinated-shutdown.phases.service-requests-done.timeout", drain + "s"))
                 .withFallback(ConfigFactory.load());
         ActorSystem<Quail.Command> system = ActorSystem.create(
                 Quail.create(controls, Ids.open(home.ids(), ""), new Quail.Listeners(smtp.host(), smtp.port(), address(pop3), address(qmtp),

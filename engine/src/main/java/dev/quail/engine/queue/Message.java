@@ -1,33 +1,34 @@
 package dev.quail.engine.queue;
 
-import dev.quail.engine.delivery.MessageBody;
-
+import dev.quail.engine.Controls;
 import dev.quail.engine.delivery.Delivery;
 import dev.quail.engine.delivery.DeliveryResult;
-import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.delivery.Injector;
-import dev.quail.engine.log.MessageLog;
-
-import dev.quail.engine.Controls;
+import dev.quail.engine.delivery.MessageBody;
+import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.local.LocalSpawn;
+import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.remote.RemoteJob;
 import dev.quail.engine.remote.RemoteSpawn;
+import dev.quail.persistence.body.BodyStore;
 import dev.quail.persistence.events.Channel;
 import dev.quail.persistence.events.MessageEvent;
 import dev.quail.protocols.smtp.QueueResult;
-import java.io.ByteArrayInputStream;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -43,14 +44,25 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * persists the channel's next retry time (RETRY-01), tells the Queue when to wake it, and stops. When every
  * recipient is done it tells the Queue and asks the Cleaner to drop its journal entries (qmail-clean).
  * The states and what a crash leaves behind are in engine/INTERNALS.md.
+ *
+ * <p>Failure policy: none of its own. A journal write or recovery that fails stops it (Pekko's default for an event
+ * sourced actor); its parent, the Queue, watches it and wakes it again after a backoff, when it recovers its events
+ * and carries on. Results lost with it are deliveries made again: duplicates, never losses. Every delivery it hands
+ * out has a deadline (timeoutresult): a spawn or a Host that never answers gets its recipients deferred, so a
+ * message never waits forever; an answer that comes later is ignored, as is any answer for a recipient not out.
  */
 public final class Message
         extends EventSourcedBehaviorWithEnforcedReplies<Message.Command, MessageEvent, MessageState> {
 
-    public sealed interface Command permits Accept, Wake, Result, Progress, Checkpoint, BounceResult, SetHold {}
+    public sealed interface Command permits Accept, Wake, Result, Progress, Checkpoint, BounceResult, SetHold,
+            Deadline, Quiesce {}
 
-    /** Queue a new message; the Queue hears {@link Queue.Accepted} only once the event is on disk. */
-    public record Accept(MessageEvent.Accepted accepted, ActorRef<Queue.Command> replyTo) implements Command {}
+    /**
+     * Queue a new message; the Queue hears {@link Queue.Accepted} only once the event is on disk. {@code deliver}:
+     * admission lets it deliver now; otherwise it sleeps once journaled, until the Queue wakes it.
+     */
+    public record Accept(MessageEvent.Accepted accepted, ActorRef<Queue.Command> replyTo, boolean deliver)
+            implements Command {}
 
     /**
      * Start a delivery pass. {@code checkDue}: after a restart only channels whose retry time has come are tried;
@@ -60,6 +72,12 @@ public final class Message
 
     /** quail queue hold|release: a held message is kept but not delivered. Answers whether the message exists. */
     public record SetHold(boolean held, ActorRef<Boolean> replyTo) implements Command {}
+
+    /**
+     * A graceful stop: answered once the results already received are journaled (a checkpoint asked for before
+     * this arrives is written first: commands wait while a write is in flight).
+     */
+    public record Quiesce(ActorRef<Done> replyTo) implements Command {}
 
     /** Sent to itself after each checkpoint: decide whether to go on, sleep or finish. */
     enum Progress implements Command { INSTANCE }
@@ -76,23 +94,38 @@ public final class Message
     /** A spawn's report, through the adapter that spawns reply to. */
     record Result(DeliveryResult result) implements Command {}
 
+    /** A channel's pass has waited timeoutresult for its last answers. */
+    record Deadline(Channel channel) implements Command {}
+
     /** qmail's SLEEP_SYSFAIL: how long to wait before trying to queue a bounce again (BNC-16). */
     static final Duration BOUNCE_RETRY = Duration.ofSeconds(123);
 
-
-    /** The actors a message talks to. */
+    /** The actors a message talks to, and where it reads its body for a bounce. */
     public record Wiring(
             ActorRef<Queue.Command> queue, ActorRef<LocalSpawn.Command> local, ActorRef<RemoteSpawn.Command> remote,
-            ActorRef<Cleaner.Command> cleaner, Controls controls, Injector injector, Executor io) {}
+            ActorRef<Cleaner.Command> cleaner, Controls controls, Injector injector, Executor io,
+            BodyStore bodies) {}
+
+    /** One channel's pass in flight: which recipients are out, since when, and whether it is the last one. */
+    private static final class Pass {
+        final BitSet out = new BitSet();
+        final long start;
+        final boolean dying;
+        int left;
+        boolean deferred;
+
+        Pass(long start, boolean dying) {
+            this.start = start;
+            this.dying = dying;
+        }
+    }
 
     private final String id;
     private final boolean fresh;
     private final Wiring wiring;
     private final ActorContext<Command> context;
-    private final Map<Channel, Integer> inFlight = new EnumMap<>(Channel.class);
-    private final Map<Channel, Long> passStart = new EnumMap<>(Channel.class);
-    private final Map<Channel, Boolean> dying = new EnumMap<>(Channel.class);
-    private final Map<Channel, Boolean> deferred = new EnumMap<>(Channel.class);
+    private final TimerScheduler<Command> timers;
+    private final Map<Channel, Pass> passes = new EnumMap<>(Channel.class);
     /** Results received but not yet journaled; the message never stops or decides anything while any exist. */
     private final List<MessageEvent> unsaved = new ArrayList<>();
     private final ActorRef<DeliveryResult> results;
@@ -104,22 +137,21 @@ public final class Message
 
     /** {@code fresh}: a new id the journal cannot know yet, so recovery (a journal read) is skipped. */
     public static Behavior<Command> create(String id, Wiring wiring, boolean fresh) {
-        return Behaviors.setup(context -> new Message(id, wiring, context, fresh));
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Message(id, wiring, context, timers,
+                fresh)));
     }
 
     public static String persistenceId(String id) { return "msg-" + id; }
 
-    private Message(String id, Wiring wiring, ActorContext<Command> context, boolean fresh) {
+    private Message(String id, Wiring wiring, ActorContext<Command> context, TimerScheduler<Command> timers,
+                    boolean fresh) {
         super(PersistenceId.ofUniqueId(persistenceId(id)));
         this.fresh = fresh;
         this.id = id;
         this.wiring = wiring;
         this.context = context;
+        this.timers = timers;
         this.results = context.messageAdapter(DeliveryResult.class, Result::new);
-        for (Channel c : Channel.values()) {
-            inFlight.put(c, 0);
-            deferred.put(c, false);
-        }
     }
 
     @Override
@@ -133,11 +165,16 @@ public final class Message
         return newCommandHandlerWithReplyBuilder().forAnyState()
                 .onCommand(Accept.class, this::onAccept)
                 .onCommand(Wake.class, this::onWake)
-                .onCommand(Result.class, (state, r) -> onResult(state, r.result()))
+                .onCommand(Result.class, (state, r) -> onResult(state, r.result().recipient(), r.result().outcome()))
+                .onCommand(Deadline.class, this::onDeadline)
                 .onCommand(Progress.class, (state, p) -> onProgress(state))
                 .onCommand(Checkpoint.class, (state, c) -> onCheckpoint())
                 .onCommand(BounceResult.class, this::onBounceResult)
                 .onCommand(SetHold.class, this::onSetHold)
+                .onCommand(Quiesce.class, (state, q) -> unsaved.isEmpty()
+                        ? Effect().reply(q.replyTo(), Done.getInstance())
+                        : Effect().persist(List.copyOf(unsaved)).thenRun(s -> unsaved.clear())
+                                .thenReply(q.replyTo(), s -> Done.getInstance()))
                 .build();
     }
 
@@ -152,8 +189,12 @@ public final class Message
             return Effect().reply(accept.replyTo(), new Queue.Accepted(id));
         }
         return Effect().persist(accept.accepted())
-                .thenRun(s -> MessageLog.accepted(id, s.accepted().body().size(), s.accepted().sender(), s.accepted().origin()))
-                .thenRun(s -> startPass(s, false))
+                .thenRun(s -> MessageLog.accepted(id, s.accepted().body().size(), s.accepted().sender(),
+                        s.accepted().origin()))
+                .thenRun(s -> {
+                    if (accept.deliver()) startPass(s, false);
+                    else wiring.queue().tell(new Queue.Sleeping(id, System.currentTimeMillis(), bytes(s)));
+                })
                 .thenReply(accept.replyTo(), s -> new Queue.Accepted(id));
     }
 
@@ -162,8 +203,7 @@ public final class Message
             // The message finished and was cleaned before this wake-up, or was deleted by an admin while a
             // delivery was in flight (then that delivery's result is all that is left: clean it too).
             wiring.queue().tell(new Queue.Finished(id));
-            long last = lastSequenceNumber(context);
-            if (last > 0) wiring.cleaner().tell(new Cleaner.Clean(persistenceId(id), last));
+            if (lastSequenceNumber(context) > 0) wiring.cleaner().tell(new Cleaner.Clean(persistenceId(id)));
             return Effect().stop().thenNoReply();
         }
         startPass(state, wake.checkDue());
@@ -187,28 +227,36 @@ public final class Message
             return;
         }
         long now = System.currentTimeMillis();
-        long lifetime = wiring.controls().current().control().queuelifetime();
+        var control = wiring.controls().current().control();
         for (Channel channel : Channel.values()) {
             List<Integer> pending = state.pending(channel);
-            if (inFlight.get(channel) > 0 || pending.isEmpty()) continue;
+            if (passes.containsKey(channel) || pending.isEmpty()) continue;
             if (checkDue && state.nextTry(channel) > now) continue;
-            passStart.put(channel, now);
-            dying.put(channel, RetrySchedule.dying(state.accepted().birthMillis(), now, lifetime));
-            inFlight.put(channel, pending.size());
+            Pass pass = new Pass(now, RetrySchedule.dying(state.accepted().birthMillis(), now,
+                    control.queuelifetime()));
+            for (int i : pending) pass.out.set(i);
+            pass.left = pending.size();
+            passes.put(channel, pass);
+            timers.startSingleTimer(channel, new Deadline(channel),
+                    Duration.ofSeconds(control.limits().timeoutresult()));
             if (channel == Channel.LOCAL) {
                 for (int i : pending) dispatchLocal(state, i);
             } else {
                 dispatchRemote(state, pending);
             }
         }
-        if (inFlight.values().stream().allMatch(n -> n == 0)) context.getSelf().tell(Progress.INSTANCE);
+        if (passes.isEmpty()) context.getSelf().tell(Progress.INSTANCE);
+    }
+
+    private MessageBody body(MessageState state) {
+        return new MessageBody(persistenceId(id), state.accepted().body());
     }
 
     private void dispatchLocal(MessageState state, int i) {
         MessageEvent.Accepted a = state.accepted();
         String address = state.recipient(i).address();
         wiring.local().tell(new LocalSpawn.Deliver(new Delivery(id, i, Verp.senderFor(a.sender(), address), address,
-                new MessageBody(persistenceId(id), a.body()), results)));
+                body(state), results)));
     }
 
     private void dispatchRemote(MessageState state, List<Integer> pending) {
@@ -218,23 +266,40 @@ public final class Message
             String address = state.recipient(i).address();
             targets.add(new RemoteJob.Target(i, Verp.senderFor(a.sender(), address), address));
         }
-        wiring.remote().tell(new RemoteSpawn.Deliver(new RemoteJob(id, new MessageBody(persistenceId(id), a.body()), targets, results)));
+        wiring.remote().tell(new RemoteSpawn.Deliver(new RemoteJob(id, body(state), targets, results)));
     }
 
-    private ReplyEffect<MessageEvent, MessageState> onResult(MessageState state, DeliveryResult result) {
-        int i = result.recipient();
+    private ReplyEffect<MessageEvent, MessageState> onResult(MessageState state, int i, Outcome outcome) {
+        if (state.isEmpty() || i < 0 || i >= state.accepted().recipients().size()) return Effect().noReply();
         Channel channel = state.recipient(i).channel();
+        Pass pass = passes.get(channel);
+        if (pass == null || !pass.out.get(i)) return Effect().noReply(); // late, after its deadline, or twice
+        pass.out.clear(i);
         List<MessageEvent> events = new ArrayList<>(2);
-        events.add(eventFor(i, result.outcome(), dying.getOrDefault(channel, false)));
-        if (events.get(0) instanceof MessageEvent.Deferred) deferred.put(channel, true);
-        int left = inFlight.merge(channel, -1, Integer::sum);
-        if (left == 0 && deferred.get(channel)) {
-            deferred.put(channel, false);
-            events.add(new MessageEvent.RetryScheduled(channel,
-                    RetrySchedule.nextTry(channel, state.accepted().birthMillis(), passStart.get(channel))));
+        events.add(eventFor(i, outcome, pass.dying));
+        if (events.get(0) instanceof MessageEvent.Deferred) pass.deferred = true;
+        if (--pass.left == 0) {
+            passes.remove(channel);
+            timers.cancel(channel);
+            if (pass.deferred) {
+                events.add(new MessageEvent.RetryScheduled(channel,
+                        RetrySchedule.nextTry(channel, state.accepted().birthMillis(), pass.start)));
+            }
         }
         if (unsaved.isEmpty()) context.getSelf().tell(Checkpoint.INSTANCE);
         unsaved.addAll(events);
+        return Effect().noReply();
+    }
+
+    /** No answer in time: whatever is still out is deferred, and a late answer will be ignored. */
+    private ReplyEffect<MessageEvent, MessageState> onDeadline(MessageState state, Deadline deadline) {
+        Pass pass = passes.get(deadline.channel());
+        if (pass == null) return Effect().noReply();
+        long seconds = wiring.controls().current().control().limits().timeoutresult();
+        MessageLog.warning("msg " + id + ": no " + deadline.channel().name().toLowerCase() + " delivery result within "
+                + seconds + " seconds; deferring " + pass.left + " recipients");
+        Outcome timedOut = new Outcome.Deferral("No delivery result within " + seconds + " seconds. (#4.3.0)");
+        for (int i = pass.out.nextSetBit(0); i >= 0; i = pass.out.nextSetBit(i + 1)) onResult(state, i, timedOut);
         return Effect().noReply();
     }
 
@@ -255,26 +320,31 @@ public final class Message
     }
 
     private ReplyEffect<MessageEvent, MessageState> onProgress(MessageState state) {
-        if (bouncing || !unsaved.isEmpty() || inFlight.values().stream().anyMatch(n -> n > 0)) {
+        if (bouncing || !unsaved.isEmpty() || !passes.isEmpty()) {
             return Effect().noReply();
         }
         if (state.finished()) {
             if (!state.failed().isEmpty() && !state.bounced()) return bounce(state);
             MessageLog.end(id);
             wiring.queue().tell(new Queue.Finished(id));
-            wiring.cleaner().tell(new Cleaner.Clean(persistenceId(id), lastSequenceNumber(context)));
+            wiring.cleaner().tell(new Cleaner.Clean(persistenceId(id)));
             return Effect().stop().thenNoReply();
         }
         long next = Long.MAX_VALUE;
         for (Channel channel : Channel.values()) {
             if (!state.held() && !state.pending(channel).isEmpty()) next = Math.min(next, state.nextTry(channel));
         }
-        return sleepUntil(next);
+        return sleepUntil(state, next);
     }
 
-    private ReplyEffect<MessageEvent, MessageState> sleepUntil(long atMillis) {
-        wiring.queue().tell(new Queue.Sleeping(id, atMillis));
+    private ReplyEffect<MessageEvent, MessageState> sleepUntil(MessageState state, long atMillis) {
+        wiring.queue().tell(new Queue.Sleeping(id, atMillis, bytes(state)));
         return Effect().stop().thenNoReply();
+    }
+
+    /** What this message holds while its actor is alive: its inline tail. */
+    private static long bytes(MessageState state) {
+        return state.accepted().body().tail().length;
     }
 
     /** BNC-10..16: queue one bounce for every failed recipient; the message ends only once it is queued. */
@@ -283,17 +353,16 @@ public final class Message
         List<Bounces.Failure> failures = new ArrayList<>();
         for (int i : state.failed()) failures.add(new Bounces.Failure(state.recipient(i).address(), state.report(i)));
         MessageEvent.Accepted a = state.accepted();
-        var bounce = Bounces.build(config.control(), config.rewriter(), a.sender(), failures, a.body().tail(),
-                config.control().bouncemaxbytes(), Instant.now());
-        if (bounce.isEmpty()) {
+        if (Bounces.isTriple(a.sender())) {
             MessageLog.info("triple bounce: discarding bounce/" + id);
             return Effect().persist(new MessageEvent.BounceQueued(""))
                     .thenRun(s -> context.getSelf().tell(Progress.INSTANCE)).thenNoReply();
         }
         bouncing = true;
-        var b = bounce.get();
-        context.pipeToSelf(CompletableFuture.supplyAsync(() -> wiring.injector().inject(b.sender(),
-                        List.of(b.recipient()), new ByteArrayInputStream(b.message()), "bounce"), wiring.io()),
+        MessageBody original = body(state);
+        // Reading the original and queueing the bounce block: off the actor's thread.
+        context.pipeToSelf(CompletableFuture.supplyAsync(() -> Bounces.inject(wiring.injector(), config, a.sender(),
+                        failures, original, wiring.bodies(), Instant.now()), wiring.io()),
                 (result, failure) -> new BounceResult(result != null ? result
                         : new QueueResult.Temporary(String.valueOf(failure))));
         return Effect().noReply();
@@ -307,6 +376,6 @@ public final class Message
                     .thenRun(s -> context.getSelf().tell(Progress.INSTANCE)).thenNoReply();
         }
         MessageLog.warning("trouble injecting bounce message, will try later");
-        return sleepUntil(System.currentTimeMillis() + BOUNCE_RETRY.toMillis());
+        return sleepUntil(state, System.currentTimeMillis() + BOUNCE_RETRY.toMillis());
     }
 }

@@ -15,9 +15,14 @@ import java.util.function.LongSupplier;
  * two minutes of the last one is ignored, so that parallel attempts failing together count once. Any other
  * connect failure, and every successful connect, forgets the address. An address is down, and skipped as if
  * it had failed, while its count is at least 2 and its last timeout is younger than the backoff (qmail:
- * 3840-5824 s, fixed per process). The table lives in memory, so a restart empties it, as qmail-rspawn's
- * start does; when full, the entry with the smallest last + count * 1024 s makes room (TCPTO-13).
- * Host actors on any thread share one table: every method is synchronized.
+ * 3840-5824 s, fixed per process); when full, the entry with the smallest last + count * 1024 s makes room
+ * (TCPTO-13).
+ *
+ * <p>One table per destination, owned by its {@link Host} (the design's backoff actor per downed host): the Host's
+ * connections record in it and the Host never opens a connection to an address it says is down. The RemoteSpawn
+ * keeps the tables while their Hosts come and go (passivation, a crash and restart) and writes them to
+ * queue/tcpto, as qmail keeps its tcpto file, so a mark outlives a restart of the server. Connections of one Host
+ * run on their own threads: every method is synchronized.
  */
 final class DownedHosts {
     static final long REPEAT_MILLIS = 120_000;
@@ -30,6 +35,8 @@ final class DownedHosts {
     private final LongSupplier clock;
     private final long backoffMillis;
     private final Map<InetAddress, Entry> entries = new LinkedHashMap<>();
+    /** Set by every change, so the spawn writes queue/tcpto only when something changed. */
+    private boolean changed;
 
     DownedHosts(LongSupplier clock, long backoffMillis) {
         this.clock = clock;
@@ -54,6 +61,7 @@ final class DownedHosts {
         Entry next = new Entry(Math.min(MAX_COUNT, e == null ? 1 : e.count() + 1), now);
         if (e == null && entries.size() >= CAPACITY) evict();
         entries.put(ip, next);
+        changed = true;
         if (!wasDown && down(next, now)) {
             MessageLog.info("tcpto: " + ip.getHostAddress() + " is down after " + next.count()
                     + " connection timeouts; skipping it for " + backoffMillis / 1000 + " seconds");
@@ -62,17 +70,35 @@ final class DownedHosts {
 
     /** A connect that succeeded or failed otherwise than by timing out: the address is not down. */
     synchronized void reachable(InetAddress ip) {
-        entries.remove(ip);
+        if (entries.remove(ip) != null) changed = true;
     }
 
-    synchronized List<RemoteSpawn.DownedHost> list() {
+    /** A mark read back from queue/tcpto at start. */
+    synchronized void restore(InetAddress ip, int count, long lastMillis) {
+        if (entries.size() < CAPACITY) entries.put(ip, new Entry(Math.min(MAX_COUNT, count), lastMillis));
+    }
+
+    synchronized List<RemoteSpawn.DownedHost> list(String destination) {
         List<RemoteSpawn.DownedHost> list = new ArrayList<>(entries.size());
-        entries.forEach((ip, e) -> list.add(new RemoteSpawn.DownedHost(ip.getHostAddress(), e.lastMillis(), e.count())));
+        entries.forEach((ip, e) -> list.add(new RemoteSpawn.DownedHost(destination, ip.getHostAddress(),
+                e.lastMillis(), e.count())));
         return list;
     }
 
     synchronized void clear() {
+        if (!entries.isEmpty()) changed = true;
         entries.clear();
+    }
+
+    /** Whether the table changed since the last call. */
+    synchronized boolean takeChanged() {
+        boolean was = changed;
+        changed = false;
+        return was;
+    }
+
+    synchronized boolean isEmpty() {
+        return entries.isEmpty();
     }
 
     private boolean down(Entry e, long now) {

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -26,7 +28,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * host or IP, because that is what decides which recipients may share a transaction (RCPT TO for several
  * recipients only makes sense where the same MX list serves them all) and it needs no DNS before the
  * recipients are grouped; a domain's MX addresses are tried in order by each {@link Connection}, and the
- * state that belongs to an address (down or not) is in the shared {@link DownedHosts}.
+ * state that belongs to an address (down or not) is in this destination's own {@link DownedHosts}, which its
+ * connections fill in and which the RemoteSpawn keeps (and writes to queue/tcpto) while Hosts come and go.
  *
  * <p>It queues the {@link Batch}es the RemoteSpawn hands it, in order, and runs each on a connection: one
  * that is idle (connection reuse), else a new one, for which it first needs a permit from the RemoteSpawn
@@ -39,6 +42,11 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * for one connection back at the next transaction's end, so one busy destination cannot keep every permit.
  * Each recipient's result goes straight to its Message and to the log; nothing is kept about a message
  * after its batch is settled. With nothing queued and no connection the Host asks to be stopped.
+ *
+ * <p>Failure policy: the RemoteSpawn restarts a Host that throws. Before it goes, and whenever it stops, the Host
+ * answers every batch it holds (queued or on a connection) with a deferral and gives back the permits it holds, so
+ * nothing waits on a Host that is gone; its connections stop with it. A permit granted to the Host before the
+ * restart is given straight back.
  */
 final class Host {
     sealed interface Command {}
@@ -51,6 +59,9 @@ final class Host {
     record Pressure(boolean others) implements Command {}
 
     enum Reclaim implements Command { INSTANCE }
+
+    /** A graceful stop: start nothing more, finish the transactions on the wire, then say so (Drained). */
+    enum Drain implements Command { INSTANCE }
 
     record Done(ActorRef<Connection.Command> connection, TransactionResult result) implements Command {}
 
@@ -74,6 +85,7 @@ final class Host {
     private final Destination destination;
     private final ActorRef<RemoteSpawn.Command> spawn;
     private final RemoteSpawn.Shared shared;
+    private final DownedHosts downed;
     private final ArrayDeque<Batch> queue = new ArrayDeque<>();
     private final Map<ActorRef<Connection.Command>, State> connections = new LinkedHashMap<>();
     private final Map<ActorRef<Connection.Command>, Batch> running = new HashMap<>();
@@ -83,22 +95,28 @@ final class Host {
     private boolean resolving;
     private boolean pressure;
     private boolean passivating;
+    private boolean draining;
+    private boolean drained;
     private long received;
     private long connectionSeq;
 
+    /** Answers the batches of a Host that crashed or stopped with them. */
+    static final String HOST_GONE = "Sorry, the delivery to this destination was interrupted. (#4.3.0)";
+
     static Behavior<Command> create(Destination destination, ActorRef<RemoteSpawn.Command> spawn,
-                                    RemoteSpawn.Shared shared) {
+                                    RemoteSpawn.Shared shared, DownedHosts downed) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-                new Host(context, timers, destination, spawn, shared).receive()));
+                new Host(context, timers, destination, spawn, shared, downed).receive()));
     }
 
     private Host(ActorContext<Command> context, TimerScheduler<Command> timers, Destination destination,
-                 ActorRef<RemoteSpawn.Command> spawn, RemoteSpawn.Shared shared) {
+                 ActorRef<RemoteSpawn.Command> spawn, RemoteSpawn.Shared shared, DownedHosts downed) {
         this.context = context;
         this.timers = timers;
         this.destination = destination;
         this.spawn = spawn;
         this.shared = shared;
+        this.downed = downed;
     }
 
     private Behavior<Command> receive() {
@@ -113,7 +131,28 @@ final class Host {
                 .onMessage(Unreachable.class, this::onUnreachable)
                 .onMessage(Gone.class, this::onGone)
                 .onMessage(Linger.class, this::onLinger)
+                .onMessageEquals(Drain.INSTANCE, () -> {
+                    draining = true;
+                    for (var c : List.copyOf(connections.keySet())) {
+                        if (connections.get(c) == State.IDLE) quit(c);
+                    }
+                    return pump();
+                })
+                .onSignal(PreRestart.class, signal -> settleAll())
+                .onSignal(PostStop.class, signal -> settleAll())
                 .build();
+    }
+
+    /** Going away (a crash, or stopped with the spawn): nothing it held may wait for it. */
+    private Behavior<Command> settleAll() {
+        Outcome gone = new Outcome.Deferral(HOST_GONE);
+        running.values().forEach(batch -> settle(batch, gone));
+        running.clear();
+        while (!queue.isEmpty()) settle(queue.poll(), gone);
+        for (int i = 0; i < connections.size() + opening; i++) release();
+        connections.clear();
+        opening = 0;
+        return Behaviors.same();
     }
 
     private Behavior<Command> onDeliver(Deliver d) {
@@ -124,6 +163,11 @@ final class Host {
     }
 
     private Behavior<Command> onGrant(Grant g) {
+        if (requested == 0 || draining) {
+            if (requested > 0) requested--;
+            release(); // asked for by this Host before it restarted
+            return Behaviors.same();
+        }
         requested--;
         pressure = g.pressure();
         if (queue.size() - opening <= 0) {
@@ -148,7 +192,9 @@ final class Host {
         resolving = false;
         int slots = opening;
         opening = 0;
-        if (r.resolution() instanceof Dns.Resolution.Failed failed) {
+        if (draining) {
+            for (int i = 0; i < slots; i++) release();
+        } else if (r.resolution() instanceof Dns.Resolution.Failed failed) {
             while (!queue.isEmpty()) settle(queue.poll(), failed.outcome());
             for (int i = 0; i < slots; i++) release();
         } else {
@@ -169,7 +215,7 @@ final class Host {
                 Duration.ofSeconds(Math.max(1, control.timeoutremote())),
                 destination.tlsRequired() ? TlsPolicy.ENCRYPT : TlsPolicy.MAY);
         ActorRef<Connection.Command> connection = context.spawn(Connection.create(context.getSelf(),
-                found.addresses(), destination.port(), batch.transaction(), settings, shared.downed()),
+                found.addresses(), destination.port(), batch.transaction(), settings, downed),
                 "smtp-" + ++connectionSeq);
         context.watchWith(connection, new Gone(connection));
         connections.put(connection, State.BUSY);
@@ -186,8 +232,8 @@ final class Host {
     private Behavior<Command> onReady(Ready r) {
         ActorRef<Connection.Command> c = r.connection();
         if (!connections.containsKey(c) || connections.get(c) == State.CLOSING) return Behaviors.same();
-        if (owed > 0) {
-            owed--;
+        if (owed > 0 || draining) {
+            if (owed > 0) owed--;
             quit(c);
         } else if (!queue.isEmpty()) {
             run(c, queue.poll());
@@ -195,7 +241,7 @@ final class Host {
             quit(c);
         } else {
             connections.put(c, State.IDLE);
-            timers.startSingleTimer(c, new Linger(c), shared.reuseWindow());
+            timers.startSingleTimer(c, new Linger(c), shared.reuseWindow().get());
         }
         return pump();
     }
@@ -249,6 +295,14 @@ final class Host {
 
     /** Puts waiting batches on idle connections, asks for permits for the rest, or asks to be stopped. */
     private Behavior<Command> pump() {
+        if (draining) {
+            // What is queued stays unanswered: its Messages are recovered after the restart and try again at once.
+            if (!drained && running.isEmpty() && opening == 0 && !resolving) {
+                drained = true;
+                spawn.tell(new RemoteSpawn.Drained(destination.key()));
+            }
+            return Behaviors.same();
+        }
         for (var c : List.copyOf(connections.keySet())) {
             if (queue.isEmpty()) break;
             if (connections.get(c) == State.IDLE) run(c, queue.poll());

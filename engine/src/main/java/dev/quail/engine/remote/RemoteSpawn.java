@@ -9,21 +9,26 @@ import dev.quail.engine.log.MessageLog;
 import dev.quail.config.Routes;
 import dev.quail.engine.remote.QmtpDelivery;
 import dev.quail.engine.delivery.SpawnStatus;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.xbill.DNS.Resolver;
@@ -36,9 +41,15 @@ import org.xbill.DNS.Resolver;
  * included; control/concurrencyremote is read at each decision, so a change applies at once (0 holds the
  * channel). Hosts waiting for a permit are served in order; while any waits, Hosts with permits are told
  * (Pressure) so they close idle connections, and the one with the most permits may be asked to give one
- * back at the end of its current transaction (Reclaim, see reclaimFor). It also owns the downed-host table, which
- * outlives the Hosts: {@link ListDowned} and {@link ClearDowned} serve quail tcpto and quail tcpok.
- * The status line ("status: local l/L remote r/R") counts open connections.
+ * back at the end of its current transaction (Reclaim, see reclaimFor). It keeps each destination's downed-host
+ * table ({@link DownedHosts}, owned and used by that destination's Host) while Hosts come and go, writes them to
+ * queue/tcpto every few seconds when they changed and reads them back at start; {@link ListDowned} and
+ * {@link ClearDowned} serve quail tcpto and quail tcpok. The status line ("status: local l/L remote r/R") counts
+ * open connections.
+ *
+ * <p>Failure policy: a Host that throws is restarted (its outstanding batches are answered as deferrals and its
+ * permits given back first, see Host); the RemoteSpawn itself is restarted by the Queue, and its Hosts, stopped with
+ * it, answer what they held the same way; the downed-host tables are read back from queue/tcpto.
  */
 public final class RemoteSpawn {
     public sealed interface Command {}
@@ -51,8 +62,8 @@ public final class RemoteSpawn {
     /** quail tcpok: forget every connect timeout. */
     public record ClearDowned(ActorRef<Done> replyTo) implements Command {}
 
-    /** One entry of the downed-host table: down while count >= 2 and the last timeout is recent. */
-    public record DownedHost(String ip, long lastTimeoutMillis, int count) {}
+    /** One entry of a downed-host table: down while count >= 2 and the last timeout is recent. */
+    public record DownedHost(String destination, String ip, long lastTimeoutMillis, int count) {}
 
     record Acquire(String key) implements Command {}
 
@@ -60,18 +71,31 @@ public final class RemoteSpawn {
 
     record Passivate(String key, long received) implements Command {}
 
-    /** What every Host of this spawn shares. */
-    record Shared(Controls controls, CurrentDns dns, DownedHosts downed, AtomicLong deliveries,
-                  Duration reuseWindow) {}
+    /** A graceful stop: no new transaction; answered once those on the wire (SMTP and QMTP) have finished. */
+    public record Drain(ActorRef<Done> replyTo) implements Command {}
 
-    /** The outside world, replaceable in tests: the SMTP port for MX and literal destinations, DNS, clock. */
+    record Drained(String key) implements Command {}
+
+    private record QmtpDone() implements Command {}
+
+    /** What every Host of this spawn shares. */
+    record Shared(Controls controls, CurrentDns dns, AtomicLong deliveries, Supplier<Duration> reuseWindow) {}
+
+    /**
+     * The outside world, replaceable in tests: the SMTP port for MX and literal destinations, DNS, clock; and a
+     * reuse window other than control/timeoutreuse's.
+     */
     record Environment(int smtpPort, Function<DnsServers, Resolver> resolvers, LongSupplier clock,
-                       long tcptoBackoffMillis, Duration reuseWindow) {
+                       long tcptoBackoffMillis, Optional<Duration> reuseWindow) {
         static Environment standard() {
             return new Environment(25, CurrentDns::standardResolver, System::currentTimeMillis,
-                    DownedHosts.randomBackoffMillis(), Duration.ofSeconds(10));
+                    DownedHosts.randomBackoffMillis(), Optional.empty());
         }
     }
+
+    private enum Save implements Command { INSTANCE }
+
+    static final Duration SAVE_EVERY = Duration.ofSeconds(5);
 
     /** A Host as the spawn sees it. */
     private static final class Entry {
@@ -91,6 +115,11 @@ public final class RemoteSpawn {
     private final Environment environment;
     private final Shared shared;
     private final Map<String, Entry> hosts = new HashMap<>();
+    private final Map<String, DownedHosts> downed = new HashMap<>();
+    private final Path tcpto;
+    private final Set<String> draining = new HashSet<>();
+    private ActorRef<Done> drainedReplyTo;
+    private int qmtpInFlight;
     private final Set<String> holders = new LinkedHashSet<>();
     private final ArrayDeque<String> waiting = new ArrayDeque<>();
     private int permits;
@@ -102,7 +131,10 @@ public final class RemoteSpawn {
     }
 
     static Behavior<Command> create(Controls controls, SpawnStatus status, Environment environment) {
-        return Behaviors.setup(context -> new RemoteSpawn(context, controls, status, environment).receive());
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+            timers.startTimerWithFixedDelay(Save.INSTANCE, SAVE_EVERY);
+            return new RemoteSpawn(context, controls, status, environment).receive();
+        }));
     }
 
     private RemoteSpawn(ActorContext<Command> context, Controls controls, SpawnStatus status,
@@ -112,8 +144,24 @@ public final class RemoteSpawn {
         this.status = status;
         this.environment = environment;
         this.shared = new Shared(controls, new CurrentDns(environment.resolvers(), new LocalAddresses()),
-                new DownedHosts(environment.clock(), environment.tcptoBackoffMillis()), status.deliveries(),
-                environment.reuseWindow());
+                status.deliveries(), () -> environment.reuseWindow().orElseGet(() ->
+                        Duration.ofSeconds(controls.current().control().limits().timeoutreuse())));
+        this.tcpto = controls.home().queue().resolve("tcpto");
+        TcptoFile.load(tcpto, this::downedFor);
+    }
+
+    private DownedHosts downedFor(String destination) {
+        return downed.computeIfAbsent(destination,
+                d -> new DownedHosts(environment.clock(), environment.tcptoBackoffMillis()));
+    }
+
+    /** Writes queue/tcpto when a table changed, and forgets empty tables whose Host is gone. */
+    private Behavior<Command> onSave() {
+        boolean changed = false;
+        for (DownedHosts table : downed.values()) changed |= table.takeChanged();
+        if (changed) TcptoFile.save(tcpto, downed);
+        downed.entrySet().removeIf(e -> e.getValue().isEmpty() && !hosts.containsKey(e.getKey()));
+        return Behaviors.same();
     }
 
     private Behavior<Command> receive() {
@@ -122,19 +170,46 @@ public final class RemoteSpawn {
                 .onMessage(Acquire.class, this::onAcquire)
                 .onMessage(Release.class, this::onRelease)
                 .onMessage(Passivate.class, this::onPassivate)
+                .onMessageEquals(Save.INSTANCE, this::onSave)
+                .onMessage(Drain.class, d -> {
+                    drainedReplyTo = d.replyTo();
+                    draining.addAll(hosts.keySet());
+                    hosts.values().forEach(e -> e.ref.tell(Host.Drain.INSTANCE));
+                    return answerDrain();
+                })
+                .onMessage(Drained.class, d -> {
+                    draining.remove(d.key());
+                    return answerDrain();
+                })
+                .onMessage(QmtpDone.class, q -> {
+                    qmtpInFlight--;
+                    return answerDrain();
+                })
                 .onMessage(ListDowned.class, l -> {
-                    l.replyTo().tell(shared.downed().list());
+                    List<DownedHost> all = new ArrayList<>();
+                    downed.forEach((destination, table) -> all.addAll(table.list(destination)));
+                    l.replyTo().tell(all);
                     return Behaviors.same();
                 })
                 .onMessage(ClearDowned.class, c -> {
-                    shared.downed().clear();
+                    downed.values().forEach(DownedHosts::clear);
                     c.replyTo().tell(Done.getInstance());
                     return Behaviors.same();
                 })
                 .build();
     }
 
+    private Behavior<Command> answerDrain() {
+        if (drainedReplyTo != null && draining.isEmpty() && qmtpInFlight == 0) {
+            drainedReplyTo.tell(Done.getInstance());
+            drainedReplyTo = null;
+        }
+        return Behaviors.same();
+    }
+
     private Behavior<Command> onDeliver(Deliver d) {
+        // Stopping: the message is recovered after the restart and tries again then.
+        if (drainedReplyTo != null || !draining.isEmpty()) return Behaviors.same();
         RemoteJob job = d.job();
         Control control = controls.current().control();
         Map<String, Destination> destinations = new HashMap<>();
@@ -177,6 +252,8 @@ public final class RemoteSpawn {
             numbers.add(n);
             MessageLog.starting(n, job.messageId(), "remote", t.address());
         }
+        qmtpInFlight++;
+        ActorRef<Command> self = context.getSelf();
         QmtpDelivery.deliver(context.getSystem(), relay, Duration.ofSeconds(control.timeoutconnect()),
                         Duration.ofSeconds(control.timeoutremote()), sender, recipients, job.body().body().tail())
                 .whenComplete((outcomes, failure) -> {
@@ -186,12 +263,15 @@ public final class RemoteSpawn {
                         MessageLog.result(numbers.get(i), o);
                         job.replyTo().tell(new DeliveryResult(targets.get(i).recipient(), o));
                     }
+                    self.tell(new QmtpDone()); // after the results, so a drain ends after the Messages have them
                 });
     }
 
     private Entry host(Destination dest) {
-        return hosts.computeIfAbsent(dest.key(), k ->
-                new Entry(context.spawn(Host.create(dest, context.getSelf(), shared), "host-" + ++hostSeq)));
+        // A Host that throws is restarted; it answers what it held and gives its permits back first (see Host).
+        return hosts.computeIfAbsent(dest.key(), k -> new Entry(context.spawn(Behaviors.supervise(
+                Host.create(dest, context.getSelf(), shared, downedFor(k))).onFailure(SupervisorStrategy.restart()),
+                "host-" + ++hostSeq)));
     }
 
     private Behavior<Command> onAcquire(Acquire a) {
@@ -219,6 +299,8 @@ public final class RemoteSpawn {
         if (e != null && e.sent == p.received() && e.permits == 0 && !waiting.contains(p.key())) {
             hosts.remove(p.key());
             context.stop(e.ref);
+            draining.remove(p.key());
+            answerDrain();
         }
         return Behaviors.same();
     }

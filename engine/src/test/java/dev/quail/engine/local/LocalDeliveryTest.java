@@ -5,6 +5,7 @@
  */
 package dev.quail.engine.local;
 
+import dev.quail.engine.MemoryBodies;
 import dev.quail.engine.queue.Ids;
 import dev.quail.engine.queue.QueueInjector;
 import dev.quail.engine.queue.Submitter;
@@ -77,7 +78,7 @@ class LocalDeliveryTest {
                     return Behaviors.same();
                 }).build());
         delivery = new LocalDelivery(new Controls(new Home(root)), new MaildirWriter("test.host"),
-                new QueueInjector(new Submitter(queue, KIT.scheduler(), Ids.open(root.resolve("ids"), ""))));
+                new QueueInjector(new Submitter(queue, KIT.scheduler(), Ids.open(root.resolve("ids"), "")), new MemoryBodies()));
     }
 
     private Outcome deliver(String address, String sender, String message) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quail.engine.Controls;
+import dev.quail.engine.MemoryBodies;
 import dev.quail.engine.TestHomes;
 import dev.quail.engine.local.LocalSpawn;
 import dev.quail.engine.remote.RemoteJob;
@@ -36,6 +37,7 @@ class MessageTest {
     private static PersistenceTestKit journal;
     private static Controls controls;
     private static Ids ids;
+    private static final MemoryBodies BODIES = new MemoryBodies();
     private static java.util.concurrent.ExecutorService io;
     private static int counter;
 
@@ -70,7 +72,7 @@ class MessageTest {
     private ActorRef<Message.Command> spawn(String id) {
         return testKit.spawn(Message.create(id,
                 new Message.Wiring(queue.ref(), local.ref(), remote.ref(), cleaner.ref(), controls,
-                        new QueueInjector(new Submitter(queue.ref(), testKit.scheduler(), ids)), io)));
+                        new QueueInjector(new Submitter(queue.ref(), testKit.scheduler(), ids), BODIES), io, BODIES)));
     }
 
     private static MessageEvent.Accepted accepted(String id, long birth, String sender, Recipient... recipients) {
@@ -89,7 +91,7 @@ class MessageTest {
         String id = id();
         ActorRef<Message.Command> m = spawn(id);
         m.tell(new Message.Accept(accepted(id, System.currentTimeMillis(), "a@x.org",
-                new Recipient("postmaster@localhost", Channel.LOCAL)), queue.ref()));
+                new Recipient("postmaster@localhost", Channel.LOCAL)), queue.ref(), true));
         journal.expectNextPersistedClass(Message.persistenceId(id), MessageEvent.Accepted.class);
         assertEquals(new Queue.Accepted(id), queue.receiveMessage());
         Delivery d = nextLocal();
@@ -97,7 +99,7 @@ class MessageTest {
         d.replyTo().tell(new DeliveryResult(0, new Outcome.Success("did 1+0+0/")));
         journal.expectNextPersisted(Message.persistenceId(id), new MessageEvent.Delivered(0, "did 1+0+0/"));
         assertEquals(new Queue.Finished(id), queue.receiveMessage());
-        assertEquals(new Cleaner.Clean(Message.persistenceId(id), 2), cleaner.receiveMessage());
+        assertEquals(new Cleaner.Clean(Message.persistenceId(id)), cleaner.receiveMessage());
         queue.expectTerminated(m);
     }
 
@@ -107,7 +109,7 @@ class MessageTest {
         journal.failNextPersisted(Message.persistenceId(id));
         ActorRef<Message.Command> m = spawn(id);
         m.tell(new Message.Accept(accepted(id, System.currentTimeMillis(), "a@x.org",
-                new Recipient("postmaster@localhost", Channel.LOCAL)), queue.ref()));
+                new Recipient("postmaster@localhost", Channel.LOCAL)), queue.ref(), true));
         queue.expectTerminated(m);
         local.expectNoMessage(Duration.ofMillis(200));
     }
@@ -119,7 +121,7 @@ class MessageTest {
         ActorRef<Message.Command> first = spawn(id);
         first.tell(new Message.Accept(accepted(id, System.currentTimeMillis(), "a@x.org",
                 new Recipient("one@localhost", Channel.LOCAL), new Recipient("two@localhost", Channel.LOCAL)),
-                queue.ref()));
+                queue.ref(), true));
         queue.receiveMessage();
         Delivery one = nextLocal();
         nextLocal();
@@ -144,7 +146,7 @@ class MessageTest {
         long birth = System.currentTimeMillis();
         ActorRef<Message.Command> m = spawn(id);
         m.tell(new Message.Accept(accepted(id, birth, "a@x.org",
-                new Recipient("box@localhost", Channel.LOCAL)), queue.ref()));
+                new Recipient("box@localhost", Channel.LOCAL)), queue.ref(), true));
         queue.receiveMessage();
         Delivery d = nextLocal();
         d.replyTo().tell(new DeliveryResult(0, new Outcome.Deferral("disk full (#4.3.0)")));
@@ -160,7 +162,7 @@ class MessageTest {
         // After a restart the schedule holds: a recovery wake-up before the retry time does not deliver.
         ActorRef<Message.Command> again = spawn(id);
         again.tell(new Message.Wake(true));
-        assertEquals(new Queue.Sleeping(id, at), queue.receiveMessage());
+        assertEquals(new Queue.Sleeping(id, at, "Subject: t\n\nbody\n".length()), queue.receiveMessage());
         local.expectNoMessage(Duration.ofMillis(200));
     }
 
@@ -171,7 +173,7 @@ class MessageTest {
         long birth = System.currentTimeMillis() - 3_601_000;
         ActorRef<Message.Command> m = spawn(id);
         m.tell(new Message.Accept(accepted(id, birth, "a@x.org",
-                new Recipient("box@localhost", Channel.LOCAL)), queue.ref()));
+                new Recipient("box@localhost", Channel.LOCAL)), queue.ref(), true));
         queue.receiveMessage();
         nextLocal().replyTo().tell(new DeliveryResult(0, new Outcome.Deferral("still down (#4.4.1)")));
         List<MessageEvent> events = journal.receivePersisted(Message.persistenceId(id), 2, MessageEvent.class);
@@ -184,7 +186,7 @@ class MessageTest {
         String id = id();
         ActorRef<Message.Command> m = spawn(id);
         m.tell(new Message.Accept(accepted(id, System.currentTimeMillis(), "alice@x.org",
-                new Recipient("nobody@localhost", Channel.LOCAL)), queue.ref()));
+                new Recipient("nobody@localhost", Channel.LOCAL)), queue.ref(), true));
         queue.receiveMessage();
         nextLocal().replyTo().tell(new DeliveryResult(0, new Outcome.Failure("Sorry, no mailbox here by that name. (#5.1.1)")));
         Queue.Submit bounce = (Queue.Submit) queue.receiveMessage();
@@ -204,7 +206,7 @@ class MessageTest {
         String id = id();
         ActorRef<Message.Command> m = spawn(id);
         m.tell(new Message.Accept(accepted(id, System.currentTimeMillis(), "alice@x.org",
-                new Recipient("nobody@localhost", Channel.LOCAL)), queue.ref()));
+                new Recipient("nobody@localhost", Channel.LOCAL)), queue.ref(), true));
         queue.receiveMessage();
         nextLocal().replyTo().tell(new DeliveryResult(0, new Outcome.Failure("no (#5.1.1)")));
         Queue.Submit bounce = (Queue.Submit) queue.receiveMessage();
@@ -223,7 +225,7 @@ class MessageTest {
         String id = id();
         ActorRef<Message.Command> m = spawn(id);
         m.tell(new Message.Accept(accepted(id, System.currentTimeMillis(), "list-@x.org-@[]",
-                new Recipient("a@y.org", Channel.REMOTE), new Recipient("b@z.org", Channel.REMOTE)), queue.ref()));
+                new Recipient("a@y.org", Channel.REMOTE), new Recipient("b@z.org", Channel.REMOTE)), queue.ref(), true));
         queue.receiveMessage();
         RemoteJob job = ((RemoteSpawn.Deliver) remote.receiveMessage()).job();
         assertEquals(List.of(new RemoteJob.Target(0, "list-a=y.org@x.org", "a@y.org"),

@@ -1,34 +1,39 @@
 package dev.quail.engine.queue;
 
-import dev.quail.persistence.body.Body;
-
-import dev.quail.engine.delivery.Injector;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quail.engine.Controls;
+import dev.quail.engine.MemoryBodies;
 import dev.quail.engine.TestHomes;
+import dev.quail.engine.delivery.DeliveryResult;
+import dev.quail.engine.delivery.Injector;
+import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.local.LocalSpawn;
 import dev.quail.engine.remote.RemoteSpawn;
+import dev.quail.persistence.body.Body;
 import dev.quail.persistence.events.Channel;
 import dev.quail.persistence.events.MessageEvent;
 import dev.quail.protocols.smtp.QueueResult;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The Queue answers a front end only after the journal has the message, and never 250 when it does not. */
+/**
+ * The Queue answers a front end only after the journal has the message, and never 250 when it does not; and a
+ * message whose journal or delivery fails is retried until it is delivered, never stranded.
+ */
 class QueueTest {
     private static ActorTestKit testKit;
     private static PersistenceTestKit journal;
@@ -39,7 +44,7 @@ class QueueTest {
     static void start() throws Exception {
         testKit = ActorTestKit.create(TestHomes.persistenceTestKit());
         journal = PersistenceTestKit.create(testKit.system());
-        controls = TestHomes.controls(Map.of("virtualdomains", "example.net:joe\n"));
+        controls = TestHomes.controls(Map.of("virtualdomains", "example.net:joe\n", "timeoutresult", "2\n"));
         ids = TestHomes.ids();
     }
 
@@ -56,7 +61,8 @@ class QueueTest {
     }
 
     private ActorRef<Queue.Command> queue(TestProbe<LocalSpawn.Command> local, TestProbe<RemoteSpawn.Command> remote) {
-        return testKit.spawn(Queue.create(controls, ids, Runnable::run, new Queue.Children() {
+        return testKit.spawn(Queue.create(new Queue.Setup(controls, ids, Runnable::run, new MemoryBodies(),
+                Source::empty), testKit.<Queue.Failed>createTestProbe().ref(), new Queue.Children() {
             @Override
             public Behavior<LocalSpawn.Command> localSpawn(Injector injector) {
                 return forwardTo(local, LocalSpawn.Command.class);
@@ -105,5 +111,75 @@ class QueueTest {
         QueueResult result = client.receiveMessage();
         assertTrue(result instanceof QueueResult.Temporary, result.toString());
         assertTrue(((QueueResult.Temporary) result).text().startsWith("4.3.0 "));
+    }
+
+    private static LocalSpawn.Deliver deliver(TestProbe<LocalSpawn.Command> local) {
+        return local.expectMessageClass(LocalSpawn.Deliver.class, Duration.ofSeconds(10));
+    }
+
+    private static void answer(LocalSpawn.Deliver d, Outcome outcome) {
+        d.delivery().replyTo().tell(new DeliveryResult(d.delivery().recipient(), outcome));
+    }
+
+    /** Waits for the message to finish: its events are cleaned from the journal once every recipient is done. */
+    private static void awaitFinished(String id) {
+        testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
+            assertTrue(journal.persistedInStorage(Message.persistenceId(id)).isEmpty(),
+                    journal.persistedInStorage(Message.persistenceId(id)).toString());
+            return null;
+        });
+    }
+
+    private String queued(ActorRef<Queue.Command> queue, TestProbe<QueueResult> client) {
+        queue.tell(submit(List.of("postmaster@localhost"), client.ref()));
+        return ((QueueResult.Queued) client.receiveMessage()).id();
+    }
+
+    /** A checkpoint the journal refuses stops the message; the Queue wakes it after a backoff and it delivers. */
+    @Test
+    void aFailedCheckpointIsRetriedAfterABackoffUntilDelivered() {
+        TestProbe<LocalSpawn.Command> local = testKit.createTestProbe();
+        ActorRef<Queue.Command> queue = queue(local, testKit.createTestProbe());
+        String id = queued(queue, testKit.createTestProbe());
+        journal.failNextPersisted(Message.persistenceId(id));
+        answer(deliver(local), new Outcome.Success("did 1+0+0/"));
+        LocalSpawn.Deliver again = deliver(local);
+        assertEquals(id, again.delivery().messageId(), "delivered again: a duplicate, never a loss");
+        answer(again, new Outcome.Success("did 1+0+0/"));
+        awaitFinished(id);
+        local.expectNoMessage(Duration.ofMillis(300));
+    }
+
+    /** A message whose recovery fails (the journal cannot be read) is not dropped: it is woken again later. */
+    @Test
+    void aFailedRecoveryIsRetried() {
+        TestProbe<LocalSpawn.Command> local = testKit.createTestProbe();
+        ActorRef<Queue.Command> queue = queue(local, testKit.createTestProbe());
+        String id = queued(queue, testKit.createTestProbe());
+        answer(deliver(local), new Outcome.Deferral("mailbox busy (#4.2.1)"));
+        local.expectNoMessage(Duration.ofMillis(500));
+        journal.failNextRead(Message.persistenceId(id));
+        queue.tell(Queue.Flush.INSTANCE);
+        LocalSpawn.Deliver d = deliver(local);
+        assertEquals(id, d.delivery().messageId());
+        answer(d, new Outcome.Success("did 1+0+0/"));
+        awaitFinished(id);
+        local.expectNoMessage(Duration.ofMillis(300));
+    }
+
+    /** A spawn that never answers: at timeoutresult the recipient is deferred, with a report saying why. */
+    @Test
+    void aSpawnThatNeverAnswersHasItsRecipientDeferredAtTheDeadline() {
+        TestProbe<LocalSpawn.Command> local = testKit.createTestProbe();
+        ActorRef<Queue.Command> queue = queue(local, testKit.createTestProbe());
+        String id = queued(queue, testKit.createTestProbe());
+        LocalSpawn.Deliver lost = deliver(local);
+        journal.expectNextPersistedClass(Message.persistenceId(id), MessageEvent.Accepted.class);
+        MessageEvent.Deferred deferred = journal.expectNextPersistedClass(Message.persistenceId(id),
+                MessageEvent.Deferred.class);
+        assertEquals("No delivery result within 2 seconds. (#4.3.0)", deferred.report());
+        answer(lost, new Outcome.Success("too late"));
+        journal.expectNextPersistedClass(Message.persistenceId(id), MessageEvent.RetryScheduled.class);
+        journal.expectNothingPersisted(Message.persistenceId(id), Duration.ofMillis(300));
     }
 }

@@ -31,7 +31,7 @@ class DownedHostsTest {
         assertTrue(table.isDown(a), "still down 1 ms before the backoff ends");
         now.addAndGet(1);
         assertFalse(table.isDown(a), "tried again once the backoff has passed");
-        assertEquals(List.of(new RemoteSpawn.DownedHost("192.0.2.1", 1_000_000_000L + 120_000, 2)), table.list());
+        assertEquals(List.of(new RemoteSpawn.DownedHost("d", "192.0.2.1", 1_000_000_000L + 120_000, 2)), table.list("d"));
     }
 
     @Test
@@ -41,7 +41,7 @@ class DownedHostsTest {
         now.addAndGet(DownedHosts.REPEAT_MILLIS - 1);
         table.timedOut(a);
         assertFalse(table.isDown(a));
-        assertEquals(1, table.list().get(0).count());
+        assertEquals(1, table.list("d").get(0).count());
     }
 
     @Test
@@ -52,7 +52,7 @@ class DownedHostsTest {
         table.timedOut(a);
         table.reachable(a);
         assertFalse(table.isDown(a));
-        assertEquals(List.of(), table.list());
+        assertEquals(List.of(), table.list("d"));
     }
 
     @Test
@@ -62,16 +62,16 @@ class DownedHostsTest {
             table.timedOut(a);
             now.addAndGet(BACKOFF);
         }
-        assertEquals(DownedHosts.MAX_COUNT, table.list().get(0).count());
+        assertEquals(DownedHosts.MAX_COUNT, table.list("d").get(0).count());
     }
 
     @Test
     void tcpto15_tcpokForgetsEverything() throws Exception {
         table.timedOut(ip("192.0.2.5"));
         table.timedOut(ip("2001:db8::5"));
-        assertEquals(2, table.list().size());
+        assertEquals(2, table.list("d").size());
         table.clear();
-        assertEquals(List.of(), table.list());
+        assertEquals(List.of(), table.list("d"));
     }
 
     @Test
@@ -81,9 +81,9 @@ class DownedHostsTest {
             now.addAndGet(1);
         }
         table.timedOut(ip("192.0.2.9"));
-        assertEquals(DownedHosts.CAPACITY, table.list().size());
-        assertFalse(table.list().stream().anyMatch(d -> d.ip().equals("10.0.0.0")), "the oldest went");
-        assertTrue(table.list().stream().anyMatch(d -> d.ip().equals("192.0.2.9")));
+        assertEquals(DownedHosts.CAPACITY, table.list("d").size());
+        assertFalse(table.list("d").stream().anyMatch(d -> d.ip().equals("10.0.0.0")), "the oldest went");
+        assertTrue(table.list("d").stream().anyMatch(d -> d.ip().equals("192.0.2.9")));
     }
 
     @Test

@@ -8,14 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import dev.quail.engine.Controls;
 import dev.quail.engine.TestHomes;
 import dev.quail.engine.delivery.DeliveryResult;
 import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.delivery.SpawnStatus;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,9 +68,13 @@ class HostTimingTest {
     }
 
     private ActorRef<RemoteSpawn.Command> spawn(String name, Map<String, String> files) throws Exception {
+        return spawn(name, TestHomes.controls(files));
+    }
+
+    private ActorRef<RemoteSpawn.Command> spawn(String name, Controls controls) {
         RemoteSpawn.Environment env = new RemoteSpawn.Environment(25, CurrentDns::standardResolver, clock::get,
-                BACKOFF, REUSE);
-        return testKit.spawn(RemoteSpawn.create(TestHomes.controls(files), new SpawnStatus(), env), name);
+                BACKOFF, Optional.of(REUSE));
+        return testKit.spawn(RemoteSpawn.create(controls, new SpawnStatus(), env), name);
     }
 
     private static RemoteJob job(TestProbe<DeliveryResult> probe, String recipient) {
@@ -116,7 +124,7 @@ class HostTimingTest {
         advance(Duration.ofSeconds(5));
         assertEquals(unreachable, probe.receiveMessage(Duration.ofSeconds(5)).outcome());
         spawn.tell(new RemoteSpawn.ListDowned(downed.ref()));
-        assertEquals(List.of(new RemoteSpawn.DownedHost("127.0.83.62", clock.get(), 2)), downed.receiveMessage());
+        assertEquals(List.of(new RemoteSpawn.DownedHost("relay 127.0.83.62:" + full.getLocalPort(), "127.0.83.62", clock.get(), 2)), downed.receiveMessage());
 
         advance(Duration.ofMillis(BACKOFF - 1));
         spawn.tell(new RemoteSpawn.Deliver(job(probe, "b@y.test")));
@@ -129,5 +137,39 @@ class HostTimingTest {
         assertEquals(unreachable, probe.receiveMessage(Duration.ofSeconds(5)).outcome(), "tried again after it");
         spawn.tell(new RemoteSpawn.ListDowned(downed.ref()));
         assertEquals(3, downed.receiveMessage().get(0).count());
+    }
+
+    /** TCPTO-10: like qmail's tcpto file, the marks outlive a restart of the server (here: of the spawn). */
+    @Test
+    void tcpto_theMarksOutliveARestart() throws Exception {
+        var full = RemoteSpawnTest.Backlog.full("127.0.83.63", closeAfter);
+        Controls controls = TestHomes.controls(Map.of("smtproutes", ":127.0.83.63:" + full.getLocalPort() + "\n",
+                "timeoutconnect", "5\n"));
+        var first = spawn("before", controls);
+        TestProbe<DeliveryResult> probe = testKit.createTestProbe();
+        Outcome unreachable = new Outcome.Deferral(Connection.UNREACHABLE);
+        for (int i = 0; i < 2; i++) {
+            first.tell(new RemoteSpawn.Deliver(job(probe, "b@y.test")));
+            probe.expectNoMessage(Duration.ofMillis(300));
+            advance(Duration.ofSeconds(5));
+            assertEquals(unreachable, probe.receiveMessage(Duration.ofSeconds(5)).outcome());
+            advance(Duration.ofMillis(DownedHosts.REPEAT_MILLIS));
+        }
+        advance(RemoteSpawn.SAVE_EVERY);
+        Path file = controls.home().queue().resolve("tcpto");
+        TestProbe<Object> watcher = testKit.createTestProbe();
+        watcher.awaitAssert(Duration.ofSeconds(5), () -> {
+            assertTrue(Files.exists(file) && Files.readString(file).startsWith("127.0.83.63 2 "));
+            return null;
+        });
+        testKit.stop(first);
+
+        var second = spawn("after", controls);
+        TestProbe<List<RemoteSpawn.DownedHost>> downed = testKit.createTestProbe();
+        second.tell(new RemoteSpawn.ListDowned(downed.ref()));
+        assertEquals(2, downed.receiveMessage().get(0).count());
+        second.tell(new RemoteSpawn.Deliver(job(probe, "b@y.test")));
+        assertEquals(unreachable, probe.receiveMessage(Duration.ofSeconds(5)).outcome(),
+                "still down after the restart: no connection attempt");
     }
 }

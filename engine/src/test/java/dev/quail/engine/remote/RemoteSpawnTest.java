@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -84,7 +85,7 @@ class RemoteSpawnTest {
         all.put("dnsservers", dnsmasq.server() + "\n");
         Controls controls = TestHomes.controls(all);
         RemoteSpawn.Environment env = new RemoteSpawn.Environment(mxPort, CurrentDns::standardResolver, clock::get,
-                3_840_000, reuse);
+                3_840_000, Optional.of(reuse));
         return testKit.spawn(RemoteSpawn.create(controls, new SpawnStatus(), env));
     }
 
@@ -294,7 +295,8 @@ class RemoteSpawnTest {
         spawn.tell(new RemoteSpawn.Deliver(job(probe, "a@x.org", "b@y.test")));
         assertEquals(unreachable, results(probe, 1).get(0));
         spawn.tell(new RemoteSpawn.ListDowned(downed.ref()));
-        assertEquals(List.of(new RemoteSpawn.DownedHost("127.0.83.52", clock.get(), 1)), downed.receiveMessage());
+        assertEquals(List.of(new RemoteSpawn.DownedHost(
+                "relay 127.0.83.52:" + full.getLocalPort(), "127.0.83.52", clock.get(), 1)), downed.receiveMessage());
 
         clock.addAndGet(DownedHosts.REPEAT_MILLIS);
         spawn.tell(new RemoteSpawn.Deliver(job(probe, "a@x.org", "b@y.test")));

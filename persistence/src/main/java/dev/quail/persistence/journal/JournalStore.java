@@ -3,13 +3,14 @@
  * group commit.
  *
  * Group commit: callers (the journal actor, on behalf of many Message actors; front ends storing body chunks)
- * only enqueue. One writer thread takes everything pending (at most MAX_BATCH_REQUESTS requests or
- * MAX_BATCH_BYTES of event and chunk bytes; a single larger request goes alone), writes it as ONE WriteBatch
+ * only enqueue. One writer thread (JournalWriter) takes everything pending (at most 1,000 requests or 8 MiB of
+ * event and chunk bytes; a single larger request goes alone), writes it as ONE WriteBatch
  * with one fsync, and only then completes the callers' futures. While one fsync runs the next batch fills, so
  * throughput grows with load instead of being capped at one fsync per write. Requests are taken in FIFO order,
  * so writes of one persistence id keep their order, chunks before the Accepted event that refers to them. If a
  * batch fails, every future in it fails (the client gets 451, never 250): nothing is acknowledged that was not
- * on disk.
+ * on disk. The writer then reopens the database and reports its health (health()); it also keeps 64 MiB of the
+ * disk free and refuses data beyond that (see JournalWriter for why a full disk needs it).
  *
  * Deletion departs from Pekko's usual rule. A journal normally keeps the highest sequence number of a
  * persistence id forever so that the id never reuses a number. Quail never reuses a persistence id (one per
@@ -31,11 +32,10 @@
  * compaction that a later write does not wait for. So chunk batches are written with fsync, like events: a
  * chunk's future completes only once the chunk is on stable storage.
  *
- * Logs and tables go through FileChannels, not memory maps (leveldb.mmap=false, set before iq80 is loaded).
- * iq80's memory-mapped log maps 1 MiB at a time and unmaps a full map without forcing it, and a synced write
- * forces only the current map: a record that crosses a 1 MiB boundary (a batch of chunks does, often) would be
- * acknowledged with its first part still in the page cache. And a full disk under a memory map faults (SIGBUS)
- * instead of failing the write with an IOException.
+ * Logs and tables go through FileChannels, not memory maps (LevelDb). iq80's memory-mapped log maps 1 MiB at a
+ * time and unmaps a full map without forcing it, and a synced write forces only the current map: a record that
+ * crosses a 1 MiB boundary (a batch of chunks does, often) would be acknowledged with its first part still in the
+ * page cache. And a full disk under a memory map faults (SIGBUS) instead of failing the write with an IOException.
  *
  * Key layout: see JournalKeys. Persistence ids must be non-empty and free of NUL.
  */
@@ -47,173 +47,61 @@ import dev.quail.persistence.body.BodyWriter;
 import dev.quail.persistence.body.ChunkStore;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
-import org.iq80.leveldb.CompressionType;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBIterator;
-import org.iq80.leveldb.Options;
 import org.iq80.leveldb.WriteBatch;
-import org.iq80.leveldb.WriteOptions;
-import org.iq80.leveldb.impl.Iq80DBFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 public final class JournalStore implements BodyStore, ChunkStore, AutoCloseable {
-    static {
-        // Read once, when iq80's factory class is loaded: see the header for why memory maps are off.
-        System.setProperty("leveldb.mmap", "false");
-    }
-
     private static final Logger LOG = LoggerFactory.getLogger(JournalStore.class);
 
     /** One journal entry: the serialized event {@code bytes} at {@code seqNr} of {@code pid}. */
     public record Event(String pid, long seqNr, byte[] bytes) {
     }
 
-    static final int MAX_BATCH_REQUESTS = 1000;
-    static final long MAX_BATCH_BYTES = 8L << 20;
-    static final String WRITER_THREAD = "quail-journal-writer";
-
-    /** One queued request: its key updates, the pids it writes and reads, and the future its caller waits on. */
-    private sealed interface Request permits Write, Delete, PutChunk, DeleteChunks, Stop {
-        CompletableFuture<Void> done();
-
-        default long bytes() {
-            return 0;
-        }
-
-        /** Adds this request's key updates to {@code batch}; true if they must be on disk before done(). */
-        boolean addTo(DB db, WriteBatch batch);
-
-        /** The pids whose keys this request puts. */
-        default Stream<String> puts() {
-            return Stream.empty();
-        }
-
-        /** The pid whose stored keys this request reads to know what to delete. */
-        default Optional<String> reads() {
-            return Optional.empty();
-        }
+    /**
+     * Whether the store can write: {@code ok} false while writes fail (a full disk, a failed reopen); detail says
+     * why; sinceMillis is when ok last changed.
+     */
+    public record Health(boolean ok, String detail, long sinceMillis) {
     }
 
-    private record Write(List<Event> events, long bytes, CompletableFuture<Void> done) implements Request {
-        @Override
-        public boolean addTo(DB db, WriteBatch batch) {
-            JournalKeys.putEvents(batch, events);
-            return true;
-        }
-
-        @Override
-        public Stream<String> puts() {
-            return events.stream().map(Event::pid);
-        }
-    }
-
-    private record Delete(String pid, long toSeqNr, CompletableFuture<Void> done) implements Request {
-        @Override
-        public boolean addTo(DB db, WriteBatch batch) {
-            JournalKeys.deleteUpTo(db, batch, pid, toSeqNr);
-            return false;
-        }
-
-        @Override
-        public Optional<String> reads() {
-            return Optional.of(pid);
-        }
-    }
-
-    private record PutChunk(String owner, int index, byte[] chunk, CompletableFuture<Void> done) implements Request {
-        @Override
-        public long bytes() {
-            return chunk.length;
-        }
-
-        @Override
-        public boolean addTo(DB db, WriteBatch batch) {
-            JournalKeys.putChunk(batch, owner, index, chunk);
-            return true;
-        }
-
-        @Override
-        public Stream<String> puts() {
-            return Stream.of(owner);
-        }
-    }
-
-    private record DeleteChunks(String owner, int count, CompletableFuture<Void> done) implements Request {
-        @Override
-        public boolean addTo(DB db, WriteBatch batch) {
-            JournalKeys.deleteChunks(db, batch, owner, count);
-            return false;
-        }
-
-        @Override
-        public Optional<String> reads() {
-            return Optional.of(owner);
-        }
-    }
-
-    private record Stop(CompletableFuture<Void> done) implements Request {
-        @Override
-        public boolean addTo(DB db, WriteBatch batch) {
-            return false;
-        }
-    }
-
-    private final DB db;
-    private final boolean fsync;
-    private final int maxBatchRequests;
-    private final long maxBatchBytes;
-    private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<WriteRequest> queue = new LinkedBlockingQueue<>();
+    private final JournalWriter writer;
     private final Object submitLock = new Object();
-    private final AtomicLong batches = new AtomicLong();
-    private Stop stop; // set once, by close(); guarded by submitLock
+    private WriteRequest.Stop stop; // set once, by close(); guarded by submitLock
 
-    private JournalStore(DB db, boolean fsync, int maxBatchRequests, long maxBatchBytes) {
-        this.db = db;
-        this.fsync = fsync;
-        this.maxBatchRequests = maxBatchRequests;
-        this.maxBatchBytes = maxBatchBytes;
-        Thread writer = new Thread(this::writeLoop, WRITER_THREAD);
-        writer.setDaemon(true);
-        writer.start();
+    private JournalStore(DB db, Path dir, boolean fsync, JournalWriter.Limits limits) throws IOException {
+        this.writer = new JournalWriter(db, dir, fsync, limits, queue);
+        Thread thread = new Thread(writer, JournalWriter.THREAD);
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /** Opens (creating if missing) the database in {@code dir}; {@code fsync} makes every write durable. */
     public static JournalStore open(Path dir, boolean fsync) throws IOException {
-        return open(dir, fsync, MAX_BATCH_REQUESTS, MAX_BATCH_BYTES);
+        return open(dir, fsync, JournalWriter.Limits.DEFAULT);
     }
 
-    static JournalStore open(Path dir, boolean fsync, int maxBatchRequests, long maxBatchBytes) throws IOException {
-        Files.createDirectories(dir);
-        // No compression: the journal is CPU-bound, most entries are deleted within seconds, and bodies are
-        // short-lived. A larger memtable means fewer level-0 flushes of entries that are about to be deleted.
-        if (Iq80DBFactory.USE_MMAP) {
-            throw new IOException("iq80 LevelDB was loaded with memory-mapped files before the journal could turn"
-                    + " them off (leveldb.mmap); synced writes would not be durable");
-        }
-        DB db = Iq80DBFactory.factory.open(dir.toFile(), new Options().createIfMissing(true)
-                .compressionType(CompressionType.NONE).writeBufferSize(32 << 20));
+    static JournalStore open(Path dir, boolean fsync, JournalWriter.Limits limits) throws IOException {
+        DB db = LevelDb.open(dir);
         try {
             sweepOrphanChunks(db);
-        } catch (RuntimeException e) {
+            return new JournalStore(db, dir, fsync, limits);
+        } catch (IOException | RuntimeException e) {
             db.close();
-            throw new IOException("cannot sweep orphan body chunks in " + dir, e);
+            throw e;
         }
-        return new JournalStore(db, fsync, maxBatchRequests, maxBatchBytes);
     }
 
     /** Writes all {@code events} atomically; the future completes once they are on disk. */
@@ -230,7 +118,7 @@ public final class JournalStore implements BodyStore, ChunkStore, AutoCloseable 
         if (events.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return submit(new Write(List.copyOf(events), bytes, new CompletableFuture<>()));
+        return submit(new WriteRequest.Write(List.copyOf(events), bytes, new CompletableFuture<>()));
     }
 
     /** Removes the events of {@code pid} up to {@code toSeqNr}, and the pid itself once none is left. */
@@ -240,33 +128,30 @@ public final class JournalStore implements BodyStore, ChunkStore, AutoCloseable 
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return submit(new Delete(pid, toSeqNr, new CompletableFuture<>()));
+        return submit(new WriteRequest.Delete(pid, toSeqNr, new CompletableFuture<>()));
     }
 
     /** The highest sequence number written for {@code pid}, 0 if it holds no event. */
     public long highestSeqNr(String pid) {
         JournalKeys.checkPid(pid);
-        byte[] value = db.get(JournalKeys.highestKey(pid));
+        byte[] value = writer.db().get(JournalKeys.highestKey(pid));
         return value == null ? 0 : JournalKeys.decodeLong(value);
     }
 
     /** Feeds {@code each} the events of {@code pid} with from ≤ seqNr ≤ to, in order, at most {@code max}. */
     public void replay(String pid, long from, long to, long max, Consumer<byte[]> each) throws IOException {
-        JournalKeys.checkPid(pid);
-        byte[] prefix = JournalKeys.eventPrefix(pid);
-        long count = 0;
-        try (DBIterator it = db.iterator()) {
-            it.seek(JournalKeys.eventKey(prefix, Math.max(from, 0)));
-            while (count < max && it.hasNext()) {
-                Map.Entry<byte[], byte[]> entry = it.next();
-                long seqNr = JournalKeys.seqNrOf(prefix, entry.getKey());
-                if (seqNr < 0 || seqNr > to) {
-                    return;
-                }
-                each.accept(entry.getValue());
-                count++;
+        try (EventCursor cursor = eventCursor(pid, from, to)) {
+            Optional<Event> event;
+            for (long count = 0; count < max && (event = cursor.next()).isPresent(); count++) {
+                each.accept(event.get().bytes());
             }
         }
+    }
+
+    /** The events of {@code pid} with from ≤ seqNr ≤ to, one at a time from a consistent view; close it. */
+    EventCursor eventCursor(String pid, long from, long to) {
+        JournalKeys.checkPid(pid);
+        return new EventCursor(writer.db().iterator(), pid, from, to);
     }
 
     /** The persistence ids that still hold at least one event. */
@@ -282,7 +167,7 @@ public final class JournalStore implements BodyStore, ChunkStore, AutoCloseable 
 
     /** Like liveIds(), one id at a time: for listing more ids than fit comfortably in memory. */
     public LiveIdCursor liveIdCursor() {
-        return new LiveIdCursor(db.iterator());
+        return new LiveIdCursor(writer.db().iterator());
     }
 
     @Override
@@ -301,10 +186,11 @@ public final class JournalStore implements BodyStore, ChunkStore, AutoCloseable 
     public CompletableFuture<Void> putChunk(String owner, int index, byte[] chunk) {
         try {
             JournalKeys.checkPid(owner);
-        } catch (IllegalArgumentException e) {
+            Objects.requireNonNull(chunk, "chunk");
+        } catch (IllegalArgumentException | NullPointerException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return submit(new PutChunk(owner, index, chunk, new CompletableFuture<>()));
+        return submit(new WriteRequest.PutChunk(owner, index, chunk, new CompletableFuture<>()));
     }
 
     @Override
@@ -314,21 +200,26 @@ public final class JournalStore implements BodyStore, ChunkStore, AutoCloseable 
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return submit(new DeleteChunks(owner, count, new CompletableFuture<>()));
+        return submit(new WriteRequest.DeleteChunks(owner, count, new CompletableFuture<>()));
     }
 
     /** How many WriteBatches have been written so far: for metrics and group-commit tests. */
     public long batches() {
-        return batches.get();
+        return writer.batches();
+    }
+
+    /** Whether writes currently succeed; see Health. */
+    public Health health() {
+        return writer.health();
     }
 
     /** Writes everything already submitted, then closes the database; later requests fail. */
     @Override
     public void close() throws IOException {
-        Stop closing;
+        WriteRequest.Stop closing;
         synchronized (submitLock) {
             if (stop == null) {
-                stop = new Stop(new CompletableFuture<>());
+                stop = new WriteRequest.Stop(new CompletableFuture<>());
                 queue.add(stop);
             }
             closing = stop;
@@ -340,7 +231,7 @@ public final class JournalStore implements BodyStore, ChunkStore, AutoCloseable 
         }
     }
 
-    private CompletableFuture<Void> submit(Request request) {
+    private CompletableFuture<Void> submit(WriteRequest request) {
         synchronized (submitLock) {
             if (stop != null) {
                 request.done().completeExceptionally(new IllegalStateException("journal store is closed"));
@@ -351,71 +242,10 @@ public final class JournalStore implements BodyStore, ChunkStore, AutoCloseable 
         return request.done();
     }
 
-    private void writeLoop() {
-        List<Request> batch = new ArrayList<>();
-        while (true) {
-            Request first;
-            try {
-                first = queue.take();
-            } catch (InterruptedException e) {
-                continue;
-            }
-            if (first instanceof Stop) {
-                closeDb(first.done());
-                return;
-            }
-            batch.add(first);
-            long bytes = first.bytes();
-            Request next;
-            // Only this thread takes from the queue, so what peek() shows is what poll() returns.
-            while (batch.size() < maxBatchRequests && (next = queue.peek()) != null
-                    && !(next instanceof Stop) && bytes + next.bytes() <= maxBatchBytes) {
-                batch.add(queue.poll());
-                bytes += next.bytes();
-            }
-            commit(batch);
-            batch.clear();
-        }
-    }
-
-    /**
-     * Writes {@code requests} in order. A delete computes its keys from what is already in the database, so a
-     * delete of a pid put earlier in the same batch first flushes what comes before it.
-     */
-    private void commit(List<Request> requests) {
-        int start = 0;
-        Set<String> pending = new HashSet<>();
-        for (int i = 0; i < requests.size(); i++) {
-            Request request = requests.get(i);
-            if (request.reads().filter(pending::contains).isPresent()) {
-                flush(requests.subList(start, i));
-                start = i;
-                pending.clear();
-            }
-            request.puts().forEach(pending::add);
-        }
-        flush(requests.subList(start, requests.size()));
-    }
-
-    private void flush(List<Request> requests) {
-        boolean sync = false;
-        try (WriteBatch batch = db.createWriteBatch()) {
-            for (Request request : requests) {
-                sync |= request.addTo(db, batch);
-            }
-            db.write(batch, new WriteOptions().sync(sync && fsync));
-            batches.incrementAndGet();
-        } catch (RuntimeException | IOException e) {
-            requests.forEach(request -> request.done().completeExceptionally(e));
-            return;
-        }
-        requests.forEach(request -> request.done().complete(null));
-    }
-
     private byte[] readChunk(String owner, int index) throws IOException {
         byte[] chunk;
         try {
-            chunk = db.get(JournalKeys.chunkKey(owner, index));
+            chunk = writer.db().get(JournalKeys.chunkKey(owner, index));
         } catch (RuntimeException e) {
             throw new IOException("cannot read chunk " + index + " of the body of " + owner, e);
         }
@@ -444,15 +274,6 @@ public final class JournalStore implements BodyStore, ChunkStore, AutoCloseable 
                 db.write(batch);
                 LOG.info("journal: deleted the stored chunks of {} message(s) that were never accepted", swept);
             }
-        }
-    }
-
-    private void closeDb(CompletableFuture<Void> closed) {
-        try {
-            db.close();
-            closed.complete(null);
-        } catch (IOException | RuntimeException e) {
-            closed.completeExceptionally(e);
         }
     }
 }

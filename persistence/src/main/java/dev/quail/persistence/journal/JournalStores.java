@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -49,6 +50,11 @@ public final class JournalStores implements Extension {
                 throw new UncheckedIOException("cannot open journal " + absolute, e);
             }
         });
+    }
+
+    /** The health of the store open for {@code dir}; empty if none is. */
+    public synchronized Optional<JournalStore.Health> health(Path dir) {
+        return Optional.ofNullable(stores.get(dir.toAbsolutePath().normalize())).map(JournalStore::health);
     }
 
     private synchronized void closeAll() {

@@ -55,12 +55,13 @@ public final class LevelDbJournal extends AsyncWriteJournal {
     public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
         List<Optional<Exception>> results = new ArrayList<>();
         List<JournalStore.Event> events = new ArrayList<>();
+        long now = System.currentTimeMillis();
         for (AtomicWrite write : messages) {
             try {
                 List<JournalStore.Event> serialized = new ArrayList<>();
                 for (PersistentRepr repr : CollectionConverters.asJava(write.payload())) {
                     JournalKeys.checkPid(repr.persistenceId());
-                    serialized.add(new JournalStore.Event(repr.persistenceId(), repr.sequenceNr(), toBytes(repr)));
+                    serialized.add(new JournalStore.Event(repr.persistenceId(), repr.sequenceNr(), toBytes(repr, now)));
                 }
                 events.addAll(serialized);
                 results.add(Optional.empty());
@@ -96,9 +97,10 @@ public final class LevelDbJournal extends AsyncWriteJournal {
                 CompletableFuture.supplyAsync(() -> store.highestSeqNr(persistenceId), replayExecutor));
     }
 
-    private byte[] toBytes(PersistentRepr repr) throws Exception {
+    /** The event as stored: untagged, and stamped with when it was written (EventEnvelope.timestamp). */
+    private byte[] toBytes(PersistentRepr repr, long now) throws Exception {
         PersistentRepr untagged = repr.payload() instanceof Tagged tagged ? repr.withPayload(tagged.payload()) : repr;
-        return serialization.serialize(untagged).get();
+        return serialization.serialize(untagged.timestamp() == 0 ? untagged.withTimestamp(now) : untagged).get();
     }
 
     private PersistentRepr fromBytes(byte[] bytes) {

@@ -12,6 +12,7 @@ import com.typesafe.config.Config;
 import java.nio.file.Path;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.persistence.query.ReadJournalProvider;
+import org.apache.pekko.serialization.SerializationExtension;
 
 public final class LevelDbReadJournalProvider implements ReadJournalProvider {
     private final LevelDbReadJournal readJournal;
@@ -20,7 +21,7 @@ public final class LevelDbReadJournalProvider implements ReadJournalProvider {
         Config journal = system.settings().config().getConfig(config.getString("write-plugin"));
         JournalStore store = JournalStores.get(system)
                 .open(Path.of(journal.getString("dir")), journal.getBoolean("fsync"));
-        this.readJournal = new LevelDbReadJournal(store);
+        this.readJournal = new LevelDbReadJournal(store, SerializationExtension.get(system));
     }
 
     @Override

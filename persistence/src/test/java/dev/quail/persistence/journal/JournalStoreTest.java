@@ -35,11 +35,14 @@ class JournalStoreTest {
     }
 
     private JournalStore open() throws Exception {
-        return open(JournalStore.MAX_BATCH_REQUESTS, JournalStore.MAX_BATCH_BYTES);
+        JournalStore store = JournalStore.open(dir, true);
+        opened.add(store);
+        return store;
     }
 
     private JournalStore open(int maxRequests, long maxBytes) throws Exception {
-        JournalStore store = JournalStore.open(dir, true, maxRequests, maxBytes);
+        JournalStore store = JournalStore.open(dir, true,
+                new JournalWriter.Limits(maxRequests, maxBytes, JournalWriter.Limits.DEFAULT.minFreeBytes()));
         opened.add(store);
         return store;
     }
@@ -86,6 +89,22 @@ class JournalStoreTest {
         assertEquals(List.of(), replay(store, "a", 6, Long.MAX_VALUE, 100));
         assertEquals(List.of(), replay(store, "a", 1, 5, 0));
         assertEquals(List.of("ab#1", "ab#2"), replay(store, "ab", 1, Long.MAX_VALUE, 100));
+    }
+
+    @Test
+    void eventCursorReadsTheStoreAsItWasWhenOpened() throws Exception {
+        JournalStore store = open();
+        writeEvents(store, "m", 2);
+        List<String> seen = new ArrayList<>();
+        try (EventCursor cursor = store.eventCursor("m", 1, Long.MAX_VALUE)) {
+            store.write(List.of(event("m", 3))).get(5, TimeUnit.SECONDS);
+            store.deleteTo("m", 1).get(5, TimeUnit.SECONDS);
+            for (var next = cursor.next(); next.isPresent(); next = cursor.next()) {
+                seen.add(new String(next.get().bytes(), StandardCharsets.UTF_8));
+            }
+        }
+        assertEquals(List.of("m#1", "m#2"), seen);
+        assertEquals(List.of("m#2", "m#3"), replay(store, "m", 1, Long.MAX_VALUE, 100));
     }
 
     @Test

@@ -28,6 +28,8 @@ import org.apache.pekko.persistence.JournalProtocol;
 import org.apache.pekko.persistence.Persistence;
 import org.apache.pekko.persistence.PersistentEnvelope;
 import org.apache.pekko.persistence.PersistentRepr;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.AfterEach;
@@ -79,6 +81,14 @@ class LevelDbJournalTest {
         return PersistenceQuery.get(kit.system())
                 .getReadJournalFor(LevelDbReadJournal.class, LevelDbReadJournal.IDENTIFIER)
                 .currentPersistenceIds()
+                .runWith(Sink.seq(), kit.system())
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    private static List<EventEnvelope> events(ActorTestKit kit, String pid, long from, long to) throws Exception {
+        return PersistenceQuery.get(kit.system())
+                .getReadJournalFor(LevelDbReadJournal.class, LevelDbReadJournal.IDENTIFIER)
+                .currentEventsByPersistenceId(pid, from, to)
                 .runWith(Sink.seq(), kit.system())
                 .toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
@@ -139,6 +149,25 @@ class LevelDbJournalTest {
         assertEquals(List.of("msg-4"), liveIds(kit));
         assertFalse(JournalStores.get(Adapter.toClassic(kit.system()))
                 .open(dir.resolve("journal"), true).liveIds().contains("msg-3"));
+    }
+
+    @Test
+    void currentEventsByPersistenceIdStreamsOneIdsEventsWithinBounds() throws Exception {
+        ActorTestKit kit = start();
+        long before = System.currentTimeMillis();
+        add(kit, kit.spawn(Counter.create("msg-8")), 5, 6, 7);
+        add(kit, kit.spawn(Counter.create("msg-80")), 9);
+
+        List<EventEnvelope> all = events(kit, "msg-8", 0, Long.MAX_VALUE);
+        assertEquals(List.of(5, 6, 7), all.stream().map(EventEnvelope::event).toList());
+        assertEquals(List.of(1L, 2L, 3L), all.stream().map(EventEnvelope::sequenceNr).toList());
+        assertEquals(Offset.sequence(2), all.get(1).offset());
+        assertTrue(all.stream().allMatch(e -> e.persistenceId().equals("msg-8") && e.timestamp() >= before));
+
+        assertEquals(List.of(6), events(kit, "msg-8", 2, 2).stream().map(EventEnvelope::event).toList());
+        assertEquals(List.of(7), events(kit, "msg-8", 3, 10).stream().map(EventEnvelope::event).toList());
+        assertEquals(List.of(), events(kit, "msg-8", 4, Long.MAX_VALUE));
+        assertEquals(List.of(), events(kit, "msg-nobody", 0, Long.MAX_VALUE));
     }
 
     @Test

@@ -31,7 +31,7 @@ final class WriterParking {
             CompletableFuture<Void> write =
                     store.write(List.of(new JournalStore.Event(PARKING_PID, seqNr, new byte[0])));
             write.thenRun(() -> {
-                if (Thread.currentThread().getName().equals(JournalStore.WRITER_THREAD)) {
+                if (Thread.currentThread().getName().equals(JournalWriter.THREAD)) {
                     parked.countDown();
                     awaitQuietly(release);
                 } else {
