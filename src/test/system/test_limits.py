@@ -1,0 +1,181 @@
+"""Issue 11, the front ends' half: no client, message or flood of connections can take the server down.
+
+A 300 MB message (databytes 0) and 20 parallel 50 MB ones are received while the server's RSS stays under its
+heap cap (./quail runs it with -Xmx768m) and a normal message right after is delivered; with a limit they are
+refused (552); thousands of idle connections and a client that drips a byte every 5 s do not keep a normal client
+waiting more than 2 s, and the drip client is dropped; QMTP with CR/LF in the sender or a recipient is refused and
+nothing reaches the relay.
+"""
+import os
+import smtplib
+import socket
+import threading
+import time
+
+import peers
+from quailtest import QuailTestCase, free_port, quail, wait_until
+
+HEAP_CAP_KIB = 768 * 1024
+MIB = 1 << 20
+# 1 MiB of DATA as a client sends it: lines of 1,000 octets (CRLF included), none starting with a dot.
+BLOCK = (b"x" * 998 + b"\r\n") * 1048 + b"y" * 574 + b"\r\n"
+assert len(BLOCK) == MIB
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+class PeakRss(threading.Thread):
+    """Samples a process's resident set every 100 ms until stopped; `peak` is the largest seen, in KiB."""
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.running = pid, 0, True
+        self.start()
+
+    def run(self):
+        while self.running:
+            try:
+                self.peak = max(self.peak, rss_kib(self.pid))
+            except OSError:
+                return
+            time.sleep(0.1)
+
+    def stop(self):
+        self.running = False
+        self.join()
+        return self.peak
+
+
+class Smtp:
+    """A raw SMTP client that streams DATA from BLOCK without holding the message."""
+
+    def __init__(self, port, source="127.0.0.1", timeout=120):
+        self.sock = socket.socket()
+        self.sock.bind((source, 0))
+        self.sock.settimeout(timeout)
+        self.sock.connect(("127.0.0.1", port))
+        self.file = self.sock.makefile("rb")
+
+    def reply(self):
+        lines = []
+        while True:
+            line = self.file.readline()
+            if not line:
+                return " | ".join(lines) or None
+            lines.append(line.decode("latin-1").rstrip("\r\n"))
+            if line[3:4] != b"-":
+                return " | ".join(lines)
+
+    def command(self, text):
+        self.sock.sendall(text.encode("latin-1") + b"\r\n")
+        return self.reply()
+
+    def message(self, mebibytes, sender="big@sender.test", rcpt="postmaster@localhost", subject="big"):
+        """The whole transaction; returns the reply to the final dot."""
+        assert self.reply().startswith("220 ")
+        assert self.command("EHLO client.test").startswith("250")
+        assert self.command("MAIL FROM:<%s>" % sender).startswith("250"), sender
+        assert self.command("RCPT TO:<%s>" % rcpt).startswith("250"), rcpt
+        assert self.command("DATA").startswith("354")
+        self.sock.sendall(b"Subject: %s\r\n\r\n" % subject.encode())
+        for _ in range(mebibytes):
+            self.sock.sendall(BLOCK)
+        return self.command(".")
+
+    def close(self):
+        self.sock.close()
+
+
+class Limits(QuailTestCase):
+    start_server = False
+
+    def control(self, **files):
+        os.makedirs(os.path.join(self.home, "control"), exist_ok=True)
+        for name, text in files.items():
+            with open(os.path.join(self.home, "control", name), "w") as f:
+                f.write(text + "\n")
+
+    def start(self, **files):
+        self.control(**files)
+        quail("user", "add", "--home", self.home, "bob@localhost")
+        self.server.start()
+        return self.server.proc.pid
+
+    def normal_message_is_delivered(self):
+        with smtplib.SMTP("127.0.0.1", self.server.port, timeout=30) as s:
+            s.sendmail("normal@sender.test", ["bob@localhost"], b"Subject: normal\r\n\r\nright after\r\n")
+        [stored] = self.wait_messages(1, "bob@localhost", timeout=120)
+        self.assertIn(b"right after", stored)
+
+
+class BigMessages(Limits):
+
+    def test_a_300_mb_message_is_received_with_rss_under_the_heap_cap_then_a_normal_one_delivered(self):
+        pid = self.start(databytes="0")
+        watch = PeakRss(pid)
+        started = time.time()
+        client = Smtp(self.server.port)
+        try:
+            reply = client.message(300)
+        finally:
+            client.close()
+        elapsed = time.time() - started
+        self.normal_message_is_delivered()
+        peak = watch.stop()
+        print("\n300 MB: %s in %.1f s, peak RSS %d MiB" % (reply, elapsed, peak // 1024))
+        self.assertRegex(reply, r"^250 2\.0\.0 ok \d+ qp \w+")
+        self.assertLess(peak, HEAP_CAP_KIB)
+
+    def test_with_databytes_set_the_300_mb_message_is_refused_552_and_declared_sizes_at_mail(self):
+        pid = self.start()  # databytes: Postfix's 10,240,000 by default
+        watch = PeakRss(pid)
+        client = Smtp(self.server.port)
+        try:
+            reply = client.message(300)
+        finally:
+            client.close()
+        client = Smtp(self.server.port)
+        try:
+            client.reply()
+            self.assertIn("SIZE 10240000", client.command("EHLO client.test"))
+            self.assertEqual(client.command("MAIL FROM:<big@sender.test> SIZE=314572800"),
+                             "552 5.3.4 sorry, that message size exceeds my databytes limit (#5.3.4)")
+        finally:
+            client.close()
+        self.normal_message_is_delivered()
+        peak = watch.stop()
+        print("\n300 MB over databytes: %s, peak RSS %d MiB" % (reply, peak // 1024))
+        self.assertEqual(reply, "552 5.3.4 sorry, that message size exceeds my databytes limit (#5.3.4)")
+        self.assertLess(peak, HEAP_CAP_KIB)
+
+    def test_twenty_parallel_50_mb_messages_are_received_with_rss_under_the_heap_cap(self):
+        pid = self.start(databytes="0")
+        watch = PeakRss(pid)
+        replies = [None] * 20
+
+        def send(i):
+            client = Smtp(self.server.port, source="127.0.0.%d" % (i + 2))
+            try:
+                replies[i] = client.message(50, subject="parallel %d" % i)
+            finally:
+                client.close()
+
+        started = time.time()
+        threads = [threading.Thread(target=send, args=(i,)) for i in range(20)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(600)
+        elapsed = time.time() - started
+        self.normal_message_is_delivered()
+        peak = watch.stop()
+        print("\n20 x 50 MB in %.1f s, peak RSS %d MiB" % (elapsed, peak // 1024))
+        for reply in replies:
+            self.assertRegex(reply or "", r"^250 2\.0\.0 ok ")
+        self.assertLess(peak, HEAP_CAP_KIB)
