@@ -10,6 +10,7 @@ import dev.quail.protocols.pop3.Pop3Content;
 import dev.quail.protocols.pop3.Pop3Output;
 import dev.quail.protocols.pop3.Pop3Session;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,6 +59,7 @@ final class Pop3Connection {
 
     private final Pop3Session session;
     private final Pop3Login login;
+    private final InetAddress client;
     private final String remoteIp;
     private final Executor io;
     private final Duration failedLoginDelay;
@@ -67,11 +69,12 @@ final class Pop3Connection {
     private Pop3Login.Login opened;
     private String user = "";
 
-    private Pop3Connection(Pop3Session session, Pop3Login login, String remoteIp, Executor io,
+    private Pop3Connection(Pop3Session session, Pop3Login login, InetAddress client, Executor io,
                            Duration failedLoginDelay, Supplier<SSLEngine> engines, Admission.Ticket ticket) {
         this.session = session;
         this.login = login;
-        this.remoteIp = remoteIp;
+        this.client = client;
+        this.remoteIp = client.getHostAddress();
         this.io = io;
         this.failedLoginDelay = failedLoginDelay;
         this.engines = engines;
@@ -83,11 +86,11 @@ final class Pop3Connection {
      * @param implicitTls the connection is TLS from its first byte (pop3s)
      * @param ticket      the connection's slot in its listener: stress, eviction, and what the session is doing
      */
-    static Flow<ByteString, ByteString, NotUsed> flow(Pop3Session session, Pop3Login login, String remoteIp,
+    static Flow<ByteString, ByteString, NotUsed> flow(Pop3Session session, Pop3Login login, InetAddress client,
                                                      Executor io, Duration failedLoginDelay,
                                                      Supplier<SSLEngine> engines, boolean implicitTls,
                                                      Admission.Ticket ticket) {
-        Pop3Connection connection = new Pop3Connection(session, login, remoteIp, io, failedLoginDelay, engines,
+        Pop3Connection connection = new Pop3Connection(session, login, client, io, failedLoginDelay, engines,
                 ticket);
         return TcpListener.ticking()
                 .flatMapConcat(input -> input.isPresent() ? connection.received(input.get()) : connection.tick())
@@ -200,7 +203,7 @@ final class Pop3Connection {
 
     private CompletionStage<LoginResult> authenticate(Pop3Output.Authenticate credentials) {
         user = credentials.user();
-        return CompletableFuture.supplyAsync(() -> login.attempt(credentials, remoteIp), io).thenCompose(result -> {
+        return login.attempt(credentials, client).thenCompose(result -> {
             if (result.mailbox().isPresent()) {
                 opened = result;
                 return CompletableFuture.completedFuture(result.result());

@@ -4,6 +4,7 @@ import dev.quail.config.Limits;
 import dev.quail.engine.Admission;
 import dev.quail.engine.Controls;
 import dev.quail.engine.TcpListener;
+import dev.quail.engine.auth.Logins;
 import dev.quail.engine.tls.ServerTls;
 import dev.quail.protocols.pop3.Pop3Session;
 import dev.quail.protocols.smtp.Deadlines;
@@ -38,14 +39,15 @@ public final class Pop3Server {
 
     private Pop3Server() {}
 
+    /** {@code logins}: the server's password checks, whose throttle SMTP AUTH shares. */
     public static Behavior<TcpListener.Command> create(InetSocketAddress address, Controls controls, Executor io,
-                                                       ServerTls tls) {
-        return listener("pop3", address, controls, io, tls, false);
+                                                       ServerTls tls, Logins logins) {
+        return listener("pop3", address, controls, io, tls, logins, false);
     }
 
     public static Behavior<TcpListener.Command> pop3s(InetSocketAddress address, Controls controls, Executor io,
-                                                      ServerTls tls) {
-        return listener("pop3s", address, controls, io, tls, true);
+                                                      ServerTls tls, Logins logins) {
+        return listener("pop3s", address, controls, io, tls, logins, true);
     }
 
     /** timeoutpop3d idle and per command line (timeoutstress under stress, if shorter), lifetimesmtpd in all. */
@@ -57,10 +59,11 @@ public final class Pop3Server {
     }
 
     private static Behavior<TcpListener.Command> listener(String name, InetSocketAddress address, Controls controls,
-                                                          Executor io, ServerTls tls, boolean implicitTls) {
+                                                          Executor io, ServerTls tls, Logins logins,
+                                                          boolean implicitTls) {
         return Behaviors.setup(context -> {
             ActorSystem<Void> system = context.getSystem();
-            Pop3Login login = new Pop3Login(controls);
+            Pop3Login login = new Pop3Login(controls, logins, io);
             // Under implicit TLS a word in clear would not be understood: a client over the limits is just closed.
             ByteString refusal = implicitTls ? ByteString.emptyByteString()
                     : ByteString.fromString(Pop3Session.busy(), StandardCharsets.US_ASCII);
@@ -72,7 +75,7 @@ public final class Pop3Server {
                                         + System.currentTimeMillis() / 1000 + "@" + snapshot.control().me() + ">";
                                 return Pop3Connection.flow(new Pop3Session(timestamp, !implicitTls,
                                                 timing(snapshot), Clock.systemUTC()), login,
-                                        connection.remoteAddress().getAddress().getHostAddress(), io,
+                                        connection.remoteAddress().getAddress(), io,
                                         FAILED_LOGIN_DELAY, tls::newEngine, implicitTls, ticket);
                             }));
         });

@@ -3,6 +3,7 @@ package dev.quail.engine.smtp;
 import dev.quail.engine.Admission;
 import dev.quail.engine.Controls;
 import dev.quail.engine.TcpListener;
+import dev.quail.engine.auth.Logins;
 import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.queue.Submitter;
 import dev.quail.engine.tls.ServerTls;
@@ -50,10 +51,9 @@ public final class SmtpServer {
 
     /**
      * What every SMTP listener of one server shares: the configuration, the queue and the body store its messages'
-     * pieces go to first, the TLS identity, the password checks.
+     * pieces go to first, the TLS identity, the password checks (whose throttle POP3 shares).
      */
-    public record Services(Controls controls, Submitter submitter, BodyStore bodies, ServerTls tls,
-                           SmtpAuthenticator authenticator) {}
+    public record Services(Controls controls, Submitter submitter, BodyStore bodies, ServerTls tls, Logins logins) {}
 
     private record BindResult(Tcp.ServerBinding binding, Throwable failure) implements Command {}
 
@@ -138,7 +138,7 @@ public final class SmtpServer {
                 SmtpPolicies.timing(snapshot), Clock.systemUTC());
         String origin = name + " " + remoteIp;
         return SmtpConnection.flow(session, new IncomingBody(services.bodies(), services.submitter(), origin), origin,
-                remote.getAddress(), services.authenticator(), services.tls()::newEngine,
+                remote.getAddress(), new SmtpAuthenticator(services.logins()), services.tls()::newEngine,
                 security.tls() == SmtpSecurity.Tls.IMPLICIT, ticket);
     }
 }

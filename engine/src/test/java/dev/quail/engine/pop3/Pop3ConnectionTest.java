@@ -1,5 +1,7 @@
 package dev.quail.engine.pop3;
 
+import java.net.InetAddress;
+import dev.quail.engine.auth.Logins;
 import java.time.Clock;
 import dev.quail.protocols.smtp.Deadlines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -79,10 +81,11 @@ class Pop3ConnectionTest {
         controls.reload();
         Files.write(controls.home().passwords(), passwords);
         var system = testKit.system();
-        Pop3Login login = new Pop3Login(controls);
+        Pop3Login login = new Pop3Login(controls,
+                new Logins(new Passwords(controls.home().passwords()), controls), io);
         port = Tcp.get(system).bind("127.0.0.1", 0)
                 .to(Sink.foreach(c -> c.handleWith(Pop3Connection.flow(new Pop3Session("<1.1@test.example>", false,
-                        Deadlines.Timing.NONE, Clock.systemUTC()), login, "127.0.0.1", io, DELAY, () -> {
+                        Deadlines.Timing.NONE, Clock.systemUTC()), login, InetAddress.getLoopbackAddress(), io, DELAY, () -> {
                             throw new IllegalStateException("no TLS on this listener");
                         }, false, TestHomes.ticket()), system)))
                 .run(system).toCompletableFuture().get().localAddress().getPort();
@@ -209,6 +212,30 @@ class Pop3ConnectionTest {
             assertEquals("-ERR authorization failed", r.reply());
             assertTrue(r.millis() >= DELAY.toMillis(), "answered after " + r.millis() + " ms");
             assertTrue(r.closed());
+        }
+    }
+
+    @Test
+    void logins_are_throttled_per_address_counting_each_attempt_before_its_check() throws Exception {
+        Files.writeString(controls.home().control("authfailures"), "2\n");
+        controls.reload();
+        assertEquals("-ERR authorization failed", refusal("bob@test.example", "wrong").reply());
+        assertEquals("-ERR authorization failed", refusal("nobody@test.example", "wrong").reply());
+        Refusal right = refusal("bob@test.example", "s3cret");
+        assertEquals("-ERR too many failed logins, try again later", right.reply(), "not even checked");
+        assertTrue(right.closed());
+    }
+
+    @Test
+    void a_checkpassword_still_running_at_timeoutcheckpassword_is_killed() throws Exception {
+        Files.writeString(controls.home().control("timeoutcheckpassword"), "1\n");
+        checkpassword("sleep 60\n");
+        try (Client c = new Client()) {
+            assertEquals("+OK ", c.send("USER bob"));
+            long start = System.nanoTime();
+            assertEquals("-ERR aack, child crashed", c.send("PASS pw"));
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            assertTrue(seconds < 5, "answered after " + seconds + " s");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.quail.engine.pop3;
 
+import java.net.InetAddress;
+import dev.quail.engine.auth.Logins;
 import java.time.Clock;
 import dev.quail.protocols.smtp.Deadlines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -80,7 +82,7 @@ class Pop3TlsConnectionTest {
         maildir = Mailboxes.add(controls.home(), "bob@test.example");
         controls.reload();
         Files.write(controls.home().passwords(), passwords);
-        login = new Pop3Login(controls);
+        login = new Pop3Login(controls, new Logins(new Passwords(controls.home().passwords()), controls), io);
     }
 
     /** A listener on a free loopback port: STLS offered, or TLS from the first byte. */
@@ -89,7 +91,7 @@ class Pop3TlsConnectionTest {
         return Tcp.get(system).bind("127.0.0.1", 0)
                 .to(Sink.foreach(c -> c.handleWith(Pop3Connection.flow(
                         new Pop3Session("<1.1@test.example>", !implicitTls, Deadlines.Timing.NONE, Clock.systemUTC()),
-                        login, "127.0.0.1", io, Duration.ofMillis(100), tls::newEngine, implicitTls,
+                        login, InetAddress.getLoopbackAddress(), io, Duration.ofMillis(100), tls::newEngine, implicitTls,
                         TestHomes.ticket()), system)))
                 .run(system).toCompletableFuture().join().localAddress().getPort();
     }

@@ -1,5 +1,6 @@
 package dev.quail.engine.smtp;
 
+import dev.quail.engine.auth.Logins;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +21,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
@@ -52,7 +52,7 @@ class SmtpListenerLimitsTest {
         var services = new SmtpServer.Services(controls, new Submitter(queue.ref(), testKit.scheduler(),
                 TestHomes.ids()), new MemoryBodies(),
                 ServerTls.open(Files.createTempDirectory("quail-tls").resolve("servercert.pem"), "mx.test"),
-                new SmtpAuthenticator(new Passwords(controls.home().passwords()), Executors.newSingleThreadExecutor()));
+                new Logins(new Passwords(controls.home().passwords()), controls));
         TestProbe<SmtpServer.Bound> bound = testKit.createTestProbe();
         testKit.spawn(SmtpServer.create("127.0.0.1", 0, services, bound.ref()));
         return Integer.parseInt(bound.receiveMessage().address().replaceFirst(".*:", ""));

@@ -1,5 +1,8 @@
 package dev.quail.engine.smtp;
 
+import java.util.Map;
+import dev.quail.engine.auth.Passwords;
+import dev.quail.engine.auth.Logins;
 import dev.quail.protocols.smtp.Deadlines;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.Executors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -60,7 +62,9 @@ class SmtpStreamingTest {
                 s -> false);
         Submitter submitter = new Submitter(queue.ref(), testKit.scheduler(), TestHomes.ids());
         var system = testKit.system();
-        SmtpAuthenticator noAuth = new SmtpAuthenticator(null, Executors.newSingleThreadExecutor());
+        var controls = TestHomes.controls(Map.of());
+        SmtpAuthenticator noAuth = new SmtpAuthenticator(new Logins(new Passwords(controls.home().passwords()),
+                controls));
         return Tcp.get(system).bind("127.0.0.1", 0).to(Sink.foreach(connection -> {
             SmtpSession session = new SmtpSession(policy, SmtpSecurity.NONE,
                     new SmtpClient("127.0.0.1", 1, "127.0.0.1"), Deadlines.Timing.NONE, Clock.systemUTC());

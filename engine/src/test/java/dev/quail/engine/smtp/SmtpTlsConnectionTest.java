@@ -1,5 +1,7 @@
 package dev.quail.engine.smtp;
 
+import java.util.Map;
+import dev.quail.engine.auth.Logins;
 import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.engine.queue.Submitter;
 import dev.quail.engine.MemoryBodies;
@@ -32,8 +34,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import javax.net.ssl.SSLSocket;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -53,7 +53,6 @@ class SmtpTlsConnectionTest {
     @TempDir
     static Path dir;
     private static ActorTestKit testKit;
-    private static ExecutorService io;
     private static ServerTls tls;
     private static SmtpAuthenticator authenticator;
     private static TestProbe<Queue.Command> queue;
@@ -62,9 +61,9 @@ class SmtpTlsConnectionTest {
     @BeforeAll
     static void start() throws Exception {
         testKit = ActorTestKit.create();
-        io = Executors.newCachedThreadPool();
         tls = ServerTls.open(dir.resolve("servercert.pem"), "mx.quail.test");
-        authenticator = new SmtpAuthenticator(new Passwords(dir.resolve("passwords")), io);
+        authenticator = new SmtpAuthenticator(new Logins(new Passwords(dir.resolve("passwords")),
+                TestHomes.controls(Map.of())));
         queue = testKit.createTestProbe(Queue.Command.class);
         submitter = new Submitter(queue.ref(), testKit.scheduler(), TestHomes.ids());
     }
@@ -72,7 +71,6 @@ class SmtpTlsConnectionTest {
     @AfterAll
     static void stop() {
         testKit.shutdownTestKit();
-        io.shutdownNow();
     }
 
     /** A listener on a free loopback port whose sessions have this security. */

@@ -70,6 +70,8 @@ final class Replies {
   static final Reply AUTH_THROTTLED =
       line("454 4.7.0 too many failed authentications, try again later (#4.7.0)");
   static final Reply AUTH_UNAVAILABLE = line("454 4.7.0 temporary authentication failure (#4.7.0)");
+  static final Reply AUTH_FAILURES =
+      line("421 4.7.0 too many failed authentications, closing connection (#4.7.0)");
 
   private Replies() {}
 

@@ -16,7 +16,9 @@
  * AUTH (RFC 4954)      only under TLS (538 5.7.11 in clear), after EHLO, once, outside a transaction;
  *                      SaslExchange reads the mechanism's lines, the edge checks the password.
  * Under TLS, MAIL needs a HELO/EHLO given under TLS (503 5.5.1). On submission (authRequired) MAIL needs
- * AUTH first (530 5.7.0). An authenticated client may send to any domain, as a relay client may.
+ * AUTH first (530 5.7.0). An authenticated client may send to any domain, as a relay client may. The
+ * MAX_AUTH_FAILURES-th refused (or throttled) AUTH of a session ends it with 421 4.7.0: a guesser must
+ * reconnect, and so meet the listener's connection limits, every few guesses.
  */
 package dev.quail.protocols.smtp;
 
@@ -64,6 +66,8 @@ final class SmtpCommands {
     }
   }
 
+  static final int MAX_AUTH_FAILURES = 3;
+
   private final SmtpPolicy policy;
   private final SmtpSecurity security;
   private final SmtpClient client;
@@ -77,6 +81,7 @@ final class SmtpCommands {
   private Optional<SaslExchange> exchange = Optional.empty();
   private Optional<String> authenticating = Optional.empty();
   private Optional<String> authenticated = Optional.empty();
+  private int authFailures;
 
   SmtpCommands(SmtpPolicy policy, SmtpSecurity security, SmtpClient client, Clock clock) {
     this.policy = policy;
@@ -123,6 +128,9 @@ final class SmtpCommands {
     authenticating = Optional.empty();
     if (result == AuthResult.ACCEPTED) {
       authenticated = Optional.of(user);
+    }
+    if ((result == AuthResult.REFUSED || result == AuthResult.THROTTLED) && ++authFailures == MAX_AUTH_FAILURES) {
+      return List.of(Replies.AUTH_FAILURES, new SmtpOutput.Close());
     }
     return List.of(switch (result) {
       case ACCEPTED -> Replies.AUTH_OK;

@@ -137,7 +137,13 @@ public final class SmtpSession {
     if (phase != Phase.AWAITING_AUTH) {
       throw new IllegalStateException("no Authenticate is awaiting an answer");
     }
-    return resume(new ArrayList<>(commands.authenticated(Objects.requireNonNull(result))));
+    List<SmtpOutput> out = new ArrayList<>(commands.authenticated(Objects.requireNonNull(result)));
+    if (out.get(out.size() - 1) instanceof SmtpOutput.Close) {
+      phase = Phase.CLOSED;
+      held = NOTHING;
+      return out;
+    }
+    return resume(out);
   }
 
   /** The TLS handshake asked for by StartTls is done: the session starts afresh under TLS. */
