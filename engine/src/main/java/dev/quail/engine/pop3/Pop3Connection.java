@@ -10,6 +10,7 @@ import dev.quail.protocols.pop3.Pop3Content;
 import dev.quail.protocols.pop3.Pop3Output;
 import dev.quail.protocols.pop3.Pop3Session;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import javax.net.ssl.SSLException;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.StreamConverters;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -150,10 +152,7 @@ final class Pop3Connection {
             return Source.single(wire(ByteString.fromString(reply.text(), StandardCharsets.ISO_8859_1)));
         }
         if (output instanceof Pop3Output.Retrieve retrieve) {
-            // Encoded here, on the stream's thread and before the next output, never on the I/O thread.
-            return Source.lazyCompletionStage(() -> CompletableFuture.supplyAsync(() -> retrieve(retrieve), io))
-                    .map(this::wire)
-                    .mapMaterializedValue(m -> NotUsed.getInstance());
+            return retrieve(retrieve).map(this::wire);
         }
         if (output instanceof Pop3Output.Authenticate authenticate) {
             return later(() -> authenticate(authenticate).thenApply(session::loggedIn));
@@ -213,14 +212,34 @@ final class Pop3Connection {
         });
     }
 
-    private ByteString retrieve(Pop3Output.Retrieve retrieve) {
-        MaildirMailbox.Entry entry = opened.entries().get(retrieve.index());
-        try {
-            byte[] message = opened.mailbox().orElseThrow().read(entry);
-            return ByteString.fromArrayUnsafe(Pop3Content.response(message, retrieve.bodyLines()));
-        } catch (IOException e) {
-            return ByteString.fromString(Pop3Content.UNABLE_TO_OPEN, StandardCharsets.ISO_8859_1);
-        }
+    /**
+     * RETR or TOP: "+OK ", the message encoded as it is read, a piece at a time on the blocking-I/O dispatcher and
+     * no faster than the client takes it, then the final dot; TOP stops reading once its lines are out. A message
+     * that cannot be opened is "-ERR unable to open that message"; one that cannot be read to its end ends the
+     * connection (its answer has no end to give).
+     */
+    private Source<ByteString, NotUsed> retrieve(Pop3Output.Retrieve retrieve) {
+        return Source.lazyCompletionStageSource(() -> CompletableFuture.supplyAsync(() -> {
+            try {
+                return content(opened.open(retrieve.index()), retrieve.bodyLines());
+            } catch (IOException e) {
+                return Source.single(ByteString.fromString(Pop3Content.UNABLE_TO_OPEN, StandardCharsets.ISO_8859_1));
+            }
+        }, io)).mapMaterializedValue(m -> NotUsed.getInstance());
+    }
+
+    /** "+OK ", the pieces, then (an empty element marking the end, where finish() is known to come last) the dot. */
+    private static Source<ByteString, NotUsed> content(InputStream message, long bodyLines) {
+        Pop3Content.Encoder encoder = Pop3Content.encoder(bodyLines);
+        Source<Optional<ByteString>, NotUsed> pieces = StreamConverters.fromInputStream(() -> message, Pop3Content.PIECE)
+                .map(piece -> Optional.of(ByteString.fromArrayUnsafe(
+                        encoder.encode(piece.toArrayUnsafe(), 0, piece.length()))))
+                .takeWhile(piece -> !encoder.done(), true)
+                .mapMaterializedValue(m -> NotUsed.getInstance());
+        return Source.single(Optional.of(ByteString.fromArrayUnsafe(encoder.start())))
+                .concat(pieces)
+                .concat(Source.single(Optional.empty()))
+                .map(piece -> piece.orElseGet(() -> ByteString.fromArrayUnsafe(encoder.finish())));
     }
 
     private boolean commit(Pop3Output.Commit commit) {

@@ -11,9 +11,11 @@ import dev.quail.protocols.pop3.Pop3Content;
 import dev.quail.protocols.pop3.Pop3Entry;
 import dev.quail.protocols.pop3.Pop3Output;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -53,6 +55,23 @@ final class Pop3Login {
 
         static Login failed(String text) {
             return new Login(new LoginResult.Failed(text), Optional.empty(), List.of());
+        }
+
+        /**
+         * Message {@code index} of the view, to be read as it is sent. Another reader may have moved it since the
+         * login (new/ to cur/, other flags): then it is found again by its unique name. Blocking: an I/O thread's.
+         */
+        InputStream open(int index) throws IOException {
+            MaildirMailbox box = mailbox.orElseThrow();
+            MaildirMailbox.Entry seen = entries.get(index);
+            try {
+                return Files.newInputStream(box.path().resolve(seen.path()));
+            } catch (NoSuchFileException moved) {
+                for (MaildirMailbox.Entry now : box.scan()) {
+                    if (now.unique().equals(seen.unique())) return Files.newInputStream(box.path().resolve(now.path()));
+                }
+                throw moved;
+            }
         }
     }
 
@@ -151,14 +170,14 @@ final class Pop3Login {
             List<MaildirMailbox.Entry> entries = new ArrayList<>(found.size());
             List<Pop3Entry> view = new ArrayList<>(found.size());
             for (MaildirMailbox.Entry e : found) {
-                byte[] message;
-                try {
-                    message = mailbox.read(e);
+                long octets;
+                try (InputStream message = Files.newInputStream(mailbox.path().resolve(e.path()))) {
+                    octets = Pop3Content.octets(message);
                 } catch (NoSuchFileException takenMeanwhile) {
                     continue;
                 }
                 entries.add(e);
-                view.add(new Pop3Entry(e.unique(), Pop3Content.octets(message)));
+                view.add(new Pop3Entry(e.unique(), octets));
             }
             MessageLog.info("pop3 login " + who + ": " + view.size() + " messages");
             return new Login(new LoginResult.Opened(view), Optional.of(mailbox), entries);

@@ -170,6 +170,26 @@ class Pop3ConnectionTest {
     }
 
     @Test
+    void a_message_of_many_pieces_is_sent_whole_by_retr_and_cut_by_top_with_its_size_announced() throws Exception {
+        StringBuilder big = new StringBuilder("Subject: big\n\n");
+        for (int i = 0; i < 20_000; i++) big.append(i % 7 == 0 ? "." : "").append("line ").append(i).append('\n');
+        deliver("100.big", big.toString(), 100);
+        try (Client c = new Client()) {
+            c.login("bob@test.example", "s3cret");
+            long lines = big.chars().filter(ch -> ch == '\n').count();
+            assertEquals("+OK 1 " + (big.length() + lines), c.send("STAT"));
+            assertEquals("+OK ", c.send("RETR 1"));
+            List<String> sent = c.lines();
+            assertEquals(lines, sent.size());
+            assertEquals("..line 0", sent.get(2));
+            assertEquals("..line 19999", sent.get(sent.size() - 1));
+            assertEquals("+OK ", c.send("TOP 1 3"));
+            assertEquals(List.of("Subject: big", "", "..line 0", "line 1", "line 2"), c.lines());
+            assertEquals("+OK ", c.send("NOOP"));
+        }
+    }
+
+    @Test
     void pop15_a_dropped_connection_removes_nothing() throws Exception {
         deliver("100.first", "Subject: one\n\nx\n", 100);
         try (Client c = new Client()) {
