@@ -179,3 +179,125 @@ class BigMessages(Limits):
         for reply in replies:
             self.assertRegex(reply or "", r"^250 2\.0\.0 ok ")
         self.assertLess(peak, HEAP_CAP_KIB)
+
+
+class Flood(Limits):
+
+    def test_5000_idle_connections_and_a_drip_client_do_not_keep_a_normal_client_waiting(self):
+        pid = self.start(timeoutsmtpd="6")  # concurrencyincoming 400, concurrencyperip 20: the defaults
+        self.normal_message_is_delivered()  # a server that has been running, not one compiling its first message
+        drip = Smtp(self.server.port, timeout=60)
+        self.assertTrue(drip.reply().startswith("220 "))
+        dropped, over = {}, threading.Event()
+
+        def trickle():
+            for byte in b"MAIL FROM:<slow@drip.test>\r\n":
+                try:
+                    drip.sock.sendall(bytes([byte]))
+                except OSError:
+                    return  # closed by the server
+                if over.wait(5):
+                    return
+
+        def listen():
+            started = time.time()
+            dropped["reply"] = drip.reply()
+            dropped["after"] = time.time() - started
+            over.set()
+
+        dripping = [threading.Thread(target=trickle), threading.Thread(target=listen)]
+        for t in dripping:
+            t.start()
+        flood, lock = [], threading.Lock()
+
+        def connect(source, count):
+            for _ in range(count):
+                s = socket.socket()
+                s.bind((source, 0))
+                s.settimeout(30)
+                s.connect(("127.0.0.1", self.server.port))
+                with lock:
+                    flood.append(s)
+
+        started = time.time()
+        try:
+            flooders = [threading.Thread(target=connect, args=("127.0.1.%d" % (2 + i), 100)) for i in range(50)]
+            for t in flooders:
+                t.start()
+            for t in flooders:
+                t.join()
+            flooded = time.time() - started
+            begin = time.time()
+            with smtplib.SMTP("127.0.0.1", self.server.port, timeout=10) as s:
+                greeted = time.time() - begin
+                s.sendmail("normal@sender.test", ["bob@localhost"], b"Subject: normal\r\n\r\nduring a flood\r\n")
+            served = time.time() - begin
+            rss = rss_kib(pid) // 1024
+        finally:
+            for s in flood:
+                s.close()
+        for t in dripping:
+            t.join(60)
+        print("\n%d connections opened in %.1f s; normal client greeted in %.2f s, served in %.2f s; drip dropped "
+              "after %.1f s with %r; RSS %d MiB" % (len(flood), flooded, greeted, served, dropped.get("after", -1),
+                                                   dropped.get("reply"), rss))
+        self.assertEqual(len(flood), 5000)
+        self.assertLess(served, 2.0)
+        self.assertEqual(dropped.get("reply"), "421 4.4.2 command line too slow, closing connection (#4.4.2)")
+        self.assertLess(dropped["after"], 6 + 3)
+        self.wait_messages(2, "bob@localhost")
+        log = self.server.log()
+        self.assertIn("smtp refused 127.0.1.", log)
+        self.assertIn("closed to make room for a new client", log)
+
+
+class Injection(Limits):
+    """The attack of issue 11: CR/LF in a QMTP/QMQP envelope became a command of its own at the next hop."""
+
+    def setUp(self):
+        super().setUp()
+        self.relay_port = free_port()
+        self.relay = peers.Recorder([("127.0.0.1", self.relay_port)])
+        self.addCleanup(self.relay.close)
+        self.qmtp_port, self.qmqp_port = free_port(), free_port()
+        self.server.extra = ["--qmtp", "127.0.0.1:%d" % self.qmtp_port, "--qmqp", "127.0.0.1:%d" % self.qmqp_port]
+        self.start(smtproutes=":127.0.0.1:%d" % self.relay_port, qmqpclients="127.0.0.1")
+        wait_until(lambda: "qmqp listening on" in self.server.log(), what="the QMQP listener")
+
+    @staticmethod
+    def ns(data):
+        data = data.encode("latin-1") if isinstance(data, str) else data
+        return b"%d:%s," % (len(data), data)
+
+    def answers(self, port, request, count):
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+            s.sendall(request)
+            f = s.makefile("rb")
+            out = []
+            for _ in range(count):
+                length = b""
+                while (c := f.read(1)) != b":":
+                    length += c
+                out.append(f.read(int(length)).decode("latin-1"))
+                f.read(1)
+            return out
+
+    def qmtp(self, sender, recipients):
+        return self.answers(self.qmtp_port, self.ns(b"\nSubject: x\n\nbody\n") + self.ns(sender)
+                            + self.ns(b"".join(self.ns(r) for r in recipients)), len(recipients))
+
+    def test_crlf_in_a_qmtp_or_qmqp_envelope_is_refused_and_nothing_reaches_the_relay(self):
+        injected = "x\r\nRCPT TO:<victim@external.example>\r\nX@relayed.example"
+        self.assertEqual(self.qmtp(injected, ["nobody@localhost"]), ["Dunacceptable sender (#5.1.7)"])
+        self.assertEqual(self.qmtp("someone@sender.test", ["victim@external.example\r\nRSET", "a\nb@localhost"]),
+                         ["Dsorry, I can't handle that recipient (#5.1.3)"] * 2)
+        qmqp = self.ns(self.ns(b"Subject: x\n\nbody\n") + self.ns(injected) + self.ns("nobody@localhost"))
+        self.assertEqual(self.answers(self.qmqp_port, qmqp, 1), ["Dsorry, I can't accept addresses like that (#5.1.3)"])
+        # The same path with a clean sender works: its bounce reaches the relay, and it is all that does.
+        [answer] = self.qmtp("bounce-me@remote.test", ["nobody@localhost"])
+        self.assertTrue(answer.startswith("K"), answer)
+        wait_until(lambda: self.relay.transactions(), 60, what="the bounce at the relay")
+        time.sleep(1)
+        [bounce] = self.relay.transactions()
+        self.assertEqual(bounce["rcpt_tos"], ["bounce-me@remote.test"])
+        self.assertNotIn("victim", repr(self.relay.transactions()))

@@ -36,6 +36,11 @@ public final class TcpListener {
 
     private record BindResult(Tcp.ServerBinding binding, Throwable failure) implements Command {}
 
+    /**
+     * Connections the kernel holds for the listener to accept: a flood of connects must not fill the queue, or the
+     * kernel drops the SYNs of everyone, normal clients included, who then wait a second or more to retry.
+     */
+    static final int BACKLOG = 1024;
     /** How often an edge ticks its session's deadlines. */
     static final Duration TICK = Duration.ofSeconds(1);
     /** How long past its lifetime a connection whose goodbye cannot even be written (a client that never reads) lives. */
@@ -69,7 +74,7 @@ public final class TcpListener {
     /** A plain TCP bind of {@code address}; {@code halfClose} keeps writing after the client stops sending. */
     public static Source<Tcp.IncomingConnection, CompletionStage<Tcp.ServerBinding>> bind(
             ActorSystem<?> system, InetSocketAddress address, boolean halfClose) {
-        return Tcp.get(system).bind(address.getHostString(), address.getPort(), 100, List.of(), halfClose,
+        return Tcp.get(system).bind(address.getHostString(), address.getPort(), BACKLOG, List.of(), halfClose,
                 Optional.empty());
     }
 

@@ -66,8 +66,7 @@ public final class SmtpServer {
     public static Behavior<Command> create(String host, int port, Services services, ActorRef<Bound> parent) {
         return Behaviors.setup(context -> {
             ActorSystem<Void> system = context.getSystem();
-            CompletionStage<Tcp.ServerBinding> binding = Tcp.get(context.getSystem())
-                    .bind(host, port)
+            CompletionStage<Tcp.ServerBinding> binding = TcpListener.bind(system, new InetSocketAddress(host, port), false)
                     .to(Sink.foreach(gate(system, services, "smtp", PORT_25)::accept))
                     .run(system);
             context.pipeToSelf(binding, BindResult::new);
