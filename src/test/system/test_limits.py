@@ -251,6 +251,29 @@ class Flood(Limits):
         self.assertIn("closed to make room for a new client", log)
 
 
+class Caps(Limits):
+    """concurrencyperip on the POP3 and QMTP listeners too: POP3 says -ERR, QMTP (which has no word for it) closes."""
+
+    def test_one_connection_over_concurrencyperip_is_refused_on_pop3_and_qmtp(self):
+        pop3, qmtp = free_port(), free_port()
+        self.server.extra = ["--pop3", "127.0.0.1:%d" % pop3, "--qmtp", "127.0.0.1:%d" % qmtp]
+        self.start(concurrencyperip="2")
+        wait_until(lambda: "qmtp listening on" in self.server.log() and "pop3 listening on" in self.server.log(),
+                   what="the POP3 and QMTP listeners")
+        for port, refusal in ((pop3, b"-ERR too many connections, try again later\r\n"), (qmtp, b"")):
+            held = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(2)]
+            try:
+                if port == pop3:
+                    self.assertTrue(all(s.recv(100).startswith(b"+OK ") for s in held))
+                with socket.create_connection(("127.0.0.1", port), timeout=10) as over:
+                    self.assertEqual(over.makefile("rb").read(), refusal)
+            finally:
+                for s in held:
+                    s.close()
+        self.wait_log("pop3 refused 127.0.0.1: too many connections")
+        self.wait_log("qmtp refused 127.0.0.1: too many connections")
+
+
 class Injection(Limits):
     """The attack of issue 11: CR/LF in a QMTP/QMQP envelope became a command of its own at the next hop."""
 
