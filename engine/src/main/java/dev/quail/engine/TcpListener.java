@@ -96,8 +96,11 @@ public final class TcpListener {
                     limits.concurrencyincoming(), limits.concurrencyperip());
             if (admitted.isEmpty()) {
                 MessageLog.info(name + " refused " + ip + ": too many connections");
-                connection.handleWith(Flow.fromSinkAndSource(Sink.<ByteString>ignore(), refusal.isEmpty()
-                        ? Source.<ByteString>empty() : Source.single(refusal)), system);
+                // Without a word to say, reading stops too: on a half-closing listener (QMTP, QMQP) a client that
+                // went on sending would otherwise keep a connection no limit counts.
+                connection.handleWith(refusal.isEmpty()
+                        ? Flow.fromSinkAndSource(Sink.<ByteString>cancelled(), Source.<ByteString>empty())
+                        : Flow.fromSinkAndSource(Sink.<ByteString>ignore(), Source.single(refusal)), system);
                 return;
             }
             Admission.Ticket ticket = admitted.get();
