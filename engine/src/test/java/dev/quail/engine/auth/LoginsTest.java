@@ -28,14 +28,17 @@ class LoginsTest {
                     .toCompletableFuture().join());
             assertEquals(Logins.Verdict.REFUSED, logins.check("alice@example.org:x", "secret".toCharArray())
                     .toCompletableFuture().join());
+            CountDownLatch running = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             pool.execute(() -> {
+                running.countDown();
                 try {
                     release.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             });
+            running.await();
             pool.execute(() -> { });
             char[] password = "secret".toCharArray();
             assertEquals(Logins.Verdict.BUSY, logins.check("alice@example.org", password).toCompletableFuture()

@@ -1,25 +1,24 @@
 package dev.quail.engine.qmtp;
 
-import dev.quail.protocols.smtp.Deadlines;
-import dev.quail.engine.MemoryBodies;
-import dev.quail.engine.TestHomes;
-import dev.quail.engine.queue.Submitter;
-import dev.quail.engine.remote.QmtpDelivery;
-import dev.quail.engine.smtp.IncomingBody;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quail.config.Routes;
+import dev.quail.engine.MemoryBodies;
+import dev.quail.engine.TestHomes;
 import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.queue.Queue;
+import dev.quail.engine.queue.Submitter;
+import dev.quail.engine.remote.QmtpDelivery;
+import dev.quail.engine.smtp.IncomingBody;
 import dev.quail.protocols.qmtp.NetstringSession;
 import dev.quail.protocols.qmtp.Netstrings;
 import dev.quail.protocols.qmtp.QmqpSession;
 import dev.quail.protocols.qmtp.QmtpPolicy;
 import dev.quail.protocols.qmtp.QmtpSession;
+import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.protocols.smtp.QueueResult;
 import java.io.InputStream;
 import java.net.ServerSocket;

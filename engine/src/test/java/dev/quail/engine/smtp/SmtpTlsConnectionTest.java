@@ -1,21 +1,19 @@
 package dev.quail.engine.smtp;
 
-import java.util.Map;
-import dev.quail.engine.auth.Logins;
-import dev.quail.protocols.smtp.Deadlines;
-import dev.quail.engine.queue.Submitter;
-import dev.quail.engine.MemoryBodies;
-import dev.quail.engine.TestHomes;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quail.engine.MemoryBodies;
+import dev.quail.engine.TestHomes;
+import dev.quail.engine.auth.Logins;
 import dev.quail.engine.auth.Passwords;
 import dev.quail.engine.queue.Queue;
+import dev.quail.engine.queue.Submitter;
 import dev.quail.engine.tls.ServerTls;
 import dev.quail.engine.tls.TrustingClient;
+import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.protocols.smtp.SmtpClient;
 import dev.quail.protocols.smtp.SmtpPolicy;
 import dev.quail.protocols.smtp.SmtpSecurity;
@@ -31,9 +29,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.SSLSocket;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
