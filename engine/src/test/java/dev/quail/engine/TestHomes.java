@@ -30,9 +30,10 @@ public final class TestHomes {
         return Ids.open(Files.createTempDirectory("quail-test-ids").resolve("ids"), "");
     }
 
-    /** A slot in a listener of its own that is never full, for tests of one connection's edge. */
+    /** A slot in a listener of its own, far from full (never under stress), for tests of one connection's edge. */
     public static Admission.Ticket ticket() {
-        return new Admission(System::currentTimeMillis).admit(InetAddress.getLoopbackAddress(), 1, 1).orElseThrow();
+        return new Admission(System::currentTimeMillis).admit(InetAddress.getLoopbackAddress(), 1000, 1000)
+                .orElseThrow();
     }
 
     /** Pekko's PersistenceTestKit journal instead of LevelDB, so tests can inject journal failures. */
