@@ -186,3 +186,169 @@ def _recorder(argv):
 if __name__ == "__main__":
     if sys.argv[1] == "recorder":
         _recorder(sys.argv[2:])
+
+
+class Tarpit:
+    """An SMTP server that holds its clients up: each connection gets the greeting one byte every `interval`
+    seconds and nothing else. connections lists, per connection, when it was opened and when the client closed
+    it (None while open), in seconds since the epoch. Threads in this process; no third-party code."""
+
+    def __init__(self, host, port=25, interval=10.0, greeting=b"220 tarpit.test ESMTP\r\n"):
+        import threading
+        self.interval, self.greeting = interval, greeting
+        self.connections = []
+        self._lock = threading.Lock()
+        self._server = socket.socket()
+        self._server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._server.bind((host, port))
+        self._server.listen(16)
+        self._closing = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import threading
+        while not self._closing:
+            try:
+                conn, _ = self._server.accept()
+            except OSError:
+                return
+            record = {"opened": time.time(), "closed": None}
+            with self._lock:
+                self.connections.append(record)
+            threading.Thread(target=self._trickle, args=(conn, record), daemon=True).start()
+
+    def _trickle(self, conn, record):
+        import select
+        with conn:
+            for i in range(len(self.greeting) + 10 ** 6):
+                try:
+                    if i < len(self.greeting):
+                        conn.sendall(self.greeting[i:i + 1])
+                    readable, _, _ = select.select([conn], [], [], self.interval)
+                    if readable and not conn.recv(4096):
+                        break
+                except OSError:
+                    break
+                if self._closing:
+                    return
+        record["closed"] = time.time()
+
+    def close(self):
+        self._closing = True
+        _stop_listening(self._server)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class FileSink:
+    """A small ESMTP server (SIZE, 8BITMIME, no PIPELINING; STARTTLS when given tls=(certificate, key) files) that
+    writes each message it receives, with its line ends made LF and its dots unstuffed, to a file of its own in
+    `directory`, a line at a time: a message of any size costs it a line of memory. messages lists (sender,
+    recipients, path, whether under TLS) per accepted message. Threads in this process; Python's ssl."""
+
+    def __init__(self, host, port, directory, tls=None):
+        import ssl
+        import threading
+        self.directory = directory
+        self.messages = []
+        self._tls = None
+        if tls:
+            self._tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self._tls.load_cert_chain(*tls)
+        self._server = socket.socket()
+        self._server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._server.bind((host, port))
+        self._server.listen(16)
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import threading
+        while True:
+            try:
+                conn, _ = self._server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn):
+        stream, secure = conn, False
+        lines, out = stream.makefile("rb"), stream.makefile("wb")
+
+        def reply(text):
+            out.write(text.encode() + b"\r\n")
+            out.flush()
+
+        try:
+            reply("220 sink.test ESMTP")
+            sender, recipients = None, []
+            while True:
+                line = lines.readline()
+                if not line:
+                    return
+                command = line.rstrip(b"\r\n").decode("latin-1")
+                verb = command[:4].upper()
+                if verb == "EHLO":
+                    starttls = "250-STARTTLS\r\n" if self._tls and not secure else ""
+                    reply("250-sink.test\r\n" + starttls + "250-SIZE 1000000000\r\n250 8BITMIME")
+                elif command.upper() == "STARTTLS" and self._tls and not secure:
+                    reply("220 go ahead")
+                    stream, secure = self._tls.wrap_socket(conn, server_side=True), True
+                    lines, out = stream.makefile("rb"), stream.makefile("wb")
+                elif verb == "MAIL":
+                    sender, recipients = command.split(":", 1)[1].split(">")[0].strip(" <"), []
+                    reply("250 ok")
+                elif verb == "RCPT":
+                    recipients.append(command.split(":", 1)[1].split(">")[0].strip(" <"))
+                    reply("250 ok")
+                elif verb == "DATA":
+                    reply("354 go ahead")
+                    path = os.path.join(self.directory, "message-%d" % len(self.messages))
+                    if not self._data(lines, path):
+                        return
+                    self.messages.append((sender, recipients, path, secure))
+                    reply("250 ok stored")
+                elif verb == "QUIT":
+                    reply("221 bye")
+                    return
+                else:
+                    reply("250 ok")
+        except OSError:
+            return
+        finally:
+            stream.close()
+            conn.close()
+
+    @staticmethod
+    def _data(lines, path):
+        """Writes the message to path; False when the connection ended before the final dot."""
+        with open(path, "wb") as f:
+            for line in lines:
+                if line == b".\r\n":
+                    return True
+                if line.startswith(b"."):
+                    line = line[1:]
+                f.write(line[:-2] + b"\n" if line.endswith(b"\r\n") else line)
+        return False
+
+    def close(self):
+        _stop_listening(self._server)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _stop_listening(server):
+    """Closes a listening socket that a thread may be blocked in accept() on: close() alone would not wake it,
+    and the port would stay taken."""
+    try:
+        server.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    server.close()

@@ -75,7 +75,10 @@ class Server:
             return False
 
     def output(self):
-        with open(os.path.join(self.home, "server.out"), "rb") as f:
+        path = os.path.join(self.home, "server.out")
+        if not os.path.exists(path):
+            return "(the server was not started)"
+        with open(path, "rb") as f:
             return f.read().decode("utf-8", "replace")
 
     def log(self):

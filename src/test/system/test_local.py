@@ -289,10 +289,11 @@ class Tools(LocalCase):
         with open(os.path.join(self.home, "control", "databytes"), "w") as f:
             f.write("12345\n")
         out = quail("showctl", "--home", self.home).stdout.decode()
-        self.assertIn("\ndatabytes          file     12345\n", out)
-        self.assertIn("\nme                 file     localhost\n", out)
-        self.assertIn("\ndefaultdelivery    default  ./Maildir/\n", out)
-        self.assertIn("\nqueuelifetime      default  604800\n", out)
+        self.assertIn("\ndatabytes            file     12345\n", out)
+        self.assertIn("\nme                   file     localhost\n", out)
+        self.assertIn("\ndefaultdelivery      default  ./Maildir/\n", out)
+        self.assertIn("\nqueuelifetime        default  604800\n", out)
+        self.assertIn("\nconcurrencyperip     default  20\n", out)
 
     def test_mailsubj_and_inject_masquerading(self):
         """MAILSUBJ-01, INJ-03, HDR-02: mailsubj sends stdin with Subject and To; QMAILUSER/QMAILHOST set From."""

@@ -32,6 +32,7 @@ class QueueTools(QuailTestCase):
         out = quail("qstat", "--home", self.home).stdout.decode()
         self.assertIn("messages in queue: 1\n", out)
         self.assertIn("messages in queue but not yet preprocessed: 0\n", out)
+        self.assertIn("journal: ok\n", out)
         text = quail("qread", "--home", self.home).stdout.decode()
         self.assertRegex(text, r"\d+ \w{3} \d{4} \d\d:\d\d:\d\d GMT  #\w+  \d+  <alice@example.org> \n\tlocal\tbob@localhost\n")
         [m] = self.qread()
@@ -39,7 +40,9 @@ class QueueTools(QuailTestCase):
         self.assertEqual(m["recipients"][0]["status"], "pending")
         self.assertIn("Unable to chdir to maildir", m["recipients"][0]["report"])
         self.assertIn("nextLocal", m)
-        self.assertEqual(json.loads(quail("qstat", "--home", self.home, "--json").stdout)["messages"], 1)
+        stat = json.loads(quail("qstat", "--home", self.home, "--json").stdout)
+        self.assertEqual(stat["messages"], 1)
+        self.assertTrue(stat["journal"]["ok"])
 
     def test_flush_retries_now_and_hold_release_delete(self):
         self.send("bob@localhost", subject="held one")

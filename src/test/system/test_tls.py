@@ -331,9 +331,10 @@ class OutboundTls(unittest.TestCase):
         self.inject("bob@tls.test", "to a tls peer")
         tls_peer = self.peers[0]
         wait_until(lambda: tls_peer.messages(), 60, what="the message at the TLS peer")
-        log = self.server.log()
-        self.assertIn("remote tls 127.0.6.2 TLSv1.", log)
-        self.assertIn("success: 127.0.6.2 accepted message.", log)
+        # The delivery's log line is written after the peer has the message: wait for the line itself.
+        wait_until(lambda: "success: 127.0.6.2 accepted message." in self.server.log(), 30,
+                   what="the delivery's success line")
+        self.assertIn("remote tls 127.0.6.2 TLSv1.", self.server.log())
 
     def test_a_tls_destination_is_deferred_when_the_peer_does_not_offer_starttls(self):
         self.inject("bob@secure.test", "must not go in clear")

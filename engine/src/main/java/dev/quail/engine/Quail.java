@@ -21,7 +21,9 @@ import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.engine.smtp.SmtpServer;
 import dev.quail.engine.tls.ServerTls;
 import dev.quail.persistence.body.BodyStore;
+import dev.quail.persistence.journal.JournalStore;
 import dev.quail.persistence.journal.JournalStores;
+import dev.quail.persistence.journal.LevelDbReadJournal;
 import dev.quail.persistence.maildir.MaildirWriter;
 import dev.quail.persistence.maildrop.Maildrop;
 import java.net.InetSocketAddress;
@@ -45,7 +47,6 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.query.PersistenceQuery;
-import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.persistence.query.javadsl.CurrentPersistenceIdsQuery;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -100,16 +101,16 @@ public final class Quail {
             var queue = context.spawn(Behaviors.supervise(Queue.create(setup, queueFailed, new Queue.Children() {
                 @Override
                 public Behavior<LocalSpawn.Command> localSpawn(Injector injector) {
-                    return LocalSpawn.create(controls, new LocalDelivery(controls, new MaildirWriter(me), injector),
-                            io, status);
+                    return LocalSpawn.create(controls,
+                            new LocalDelivery(controls, new MaildirWriter(me), injector, bodies), io, status);
                 }
 
                 @Override
                 public Behavior<RemoteSpawn.Command> remoteSpawn() {
-                    return RemoteSpawn.create(controls, status);
+                    return RemoteSpawn.create(controls, status, bodies);
                 }
             })).onFailure(SupervisorStrategy.restart()), "queue");
-            context.spawn(MaildropPickup.create(controls.home().maildrop(), queue, io), "maildrop");
+            context.spawn(MaildropPickup.create(controls.home().maildrop(), queue, io, bodies), "maildrop");
             openAdmin(context, controls.home(), queue, watcher, io);
             ActorRef<SmtpServer.Bound> bound = context.messageAdapter(SmtpServer.Bound.class, SmtpBound::new);
             Submitter submitter = new Submitter(queue, context.getSystem().scheduler(), ids);
@@ -155,9 +156,12 @@ public final class Quail {
     private static void openAdmin(ActorContext<Command> context, Home home, ActorRef<Queue.Command> queue,
                                   ActorRef<ControlWatcher.Command> watcher, Executor io) {
         var classic = Adapter.toClassic(context.getSystem());
-        QueueView view = new QueueView(JournalStores.get(classic).open(home.journal(), true),
-                SerializationExtension.get(classic));
-        var admin = context.spawn(Admin.create(queue, watcher, view, new Maildrop(home.maildrop()), io), "admin");
+        var query = PersistenceQuery.get(context.getSystem()).getReadJournalFor(LevelDbReadJournal.class,
+                LevelDbReadJournal.IDENTIFIER);
+        Admin.Views views = new Admin.Views(new QueueView(query, query, context.getSystem()),
+                new Maildrop(home.maildrop()), () -> JournalStores.get(classic).health(home.journal())
+                        .orElse(new JournalStore.Health(false, "the journal is closed", System.currentTimeMillis())));
+        var admin = context.spawn(Admin.create(queue, watcher, views, io), "admin");
         try {
             AdminSocket socket = AdminSocket.open(home.adminSocket(), admin, context.getSystem().scheduler());
             CoordinatedShutdown.get(context.getSystem()).addTask(CoordinatedShutdown.PhaseServiceUnbind(),

@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import dev.quail.persistence.journal.JournalStore;
+import java.util.Optional;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -39,19 +42,24 @@ public final class Admin {
     private final QueueView view;
     private final Maildrop maildrop;
     private final Executor io;
+    private final Supplier<JournalStore.Health> health;
+
+    /** What the Admin reads: the queue (through the read journal), the maildrop, the journal's health. */
+    public record Views(QueueView queue, Maildrop maildrop, Supplier<JournalStore.Health> health) {}
 
     public static Behavior<Command> create(ActorRef<Queue.Command> queue, ActorRef<ControlWatcher.Command> control,
-                                           QueueView view, Maildrop maildrop, Executor io) {
-        return Behaviors.setup(context -> new Admin(context, queue, control, view, maildrop, io).behavior());
+                                           Views views, Executor io) {
+        return Behaviors.setup(context -> new Admin(context, queue, control, views, io).behavior());
     }
 
     private Admin(ActorContext<Command> context, ActorRef<Queue.Command> queue,
-                  ActorRef<ControlWatcher.Command> control, QueueView view, Maildrop maildrop, Executor io) {
+                  ActorRef<ControlWatcher.Command> control, Views views, Executor io) {
         this.context = context;
         this.queue = queue;
         this.control = control;
-        this.view = view;
-        this.maildrop = maildrop;
+        this.view = views.queue();
+        this.maildrop = views.maildrop();
+        this.health = views.health();
         this.io = io;
     }
 
@@ -74,9 +82,10 @@ public final class Admin {
         String id = words.length > 2 ? words[2] : "";
         switch (verb) {
             case "qstat":
-                return blocking(() -> ok(Reports.qstat(view.messages().size(), maildrop.pending().size(), json)));
+                return view.count().thenCombine(blocking(() -> maildrop.pending().size()),
+                        (messages, unprocessed) -> ok(Reports.qstat(messages, unprocessed, health.get(), json)));
             case "qread":
-                return blocking(() -> ok(Reports.qread(view.messages(), json)));
+                return view.messages().thenApply(messages -> ok(Reports.qread(messages, json)));
             case "flush":
                 queue.tell(Queue.Flush.INSTANCE);
                 return done(ok(""));
@@ -96,7 +105,7 @@ public final class Admin {
                 if (words.length < 3 || !List.of("delete", "hold", "release").contains(words[1])) {
                     return done(refused("usage: queue delete|hold|release ID"));
                 }
-                return blocking(() -> view.message(id).isPresent()).thenCompose(exists -> {
+                return view.message(id).thenApply(Optional::isPresent).thenCompose(exists -> {
                     if (!exists) return done(refused("no such message: " + id));
                     return words[1].equals("delete") ? delete(id) : hold(id, words[1].equals("hold"));
                 });

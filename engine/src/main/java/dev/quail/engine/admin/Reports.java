@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.quail.engine.queue.MessageState;
 import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.persistence.events.Channel;
+import dev.quail.persistence.journal.JournalStore;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -26,15 +27,23 @@ public final class Reports {
 
     private Reports() {}
 
-    public static String qstat(int messages, int unprocessed, boolean json) {
+    /** QSTAT-01's two lines, and Quail's third: whether the journal can write ({@code journal: ok}). */
+    public static String qstat(long messages, int unprocessed, JournalStore.Health journal, boolean json) {
         if (!json) {
             return "messages in queue: " + messages + "\n"
-                    + "messages in queue but not yet preprocessed: " + unprocessed + "\n";
+                    + "messages in queue but not yet preprocessed: " + unprocessed + "\n"
+                    + "journal: " + (journal.ok() ? "ok" : "failing since "
+                    + Instant.ofEpochMilli(journal.sinceMillis()) + ": " + journal.detail()) + "\n";
         }
         return json(g -> {
             g.writeStartObject();
             g.writeNumberField("messages", messages);
             g.writeNumberField("unprocessed", unprocessed);
+            g.writeObjectFieldStart("journal");
+            g.writeBooleanField("ok", journal.ok());
+            g.writeStringField("detail", journal.detail());
+            g.writeStringField("since", Instant.ofEpochMilli(journal.sinceMillis()).toString());
+            g.writeEndObject();
             g.writeEndObject();
         });
     }
@@ -74,6 +83,7 @@ public final class Reports {
             g.writeArrayFieldStart("hosts");
             for (var h : hosts) {
                 g.writeStartObject();
+                g.writeStringField("destination", h.destination());
                 g.writeStringField("ip", h.ip());
                 g.writeStringField("lastTimeout", Instant.ofEpochMilli(h.lastTimeoutMillis()).toString());
                 g.writeNumberField("timeouts", h.count());

@@ -6,6 +6,7 @@ import dev.quail.engine.Controls;
 import dev.quail.engine.delivery.Delivery;
 import dev.quail.engine.delivery.Injector;
 import dev.quail.engine.delivery.Outcome;
+import dev.quail.persistence.body.BodyStore;
 import dev.quail.persistence.maildir.MaildirWriter;
 import dev.quail.persistence.mbox.MboxWriter;
 import java.nio.file.Files;
@@ -24,7 +25,8 @@ import java.util.Optional;
  *     mailbox (permanent). A {@code +:alias:...} catch-all in users/assign works the same way.</li>
  * </ul>
  * The mailbox's home (the directory holding its Maildir/) is where its .qmail files live. defaultdelivery comes
- * from control/defaultdelivery ({@code ./Maildir/}).
+ * from control/defaultdelivery ({@code ./Maildir/}), maxhops and timeoutprogram from control/ too. The message is
+ * read from the body store by each instruction that needs it.
  */
 public final class LocalDelivery {
     static final String ALIAS_USER = "alias";
@@ -34,11 +36,13 @@ public final class LocalDelivery {
     private final MaildirWriter maildir;
     private final MboxWriter mbox = new MboxWriter(MBOX_LOCK_WAIT);
     private final Injector injector;
+    private final BodyStore bodies;
 
-    public LocalDelivery(Controls controls, MaildirWriter maildir, Injector injector) {
+    public LocalDelivery(Controls controls, MaildirWriter maildir, Injector injector, BodyStore bodies) {
         this.controls = controls;
         this.maildir = maildir;
         this.injector = injector;
+        this.bodies = bodies;
     }
 
     public Outcome deliver(Delivery job) {
@@ -58,7 +62,8 @@ public final class LocalDelivery {
             a = new Assignment("", true, ALIAS_USER, "", "", alias, "-", local);
         }
         QmailLocal.Job run = new QmailLocal.Job(job.messageId(), a.user(), a.home(), local, a.dash(), a.ext(),
-                address.substring(at + 1), job.sender(), config.control().defaultdelivery(), job.body().body().tail());
-        return new QmailLocal(maildir, mbox, injector).deliver(run);
+                address.substring(at + 1), job.sender(), config.control().defaultdelivery(), job.body(),
+                config.control().limits());
+        return new QmailLocal(maildir, mbox, injector, bodies).deliver(run);
     }
 }

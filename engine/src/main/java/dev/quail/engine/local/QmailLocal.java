@@ -1,7 +1,6 @@
 package dev.quail.engine.local;
 
-import dev.quail.engine.delivery.Delivery;
-
+import dev.quail.config.Limits;
 import dev.quail.config.dotqmail.DeliveryLines;
 import dev.quail.config.dotqmail.DotQmailFile;
 import dev.quail.config.dotqmail.ExtensionSearch;
@@ -10,7 +9,9 @@ import dev.quail.config.dotqmail.NewSender;
 import dev.quail.config.dotqmail.ProgramEnvironment;
 import dev.quail.config.dotqmail.ProgramExit;
 import dev.quail.engine.delivery.Injector;
+import dev.quail.engine.delivery.MessageBody;
 import dev.quail.engine.delivery.Outcome;
+import dev.quail.persistence.body.BodyStore;
 import dev.quail.persistence.maildir.Maildir;
 import dev.quail.persistence.maildir.MaildirWriter;
 import dev.quail.persistence.mbox.MboxException;
@@ -26,8 +27,10 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -39,8 +42,9 @@ import java.util.OptionalInt;
  * <li>DQ-01 the home must exist; world-writable ⇒ temporary {@code Uh-oh: home directory is writable.}; sticky ⇒
  *     temporary (the owner is editing a .qmail file: chmod +t, edit, chmod -t).</li>
  * <li>DQ-02, X-05 a header line exactly equal to this delivery's Delivered-To line ⇒ permanent (a loop). Quail adds
- *     SMTP-33's hop rule here: 100 or more Received/Delivered header lines ⇒ permanent, so loops that change
- *     address each time still end.</li>
+ *     SMTP-33's hop rule here: control/maxhops (100) or more Received/Delivered header lines ⇒ permanent, so loops
+ *     that change address each time still end. The header is read from the store a buffer at a time and only a
+ *     line's first octets are kept, so the check costs the same whatever the header's size.</li>
  * <li>DQ-20..23 the .qmail file: the first of {@link ExtensionSearch}'s candidates that is a regular file;
  *     unreadable ⇒ temporary; world-writable ⇒ temporary; owner-execute bit ⇒ forwards only (DQ-04). None found:
  *     permanent {@code Sorry, no mailbox here by that name.} for an extension, defaultdelivery for the plain
@@ -50,6 +54,10 @@ import java.util.OptionalInt;
  *     failure stops everything (deliveries done before it are repeated on the retry). Only when the forward is
  *     durably queued does the recipient count as delivered.</li>
  * </ol>
+ * Every instruction reads the message afresh from the body store, as a stream (a maildir or mbox file, a program's
+ * stdin, the forward's body after its Delivered-To line): no delivery holds a message whole. A message the store
+ * cannot give is a temporary {@code Unable to read message.}, whatever the instruction. A program runs at most
+ * control/timeoutprogram seconds ({@link ProgramRunner}); one that is killed there is a temporary failure.
  * The report is qmail-local's: program output, then {@code did F+W+P} and {@code qp ID} on success, or the
  * failure's text. Paths in .qmail files are relative to the home; .qmail files are trusted like control files
  * (their programs run as the Quail user).
@@ -58,7 +66,10 @@ final class QmailLocal {
     static final String NO_MAILBOX = "Sorry, no mailbox here by that name. (#5.1.1)";
     static final String LOOPING = "This message is looping: it already has my Delivered-To line. (#5.4.6)";
     static final String TOO_MANY_HOPS = "This message is looping: too many hops. (#5.4.6)";
-    static final int MAX_HOPS = 100;
+    /** What a header read holds at a time. */
+    private static final int BUFFER = 8192;
+    /** Header lines that count as hops, by their first word. */
+    private static final String[] HOP_WORDS = {"received", "delivered"};
     private static final int OWNER_EXECUTE = 0100;
     private static final int WORLD_WRITABLE = 0002;
     private static final int STICKY = 01000;
@@ -66,9 +77,9 @@ final class QmailLocal {
     private static final int DIRECTORY = 0040000;
     private static final int REGULAR_FILE = 0100000;
 
-    /** What qmail-lspawn passes to qmail-local, plus the message. */
+    /** What qmail-lspawn passes to qmail-local, plus the message and the limits that bound the delivery. */
     record Job(String messageId, String user, Path home, String local, String dash, String ext, String host,
-               String sender, String defaultDelivery, byte[] message) {}
+               String sender, String defaultDelivery, MessageBody message, Limits limits) {}
 
     /** qmail-local's exit: the outcome's kind; the report is collected separately. */
     private static final class Stop extends Exception {
@@ -83,14 +94,16 @@ final class QmailLocal {
     private final MaildirWriter maildir;
     private final MboxWriter mbox;
     private final Injector injector;
+    private final BodyStore bodies;
     private final Report report = new Report();
     private int files;
     private int programs;
 
-    QmailLocal(MaildirWriter maildir, MboxWriter mbox, Injector injector) {
+    QmailLocal(MaildirWriter maildir, MboxWriter mbox, Injector injector, BodyStore bodies) {
         this.maildir = maildir;
         this.mbox = mbox;
         this.injector = injector;
+        this.bodies = bodies;
     }
 
     Outcome deliver(Job job) {
@@ -109,7 +122,7 @@ final class QmailLocal {
         checkHome(home);
         String recipient = job.local() + "@" + job.host();
         String dtline = DeliveryLines.dtline(recipient);
-        checkLoops(job.message(), dtline);
+        checkLoops(job.message(), dtline, job.limits().maxhops());
         String rpline = DeliveryLines.rpline(job.sender());
         String ufline = DeliveryLines.ufline(job.sender(), Instant.now());
 
@@ -152,7 +165,7 @@ final class QmailLocal {
             } else if (i instanceof Instruction.Program p) {
                 programs++;
                 if (forwardOnly) throw temporary("Uh-oh: .qmail has prog delivery but has x bit set. (#4.7.0)");
-                if (toProgram(p.command(), home, env, job.message())) break;
+                if (toProgram(p.command(), home, env, job)) break;
             }
         }
         String did = "did " + files + "+" + forwards.size() + "+" + programs;
@@ -173,25 +186,45 @@ final class QmailLocal {
         }
     }
 
-    /** DQ-02 and the hop rule: header lines up to the first empty one. */
-    private static void checkLoops(byte[] message, String dtline) throws Stop {
-        String header = new String(message, StandardCharsets.ISO_8859_1);
+    /**
+     * DQ-02 and the hop rule: header lines up to the first empty one. A last line without newline is not a header
+     * line (bouncexf: !match). Of each line only its first octets are kept: as many as the Delivered-To line has.
+     */
+    private void checkLoops(MessageBody message, String dtline, int maxHops) throws Stop {
+        byte[] mine = dtline.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] start = new byte[Math.max(mine.length, HOP_WORDS[1].length())];
+        int length = 0;
         int hops = 0;
-        int start = 0;
-        while (start < header.length()) {
-            int end = header.indexOf('\n', start);
-            if (end < 0) break; // a last line without newline is not a header line (bouncexf: !match)
-            if (end - start + 1 <= 1) break;
-            String line = header.substring(start, end + 1);
-            if (line.equals(dtline)) throw permanent(LOOPING);
-            if (startsWithIgnoreCase(line, "received") || startsWithIgnoreCase(line, "delivered")) hops++;
-            start = end + 1;
+        try (InputStream in = message.open(bodies)) {
+            byte[] buffer = new byte[BUFFER];
+            int n;
+            reading:
+            while ((n = in.read(buffer)) >= 0) {
+                for (int i = 0; i < n; i++) {
+                    if (length < start.length) start[length] = buffer[i];
+                    length++;
+                    if (buffer[i] != '\n') continue;
+                    if (length == 1) break reading;
+                    if (length == mine.length && Arrays.equals(start, 0, length, mine, 0, length)) {
+                        throw permanent(LOOPING);
+                    }
+                    if (isHop(start, length)) hops++;
+                    length = 0;
+                }
+            }
+        } catch (IOException e) {
+            throw temporary(MessageInput.UNREADABLE);
         }
-        if (hops >= MAX_HOPS) throw permanent(TOO_MANY_HOPS);
+        if (hops >= maxHops) throw permanent(TOO_MANY_HOPS);
     }
 
-    private static boolean startsWithIgnoreCase(String line, String word) {
-        return line.regionMatches(true, 0, word, 0, word.length());
+    /** A Received or Delivered(-To) line, in any case. */
+    private static boolean isHop(byte[] start, int length) {
+        String line = new String(start, 0, Math.min(length, start.length), StandardCharsets.ISO_8859_1);
+        for (String word : HOP_WORDS) {
+            if (line.regionMatches(true, 0, word, 0, word.length())) return true;
+        }
+        return false;
     }
 
     /** The .qmail file that serves the address: its text, forward-only bit and $DEFAULT. */
@@ -231,39 +264,49 @@ final class QmailLocal {
         }
     }
 
-    private void toMaildir(Path dir, byte[] head, byte[] message) throws Stop {
+    private void toMaildir(Path dir, byte[] head, MessageBody message) throws Stop {
         if (!Maildir.isMaildir(dir)) throw temporary("Unable to chdir to maildir. (#4.2.1)");
-        try {
-            maildir.deliver(dir, head, message);
-        } catch (IOException e) {
-            throw temporary("Temporary error on maildir delivery. (#4.3.0)");
+        try (MessageInput in = new MessageInput(message.open(bodies))) {
+            try {
+                maildir.deliver(dir, head, in);
+            } catch (IOException e) {
+                throw temporary(in.failed() ? MessageInput.UNREADABLE : "Temporary error on maildir delivery. (#4.3.0)");
+            }
+        } catch (IOException closing) {
+            // the message is delivered; only releasing the store's stream failed
         }
     }
 
-    private void toMbox(Path home, String name, byte[] head, byte[] message) throws Stop {
-        try {
-            mbox.deliver(home.resolve(name), head, message);
+    private void toMbox(Path home, String name, byte[] head, MessageBody message) throws Stop {
+        try (InputStream in = message.open(bodies)) {
+            mbox.deliver(home.resolve(name), head, in);
         } catch (MboxException e) {
             switch (e.kind()) {
                 case OPEN -> throw temporary("Unable to open " + name + ": " + e.getMessage() + ". (#4.2.1)");
                 case LOCKED -> throw temporary("File has been locked for 30 seconds straight. (#4.3.0)");
+                case READ -> throw temporary(MessageInput.UNREADABLE);
                 default -> throw temporary("Unable to write " + name + ": " + e.getMessage() + ". (#4.3.0)");
             }
+        } catch (IOException closing) {
+            // the entry is written and fsync'd; only releasing the store's stream failed
         }
     }
 
     /** Returns true when the program asked to stop here (exit 99). */
-    private boolean toProgram(String command, Path home, ProgramEnvironment.Delivery env, byte[] message) throws Stop {
+    private boolean toProgram(String command, Path home, ProgramEnvironment.Delivery env, Job job) throws Stop {
         ProgramRunner.Result result;
-        try {
-            result = ProgramRunner.run(command, home, ProgramEnvironment.of(env), message);
+        long limit = job.limits().timeoutprogram();
+        try (MessageInput in = new MessageInput(job.message().open(bodies))) {
+            result = ProgramRunner.run(command, home, ProgramEnvironment.of(env), in, Duration.ofSeconds(limit));
+            report.output(result.output(), result.length());
+            if (result.timedOut()) throw temporary("Program timed out after " + limit + " seconds. (#4.3.0)");
+            if (in.failed()) throw temporary(MessageInput.UNREADABLE);
         } catch (IOException e) {
             throw temporary("Unable to run /bin/sh: " + reason(e) + ". (#4.3.0)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw temporary("Interrupted while running a program. (#4.3.0)");
         }
-        report.output(result.output(), result.length());
         ProgramExit exit = ProgramExit.of(result.exitCode());
         if (exit == ProgramExit.PERMANENT) throw new Stop(true, "");
         if (exit == ProgramExit.TEMPORARY) throw new Stop(false, "");
@@ -273,7 +316,7 @@ final class QmailLocal {
     /** DQ-30/34: one new message to every forward address; returns its queue id. */
     private String forward(Job job, String newSender, List<String> recipients, String dtline) throws Stop {
         InputStream copy = new SequenceInputStream(new ByteArrayInputStream(dtline.getBytes(StandardCharsets.ISO_8859_1)),
-                new ByteArrayInputStream(job.message()));
+                job.message().open(bodies));
         QueueResult result = injector.inject(newSender, recipients, copy, "forward msg " + job.messageId());
         if (result instanceof QueueResult.Queued q) return q.id();
         if (result instanceof QueueResult.Permanent p) throw permanent("Unable to forward message: " + p.text() + ".");

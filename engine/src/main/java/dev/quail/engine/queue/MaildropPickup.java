@@ -4,10 +4,14 @@ import dev.quail.persistence.body.Body;
 
 import dev.quail.engine.log.MessageLog;
 
+import dev.quail.persistence.body.Body;
+import dev.quail.persistence.body.BodyStore;
+import dev.quail.persistence.body.BodyWriter;
 import dev.quail.persistence.maildrop.Dropped;
 import dev.quail.persistence.maildrop.Maildrop;
 import dev.quail.protocols.smtp.QueueResult;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +21,12 @@ import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -28,8 +34,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * Takes the messages {@code quail inject} and {@code sendmail} left in the maildrop (what qmail's trigger + todo
- * scan do): each file is submitted to the Queue under its own name as message id, and removed only after the
- * Queue says it is journaled, so a crash in between resubmits it and the Message recognises it. A file that
+ * scan do): each file's message is streamed into the body store and submitted to the Queue under the file's name
+ * as message id, and the file is removed only after the Queue says it is journaled, so a crash in between
+ * resubmits it and the Message recognises it. Its stored chunks are never deleted here, whatever the answer: a
+ * resubmission writes the same chunks of an id the journal may already hold. A file that
  * cannot be parsed is moved to maildrop/bad/ with an alert, never deleted. A watch on new/ makes pick-up
  * immediate; a scan every few seconds covers what a watch can miss.
  */
@@ -40,7 +48,7 @@ public final class MaildropPickup {
 
     private record Listed(List<String> names) implements Command {}
 
-    private record Read(String name, Dropped dropped) implements Command {}
+    private record Stored(String name, String sender, List<String> recipients, Body body) implements Command {}
 
     private record Answered(String name, QueueResult result) implements Command {}
 
@@ -54,13 +62,15 @@ public final class MaildropPickup {
     private final Path bad;
     private final ActorRef<Queue.Command> queue;
     private final Executor io;
+    private final BodyStore bodies;
     private final Set<String> inFlight = new HashSet<>();
     private boolean listing;
 
-    public static Behavior<Command> create(Path dir, ActorRef<Queue.Command> queue, Executor io) {
+    public static Behavior<Command> create(Path dir, ActorRef<Queue.Command> queue, Executor io, BodyStore bodies) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Scan.INSTANCE, Duration.ofSeconds(5));
-            MaildropPickup pickup = new MaildropPickup(context, new Maildrop(dir), dir.resolve("bad"), queue, io);
+            MaildropPickup pickup = new MaildropPickup(context, new Maildrop(dir), dir.resolve("bad"), queue, io,
+                    bodies);
             pickup.watch();
             context.getSelf().tell(Scan.INSTANCE);
             return pickup.receive();
@@ -68,7 +78,8 @@ public final class MaildropPickup {
     }
 
     private MaildropPickup(ActorContext<Command> context, Maildrop maildrop, Path bad, ActorRef<Queue.Command> queue,
-                           Executor io) {
+                           Executor io, BodyStore bodies) {
+        this.bodies = bodies;
         this.context = context;
         this.maildrop = maildrop;
         this.bad = bad;
@@ -80,7 +91,7 @@ public final class MaildropPickup {
         return Behaviors.receive(Command.class)
                 .onMessageEquals(Scan.INSTANCE, this::onScan)
                 .onMessage(Listed.class, this::onListed)
-                .onMessage(Read.class, this::onRead)
+                .onMessage(Stored.class, this::onStored)
                 .onMessage(Answered.class, this::onAnswered)
                 .onMessage(Removed.class, r -> {
                     inFlight.remove(r.name());
@@ -137,21 +148,37 @@ public final class MaildropPickup {
     private void submit(String name) {
         ActorRef<Command> self = context.getSelf();
         CompletableFuture.runAsync(() -> {
-            try {
-                self.tell(new Read(name, maildrop.read(name)));
+            try (Dropped d = maildrop.read(name)) {
+                self.tell(new Stored(name, d.sender(), d.recipients(), store(name, d.message())));
             } catch (IOException e) {
                 quarantine(name, e);
+                self.tell(new Removed(name));
+            } catch (ExecutionException | TimeoutException e) {
+                MessageLog.warning("unable to store maildrop/" + name + ", will try later: " + e.getMessage());
+                self.tell(new Removed(name));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 self.tell(new Removed(name));
             }
         }, io);
     }
 
-    private Behavior<Command> onRead(Read read) {
-        Dropped d = read.dropped();
+    /** The message into the body store, a chunk at a time, under the id the file's name gives it. */
+    private Body store(String name, InputStream message)
+            throws IOException, ExecutionException, TimeoutException, InterruptedException {
+        BodyWriter writer = bodies.writer(Submitter.owner(name));
+        byte[] buffer = new byte[BodyStore.CHUNK];
+        for (int n; (n = message.readNBytes(buffer, 0, buffer.length)) > 0; ) {
+            writer.write(buffer, 0, n).toCompletableFuture().get(QUEUE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        }
+        return writer.finish();
+    }
+
+    private Behavior<Command> onStored(Stored stored) {
         context.ask(QueueResult.class, queue, QUEUE_TIMEOUT,
-                replyTo -> new Queue.Submit(read.name(), false, d.sender(), d.recipients(), Body.inline(d.message()),
+                replyTo -> new Queue.Submit(stored.name(), false, stored.sender(), stored.recipients(), stored.body(),
                         "maildrop", replyTo),
-                (result, failure) -> new Answered(read.name(),
+                (result, failure) -> new Answered(stored.name(),
                         result != null ? result : new QueueResult.Temporary("queue did not answer")));
         return Behaviors.same();
     }

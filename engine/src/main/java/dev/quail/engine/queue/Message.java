@@ -344,7 +344,7 @@ public final class Message
 
     /** What this message holds while its actor is alive: its inline tail. */
     private static long bytes(MessageState state) {
-        return state.accepted().body().tail().length;
+        return Schedule.heldBytes(state.accepted().body());
     }
 
     /** BNC-10..16: queue one bounce for every failed recipient; the message ends only once it is queued. */

@@ -258,7 +258,8 @@ public final class Queue {
         awaitingAccept.put(id, submit.replyTo());
         ActorRef<Message.Command> message = messageFor(id, submit.fresh());
         Limits limits = controls.current().control().limits();
-        boolean deliver = schedule.submitted(id, submit.body().tail().length, limits.maxlive(), limits.livebytes());
+        boolean deliver = schedule.submitted(id, Schedule.heldBytes(submit.body()), limits.maxlive(),
+                limits.livebytes());
         message.tell(new Message.Accept(accepted, context.getSelf(), deliver));
         return Behaviors.same();
     }

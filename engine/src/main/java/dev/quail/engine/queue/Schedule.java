@@ -1,5 +1,6 @@
 package dev.quail.engine.queue;
 
+import dev.quail.persistence.body.Body;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,6 +42,15 @@ final class Schedule {
     static final long MAX_BACKOFF_MILLIS = 60_000;
 
     private enum State { LIVE, ASLEEP, WAITING }
+
+    /**
+     * What a live message is counted for: its inline tail, at most one chunk. A message journaled before bodies were
+     * chunked holds its whole body inline; counting all of it would keep it waiting until nothing else is alive, and
+     * everything behind it with it.
+     */
+    static long heldBytes(Body body) {
+        return Math.min(body.tail().length, UNKNOWN_BYTES);
+    }
 
     private static final class Entry {
         State state;

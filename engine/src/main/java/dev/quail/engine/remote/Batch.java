@@ -1,9 +1,9 @@
 package dev.quail.engine.remote;
 
-import dev.quail.engine.delivery.MessageBody;
-
 import dev.quail.engine.delivery.DeliveryResult;
+import dev.quail.engine.delivery.MessageBody;
 import dev.quail.engine.log.MessageLog;
+import dev.quail.persistence.body.Body;
 import dev.quail.protocols.smtpclient.Transaction;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,9 +51,11 @@ record Batch(String messageId, MessageBody body, String sender, List<RemoteJob.T
         return new Batch(messageId, body, sender, t, replyTo, n);
     }
 
+    /** The envelope and what the SMTP dialogue needs to know of the body; the body itself is streamed. */
     Transaction transaction() {
         List<String> recipients = new ArrayList<>(targets.size());
         for (RemoteJob.Target t : targets) recipients.add(t.address());
-        return new Transaction(sender, recipients, body.body().tail());
+        Body stored = body.body();
+        return new Transaction(sender, recipients, stored.size(), stored.eightBit(), stored.partialFinalLine());
     }
 }

@@ -6,17 +6,22 @@ import dev.quail.engine.tls.TlsCodec;
 import dev.quail.protocols.smtpclient.ClientOutput;
 import dev.quail.protocols.smtpclient.ClientSession;
 import dev.quail.protocols.smtpclient.TlsPolicy;
-import dev.quail.protocols.smtpclient.Transaction;
+import dev.quail.persistence.body.BodyStore;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import javax.net.ssl.SSLException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -42,6 +47,19 @@ import org.apache.pekko.util.ByteString;
  * settling a transaction in hand as "connection died" (REM-14). It stops when the socket is closed; the
  * Host watches it. Nothing is read faster than the session takes it: one pull at a time.
  *
+ * <p>The message is never held whole: when the session asks for it (SendBody), {@link OutgoingBody} reads it
+ * from the {@link BodyStore} a chunk at a time on Pekko's blocking-I/O dispatcher and encodes it, and the next
+ * chunk is read only while fewer than {@link #WATERMARK} bytes wait to be taken by the socket; the stream
+ * tells this actor what the socket took (Drained). The session writes nothing else while the body is on its
+ * way (a Quit waits for the transaction's end, a Run is only taken when the connection is Ready), so nothing
+ * can come between the body's bytes.
+ *
+ * <p>No transaction lasts longer than control/timeouttransaction, however slowly the server answers or reads:
+ * the deadline runs from the connect (greeting, EHLO and STARTTLS included) or from the Run on a reused
+ * connection to the final reply. When it passes, the transaction is deferred ("took more than N seconds",
+ * "Possible duplicate!" when the dot was sent) and the connection dropped at once, which gives the Host its
+ * slot back.
+ *
  * <p>STARTTLS (RFC 3207) as the destination's {@link TlsPolicy} says: when the session asks for it, every byte
  * from then on goes through a client {@link TlsCodec} ({@link ClientTls}: the peer's certificate is not
  * checked); the handshake is logged ({@code remote tls IP TLSv1.3 CIPHER}), a failed one defers what was to be
@@ -50,7 +68,7 @@ import org.apache.pekko.util.ByteString;
 final class Connection {
     sealed interface Command {}
 
-    record Run(Transaction transaction) implements Command {}
+    record Run(Batch batch) implements Command {}
 
     enum Quit implements Command { INSTANCE }
 
@@ -62,24 +80,44 @@ final class Connection {
 
     private enum CloseTimeout implements Command { INSTANCE }
 
-    /** What the dialogue reads from control/, once per connection, and the destination's TLS policy. */
-    record Settings(String helo, Duration connectTimeout, Duration idleTimeout, TlsPolicy tls) {}
+    private enum Deadline implements Command { INSTANCE }
+
+    /** A piece of the body has been read, or could not be. */
+    private record BodyRead(Optional<OutgoingBody.Piece> piece, Throwable failure) implements Command {}
+
+    /** The socket took this many bytes of what was offered to it. */
+    private record Drained(int bytes) implements Command {}
+
+    /**
+     * What the dialogue reads from control/, once per connection, and the destination's TLS policy:
+     * control/helohost, timeoutconnect, timeoutremote (a silence), timeouttransaction (a transaction's deadline).
+     */
+    record Settings(String helo, Duration connectTimeout, Duration idleTimeout, Duration transactionTimeout,
+                    TlsPolicy tls) {}
 
     static final String UNREACHABLE = "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)";
     /** How long a closing connection may take to say goodbye before the socket is dropped. */
     static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
-    /** Writes waiting in the stream: at most a command group, a message and a QUIT are ever queued. */
+    /** Writes waiting in the stream: at most a command group, a few body pieces and a QUIT are ever queued. */
     private static final int WRITE_BUFFER = 64;
+    /** Bytes offered to the socket and not yet taken by it below which the next piece of a body is read. */
+    static final int WATERMARK = 256 * 1024;
 
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
     private final ActorRef<Host.Command> host;
     private final List<InetAddress> addresses;
     private final int port;
-    private final Transaction first;
     private final Settings settings;
     private final DownedHosts downed;
+    private final BodyStore bodies;
+    private final Executor io;
     private final Materializer materializer;
+    private Batch current;
+    private OutgoingBody body;
+    private boolean reading;
+    private long queued;
+    private boolean quitAsked;
     private BoundedSourceQueue<ByteString> out;
     private SinkQueueWithCancel<ByteString> in;
     private ClientSession session;
@@ -88,22 +126,25 @@ final class Connection {
     private boolean closing;
 
     static Behavior<Command> create(ActorRef<Host.Command> host, List<InetAddress> addresses, int port,
-                                    Transaction first, Settings settings, DownedHosts downed) {
+                                    Batch first, Settings settings, DownedHosts downed, BodyStore bodies) {
+        first.transaction(); // a batch that cannot be a transaction fails its Host here, as before any connection
         return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-                new Connection(context, timers, host, addresses, port, first, settings, downed).tryFrom(0)));
+                new Connection(context, timers, host, addresses, port, first, settings, downed, bodies).tryFrom(0)));
     }
 
     private Connection(ActorContext<Command> context, TimerScheduler<Command> timers, ActorRef<Host.Command> host,
-                       List<InetAddress> addresses, int port, Transaction first, Settings settings,
-                       DownedHosts downed) {
+                       List<InetAddress> addresses, int port, Batch first, Settings settings,
+                       DownedHosts downed, BodyStore bodies) {
         this.context = context;
         this.timers = timers;
         this.host = host;
         this.addresses = List.copyOf(addresses);
         this.port = port;
-        this.first = first;
+        this.current = first;
         this.settings = settings;
         this.downed = downed;
+        this.bodies = bodies;
+        this.io = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
         // Bound to this actor: when it stops, whatever is left of the socket goes with it.
         this.materializer = Materializer.createMaterializer(context);
     }
@@ -118,8 +159,14 @@ final class Connection {
         var tcp = Tcp.get(context.getSystem()).outgoingConnection(new InetSocketAddress(addresses.get(i), port),
                 Optional.empty(), List.of(), false, Optional.of(settings.connectTimeout()),
                 Optional.of(settings.idleTimeout()));
+        ActorRef<Command> self = context.getSelf();
         Pair<Pair<BoundedSourceQueue<ByteString>, CompletionStage<Tcp.OutgoingConnection>>,
                 SinkQueueWithCancel<ByteString>> streams = Source.<ByteString>queue(WRITE_BUFFER)
+                .map(bytes -> {
+                    // the socket pulls the next write only when it has taken the last one
+                    self.tell(new Drained(bytes.size()));
+                    return bytes;
+                })
                 .viaMat(tcp, Keep.both()).toMat(Sink.queue(), Keep.both()).run(materializer);
         out = streams.first().first();
         in = streams.second();
@@ -136,9 +183,16 @@ final class Connection {
                 .onMessage(Ended.class, e -> onEnded())
                 .onMessage(Run.class, this::onRun)
                 .onMessage(Quit.class, q -> onQuit())
+                .onMessage(BodyRead.class, this::onBodyRead)
+                .onMessage(Drained.class, this::onDrained)
+                .onMessage(Deadline.class, d -> onDeadline())
                 .onMessage(CloseTimeout.class, t -> {
                     in.cancel();
                     return Behaviors.stopped();
+                })
+                .onSignal(PostStop.class, stop -> {
+                    if (body != null) body.cancel();
+                    return Behaviors.same();
                 })
                 .build();
     }
@@ -153,7 +207,8 @@ final class Connection {
         downed.reachable(ip);
         peer = ip;
         session = new ClientSession(settings.helo(), ip.getHostAddress(), settings.tls());
-        apply(session.send(first));
+        timers.startSingleTimer(Deadline.INSTANCE, settings.transactionTimeout());
+        apply(session.send(current.transaction()));
         pull();
         return Behaviors.same();
     }
@@ -189,13 +244,63 @@ final class Connection {
 
     private Behavior<Command> onRun(Run run) {
         // A connection that is going away ignores it: the Host settles what it sent when this actor stops.
-        if (session != null && session.canSend()) apply(session.send(run.transaction()));
+        if (session == null || !session.canSend()) return Behaviors.same();
+        current = run.batch();
+        timers.startSingleTimer(Deadline.INSTANCE, settings.transactionTimeout());
+        apply(session.send(current.transaction()));
         return Behaviors.same();
     }
 
+    /** The session QUITs at once when idle, else after the transaction in hand, whose deadline bounds the wait. */
     private Behavior<Command> onQuit() {
+        quitAsked = true;
         if (session != null) apply(session.quit());
-        timers.startSingleTimer(CloseTimeout.INSTANCE, CLOSE_GRACE);
+        if (!timers.isTimerActive(Deadline.INSTANCE)) timers.startSingleTimer(CloseTimeout.INSTANCE, CLOSE_GRACE);
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onDeadline() {
+        if (session != null) apply(session.deadline(settings.transactionTimeout().toSeconds()));
+        in.cancel();
+        return Behaviors.stopped();
+    }
+
+    private void sendBody() {
+        body = OutgoingBody.smtp(current.body(), bodies, io);
+        readMore();
+    }
+
+    private void readMore() {
+        if (body == null || reading || queued >= WATERMARK) return;
+        reading = true;
+        context.pipeToSelf(body.next(), BodyRead::new);
+    }
+
+    private Behavior<Command> onBodyRead(BodyRead r) {
+        reading = false;
+        if (body == null) return Behaviors.same(); // the connection ended meanwhile
+        if (r.failure() != null) {
+            body = null;
+            MessageLog.warning("unable to read the body of " + current.messageId() + " for " + peer.getHostAddress()
+                    + ": " + MessageLog.safe(reason(r.failure())));
+            apply(session.bodyFailed());
+            return Behaviors.same();
+        }
+        OutgoingBody.Piece piece = r.piece().orElseThrow(); // pieces are asked for only until the last
+        write(ByteString.fromArrayUnsafe(piece.bytes()));
+        if (piece.last()) {
+            // before any reply to it can be read: the session takes only replies that follow the end of data
+            body = null;
+            apply(session.bodySent());
+        } else {
+            readMore();
+        }
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onDrained(Drained d) {
+        queued -= d.bytes();
+        readMore();
         return Behaviors.same();
     }
 
@@ -203,9 +308,13 @@ final class Connection {
         for (ClientOutput o : outputs) {
             if (o instanceof ClientOutput.Write w) {
                 write(ByteString.fromArrayUnsafe(w.bytes()));
+            } else if (o instanceof ClientOutput.SendBody) {
+                sendBody();
             } else if (o instanceof ClientOutput.StartTls) {
                 startTls();
             } else if (o instanceof ClientOutput.Finished f) {
+                timers.cancel(Deadline.INSTANCE);
+                if (quitAsked) timers.startSingleTimer(CloseTimeout.INSTANCE, CLOSE_GRACE);
                 host.tell(new Host.Done(context.getSelf(), f.result()));
             } else if (o instanceof ClientOutput.Ready) {
                 host.tell(new Host.Ready(context.getSelf()));
@@ -239,13 +348,18 @@ final class Connection {
     /** Network bytes to the socket, as they are. */
     private void offer(ByteString bytes) {
         if (closing || bytes.isEmpty()) return;
-        if (!out.offer(bytes).isEnqueued()) close();
+        if (out.offer(bytes).isEnqueued()) queued += bytes.size();
+        else close();
     }
 
     /** Ends the write side; the read side then ends with the socket (halfClose off), or at the grace's end. */
     private void close() {
         if (closing) return;
         closing = true;
+        if (body != null) {
+            body.cancel();
+            body = null;
+        }
         if (tls != null && tls.handshakeDone()) out.offer(tls.close()); // best effort: the socket closes anyway
         out.complete();
         timers.startSingleTimer(CloseTimeout.INSTANCE, CLOSE_GRACE);
@@ -254,6 +368,15 @@ final class Connection {
     private void pull() {
         context.pipeToSelf(in.pull(), (bytes, failure) ->
                 failure != null || bytes.isEmpty() ? Ended.INSTANCE : new Received(bytes.get()));
+    }
+
+    /** What stopped a read, without the wrappers it travelled in. */
+    private static String reason(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof UncheckedIOException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.toString();
     }
 
     /** TCPTO-11: only a connect timeout counts against an address. */

@@ -45,12 +45,23 @@ import org.xbill.DNS.lookup.NoSuchRRSetException;
  * <li>Failures, in qmail's words: timeouts, SERVFAIL and the like are temporary (#4.1.2); a name that does
  * not exist is permanent (#5.1.2); a name without addresses is permanent (#5.4.4).
  * </ul>
+ *
+ * <p>What a DNS answer can make a delivery do is bounded: the best {@link #MAX_EXCHANGERS} MX records are used
+ * (each costs two lookups), {@link #MAX_ADDRESSES_PER_NAME} addresses of each name, {@link #MAX_ADDRESSES}
+ * addresses in all (each may cost a timeoutconnect), and a chain of more than {@link #MAX_CNAME_DEPTH} CNAMEs is
+ * a temporary failure, as qmail-remote's CNAME lookup was (REM-07). Postfix tries fewer (smtp_mx_address_limit
+ * 5); these keep qmail's "every MX in order" for any real domain.
  */
 final class Dns {
     static final String TEMPORARY = "Sorry, I couldn't find any host by that name. (#4.1.2)";
     static final String NO_ADDRESS = "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)";
     static final String SELF = "Sorry. Although I'm listed as a best-preference MX or A for that host,\n"
             + "it isn't in my control/locals file, so I don't treat it as local. (#5.4.6)";
+
+    static final int MAX_EXCHANGERS = 10;
+    static final int MAX_ADDRESSES_PER_NAME = 10;
+    static final int MAX_ADDRESSES = 20;
+    static final int MAX_CNAME_DEPTH = 10;
 
     sealed interface Resolution {
         record Found(List<InetAddress> addresses) implements Resolution {}
@@ -70,7 +81,8 @@ final class Dns {
     private final Random random;
 
     Dns(Resolver resolver, Predicate<InetAddress> local, Random random) {
-        this.session = LookupSession.builder().resolver(resolver).cache(new Cache(DClass.IN)).build();
+        this.session = LookupSession.builder().resolver(resolver).cache(new Cache(DClass.IN))
+                .maxRedirects(MAX_CNAME_DEPTH).build();
         this.local = local;
         this.random = random;
     }
@@ -127,7 +139,7 @@ final class Dns {
             return done(new Resolution.Failed(new Outcome.Failure(
                     "Sorry, " + safe(domain) + " does not accept mail (null MX, RFC 7505). (#5.1.10)")));
         }
-        List<MXRecord> ordered = ordered(usable);
+        List<MXRecord> ordered = first(ordered(usable), MAX_EXCHANGERS);
         List<CompletableFuture<Addresses>> lookups = new ArrayList<>();
         for (MXRecord mx : ordered) lookups.add(addresses(mx.getTarget()).toCompletableFuture());
         return CompletableFuture.allOf(lookups.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> {
@@ -173,7 +185,7 @@ final class Dns {
             if (c.preference() < mine) ips.add(c.ip());
         }
         if (ips.isEmpty()) return new Resolution.Failed(new Outcome.Failure(SELF));
-        return new Resolution.Found(List.copyOf(ips));
+        return new Resolution.Found(first(List.copyOf(ips), MAX_ADDRESSES));
     }
 
     private CompletionStage<Addresses> addresses(String host) {
@@ -191,7 +203,7 @@ final class Dns {
             List<InetAddress> list = new ArrayList<>(a.list());
             list.addAll(b.list());
             boolean soft = a.status() == Status.SOFT || b.status() == Status.SOFT;
-            return new Addresses(list.isEmpty() && soft ? Status.SOFT : Status.OK, list);
+            return new Addresses(list.isEmpty() && soft ? Status.SOFT : Status.OK, first(list, MAX_ADDRESSES_PER_NAME));
         });
     }
 
@@ -210,6 +222,10 @@ final class Dns {
             }
             return new Addresses(Status.OK, list);
         });
+    }
+
+    private static <T> List<T> first(List<T> list, int max) {
+        return list.size() <= max ? list : List.copyOf(list.subList(0, max));
     }
 
     private static Resolution failed(Addresses a, String host) {

@@ -213,9 +213,10 @@ final class Host {
         Connection.Settings settings = new Connection.Settings(control.helohost(),
                 Duration.ofSeconds(Math.max(1, control.timeoutconnect())),
                 Duration.ofSeconds(Math.max(1, control.timeoutremote())),
+                Duration.ofSeconds(control.limits().timeouttransaction()),
                 destination.tlsRequired() ? TlsPolicy.ENCRYPT : TlsPolicy.MAY);
         ActorRef<Connection.Command> connection = context.spawn(Connection.create(context.getSelf(),
-                found.addresses(), destination.port(), batch.transaction(), settings, downed),
+                found.addresses(), destination.port(), batch, settings, downed, shared.bodies()),
                 "smtp-" + ++connectionSeq);
         context.watchWith(connection, new Gone(connection));
         connections.put(connection, State.BUSY);
@@ -333,7 +334,7 @@ final class Host {
         timers.cancel(c);
         connections.put(c, State.BUSY);
         running.put(c, batch);
-        c.tell(new Connection.Run(batch.transaction()));
+        c.tell(new Connection.Run(batch));
     }
 
     private void quit(ActorRef<Connection.Command> c) {

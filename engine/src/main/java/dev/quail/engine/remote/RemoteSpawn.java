@@ -9,6 +9,7 @@ import dev.quail.engine.log.MessageLog;
 import dev.quail.config.Routes;
 import dev.quail.engine.remote.QmtpDelivery;
 import dev.quail.engine.delivery.SpawnStatus;
+import dev.quail.persistence.body.BodyStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -79,7 +80,8 @@ public final class RemoteSpawn {
     private record QmtpDone() implements Command {}
 
     /** What every Host of this spawn shares. */
-    record Shared(Controls controls, CurrentDns dns, AtomicLong deliveries, Supplier<Duration> reuseWindow) {}
+    record Shared(Controls controls, CurrentDns dns, AtomicLong deliveries, Supplier<Duration> reuseWindow,
+                  BodyStore bodies) {}
 
     /**
      * The outside world, replaceable in tests: the SMTP port for MX and literal destinations, DNS, clock; and a
@@ -126,26 +128,27 @@ public final class RemoteSpawn {
     private boolean pressure;
     private long hostSeq;
 
-    public static Behavior<Command> create(Controls controls, SpawnStatus status) {
-        return create(controls, status, Environment.standard());
+    public static Behavior<Command> create(Controls controls, SpawnStatus status, BodyStore bodies) {
+        return create(controls, status, Environment.standard(), bodies);
     }
 
-    static Behavior<Command> create(Controls controls, SpawnStatus status, Environment environment) {
+    static Behavior<Command> create(Controls controls, SpawnStatus status, Environment environment,
+                                    BodyStore bodies) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Save.INSTANCE, SAVE_EVERY);
-            return new RemoteSpawn(context, controls, status, environment).receive();
+            return new RemoteSpawn(context, controls, status, environment, bodies).receive();
         }));
     }
 
     private RemoteSpawn(ActorContext<Command> context, Controls controls, SpawnStatus status,
-                        Environment environment) {
+                        Environment environment, BodyStore bodies) {
         this.context = context;
         this.controls = controls;
         this.status = status;
         this.environment = environment;
         this.shared = new Shared(controls, new CurrentDns(environment.resolvers(), new LocalAddresses()),
                 status.deliveries(), () -> environment.reuseWindow().orElseGet(() ->
-                        Duration.ofSeconds(controls.current().control().limits().timeoutreuse())));
+                        Duration.ofSeconds(controls.current().control().limits().timeoutreuse())), bodies);
         this.tcpto = controls.home().queue().resolve("tcpto");
         TcptoFile.load(tcpto, this::downedFor);
     }
@@ -254,8 +257,9 @@ public final class RemoteSpawn {
         }
         qmtpInFlight++;
         ActorRef<Command> self = context.getSelf();
-        QmtpDelivery.deliver(context.getSystem(), relay, Duration.ofSeconds(control.timeoutconnect()),
-                        Duration.ofSeconds(control.timeoutremote()), sender, recipients, job.body().body().tail())
+        QmtpDelivery.deliver(context.getSystem(), shared.bodies(), relay, new QmtpDelivery.Timeouts(
+                        Duration.ofSeconds(control.timeoutconnect()), Duration.ofSeconds(control.timeoutremote()),
+                        Duration.ofSeconds(control.limits().timeouttransaction())), sender, recipients, job.body())
                 .whenComplete((outcomes, failure) -> {
                     for (int i = 0; i < targets.size(); i++) {
                         Outcome o = outcomes != null ? outcomes.get(i)

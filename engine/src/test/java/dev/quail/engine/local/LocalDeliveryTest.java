@@ -1,7 +1,7 @@
 /*
  * qmail-local in Quail (QMAIL-REFERENCE §6, §7, LSPAWN-01/03): real homes, real .qmail files, real programs run by
  * /bin/sh, real Maildirs and mbox files. Only the queue behind the Injector is a small stand-in actor that records
- * what a forward submitted and answers as the journal would.
+ * what a forward submitted and answers as the journal would, and bodies are in a heap store cut into real chunks.
  */
 package dev.quail.engine.local;
 
@@ -10,7 +10,7 @@ import dev.quail.engine.queue.Ids;
 import dev.quail.engine.queue.QueueInjector;
 import dev.quail.engine.queue.Submitter;
 import dev.quail.engine.delivery.MessageBody;
-import dev.quail.persistence.body.Body;
+import dev.quail.persistence.body.BodyStore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,6 +34,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -56,6 +57,8 @@ class LocalDeliveryTest {
     private Path joe;
     private final List<Queue.Submit> submitted = new CopyOnWriteArrayList<>();
     private final AtomicReference<QueueResult> answer = new AtomicReference<>(new QueueResult.Queued("F1"));
+    private final MemoryBodies store = new MemoryBodies();
+    private Injector injector;
     private LocalDelivery delivery;
 
     @AfterAll
@@ -77,13 +80,27 @@ class LocalDeliveryTest {
                     s.replyTo().tell(answer.get());
                     return Behaviors.same();
                 }).build());
-        delivery = new LocalDelivery(new Controls(new Home(root)), new MaildirWriter("test.host"),
-                new QueueInjector(new Submitter(queue, KIT.scheduler(), Ids.open(root.resolve("ids"), "")), new MemoryBodies()));
+        injector = new QueueInjector(new Submitter(queue, KIT.scheduler(), Ids.open(root.resolve("ids"), "")), store);
+        delivery = new LocalDelivery(new Controls(new Home(root)), new MaildirWriter("test.host"), injector, store);
+    }
+
+    /** Sets a control file and reads control/ again. */
+    private void control(String name, String value) throws IOException {
+        Files.writeString(root.resolve("control").resolve(name), value + "\n");
+        delivery = new LocalDelivery(new Controls(new Home(root)), new MaildirWriter("test.host"), injector, store);
     }
 
     private Outcome deliver(String address, String sender, String message) {
-        return delivery.deliver(new Delivery("M1", 0, sender, address,
-                new MessageBody("msg-M1", Body.inline(message.getBytes(StandardCharsets.ISO_8859_1))), null));
+        return deliver(address, sender, store.put("msg-M1", message.getBytes(StandardCharsets.ISO_8859_1)));
+    }
+
+    private Outcome deliver(String address, String sender, MessageBody body) {
+        return delivery.deliver(new Delivery("M1", 0, sender, address, body, null));
+    }
+
+    /** What a forward stored for the queue. */
+    private String forwarded(Queue.Submit submit) throws IOException {
+        return new String(store.read(Submitter.owner(submit.id()), submit.body()), StandardCharsets.ISO_8859_1);
     }
 
     private Outcome deliver(String address) {
@@ -152,7 +169,7 @@ class LocalDeliveryTest {
         assertEquals(List.of("bob@far.example", "carol@far.example"), forward.recipients());
         assertEquals("a@b.c", forward.sender());
         assertEquals("Delivered-To: joe-list@example.com\n" + MESSAGE,
-                new String(forward.body().tail(), StandardCharsets.ISO_8859_1), "DQ-34");
+                forwarded(forward), "DQ-34");
     }
 
     @Test
@@ -355,5 +372,91 @@ class LocalDeliveryTest {
         assertInstanceOf(Outcome.Success.class, deliver("@example.com"));
         assertEquals(new Outcome.Failure("Sorry, address must include host name. (#5.1.3)"), deliver("joe"));
         assertFalse(Files.exists(root.resolve("alias")));
+    }
+
+    /** Header lines, then a body of several store chunks with a From line and a line of dots. */
+    private static String bigMessage(String header) {
+        StringBuilder body = new StringBuilder(header).append("Subject: big\n\nFrom the body\n.\n");
+        while (body.length() < 3 * BodyStore.CHUNK + 1000) body.append("line ").append(body.length()).append('\n');
+        return body.toString();
+    }
+
+    @Test
+    void md03Mbox03Dq32Dq34EveryInstructionReadsAMessageOfManyChunksWhole() throws IOException {
+        String message = bigMessage("Received: from x\n");
+        dotQmail(".qmail-all", "./Maildir/\n./Mailbox\n|cat > prog.out\n&bob@far.example\n");
+        assertEquals(new Outcome.Success("did 2+1+1\nqp F1\n"), deliver("joe-all@example.com", "a@b.c", message));
+        String lines = "Return-Path: <a@b.c>\nDelivered-To: joe-all@example.com\n";
+        assertEquals(List.of(lines + message), maildir(joe.resolve("Maildir")));
+        String mbox = Files.readString(joe.resolve("Mailbox"), StandardCharsets.ISO_8859_1);
+        assertTrue(mbox.endsWith(lines + message.replace("\nFrom the body", "\n>From the body") + "\n"));
+        assertEquals(message, Files.readString(joe.resolve("prog.out"), StandardCharsets.ISO_8859_1));
+        assertEquals("Delivered-To: joe-all@example.com\n" + message,
+                forwarded(submitted.get(0)));
+        assertEquals(0, store.openStreams(), "every stream from the store is closed");
+    }
+
+    @Test
+    void aMessageTheStoreCannotGiveIsATemporaryFailureWhateverTheInstruction() throws IOException {
+        MessageBody damaged = store.put("msg-M2", bigMessage("").getBytes(StandardCharsets.ISO_8859_1));
+        store.lose("msg-M2", 2);
+        Outcome unreadable = new Outcome.Deferral("Unable to read message. (#4.3.0)\n");
+        assertEquals(unreadable, deliver("joe@example.com", "a@b.c", damaged));
+        assertEquals(List.of(), maildir(joe.resolve("Maildir")));
+        try (Stream<Path> tmp = Files.list(joe.resolve("Maildir/tmp"))) {
+            assertEquals(0, tmp.count());
+        }
+        dotQmail(".qmail-m", "./Mailbox\n");
+        assertEquals(unreadable, deliver("joe-m@example.com", "a@b.c", damaged));
+        assertEquals(0, Files.size(joe.resolve("Mailbox")), "MBOX-04: taken back out");
+        dotQmail(".qmail-p", "|cat > /dev/null\n");
+        assertEquals(unreadable, deliver("joe-p@example.com", "a@b.c", damaged), "exit 0 on a message cut short");
+        assertEquals(0, store.openStreams());
+    }
+
+    @Test
+    void dq02TheLoopCheckReadsAHeaderOfAnySizeAndMaxhopsIsASetting() throws IOException {
+        String longHeader = "X-Filler: " + "x".repeat(70) + "\n";
+        String header = longHeader.repeat(5000) + "Delivered-To: joe@example.com\n";
+        assertEquals(new Outcome.Failure("This message is looping: it already has my Delivered-To line. (#5.4.6)\n"),
+                deliver("joe@example.com", "a@b.c", bigMessage(header)));
+        control("maxhops", "5");
+        assertInstanceOf(Outcome.Success.class, deliver("joe@example.com", "a@b.c", hops(4)));
+        assertEquals(new Outcome.Failure("This message is looping: too many hops. (#5.4.6)\n"),
+                deliver("joe@example.com", "a@b.c", hops(5)));
+    }
+
+    @Test
+    void aProgramThatHangsIsKilledWithWhatItStartedAtTimeoutprogram() throws Exception {
+        control("timeoutprogram", "2");
+        dotQmail(".qmail-hang", "|echo started; sleep 1000 & echo $! > bg.pid; sleep 1000\n");
+        long start = System.nanoTime();
+        Outcome o = deliver("joe-hang@example.com");
+        long took = System.nanoTime() - start;
+        // the shell may say "Killed" of its children before it goes itself
+        assertInstanceOf(Outcome.Deferral.class, o);
+        assertTrue(o.report().startsWith("started\n"), o.report());
+        assertTrue(o.report().endsWith("\nProgram timed out after 2 seconds. (#4.3.0)\n"), o.report());
+        assertTrue(took >= TimeUnit.MILLISECONDS.toNanos(1900) && took < TimeUnit.SECONDS.toNanos(5),
+                "took " + took / 1_000_000 + " ms");
+        long background = Long.parseLong(Files.readString(joe.resolve("bg.pid")).strip());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (ProcessHandle.of(background).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertFalse(ProcessHandle.of(background).map(ProcessHandle::isAlive).orElse(false), "the background sleep");
+    }
+
+    @Test
+    void aProgramThatExitsWhileItsChildKeepsTheOutputOpenIsDoneWhenItExits() throws IOException {
+        dotQmail(".qmail-daemon", "|sleep 1000 & echo $! > bg.pid\n");
+        long start = System.nanoTime();
+        try {
+            assertEquals(new Outcome.Success("did 0+0+1\n"), deliver("joe-daemon@example.com"));
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2), "not held by the child");
+        } finally {
+            long child = Long.parseLong(Files.readString(joe.resolve("bg.pid")).strip());
+            ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
+        }
     }
 }

@@ -49,6 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class QmtpEdgeTest {
     private static final byte[] BODY = "Subject: q\n\nhello\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final MemoryBodies STORE = new MemoryBodies();
     private static ActorTestKit testKit;
 
     @TempDir
@@ -81,8 +82,9 @@ class QmtpEdgeTest {
     }
 
     private CompletionStage<List<Outcome>> send(int port, List<String> recipients) {
-        return QmtpDelivery.deliver(testKit.system(), new Routes.Relay("127.0.0.1", port), Duration.ofSeconds(5),
-                Duration.ofSeconds(10), "a@sender.test", recipients, BODY);
+        return QmtpDelivery.deliver(testKit.system(), STORE, new Routes.Relay("127.0.0.1", port),
+                new QmtpDelivery.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)),
+                "a@sender.test", recipients, STORE.put("msg-q", BODY));
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,8 @@ class DnsTest {
     private static final HostList NO_TLS = HostList.of(List.of());
 
     private static Dnsmasq dnsmasq;
+    /** Answers as large as a peer can make them. */
+    private static Dnsmasq boundsDns;
 
     @BeforeAll
     static void start() throws Exception {
@@ -63,11 +66,25 @@ class DnsTest {
                 "host-record=ok.halfbad.test,127.0.83.7",
                 "host-record=relay.test,127.0.83.8",
                 "server=/tempfail.test/127.0.0.1#" + dead));
+        List<String> bounds = new ArrayList<>();
+        for (int i = 1; i <= Dns.MAX_EXCHANGERS + 2; i++) {
+            bounds.add("mx-host=many.test,mx" + i + ".many.test," + i);
+            bounds.add("host-record=mx" + i + ".many.test,127.0.86." + i);
+        }
+        for (int k = 0; k < 3; k++) bounds.add("mx-host=wider.test,w" + k + ".wider.test," + (10 + k));
+        for (int i = 1; i <= Dns.MAX_ADDRESSES_PER_NAME + 2; i++) {
+            bounds.add("host-record=wide.test,127.0.87." + i);
+            for (int k = 0; k < 3; k++) bounds.add("host-record=w" + k + ".wider.test,127.0.88." + (k * 20 + i));
+        }
+        for (int i = 1; i <= Dns.MAX_CNAME_DEPTH + 1; i++) bounds.add("cname=deep" + i + ".test,deep" + (i + 1) + ".test");
+        bounds.add("host-record=deep" + (Dns.MAX_CNAME_DEPTH + 2) + ".test,127.0.89.1");
+        boundsDns = Dnsmasq.start(bounds);
     }
 
     @AfterAll
     static void stop() throws Exception {
         dnsmasq.close();
+        boundsDns.close();
     }
 
     private static Dns dns(Random random) {
@@ -184,5 +201,39 @@ class DnsTest {
     @Test
     void rem02_anAddressLiteralNeedsNoDns() throws Exception {
         assertEquals(found("192.0.2.44"), resolve("[192.0.2.44]"));
+    }
+
+    private static Dns.Resolution resolveBounded(String domain) throws Exception {
+        return new Dns(boundsDns.resolver(Duration.ofSeconds(1)), new LocalAddresses(), new Random())
+                .resolve(Destination.of(domain, new Routes(Map.of()), 25, NO_TLS))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private static List<InetAddress> addresses(Dns.Resolution r) {
+        return ((Dns.Resolution.Found) r).addresses();
+    }
+
+    @Test
+    void bounds_onlyTheBestExchangersAreUsed() throws Exception {
+        List<InetAddress> used = addresses(resolveBounded("many.test"));
+        assertEquals(Dns.MAX_EXCHANGERS, used.size());
+        for (int i = 1; i <= Dns.MAX_EXCHANGERS; i++) {
+            assertEquals(InetAddress.getByName("127.0.86." + i), used.get(i - 1));
+        }
+    }
+
+    @Test
+    void bounds_addressesPerNameAndInAll() throws Exception {
+        assertEquals(Dns.MAX_ADDRESSES_PER_NAME, addresses(resolveBounded("wide.test")).size());
+        List<InetAddress> all = addresses(resolveBounded("wider.test"));
+        assertEquals(Dns.MAX_ADDRESSES, all.size());
+        assertTrue(all.stream().allMatch(ip -> ip.getHostAddress().startsWith("127.0.88.")
+                && Integer.parseInt(ip.getHostAddress().substring(9)) < 40), "w0's and w1's: " + all);
+    }
+
+    @Test
+    void bounds_aChainOfTooManyCnamesIsTemporary() throws Exception {
+        assertEquals(found("127.0.89.1"), resolveBounded("deep3.test"));
+        assertEquals(deferral(Dns.TEMPORARY), resolveBounded("deep1.test"));
     }
 }

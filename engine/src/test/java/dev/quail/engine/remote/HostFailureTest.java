@@ -3,6 +3,7 @@ package dev.quail.engine.remote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quail.engine.MemoryBodies;
 import dev.quail.engine.TestHomes;
 import dev.quail.engine.delivery.DeliveryResult;
 import dev.quail.engine.delivery.MessageBody;
@@ -55,7 +56,7 @@ class HostFailureTest {
             peer.finalDelayMillis = 2_000; // the first transaction is still on its connection when the Host crashes
             var controls = TestHomes.controls(Map.of());
             var shared = new RemoteSpawn.Shared(controls, new CurrentDns(CurrentDns::standardResolver,
-                    new LocalAddresses()), new AtomicLong(), () -> Duration.ofSeconds(10));
+                    new LocalAddresses()), new AtomicLong(), () -> Duration.ofSeconds(10), new MemoryBodies());
             TestProbe<RemoteSpawn.Command> spawn = testKit.createTestProbe();
             Destination literal = new Destination("[127.0.83.71]", Destination.Kind.LITERAL, "127.0.83.71", peer.port,
                     false);

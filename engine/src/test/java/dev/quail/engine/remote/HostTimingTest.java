@@ -1,7 +1,6 @@
 package dev.quail.engine.remote;
 
-import dev.quail.persistence.body.Body;
-import dev.quail.engine.delivery.MessageBody;
+import dev.quail.engine.MemoryBodies;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,6 +40,7 @@ import org.junit.jupiter.api.Test;
 class HostTimingTest {
     private static final Duration REUSE = Duration.ofSeconds(10);
     private static final long BACKOFF = 3_840_000;
+    private static final MemoryBodies STORE = new MemoryBodies();
     private static ActorTestKit testKit;
     private static ManualTime manualTime;
     private final AtomicLong clock = new AtomicLong(2_000_000_000L);
@@ -74,12 +74,11 @@ class HostTimingTest {
     private ActorRef<RemoteSpawn.Command> spawn(String name, Controls controls) {
         RemoteSpawn.Environment env = new RemoteSpawn.Environment(25, CurrentDns::standardResolver, clock::get,
                 BACKOFF, Optional.of(REUSE));
-        return testKit.spawn(RemoteSpawn.create(controls, new SpawnStatus(), env), name);
+        return testKit.spawn(RemoteSpawn.create(controls, new SpawnStatus(), env, STORE), name);
     }
 
     private static RemoteJob job(TestProbe<DeliveryResult> probe, String recipient) {
-        return new RemoteJob("m", new MessageBody("msg-m",
-                Body.inline("Subject: t\n\nbody\n".getBytes(StandardCharsets.ISO_8859_1))),
+        return new RemoteJob("m", STORE.put("msg-m", "Subject: t\n\nbody\n".getBytes(StandardCharsets.ISO_8859_1)),
                 List.of(new RemoteJob.Target(0, "a@x.org", recipient)), probe.ref());
     }
 

@@ -1,6 +1,6 @@
 package dev.quail.engine.remote;
 
-import dev.quail.persistence.body.Body;
+import dev.quail.engine.MemoryBodies;
 import dev.quail.engine.delivery.MessageBody;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,7 +41,8 @@ import org.junit.jupiter.api.Test;
  */
 class RemoteSpawnTest {
     private static final byte[] TEXT = "Subject: remote\n\nhello\n.dot\n".getBytes(StandardCharsets.ISO_8859_1);
-    private static final MessageBody BODY = new MessageBody("msg-m1", Body.inline(TEXT));
+    private static final MemoryBodies STORE = new MemoryBodies();
+    private static final MessageBody BODY = STORE.put("msg-m1", TEXT);
     private static ActorTestKit testKit;
     private static Dnsmasq dnsmasq;
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
@@ -86,7 +87,7 @@ class RemoteSpawnTest {
         Controls controls = TestHomes.controls(all);
         RemoteSpawn.Environment env = new RemoteSpawn.Environment(mxPort, CurrentDns::standardResolver, clock::get,
                 3_840_000, Optional.of(reuse));
-        return testKit.spawn(RemoteSpawn.create(controls, new SpawnStatus(), env));
+        return testKit.spawn(RemoteSpawn.create(controls, new SpawnStatus(), env, STORE));
     }
 
     private ActorRef<RemoteSpawn.Command> spawn(Map<String, String> files) throws IOException {

@@ -35,6 +35,8 @@ final class SmtpPeer implements AutoCloseable {
     private final List<Socket> sockets = Collections.synchronizedList(new ArrayList<>());
     volatile Function<String, String> rcpt = r -> "250 ok";
     volatile long finalDelayMillis;
+    /** What EHLO states as SIZE. */
+    volatile long sizeLimit = 10_000_000;
     /** RCPTs accepted per transaction before "452 4.5.3 too many recipients". */
     volatile int maxRecipients = Integer.MAX_VALUE;
     final int port;
@@ -90,7 +92,7 @@ final class SmtpPeer implements AutoCloseable {
             while ((line = line(in)) != null) {
                 String upper = line.toUpperCase();
                 if (upper.startsWith("EHLO")) {
-                    reply(out, "250-peer\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE 10000000");
+                    reply(out, "250-peer\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE " + sizeLimit);
                 } else if (upper.startsWith("HELO")) {
                     reply(out, "250 peer");
                 } else if (upper.startsWith("MAIL FROM:")) {
@@ -139,10 +141,12 @@ final class SmtpPeer implements AutoCloseable {
         return lt < 0 || gt < 0 ? "" : line.substring(lt + 1, gt);
     }
 
+    /** The message up to the end of data; a connection that ends before it brought no message. */
     private static String data(InputStream in) throws IOException {
         StringBuilder b = new StringBuilder();
         String line;
-        while ((line = line(in)) != null && !line.equals(".")) {
+        while (!".".equals(line = line(in))) {
+            if (line == null) throw new IOException("the connection ended before the end of data");
             b.append(line.startsWith(".") ? line.substring(1) : line).append('\n');
         }
         return b.toString();

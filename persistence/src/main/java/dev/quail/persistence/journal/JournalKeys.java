@@ -7,6 +7,8 @@
  *   highest 'h' + pid (UTF-8)                                       -> seqNr (8 bytes, big-endian)
  *   chunk   'b' + pid (UTF-8) + 0x00 + index (4 bytes, big-endian)  -> one BodyStore.CHUNK of a body
  *   chunks  'c' + pid (UTF-8)                                       -> chunks stored (4 bytes, big-endian)
+ *   snapshot 's' + pid (UTF-8) + 0x00 + seqNr (8 bytes, big-endian) -> a snapshot, as its serializer made it
+ *   snapshots 'n' + pid (UTF-8)                                     -> the pid's SnapshotIndex
  *
  * Big-endian sequence numbers sort numerically under LevelDB's bytewise order,
  * so a pid's events are one contiguous, ordered key range. The 0x00 separator
@@ -20,6 +22,9 @@
  * tombstones of every recently finished message lie. It exists exactly while
  * the pid holds a chunk, so the 'c' range lists the owners whose chunks an
  * interrupted message may have left behind (JournalStore's orphan sweep).
+ *
+ * Snapshots likewise: the 'snapshots' key lists a pid's snapshots (SnapshotIndex), so a load reads one snapshot
+ * and a delete makes point deletes, and deleting a message needs one lookup to know it has none.
  */
 package dev.quail.persistence.journal;
 
@@ -29,7 +34,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.iq80.leveldb.DB;
+import org.iq80.leveldb.ReadOptions;
 import org.iq80.leveldb.WriteBatch;
 
 final class JournalKeys {
@@ -37,6 +44,8 @@ final class JournalKeys {
     static final byte HIGHEST = 'h';
     static final byte CHUNK = 'b';
     static final byte CHUNK_COUNT = 'c';
+    static final byte SNAPSHOT = 's';
+    static final byte SNAPSHOT_INDEX = 'n';
 
     private JournalKeys() {
     }
@@ -108,11 +117,49 @@ final class JournalKeys {
      */
     static void deleteChunks(DB db, WriteBatch batch, String owner, int count) {
         byte[] stored = db.get(chunkCountKey(owner));
+        if (stored == null && count == 0) {
+            return;
+        }
         int all = Math.max(count, stored == null ? 0 : ByteBuffer.wrap(stored).getInt());
         for (int index = 0; index < all; index++) {
             batch.delete(chunkKey(owner, index));
         }
         batch.delete(chunkCountKey(owner));
+    }
+
+    static byte[] snapshotKey(String pid, long seqNr) {
+        return eventKey(tagged(SNAPSHOT, pid, 1), seqNr);
+    }
+
+    static byte[] snapshotIndexKey(String pid) {
+        return tagged(SNAPSHOT_INDEX, pid, 0);
+    }
+
+    static SnapshotIndex snapshotIndex(DB db, String pid, ReadOptions options) {
+        byte[] stored = db.get(snapshotIndexKey(pid), options);
+        return stored == null ? SnapshotIndex.EMPTY : SnapshotIndex.decode(stored);
+    }
+
+    /** Adds the snapshot {@code entry} of the pid, in place of any at its sequence number. */
+    static void putSnapshot(DB db, WriteBatch batch, String pid, SnapshotIndex.Entry entry, byte[] bytes) {
+        batch.put(snapshotKey(pid, entry.seqNr()), bytes);
+        batch.put(snapshotIndexKey(pid), snapshotIndex(db, pid, new ReadOptions()).with(entry).encode());
+    }
+
+    /** Adds the deletion of the pid's snapshots that match {@code which}, and of its index if none is left. */
+    static void deleteSnapshots(DB db, WriteBatch batch, String pid, Predicate<SnapshotIndex.Entry> which) {
+        SnapshotIndex index = snapshotIndex(db, pid, new ReadOptions());
+        List<SnapshotIndex.Entry> deleted = index.entries().stream().filter(which).toList();
+        if (deleted.isEmpty()) {
+            return;
+        }
+        deleted.forEach(entry -> batch.delete(snapshotKey(pid, entry.seqNr())));
+        SnapshotIndex left = index.without(which);
+        if (left.entries().isEmpty()) {
+            batch.delete(snapshotIndexKey(pid));
+        } else {
+            batch.put(snapshotIndexKey(pid), left.encode());
+        }
     }
 
     /** Adds the keys of {@code events}: each event, and the new highest sequence number of each pid. */
@@ -126,8 +173,8 @@ final class JournalKeys {
     }
 
     /**
-     * Adds the deletion of the pid's stored events up to toSeqNr, and of its highest key and its body's chunks if
-     * none is left.
+     * Adds the deletion of the pid's stored events up to toSeqNr, and of its highest key, its body's chunks and
+     * its snapshots if none is left.
      * Point deletes of the keys 1..min(toSeqNr, highest), never an iterator: a LevelDB iterator has to step over
      * the tombstones of every recently finished message, which made each delete cost O(queue history).
      * Deleting a key that an earlier partial delete already removed is harmless.
@@ -145,6 +192,7 @@ final class JournalKeys {
         if (toSeqNr >= highest) {
             batch.delete(highestKey(pid));
             deleteChunks(db, batch, pid, 0);
+            deleteSnapshots(db, batch, pid, snapshot -> true);
         }
     }
 

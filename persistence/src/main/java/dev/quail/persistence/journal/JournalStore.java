@@ -1,6 +1,6 @@
 /*
- * JournalStore: the event log under Quail's journal, and the body store beside it, one LevelDB database with
- * group commit.
+ * JournalStore: the event log under Quail's journal, the body store and the snapshots beside it, one LevelDB
+ * database with group commit.
  *
  * Group commit: callers (the journal actor, on behalf of many Message actors; front ends storing body chunks)
  * only enqueue. One writer thread (JournalWriter) takes everything pending (at most 1,000 requests or 8 MiB of
@@ -15,8 +15,8 @@
  * Deletion departs from Pekko's usual rule. A journal normally keeps the highest sequence number of a
  * persistence id forever so that the id never reuses a number. Quail never reuses a persistence id (one per
  * queued message), so keeping a record per finished message would grow the journal without end. deleteTo
- * therefore removes all keys of a pid once its last event is gone, its body's chunks included; an actor
- * recovered afterwards under the same id would start again at 1. Deletes are written without fsync: a lost
+ * therefore removes all keys of a pid once its last event is gone, its body's chunks and snapshots included; an
+ * actor recovered afterwards under the same id would start again at 1. Deletes are written without fsync: a lost
  * delete only causes a re-delivery, never a loss.
  *
  * Bodies (BodyStore): chunks are stored under their message's pid. Chunks whose message never got an event (the
@@ -56,8 +56,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBIterator;
+import org.iq80.leveldb.ReadOptions;
+import org.iq80.leveldb.Snapshot;
 import org.iq80.leveldb.WriteBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,12 +127,7 @@ public final class JournalStore implements BodyStore, ChunkStore, AutoCloseable 
 
     /** Removes the events of {@code pid} up to {@code toSeqNr}, and the pid itself once none is left. */
     public CompletableFuture<Void> deleteTo(String pid, long toSeqNr) {
-        try {
-            JournalKeys.checkPid(pid);
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return submit(new WriteRequest.Delete(pid, toSeqNr, new CompletableFuture<>()));
+        return submitFor(pid, () -> new WriteRequest.Delete(pid, toSeqNr, new CompletableFuture<>()));
     }
 
     /** The highest sequence number written for {@code pid}, 0 if it holds no event. */
@@ -184,23 +183,41 @@ public final class JournalStore implements BodyStore, ChunkStore, AutoCloseable 
     /** Stores chunk {@code index} of {@code owner} durably (see the header), FIFO with events. */
     @Override
     public CompletableFuture<Void> putChunk(String owner, int index, byte[] chunk) {
-        try {
-            JournalKeys.checkPid(owner);
-            Objects.requireNonNull(chunk, "chunk");
-        } catch (IllegalArgumentException | NullPointerException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return submit(new WriteRequest.PutChunk(owner, index, chunk, new CompletableFuture<>()));
+        Objects.requireNonNull(chunk, "chunk");
+        return submitFor(owner, () -> new WriteRequest.PutChunk(owner, index, chunk, new CompletableFuture<>()));
     }
 
     @Override
     public CompletableFuture<Void> deleteChunks(String owner, int count) {
-        try {
-            JournalKeys.checkPid(owner);
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(e);
+        return submitFor(owner, () -> new WriteRequest.DeleteChunks(owner, count, new CompletableFuture<>()));
+    }
+
+    /** Stores a snapshot of {@code pid} durably, in place of any at the same sequence number. */
+    CompletableFuture<Void> saveSnapshot(String pid, SnapshotIndex.Entry entry, byte[] snapshot) {
+        return submitFor(pid, () -> new WriteRequest.SaveSnapshot(pid, entry, snapshot, new CompletableFuture<>()));
+    }
+
+    CompletableFuture<Void> deleteSnapshots(String pid, Predicate<SnapshotIndex.Entry> which) {
+        return submitFor(pid, () -> new WriteRequest.DeleteSnapshots(pid, which, new CompletableFuture<>()));
+    }
+
+    /** The latest snapshot of {@code pid} that matches, read from one consistent view. */
+    Optional<SnapshotIndex.Loaded> latestSnapshot(String pid, Predicate<SnapshotIndex.Entry> matching)
+            throws IOException {
+        JournalKeys.checkPid(pid);
+        DB db = writer.db();
+        try (Snapshot view = db.getSnapshot()) {
+            ReadOptions options = new ReadOptions().snapshot(view);
+            Optional<SnapshotIndex.Entry> latest = JournalKeys.snapshotIndex(db, pid, options).latest(matching);
+            if (latest.isEmpty()) {
+                return Optional.empty();
+            }
+            byte[] bytes = db.get(JournalKeys.snapshotKey(pid, latest.get().seqNr()), options);
+            if (bytes == null) {
+                throw new IOException("snapshot " + latest.get().seqNr() + " of " + pid + " is indexed but missing");
+            }
+            return Optional.of(new SnapshotIndex.Loaded(latest.get(), bytes));
         }
-        return submit(new WriteRequest.DeleteChunks(owner, count, new CompletableFuture<>()));
     }
 
     /** How many WriteBatches have been written so far: for metrics and group-commit tests. */
@@ -229,6 +246,16 @@ public final class JournalStore implements BodyStore, ChunkStore, AutoCloseable 
         } catch (CompletionException e) {
             throw new IOException("closing the journal failed", e.getCause());
         }
+    }
+
+    /** Submits the request made for {@code pid}, or fails at once if the store cannot hold that pid. */
+    private CompletableFuture<Void> submitFor(String pid, Supplier<WriteRequest> request) {
+        try {
+            JournalKeys.checkPid(pid);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return submit(request.get());
     }
 
     private CompletableFuture<Void> submit(WriteRequest request) {

@@ -3,8 +3,8 @@
  *
  * It takes everything queued (at most Limits.batchRequests requests or Limits.batchBytes; a single larger request
  * goes alone), writes it as one WriteBatch with one fsync if any request in it needs one, and only then completes
- * the callers' futures. A delete computes its keys from what is already in the database, so a delete of a pid put
- * earlier in the same batch first flushes what comes before it.
+ * the callers' futures. A request whose keys depend on what is stored for its pid first flushes what comes before
+ * it in the batch if that touches the pid (WriteRequest).
  *
  * The thread survives anything a batch throws: the batch's futures fail (the callers answer 451 or defer) and the
  * writer carries on. A failed write also means the database can no longer be trusted to write: iq80 keeps the
@@ -28,8 +28,8 @@
  * Deletes need no reserve: they are what frees space.
  *
  * The store is healthy again once a write succeeds and leaves Limits.minFreeBytes free, not when a reopen does: a
- * reopen needs little space, so on a disk that is still full it succeeds and the next write fails. Health changes are logged once each to the mail
- * log ("quail.send"): an alert, then "journal ok again".
+ * reopen needs little space, so on a disk that is still full it succeeds and the next write fails. Health changes
+ * are logged once each to the mail log ("quail.send"): an alert, then "journal ok again".
  */
 package dev.quail.persistence.journal;
 
@@ -169,12 +169,12 @@ final class JournalWriter implements Runnable {
         Set<String> pending = new HashSet<>();
         for (int i = 0; i < requests.size(); i++) {
             WriteRequest request = requests.get(i);
-            if (request.reads().filter(pending::contains).isPresent()) {
+            if (request.readsStored() && request.pids().anyMatch(pending::contains)) {
                 freeAfter = flush(requests.subList(start, i));
                 start = i;
                 pending.clear();
             }
-            request.puts().forEach(pending::add);
+            request.pids().forEach(pending::add);
         }
         freeAfter = flush(requests.subList(start, requests.size()));
         if (!health.ok() && freeAfter >= limits.minFreeBytes()) {

@@ -1,13 +1,15 @@
 /*
  * WriteRequest: one request queued for the journal's writer thread: the key updates it makes, the pids whose keys
- * it puts and reads (so the writer knows when a batch must be split, see JournalWriter), and the future its caller
- * waits on.
+ * it changes, and the future its caller waits on. A request whose updates depend on what is stored for its pid (a
+ * delete reads which keys exist; a snapshot save rewrites the pid's snapshot index) must not share a WriteBatch with
+ * an earlier request for that pid, since the database does not show a batch's updates until it is written: the
+ * writer flushes before such a request (JournalWriter).
  */
 package dev.quail.persistence.journal;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.WriteBatch;
@@ -23,14 +25,30 @@ sealed interface WriteRequest {
     /** Adds this request's key updates to {@code batch}; true if they must be on disk before done() completes. */
     boolean addTo(DB db, WriteBatch batch);
 
-    /** The pids whose keys this request puts. */
-    default Stream<String> puts() {
-        return Stream.empty();
+    /** The pids whose keys this request changes. */
+    Stream<String> pids();
+
+    /** Whether its updates depend on what is stored for its pids (see the header). */
+    default boolean readsStored() {
+        return false;
     }
 
-    /** The pid whose stored keys this request reads to know what to delete. */
-    default Optional<String> reads() {
-        return Optional.empty();
+    /** A request about one pid. */
+    sealed interface OfOne extends WriteRequest {
+        String pid();
+
+        @Override
+        default Stream<String> pids() {
+            return Stream.of(pid());
+        }
+    }
+
+    /** A request about one pid whose updates depend on what is stored for it. */
+    sealed interface ReadingOne extends OfOne {
+        @Override
+        default boolean readsStored() {
+            return true;
+        }
     }
 
     record Write(List<JournalStore.Event> events, long bytes, CompletableFuture<Void> done) implements WriteRequest {
@@ -41,26 +59,21 @@ sealed interface WriteRequest {
         }
 
         @Override
-        public Stream<String> puts() {
+        public Stream<String> pids() {
             return events.stream().map(JournalStore.Event::pid);
         }
     }
 
-    record Delete(String pid, long toSeqNr, CompletableFuture<Void> done) implements WriteRequest {
+    record Delete(String pid, long toSeqNr, CompletableFuture<Void> done) implements ReadingOne {
         @Override
         public boolean addTo(DB db, WriteBatch batch) {
             JournalKeys.deleteUpTo(db, batch, pid, toSeqNr);
             return false;
         }
-
-        @Override
-        public Optional<String> reads() {
-            return Optional.of(pid);
-        }
     }
 
     /** Synced like an event: see JournalStore's header on the durability of chunks. */
-    record PutChunk(String owner, int index, byte[] chunk, CompletableFuture<Void> done) implements WriteRequest {
+    record PutChunk(String pid, int index, byte[] chunk, CompletableFuture<Void> done) implements OfOne {
         @Override
         public long bytes() {
             return chunk.length;
@@ -68,26 +81,40 @@ sealed interface WriteRequest {
 
         @Override
         public boolean addTo(DB db, WriteBatch batch) {
-            JournalKeys.putChunk(batch, owner, index, chunk);
+            JournalKeys.putChunk(batch, pid, index, chunk);
             return true;
-        }
-
-        @Override
-        public Stream<String> puts() {
-            return Stream.of(owner);
         }
     }
 
-    record DeleteChunks(String owner, int count, CompletableFuture<Void> done) implements WriteRequest {
+    record DeleteChunks(String pid, int count, CompletableFuture<Void> done) implements ReadingOne {
         @Override
         public boolean addTo(DB db, WriteBatch batch) {
-            JournalKeys.deleteChunks(db, batch, owner, count);
+            JournalKeys.deleteChunks(db, batch, pid, count);
             return false;
+        }
+    }
+
+    /** Synced like an event: a snapshot is saved once it is on disk. */
+    record SaveSnapshot(String pid, SnapshotIndex.Entry entry, byte[] snapshot, CompletableFuture<Void> done)
+            implements ReadingOne {
+        @Override
+        public long bytes() {
+            return snapshot.length;
         }
 
         @Override
-        public Optional<String> reads() {
-            return Optional.of(owner);
+        public boolean addTo(DB db, WriteBatch batch) {
+            JournalKeys.putSnapshot(db, batch, pid, entry, snapshot);
+            return true;
+        }
+    }
+
+    record DeleteSnapshots(String pid, Predicate<SnapshotIndex.Entry> which, CompletableFuture<Void> done)
+            implements ReadingOne {
+        @Override
+        public boolean addTo(DB db, WriteBatch batch) {
+            JournalKeys.deleteSnapshots(db, batch, pid, which);
+            return false;
         }
     }
 
@@ -96,6 +123,11 @@ sealed interface WriteRequest {
         @Override
         public boolean addTo(DB db, WriteBatch batch) {
             return false;
+        }
+
+        @Override
+        public Stream<String> pids() {
+            return Stream.empty();
         }
     }
 }

@@ -1,14 +1,18 @@
 /*
- * Dropped: one message read back from the maildrop: its file name (usable as a
- * message id), envelope sender ("" for a bounce), recipients and the message bytes.
+ * Dropped: one message read back from the maildrop: its file name (usable as a message id), envelope sender ("" for
+ * a bounce), recipients, and the message itself as a stream over the rest of the file, read as it is consumed
+ * (messageSize bytes), so a large message is never held whole. It holds the file open: close it.
  */
 package dev.quail.persistence.maildrop;
 
-import java.util.Arrays;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Objects;
 
-public record Dropped(String name, String sender, List<String> recipients, byte[] message) {
+public record Dropped(String name, String sender, List<String> recipients, long messageSize, InputStream message)
+        implements Closeable {
     public Dropped {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(sender, "sender");
@@ -17,19 +21,13 @@ public record Dropped(String name, String sender, List<String> recipients, byte[
     }
 
     @Override
-    public boolean equals(Object other) {
-        return other instanceof Dropped that && name.equals(that.name) && sender.equals(that.sender)
-                && recipients.equals(that.recipients) && Arrays.equals(message, that.message);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(name, sender, recipients, Arrays.hashCode(message));
+    public void close() throws IOException {
+        message.close();
     }
 
     @Override
     public String toString() {
         return "Dropped[name=" + name + ", sender=<" + sender + ">, recipients=" + recipients + ", message="
-                + message.length + " bytes]";
+                + messageSize + " bytes]";
     }
 }

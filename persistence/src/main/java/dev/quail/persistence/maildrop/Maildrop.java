@@ -12,18 +12,22 @@
  * containers sharing the spool), made only of [A-Za-z0-9.] so they can serve as
  * message ids, and in time order when sorted as text (until the year 2286).
  *
+ * read() streams: it parses the envelope (at most MAX_ENVELOPE_BYTES, else the file is corrupt) and hands back
+ * the message as a stream over the rest of the file, so the server never holds a dropped message whole.
+ *
  * remove() does not fsync new/: a removal lost in a crash only makes the server
  * queue the message again, a duplicate and never a loss (DESIGN "The one promise").
  */
 package dev.quail.persistence.maildrop;
 
 import dev.quail.persistence.DurableFiles;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,6 +36,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 public final class Maildrop {
+    /** The largest envelope read: one beyond it makes the file corrupt (a recipient list, not a message). */
+    public static final int MAX_ENVELOPE_BYTES = 16 << 20;
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.]*");
     private static final AtomicLong COUNTER = new AtomicLong();
     private static final long PID = ProcessHandle.current().pid();
@@ -69,17 +76,24 @@ public final class Maildrop {
         }
     }
 
-    /** Reads one file of new/; IOException naming the file if it is not a complete maildrop file. */
+    /**
+     * Opens one file of new/: its envelope, and its message as a stream positioned just after the envelope; close
+     * the result. IOException naming the file if it is not a complete maildrop file.
+     */
     public Dropped read(String name) throws IOException {
-        byte[] file = Files.readAllBytes(fileOf(name));
-        Text0Envelope.Parsed envelope;
+        Path file = fileOf(name);
+        InputStream in = new BufferedInputStream(Files.newInputStream(file));
         try {
-            envelope = Text0Envelope.decode(file);
+            long size = Files.size(file);
+            Text0Envelope.Parsed envelope = Text0Envelope.decode(in, MAX_ENVELOPE_BYTES);
+            return new Dropped(name, envelope.sender(), envelope.recipients(), size - envelope.length(), in);
         } catch (IllegalArgumentException e) {
-            throw new IOException("corrupt maildrop file " + fileOf(name) + ": " + e.getMessage(), e);
+            in.close();
+            throw new IOException("corrupt maildrop file " + file + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
         }
-        return new Dropped(name, envelope.sender(), envelope.recipients(),
-                Arrays.copyOfRange(file, envelope.end(), file.length));
     }
 
     /** Removes a file once its message is safely queued elsewhere. */

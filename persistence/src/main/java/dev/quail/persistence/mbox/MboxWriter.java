@@ -5,9 +5,10 @@
  *  MBOX-02 an exclusive lock is taken, waiting at most {@code lockWait} (qmail: 30 s) ⇒ else LOCKED; if the
  *          file system cannot lock at all the delivery goes on unlocked, as qmail's does.
  *  MBOX-03 the end offset is recorded; head (UFLINE, RPLINE, DTLINE) and the quoted message
- *          ({@link MboxFormat}) are written, then fsync'd.
- *  MBOX-04 on a write error the file is truncated back to the recorded offset (only when locked: without
- *          the lock another writer may have appended after us).
+ *          ({@link MboxFormat.Quoting}, streamed from its InputStream a buffer at a time, so a message of any
+ *          size costs two buffers of heap) are written, then fsync'd.
+ *  MBOX-04 on an error reading the message or writing the file, the file is truncated back to the recorded
+ *          offset (only when locked: without the lock another writer may have appended after us).
  *
  * The lock is FileChannel.lock, which Linux implements with fcntl (POSIX record locks), the lock Python's
  * mailbox and mutt take too; qmail's flock would not exclude them. Another delivery of this JVM to the same
@@ -17,9 +18,11 @@
  */
 package dev.quail.persistence.mbox;
 
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -31,6 +34,7 @@ import java.util.Set;
 
 public final class MboxWriter {
     private static final long POLL_MILLIS = 20;
+    private static final int BUFFER = 64 * 1024;
 
     private final Duration lockWait;
 
@@ -38,8 +42,11 @@ public final class MboxWriter {
         this.lockWait = lockWait;
     }
 
-    /** Appends {@code head} then {@code message} in mbox form; any failure is an {@link MboxException}. */
-    public void deliver(Path file, byte[] head, byte[] message) throws MboxException {
+    /**
+     * Appends {@code head} then the rest of {@code message} (read, not closed) in mbox form; any failure is an
+     * {@link MboxException}.
+     */
+    public void deliver(Path file, byte[] head, InputStream message) throws MboxException {
         FileChannel channel = open(file);
         try {
             append(channel, lock(channel), head, message);
@@ -62,24 +69,41 @@ public final class MboxWriter {
         }
     }
 
-    private static void append(FileChannel channel, boolean locked, byte[] head, byte[] message)
+    private static void append(FileChannel channel, boolean locked, byte[] head, InputStream message)
             throws MboxException {
         long start = -1;
         try {
             start = channel.size();
-            ByteArrayOutputStream entry = new ByteArrayOutputStream(head.length + message.length + 64);
-            entry.write(head, 0, head.length);
-            MboxFormat.appendMessage(entry, message);
-            ByteBuffer bytes = ByteBuffer.wrap(entry.toByteArray());
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
+            // not closed: that would close the channel, which deliver() does once the lock may go
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER);
+            out.write(head);
+            MboxFormat.Quoting entry = new MboxFormat.Quoting(out);
+            byte[] buffer = new byte[BUFFER];
+            int n;
+            while ((n = read(message, buffer)) >= 0) {
+                entry.write(buffer, 0, n);
             }
+            entry.finish();
+            out.flush();
             channel.force(true);
+        } catch (MboxException unreadable) {
+            if (locked && start >= 0) {
+                truncateBack(channel, start, unreadable);
+            }
+            throw unreadable;
         } catch (IOException e) {
             if (locked && start >= 0) {
                 truncateBack(channel, start, e);
             }
             throw new MboxException(MboxException.Kind.WRITE, reason(e), e);
+        }
+    }
+
+    private static int read(InputStream message, byte[] buffer) throws MboxException {
+        try {
+            return message.read(buffer);
+        } catch (IOException e) {
+            throw new MboxException(MboxException.Kind.READ, reason(e), e);
         }
     }
 

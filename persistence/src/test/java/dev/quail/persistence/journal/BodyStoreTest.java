@@ -19,36 +19,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class BodyStoreTest {
     private static final int MIB = 1 << 20;
 
-    @TempDir
-    Path dir;
-
-    private final List<JournalStore> opened = new ArrayList<>();
-
-    @AfterEach
-    void closeStores() throws Exception {
-        for (JournalStore store : opened) {
-            store.close();
-        }
-    }
+    @RegisterExtension
+    final StoreDir stores = new StoreDir();
 
     private JournalStore open() throws Exception {
-        JournalStore store = JournalStore.open(dir, true);
-        opened.add(store);
-        return store;
+        return stores.open();
     }
 
     private static byte[] randomBytes(int size, long seed) {

@@ -1,7 +1,8 @@
 /*
  * Counter: the smallest event-sourced behavior, for driving the journal plugin
  * as Quail's Message actors do. Events are Integers (Pekko serializes those
- * out of the box), the state is their sum.
+ * out of the box), the state is their sum. A snapshotting one drives the
+ * snapshot store too.
  */
 package dev.quail.persistence.journal;
 
@@ -9,6 +10,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
@@ -23,12 +25,25 @@ final class Counter extends EventSourcedBehavior<Counter.Command, Integer, Integ
     record Get(ActorRef<Integer> replyTo) implements Command {
     }
 
-    private Counter(String persistenceId) {
+    private final RetentionCriteria retention;
+
+    private Counter(String persistenceId, RetentionCriteria retention) {
         super(PersistenceId.ofUniqueId(persistenceId));
+        this.retention = retention;
     }
 
     static Behavior<Command> create(String persistenceId) {
-        return new Counter(persistenceId);
+        return new Counter(persistenceId, RetentionCriteria.disabled());
+    }
+
+    /** A counter that snapshots as {@code retention} says. */
+    static Behavior<Command> snapshotting(String persistenceId, RetentionCriteria retention) {
+        return new Counter(persistenceId, retention);
+    }
+
+    @Override
+    public RetentionCriteria retentionCriteria() {
+        return retention;
     }
 
     @Override

@@ -72,8 +72,9 @@ class JournalDiskFullTest {
             Path filler = disk.resolve("filler");
             Files.write(filler, new byte[5 << 20]);
             Path journal = disk.resolve("journal");
-            try (JournalStore store = JournalStore.open(journal, true, new JournalWriter.Limits(
-                    JournalWriter.Limits.DEFAULT.batchRequests(), JournalWriter.Limits.DEFAULT.batchBytes(), minFree))) {
+            JournalWriter.Limits limits = new JournalWriter.Limits(JournalWriter.Limits.DEFAULT.batchRequests(),
+                    JournalWriter.Limits.DEFAULT.batchBytes(), minFree);
+            try (JournalStore store = JournalStore.open(journal, true, limits)) {
                 Throwable failure = null;
                 while (failure == null && next < 10_000) {
                     failure = tryWrite(store);

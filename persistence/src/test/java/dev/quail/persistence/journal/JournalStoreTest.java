@@ -1,7 +1,7 @@
 /*
  * JournalStore on a real LevelDB in a temp directory: durability across reopen,
  * replay bounds, deletion and live ids, group commit and its batch limits (each
- * at n and n+1), and that failures reach the caller's future.
+ * at n and n+1, and a snapshot beyond them), and that failures reach the caller's future.
  */
 package dev.quail.persistence.journal;
 
@@ -10,41 +10,26 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class JournalStoreTest {
-    @TempDir
-    Path dir;
-
-    private final List<JournalStore> opened = new ArrayList<>();
-
-    @AfterEach
-    void closeStores() throws Exception {
-        for (JournalStore store : opened) {
-            store.close();
-        }
-    }
+    @RegisterExtension
+    final StoreDir stores = new StoreDir();
 
     private JournalStore open() throws Exception {
-        JournalStore store = JournalStore.open(dir, true);
-        opened.add(store);
-        return store;
+        return stores.open();
     }
 
     private JournalStore open(int maxRequests, long maxBytes) throws Exception {
-        JournalStore store = JournalStore.open(dir, true,
-                new JournalWriter.Limits(maxRequests, maxBytes, JournalWriter.Limits.DEFAULT.minFreeBytes()));
-        opened.add(store);
-        return store;
+        long minFree = JournalWriter.Limits.DEFAULT.minFreeBytes();
+        return stores.open(new JournalWriter.Limits(maxRequests, maxBytes, minFree));
     }
 
     private static JournalStore.Event event(String pid, long seqNr) {
@@ -68,7 +53,7 @@ class JournalStoreTest {
 
     @Test
     void completedWriteSurvivesCloseAndReopen() throws Exception {
-        JournalStore first = JournalStore.open(dir, true);
+        JournalStore first = JournalStore.open(stores.dir(), true);
         writeEvents(first, "msg-1", 3);
         first.close();
         JournalStore second = open();
@@ -199,8 +184,40 @@ class JournalStoreTest {
     }
 
     @Test
+    void snapshotLargerThanABatchGoesAloneBetweenItsNeighbours() throws Exception {
+        JournalStore store = open();
+        Runnable release = WriterParking.park(store);
+        long before = store.batches();
+        CompletableFuture<Void> first = store.write(List.of(event("a", 1)));
+        CompletableFuture<Void> snapshot =
+                store.saveSnapshot("a", new SnapshotIndex.Entry(1, 1, 4, ""), new byte[30 << 20]);
+        CompletableFuture<Void> last = store.write(List.of(event("a", 2)));
+        release.run();
+        CompletableFuture.allOf(first, snapshot, last).get(30, TimeUnit.SECONDS);
+        assertEquals(3, store.batches() - before);
+        assertEquals(30 << 20, store.latestSnapshot("a", entry -> true).orElseThrow().bytes().length);
+        assertEquals(List.of("a#1", "a#2"), replay(store, "a", 1, Long.MAX_VALUE, 100));
+    }
+
+    @Test
+    void snapshotSavedRightAfterItsPidWasDeletedSeesTheDelete() throws Exception {
+        JournalStore store = open();
+        writeEvents(store, "a", 5);
+        store.saveSnapshot("a", new SnapshotIndex.Entry(5, 1, 4, ""), new byte[] {5}).get(5, TimeUnit.SECONDS);
+        Runnable release = WriterParking.park(store);
+        CompletableFuture<Void> delete = store.deleteTo("a", Long.MAX_VALUE);
+        CompletableFuture<Void> event = store.write(List.of(event("a", 1)));
+        CompletableFuture<Void> snapshot = store.saveSnapshot("a", new SnapshotIndex.Entry(1, 2, 4, ""),
+                new byte[] {1});
+        release.run();
+        CompletableFuture.allOf(delete, event, snapshot).get(5, TimeUnit.SECONDS);
+        assertEquals(1, store.latestSnapshot("a", entry -> true).orElseThrow().entry().seqNr(),
+                "the snapshot at 5 went with the events");
+    }
+
+    @Test
     void writeToAClosedStoreFails() throws Exception {
-        JournalStore store = JournalStore.open(dir, true);
+        JournalStore store = JournalStore.open(stores.dir(), true);
         store.close();
         ExecutionException failure = assertThrows(ExecutionException.class,
                 () -> store.write(List.of(event("m", 1))).get(5, TimeUnit.SECONDS));
@@ -210,7 +227,7 @@ class JournalStoreTest {
 
     @Test
     void closeWritesWhatWasAlreadySubmitted() throws Exception {
-        JournalStore store = JournalStore.open(dir, true);
+        JournalStore store = JournalStore.open(stores.dir(), true);
         List<CompletableFuture<Void>> futures = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             futures.add(store.write(List.of(event("m" + i, 1))));

@@ -7,9 +7,12 @@
  */
 package dev.quail.persistence.journal;
 
+import static dev.quail.persistence.journal.CounterProbes.add;
+import static dev.quail.persistence.journal.CounterProbes.sum;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -57,20 +60,6 @@ class LevelDbJournalTest {
         if (kit != null) {
             kit.shutdownTestKit();
         }
-    }
-
-    private static void add(ActorTestKit kit, ActorRef<Counter.Command> counter, int... amounts) {
-        TestProbe<Done> probe = kit.createTestProbe();
-        for (int amount : amounts) {
-            counter.tell(new Counter.Add(amount, probe.getRef()));
-            probe.expectMessage(Done.getInstance());
-        }
-    }
-
-    private static int sum(ActorTestKit kit, ActorRef<Counter.Command> counter) {
-        TestProbe<Integer> probe = kit.createTestProbe();
-        counter.tell(new Counter.Get(probe.getRef()));
-        return probe.receiveMessage();
     }
 
     private static org.apache.pekko.actor.ActorRef journal(ActorTestKit kit) {

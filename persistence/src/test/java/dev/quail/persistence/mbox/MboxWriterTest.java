@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +40,10 @@ class MboxWriterTest {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
+    private static InputStream stream(String s) {
+        return new ByteArrayInputStream(ascii(s));
+    }
+
     static Stream<Arguments> entries() {
         return Stream.of(
                 Arguments.of("MBOX-03 a From line is quoted", "a\nFrom me\nb\n", "a\n>From me\nb\n\n"),
@@ -60,8 +67,8 @@ class MboxWriterTest {
     void mbox01CreatesTheFileMode0600AndAppends() throws IOException {
         Path mbox = dir.resolve("Mailbox");
         MboxWriter writer = new MboxWriter(Duration.ofSeconds(30));
-        writer.deliver(mbox, HEAD, ascii("Subject: one\n\nbody\n"));
-        writer.deliver(mbox, HEAD, ascii("Subject: two\n\nFrom here\n"));
+        writer.deliver(mbox, HEAD, stream("Subject: one\n\nbody\n"));
+        writer.deliver(mbox, HEAD, stream("Subject: two\n\nFrom here\n"));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(mbox)));
         String text = Files.readString(mbox, StandardCharsets.ISO_8859_1);
         String head = new String(HEAD, StandardCharsets.ISO_8859_1);
@@ -71,7 +78,7 @@ class MboxWriterTest {
     @Test
     void mbox01AnUnopenableFileIsAnOpenFailure() {
         MboxException e = assertThrows(MboxException.class, () -> new MboxWriter(Duration.ofSeconds(1))
-                .deliver(dir.resolve("missing-dir").resolve("Mailbox"), HEAD, ascii("x\n")));
+                .deliver(dir.resolve("missing-dir").resolve("Mailbox"), HEAD, stream("x\n")));
         assertEquals(MboxException.Kind.OPEN, e.kind());
         assertEquals("file does not exist", e.getMessage());
     }
@@ -84,7 +91,7 @@ class MboxWriterTest {
              FileLock held = other.lock()) {
             long start = System.nanoTime();
             MboxException e = assertThrows(MboxException.class,
-                    () -> new MboxWriter(wait).deliver(mbox, HEAD, ascii("x\n")));
+                    () -> new MboxWriter(wait).deliver(mbox, HEAD, stream("x\n")));
             assertEquals(MboxException.Kind.LOCKED, e.kind());
             assertTrue(System.nanoTime() - start >= wait.toNanos(), "gave up before the limit");
             assertTrue(held.isValid());
@@ -99,7 +106,7 @@ class MboxWriterTest {
         other.lock();
         CompletableFuture<Void> delivery = CompletableFuture.runAsync(() -> {
             try {
-                new MboxWriter(Duration.ofSeconds(5)).deliver(mbox, HEAD, ascii("x\n"));
+                new MboxWriter(Duration.ofSeconds(5)).deliver(mbox, HEAD, stream("x\n"));
             } catch (MboxException e) {
                 throw new IllegalStateException(e);
             }
@@ -116,7 +123,35 @@ class MboxWriterTest {
         Path full = Path.of("/dev/full");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(full), "needs /dev/full");
         MboxException e = assertThrows(MboxException.class,
-                () -> new MboxWriter(Duration.ofSeconds(1)).deliver(full, HEAD, ascii("x\n")));
+                () -> new MboxWriter(Duration.ofSeconds(1)).deliver(full, HEAD, stream("x\n")));
         assertEquals(MboxException.Kind.WRITE, e.kind());
+    }
+
+    @Test
+    void mbox04AMessageThatCannotBeReadIsTakenBackOut() throws IOException {
+        Path mbox = dir.resolve("Mailbox");
+        MboxWriter writer = new MboxWriter(Duration.ofSeconds(1));
+        writer.deliver(mbox, HEAD, stream("first\n"));
+        long before = Files.size(mbox);
+        InputStream failing = new SequenceInputStream(stream("From a part\n".repeat(20_000)), new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("chunk 3 is missing");
+            }
+        });
+        MboxException e = assertThrows(MboxException.class, () -> writer.deliver(mbox, HEAD, failing));
+        assertEquals(MboxException.Kind.READ, e.kind());
+        assertEquals(before, Files.size(mbox), "truncated back to what was there");
+    }
+
+    @Test
+    void mbox03AMessageLargerThanTheBuffersIsQuotedWhole() throws IOException {
+        Path mbox = dir.resolve("Mailbox");
+        String message = ">>From x\nFrom y\nplain\n".repeat(50_000);
+        new MboxWriter(Duration.ofSeconds(1)).deliver(mbox, HEAD, stream(message));
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        expected.writeBytes(HEAD);
+        MboxFormat.appendMessage(expected, ascii(message));
+        assertEquals(expected.toString(StandardCharsets.ISO_8859_1), Files.readString(mbox, StandardCharsets.ISO_8859_1));
     }
 }

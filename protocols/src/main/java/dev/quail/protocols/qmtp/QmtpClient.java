@@ -2,7 +2,8 @@
  * QmtpClient: the sending side of QMTP (QMTP-01..04) for one package, as pure code: the bytes to send, and the
  * reading of the answers, one netstring per recipient, in order, each K (accepted), Z (temporary) or D
  * (permanent) followed by text. The message goes in the standard encoding: '\n', then the message with LF line
- * ends as the queue holds it. An answer of another kind, or over {@link #MAX_REPLY} bytes, is a protocol error.
+ * ends as the queue holds it; the message is never here: the caller streams it between head() and tail(). An
+ * answer of another kind, or over {@link #MAX_REPLY} bytes, is a protocol error.
  */
 package dev.quail.protocols.qmtp;
 
@@ -56,15 +57,21 @@ public final class QmtpClient {
         this.expected = recipients;
     }
 
-    /** The package: netstring(message) netstring(sender) netstring(netstring(recipient)...). */
-    public static byte[] encode(String sender, List<String> recipients, byte[] messageLf) {
+    /**
+     * What goes before the message in a package: the message netstring's length (the message and its
+     * encoding byte) and the encoding byte, '\n'. Then the message, {@code size} bytes with LF line ends as the
+     * queue holds them, streamed by the caller, then {@link #tail}.
+     */
+    public static byte[] head(long size) {
+        return ((size + 1) + ":\n").getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** What follows the message: the end of its netstring, netstring(sender), netstring(netstring(recipient)...). */
+    public static byte[] tail(String sender, List<String> recipients) {
         ByteArrayOutputStream list = new ByteArrayOutputStream();
         for (String r : recipients) Netstrings.write(list, r.getBytes(StandardCharsets.ISO_8859_1));
-        byte[] message = new byte[messageLf.length + 1];
-        message[0] = '\n';
-        System.arraycopy(messageLf, 0, message, 1, messageLf.length);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + list.size() + 64);
-        Netstrings.write(out, message);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(list.size() + sender.length() + 32);
+        out.write(',');
         Netstrings.write(out, sender.getBytes(StandardCharsets.ISO_8859_1));
         Netstrings.write(out, list.toByteArray());
         return out.toByteArray();

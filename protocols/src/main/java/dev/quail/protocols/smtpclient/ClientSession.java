@@ -7,18 +7,32 @@
  * the TlsPolicy says (RFC 3207: on 220 the edge makes the connection TLS, whatever else the server sent in
  * clear is discarded, and EHLO is sent again under TLS, as sec. 4.2 requires); then per
  * transaction MAIL FROM (SIZE= and BODY=8BITMIME when offered and useful), one RCPT per recipient,
- * DATA, the message (DataEncoder) and the final reply. With PIPELINING, MAIL, every RCPT and DATA go
- * in one write (RFC 2920); otherwise each command waits for its reply. Beyond qmail, the connection
- * is kept after a transaction: it is Ready for the next one at once after a final reply, or after a
- * RSET (250) when a transaction ended early; the edge ends it with quit() (QUIT, then Close on the
- * reply). A 421 reply, a failed RSET or an unexpected reply end the connection (Close).
+ * DATA, the message and the final reply. With PIPELINING, MAIL, every RCPT and DATA go in one write
+ * (RFC 2920); otherwise each command waits for its reply. The message never passes through here: on
+ * 354 the session asks the edge to stream it (SendBody) and waits for bodySent() before it reads a
+ * reply; a reply before that is a broken server, and a message the edge cannot read (bodyFailed())
+ * ends the connection without the final dot, so the server drops the part it got. Beyond qmail, the
+ * connection is kept after a transaction: it is Ready for the next one at once after a final reply,
+ * or after a RSET (250) when a transaction ended early; the edge ends it with quit() (QUIT, then Close
+ * on the reply), which never cuts a transaction: asked while one runs, the QUIT follows its end. A 421
+ * reply, a failed RSET or an unexpected reply end the connection (Close).
+ *
+ * RFC 1870: SIZE= gives the message's size as stored (LF line ends, as Postfix gives its queue file's
+ * size; the server counts a CR more per line), and a message larger than the limit the server states
+ * in its EHLO reply is not offered: it fails permanently, in Postfix's words (#5.3.4).
+ *
+ * A server that breaks the bounds the client keeps (ReplyReader: reply line length and lines per reply;
+ * Extensions: EHLO keywords) or replies before the end of the message is not speaking SMTP: what was
+ * not settled is deferred (#4.5.0) and the connection closed. So is a transaction the edge cuts at its
+ * deadline (deadline(), #4.4.2).
  *
  * Results follow qmail-remote and qmail-rspawn (REM-20, REM-21): each recipient's RCPT reply (5xx "does
  * not like recipient" = failure, 4xx = deferral, else accepted) combined with the message's outcome
  * ("sender was rejected", "Giving up on IP." when no recipient was accepted, "failed on DATA command",
  * "failed after I sent the message", "accepted message"); a refused recipient's report also carries the
  * message's report when that is no better. A connection lost or timed out mid-transaction (closed())
- * defers what was not settled, with "Possible duplicate!" once the final dot was sent (REM-14).
+ * defers what was not settled, with "Possible duplicate!" once the final dot was sent (REM-14); so do
+ * the protocol errors and the deadline above.
  */
 package dev.quail.protocols.smtpclient;
 
@@ -27,6 +41,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 public final class ClientSession {
 
@@ -38,7 +53,6 @@ public final class ClientSession {
     private record Expect(Step step, int recipient) {}
 
     private static final int SERVICE_CLOSING = 421;
-    private static final int TOO_MANY_RECIPIENTS = 452;
 
     private final String helo;
     private final String peer;
@@ -53,7 +67,8 @@ public final class ClientSession {
     private Transaction pending;
     private Transaction tx;
     private boolean pipelined;
-    private byte[] data;
+    private boolean sendingBody;
+    private boolean quitting;
     private Reply mail;
     private Reply[] rcpt;
     private Report decided;
@@ -73,7 +88,7 @@ public final class ClientSession {
 
     /** True when send() may be called: before the greeting (once), or when the connection is Ready. */
     public boolean canSend() {
-        return !closed && tx == null && pending == null && (!greeted || expected.isEmpty());
+        return !closed && !quitting && tx == null && pending == null && (!greeted || expected.isEmpty());
     }
 
     /** Starts a transaction, or holds it until the greeting and EHLO are done. */
@@ -91,9 +106,47 @@ public final class ClientSession {
         List<ClientOutput> out = new ArrayList<>();
         for (Reply reply : reader.feed(bytes, offset, length)) {
             if (closed || startingTls) break;
+            if (sendingBody) {
+                broken("a reply before the end of the message", out);
+                break;
+            }
             handle(reply, out);
         }
-        if (startingTls) reader = new ReplyReader(); // what came in clear after the 220 is not TLS's to read
+        if (startingTls) {
+            reader = new ReplyReader(); // what came in clear after the 220 is not TLS's to read
+        } else if (!closed && reader.violation().isPresent()) {
+            broken(reader.violation().get(), out);
+        }
+        return out;
+    }
+
+    /** The edge wrote the whole message asked for by SendBody, end of data included. */
+    public List<ClientOutput> bodySent() {
+        if (!sendingBody) return List.of(); // the connection ended meanwhile
+        sendingBody = false;
+        critical = true;
+        expect(Step.DOT);
+        return List.of();
+    }
+
+    /**
+     * The message could not be read while it was being sent: the connection ends without the final dot, so the
+     * server drops what it got, and the transaction is deferred as qmail-remote defers it.
+     */
+    public List<ClientOutput> bodyFailed() {
+        if (!sendingBody) return List.of();
+        List<ClientOutput> out = new ArrayList<>();
+        end(Report.deferral("Unable to read message. (#4.3.0)"), out);
+        out.add(ClientOutput.Close.INSTANCE);
+        return out;
+    }
+
+    /** The edge's deadline for the transaction in hand has passed: it is deferred and the connection ends. */
+    public List<ClientOutput> deadline(long seconds) {
+        if (closed) return List.of();
+        List<ClientOutput> out = new ArrayList<>();
+        end(connectedBut("the transaction took more than " + seconds + " seconds", "4.4.2"), out);
+        out.add(ClientOutput.Close.INSTANCE);
         return out;
     }
 
@@ -111,39 +164,48 @@ public final class ClientSession {
     public List<ClientOutput> tlsFailed(String reason) {
         startingTls = false;
         if (closed) return List.of();
-        closed = true;
         List<ClientOutput> out = new ArrayList<>();
-        if (pending != null) {
-            rcpt = null;
-            out.add(new ClientOutput.Finished(result(pending,
-                    Report.deferral("TLS negotiation with " + peer + " failed: " + reason + " (#4.7.5)"))));
-            pending = null;
-        }
+        end(Report.deferral("TLS negotiation with " + peer + " failed: " + reason + " (#4.7.5)"), out);
         out.add(ClientOutput.Close.INSTANCE);
         return out;
     }
 
-    /** Ends the connection: QUIT when it is idle, else at once. */
+    /** Ends the connection: QUIT when it is idle, else once the transaction or command in hand is done. */
     public List<ClientOutput> quit() {
-        if (closed) return List.of();
+        if (closed || quitting) return List.of();
+        quitting = true;
         if (greeted && tx == null && expected.isEmpty()) {
-            expect(Step.QUIT);
-            return List.of(write("QUIT\r\n"));
+            List<ClientOutput> out = new ArrayList<>();
+            ready(out);
+            return out;
         }
-        closed = true;
-        return List.of(ClientOutput.Close.INSTANCE);
+        return List.of();
     }
 
     /** The connection was lost (EOF, error or timeoutremote): settles the transaction in hand, if any. */
     public List<ClientOutput> closed() {
         if (closed) return List.of();
+        List<ClientOutput> out = new ArrayList<>();
+        end(died(), out);
+        return out;
+    }
+
+    /** The connection is over: the transaction in hand, if any, gets {@code report}. */
+    private void end(Report report, List<ClientOutput> out) {
         closed = true;
+        sendingBody = false;
         Transaction lost = tx != null ? tx : pending;
-        if (lost == null) return List.of();
+        if (lost == null) return;
         if (tx == null) rcpt = null;
         tx = null;
         pending = null;
-        return List.of(new ClientOutput.Finished(result(lost, died())));
+        out.add(new ClientOutput.Finished(result(lost, report)));
+    }
+
+    /** A server past the client's bounds, or out of step: nothing it says can be trusted any more. */
+    private void broken(String what, List<ClientOutput> out) {
+        end(connectedBut("it sent " + what, "4.5.0"), out);
+        out.add(ClientOutput.Close.INSTANCE);
     }
 
     private void handle(Reply reply, List<ClientOutput> out) {
@@ -183,7 +245,12 @@ public final class ClientSession {
 
     private void onEhlo(Reply reply, List<ClientOutput> out) {
         if (reply.code() == 250) {
-            extensions = Extensions.of(reply);
+            Optional<Extensions> offered = Extensions.of(reply);
+            if (offered.isEmpty()) {
+                broken("an EHLO reply of more than " + Extensions.MAX_KEYWORDS + " keywords", out);
+                return;
+            }
+            extensions = offered.get();
             if (!tls && tlsPolicy != TlsPolicy.NONE && extensions.startTls()) {
                 expect(Step.STARTTLS);
                 out.add(write("STARTTLS\r\n"));
@@ -231,7 +298,7 @@ public final class ClientSession {
     private void greeted(List<ClientOutput> out) {
         greeted = true;
         if (pending == null) {
-            out.add(ClientOutput.Ready.INSTANCE);
+            ready(out);
             return;
         }
         Transaction t = pending;
@@ -240,22 +307,23 @@ public final class ClientSession {
     }
 
     private void start(Transaction t, List<ClientOutput> out) {
-        if (DataEncoder.partialFinalLine(t.body())) {
-            rcpt = null;
-            out.add(new ClientOutput.Finished(result(t,
-                    Report.failure("SMTP cannot transfer messages with partial final lines. (#5.6.2)"))));
-            out.add(ClientOutput.Ready.INSTANCE);
+        if (t.partialFinalLine()) {
+            refuse(t, "SMTP cannot transfer messages with partial final lines. (#5.6.2)", out);
+            return;
+        }
+        if (extensions.sizeLimit() > 0 && t.size() > extensions.sizeLimit()) {
+            refuse(t, "message size " + t.size() + " exceeds size limit " + extensions.sizeLimit() + " of server "
+                    + peer + " (#5.3.4)", out);
             return;
         }
         tx = t;
-        data = DataEncoder.encode(t.body());
         mail = null;
         rcpt = new Reply[t.recipients().size()];
         critical = false;
         pipelined = extensions.pipelining();
         StringBuilder commands = new StringBuilder("MAIL FROM:<").append(Quote.address(t.sender())).append('>');
-        if (extensions.size()) commands.append(" SIZE=").append(data.length - 3);
-        if (extensions.eightBitMime() && DataEncoder.eightBit(t.body())) commands.append(" BODY=8BITMIME");
+        if (extensions.size()) commands.append(" SIZE=").append(t.size());
+        if (extensions.eightBitMime() && t.eightBit()) commands.append(" BODY=8BITMIME");
         commands.append("\r\n");
         expect(Step.MAIL);
         if (pipelined) {
@@ -267,6 +335,13 @@ public final class ClientSession {
             expect(Step.DATA);
         }
         out.add(write(commands.toString()));
+    }
+
+    /** A transaction that cannot be offered to this server: it fails before MAIL, the connection stays. */
+    private void refuse(Transaction t, String why, List<ClientOutput> out) {
+        rcpt = null;
+        out.add(new ClientOutput.Finished(result(t, Report.failure(why))));
+        ready(out);
     }
 
     private String rcptCommand(int i) {
@@ -323,9 +398,8 @@ public final class ClientSession {
             String text = peer + " failed on DATA command." + reply.said();
             finish(reply.permanent() ? Report.failure(text) : Report.deferral(text), after, out);
         } else {
-            critical = true;
-            expect(Step.DOT);
-            out.add(new ClientOutput.Write(data));
+            sendingBody = true;
+            out.add(ClientOutput.SendBody.INSTANCE);
         }
     }
 
@@ -342,7 +416,7 @@ public final class ClientSession {
 
     private void onRset(Reply reply, List<ClientOutput> out) {
         if (reply.code() / 100 == 2) {
-            out.add(ClientOutput.Ready.INSTANCE);
+            ready(out);
         } else {
             closed = true;
             out.add(write("QUIT\r\n"));
@@ -353,10 +427,9 @@ public final class ClientSession {
     private void finish(Report message, After after, List<ClientOutput> out) {
         Transaction done = tx;
         tx = null;
-        data = null;
         out.add(new ClientOutput.Finished(result(done, message)));
-        switch (after) {
-            case READY -> out.add(ClientOutput.Ready.INSTANCE);
+        switch (quitting && after == After.RSET ? After.READY : after) {
+            case READY -> ready(out);
             case RSET -> {
                 expect(Step.RSET);
                 out.add(write("RSET\r\n"));
@@ -365,6 +438,16 @@ public final class ClientSession {
                 closed = true;
                 out.add(ClientOutput.Close.INSTANCE);
             }
+        }
+    }
+
+    /** Ready for the next transaction, or QUIT when the edge asked for the end meanwhile. */
+    private void ready(List<ClientOutput> out) {
+        if (quitting) {
+            expect(Step.QUIT);
+            out.add(write("QUIT\r\n"));
+        } else {
+            out.add(ClientOutput.Ready.INSTANCE);
         }
     }
 
@@ -380,27 +463,8 @@ public final class ClientSession {
         out.add(ClientOutput.Close.INSTANCE);
     }
 
-    /** qmail-rspawn's combination of a recipient's report with the message's (REM-20). */
     private TransactionResult result(Transaction t, Report message) {
-        List<Report> reports = new ArrayList<>(t.recipients().size());
-        List<Integer> tooMany = new ArrayList<>();
-        for (int i = 0; i < t.recipients().size(); i++) {
-            Reply r = rcpt == null ? null : rcpt[i];
-            if (r == null || r.code() < 400) {
-                reports.add(message);
-                continue;
-            }
-            String text = peer + " does not like recipient." + r.said();
-            if (r.permanent()) {
-                boolean append = message.kind() == Report.Kind.FAILURE;
-                reports.add(Report.failure(append ? text + "\n" + message.text() : text));
-            } else {
-                boolean append = message.kind() != Report.Kind.SUCCESS;
-                reports.add(Report.deferral(append ? text + "\n" + message.text() : text));
-            }
-            if (r.code() == TOO_MANY_RECIPIENTS && message.kind() == Report.Kind.SUCCESS) tooMany.add(i);
-        }
-        return new TransactionResult(reports, tooMany);
+        return TransactionResult.combine(peer, t.recipients().size(), rcpt, message);
     }
 
     private boolean anyAccepted() {
@@ -420,8 +484,13 @@ public final class ClientSession {
     }
 
     private Report died() {
-        return Report.deferral("Connected to " + peer + " but connection died. "
-                + (critical ? "Possible duplicate! " : "") + "(#4.4.2)");
+        return connectedBut("connection died", "4.4.2");
+    }
+
+    /** REM-14's form for a temporary failure after the connection was made. */
+    private Report connectedBut(String what, String status) {
+        return Report.deferral("Connected to " + peer + " but " + what + ". "
+                + (critical ? "Possible duplicate! " : "") + "(#" + status + ")");
     }
 
     private void expect(Step step) {

@@ -23,10 +23,14 @@ class QmtpClientTest {
         QmtpSession server = new QmtpSession(new QmtpPolicy("mx.example.org", 0,
                 r -> r.endsWith("@example.org"), 100), "192.0.2.7", Deadlines.Timing.NONE,
                 Clock.fixed(QmtpSessionTest.NOW, ZoneOffset.UTC));
-        byte[] pkg = QmtpClient.encode("a@b.test", List.of("x@example.org", "y@other.test"),
-                "Subject: s\n\nbody\n".getBytes(StandardCharsets.ISO_8859_1));
+        byte[] message = "Subject: s\n\nbody\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] head = QmtpClient.head(message.length);
+        byte[] tail = QmtpClient.tail("a@b.test", List.of("x@example.org", "y@other.test"));
+        assertEquals("18:\n", new String(head, StandardCharsets.ISO_8859_1));
         Edge edge = new Edge();
-        List<QmtpOutput> out = edge.take(server.receive(pkg, 0, pkg.length));
+        edge.take(server.receive(head, 0, head.length));
+        edge.take(server.receive(message, 0, message.length));
+        List<QmtpOutput> out = edge.take(server.receive(tail, 0, tail.length));
         QmtpOutput.Submit submit = (QmtpOutput.Submit) out.get(0);
         assertEquals("a@b.test", submit.sender());
         assertTrue(edge.lastMessage().endsWith("\nSubject: s\n\nbody\n"));

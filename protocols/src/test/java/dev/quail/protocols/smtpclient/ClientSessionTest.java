@@ -59,15 +59,33 @@ class ClientSessionTest {
 
     @Test
     void rfc1870_rfc6152_sizeAndBodyOnlyWhenOfferedAndUseful() {
-        // "Subject: t\n\nhello\n" is 18 octets, 21 with CRLF line ends.
+        // SIZE is the size as stored: "Subject: t\n\nhello\n" is 18 octets.
         ClientTranscript.ehlo(tx("a@x.org", "b@y.org"), "SIZE 1000000", "8BITMIME")
-                .client("MAIL FROM:<a@x.org> SIZE=21");
+                .client("MAIL FROM:<a@x.org> SIZE=18");
         ClientTranscript.ehlo(ClientTranscript.message("caf\u00e9\n", "a@x.org", "b@y.org"), "8BITMIME")
                 .client("MAIL FROM:<a@x.org> BODY=8BITMIME");
         ClientTranscript.ehlo(ClientTranscript.message("caf\u00e9\n", "a@x.org", "b@y.org"), "SIZE")
-                .client("MAIL FROM:<a@x.org> SIZE=6");
+                .client("MAIL FROM:<a@x.org> SIZE=5");
         ClientTranscript.ehlo(tx("a@x.org", "b@y.org"), "size", "8bitmime")
-                .client("MAIL FROM:<a@x.org> SIZE=21");
+                .client("MAIL FROM:<a@x.org> SIZE=18");
+    }
+
+    @Test
+    void rfc1870_aMessageOverTheServersLimitFailsPermanentlyWithoutBeingOffered() {
+        ClientTranscript t = ClientTranscript.ehlo(tx("a@x.org", "b@y.org", "c@y.org"), "SIZE 17", "PIPELINING")
+                .client("[finished]", "[ready]");
+        Report tooBig = failure("message size 18 exceeds size limit 17 of server " + PEER + " (#5.3.4)");
+        assertEquals(List.of(tooBig, tooBig), t.last().reports());
+        t.send(ClientTranscript.message("small\n", "a@x.org", "b@y.org"))
+                .client("MAIL FROM:<a@x.org> SIZE=6", "RCPT TO:<b@y.org>", "DATA");
+    }
+
+    @Test
+    void rfc1870_aLimitOfZeroOrOneWeCannotReadIsNoLimit() {
+        for (String keyword : new String[] {"SIZE 0", "SIZE", "SIZE 12x", "SIZE 99999999999999999999999"}) {
+            ClientTranscript.ehlo(tx("a@x.org", "b@y.org"), keyword).client("MAIL FROM:<a@x.org> SIZE=18");
+        }
+        ClientTranscript.ehlo(tx("a@x.org", "b@y.org"), "SIZE 18").client("MAIL FROM:<a@x.org> SIZE=18");
     }
 
     @Test
@@ -209,13 +227,107 @@ class ClientSessionTest {
 
     @Test
     void rem12_replyTextKeepsAtMost5000Octets() {
+        String line = "550-" + "x".repeat(996);
         for (int length : new int[] {4999, 5000, 5001, 20000}) {
-            String text = "550 " + "x".repeat(length - 4);
-            ClientTranscript t = ClientTranscript.ehlo(tx("a@x.org", "b@y.org"))
-                    .server(text);
+            // lines of 1000 octets joined by '\n': the last one is cut to make the length
+            StringBuilder reply = new StringBuilder();
+            int lines = length / 1001 + 1;
+            for (int i = 1; i < lines; i++) reply.append(line).append("\r\n");
+            reply.append("550 ").append("x".repeat(length - (lines - 1) * 1001 - 4)).append("\r\n");
+            ClientTranscript t = ClientTranscript.ehlo(tx("a@x.org", "b@y.org")).serverRaw(reply.toString());
             String said = t.report(0).text().substring(t.report(0).text().indexOf("said: ") + 6);
             assertEquals(Math.min(length, Reply.MAX_TEXT), said.length(), "reply of " + length);
         }
+    }
+
+    @Test
+    void bounds_aReplyLineOverTheLimitIsAProtocolError() {
+        ClientTranscript.ehlo(tx("a@x.org", "b@y.org")).server("550 " + "x".repeat(ReplyReader.MAX_LINE - 5))
+                .client("MAIL FROM:<a@x.org>", "[finished]", "RSET");
+        ClientTranscript t = ClientTranscript.ehlo(tx("a@x.org", "b@y.org"))
+                .serverRaw("550 " + "x".repeat(ReplyReader.MAX_LINE - 3))
+                .client("MAIL FROM:<a@x.org>", "[finished]", "[close]");
+        assertEquals(deferral("Connected to " + PEER + " but it sent a reply line longer than 2048 octets. (#4.5.0)"),
+                t.report(0));
+        // a line that never ends is cut as soon as it passes the bound; CRs count too
+        ClientTranscript.ehlo(tx("a@x.org", "b@y.org")).serverRaw("\r".repeat(ReplyReader.MAX_LINE + 1))
+                .client("MAIL FROM:<a@x.org>", "[finished]", "[close]");
+    }
+
+    @Test
+    void bounds_aReplyOfTooManyLinesIsAProtocolError() {
+        String[] ok = new String[ReplyReader.MAX_LINES];
+        java.util.Arrays.fill(ok, "250-ok");
+        ok[ok.length - 1] = "250 ok";
+        ClientTranscript.ehlo(tx("a@x.org", "b@y.org")).server(ok).client("MAIL FROM:<a@x.org>", "RCPT TO:<b@y.org>");
+        ClientTranscript t = ClientTranscript.ehlo(tx("a@x.org", "b@y.org"))
+                .serverRaw("250-ok\r\n".repeat(ReplyReader.MAX_LINES + 1))
+                .client("MAIL FROM:<a@x.org>", "[finished]", "[close]");
+        assertEquals(deferral("Connected to " + PEER + " but it sent a reply of more than 100 lines. (#4.5.0)"),
+                t.report(0));
+    }
+
+    @Test
+    void bounds_anEhloReplyWithTooManyKeywordsIsAProtocolError() {
+        String[] keywords = new String[Extensions.MAX_KEYWORDS];
+        java.util.Arrays.fill(keywords, "X-KEYWORD");
+        keywords[0] = "PIPELINING";
+        ClientTranscript.ehlo(tx("a@x.org", "b@y.org"), keywords).client("MAIL FROM:<a@x.org>", "RCPT TO:<b@y.org>",
+                "DATA");
+        String[] many = java.util.Arrays.copyOf(keywords, keywords.length + 1);
+        many[many.length - 1] = "X-ONE-MORE";
+        ClientTranscript t = ClientTranscript.ehlo(tx("a@x.org", "b@y.org"), many).client("[finished]", "[close]");
+        assertEquals(deferral("Connected to " + PEER + " but it sent an EHLO reply of more than 50 keywords. (#4.5.0)"),
+                t.report(0));
+    }
+
+    @Test
+    void body_aReplyBeforeTheBodyIsSentIsAProtocolError() {
+        ClientTranscript t = ClientTranscript.ehlo(tx("a@x.org", "b@y.org"), "PIPELINING").holdBody()
+                .server("250 ok", "250 ok", "354 go").client("MAIL FROM:<a@x.org>", "RCPT TO:<b@y.org>", "DATA",
+                        "[body]")
+                .server("250 accepted?").client("[finished]", "[close]");
+        assertEquals(deferral("Connected to " + PEER + " but it sent a reply before the end of the message. (#4.5.0)"),
+                t.report(0));
+        assertTrue(t.sendBody().results.size() == 1, "a body sent after the end changes nothing");
+    }
+
+    @Test
+    void body_aMessageThatCannotBeReadEndsTheConnectionWithoutTheDot() {
+        ClientTranscript t = ClientTranscript.ehlo(tx("a@x.org", "b@y.org"), "PIPELINING").holdBody()
+                .server("250 ok", "250 ok", "354 go").client("MAIL FROM:<a@x.org>", "RCPT TO:<b@y.org>", "DATA",
+                        "[body]")
+                .bodyFailed().client("[finished]", "[close]");
+        assertEquals(deferral("Unable to read message. (#4.3.0)"), t.report(0));
+        assertFalse(t.session.canSend());
+    }
+
+    @Test
+    void deadline_cutsTheTransactionAndSaysWhetherTheDotWasSent() {
+        ClientTranscript before = ClientTranscript.ehlo(tx("a@x.org", "b@y.org")).server("250 ok")
+                .client("MAIL FROM:<a@x.org>", "RCPT TO:<b@y.org>").deadline(20).client("[finished]", "[close]");
+        assertEquals(deferral("Connected to " + PEER + " but the transaction took more than 20 seconds. (#4.4.2)"),
+                before.report(0));
+        ClientTranscript after = ClientTranscript.ehlo(tx("a@x.org", "b@y.org"), "PIPELINING")
+                .server("250 ok", "250 ok", "354 go").deadline(20);
+        assertEquals(deferral("Connected to " + PEER
+                + " but the transaction took more than 20 seconds. Possible duplicate! (#4.4.2)"), after.report(0));
+        ClientTranscript greeting = new ClientTranscript().send(tx("a@x.org", "b@y.org")).deadline(20)
+                .client("[finished]", "[close]");
+        assertEquals(Report.Kind.DEFERRAL, greeting.report(0).kind());
+    }
+
+    @Test
+    void quit_whileATransactionRunsWaitsForItsEnd() {
+        ClientTranscript t = ClientTranscript.ehlo(tx("a@x.org", "b@y.org"), "PIPELINING").holdBody()
+                .server("250 ok", "250 ok", "354 go").quit().client("MAIL FROM:<a@x.org>", "RCPT TO:<b@y.org>",
+                        "DATA", "[body]");
+        assertFalse(t.session.canSend());
+        t.sendBody().client("Subject: t", "", "hello", ".").server("250 queued").client("[finished]", "QUIT")
+                .server("221 bye").client("[close]");
+        assertEquals(Report.Kind.SUCCESS, t.report(0).kind());
+        ClientTranscript.ehlo(tx("a@x.org", "b@y.org")).quit().server("550 no")
+                .client("MAIL FROM:<a@x.org>", "[finished]", "QUIT");
     }
 
     @Test
@@ -295,12 +407,12 @@ class ClientSessionTest {
     @Test
     void reuse_theNextTransactionFollowsAFinalReplyDirectly() {
         ClientTranscript t = ClientTranscript.ehlo(tx("a@x.org", "b@y.org"), "PIPELINING")
-                .server("250 ok", "250 ok", "354 go", "250 one");
+                .server("250 ok", "250 ok", "354 go").server("250 one");
         assertTrue(t.session.canSend());
         t.client("MAIL FROM:<a@x.org>", "RCPT TO:<b@y.org>", "DATA", "Subject: t", "", "hello", ".",
                 "[finished]", "[ready]");
         t.send(tx("other@x.org", "c@z.org")).client("MAIL FROM:<other@x.org>", "RCPT TO:<c@z.org>", "DATA")
-                .server("250 ok", "250 ok", "354 go", "250 two").client("Subject: t", "", "hello", ".",
+                .server("250 ok", "250 ok", "354 go").server("250 two").client("Subject: t", "", "hello", ".",
                         "[finished]", "[ready]");
         assertEquals(success(PEER + " accepted message.\nRemote host said: 250 two"), t.report(0));
     }
@@ -309,7 +421,7 @@ class ClientSessionTest {
     void reuse_aTransactionCannotStartWhileAnotherIsRunning() {
         ClientTranscript t = ClientTranscript.ehlo(tx("a@x.org", "b@y.org"));
         assertFalse(t.session.canSend());
-        assertThrows(IllegalStateException.class, () -> t.session.send(tx("a@x.org", "c@y.org")));
+        assertThrows(IllegalStateException.class, () -> t.session.send(tx("a@x.org", "c@y.org").transaction()));
     }
 
     @Test
@@ -322,7 +434,7 @@ class ClientSessionTest {
     void rfc5321_tooManyRecipientsAreToBeSentInAnotherTransaction() {
         ClientTranscript t = ClientTranscript.ehlo(tx("a@x.org", "b@y.org", "c@y.org", "d@y.org"), "PIPELINING")
                 .server("250 ok", "250 ok", "452 4.5.3 too many recipients", "452 4.5.3 too many recipients",
-                        "354 go", "250 ok");
+                        "354 go").server("250 ok");
         assertEquals(List.of(1, 2), t.last().tooMany());
         ClientTranscript none = ClientTranscript.ehlo(tx("a@x.org", "b@y.org"), "PIPELINING")
                 .server("250 ok", "452 4.5.3 too many", "554 no valid recipients");
@@ -343,7 +455,7 @@ class ClientSessionTest {
 
     @Test
     void quitWaitsForTheReplyThenCloses() {
-        ClientTranscript.ehlo(tx("a@x.org", "b@y.org"), "PIPELINING").server("250 ok", "250 ok", "354 go", "250 ok")
+        ClientTranscript.ehlo(tx("a@x.org", "b@y.org"), "PIPELINING").server("250 ok", "250 ok", "354 go").server("250 ok")
                 .client("MAIL FROM:<a@x.org>", "RCPT TO:<b@y.org>", "DATA", "Subject: t", "", "hello", ".",
                         "[finished]", "[ready]")
                 .quit().client("QUIT").server("221 bye").client("[close]");
@@ -351,7 +463,7 @@ class ClientSessionTest {
 
     @Test
     void anUnsolicitedReplyOnAnIdleConnectionCloses() {
-        ClientTranscript.ehlo(tx("a@x.org", "b@y.org"), "PIPELINING").server("250 ok", "250 ok", "354 go", "250 ok")
+        ClientTranscript.ehlo(tx("a@x.org", "b@y.org"), "PIPELINING").server("250 ok", "250 ok", "354 go").server("250 ok")
                 .client("MAIL FROM:<a@x.org>", "RCPT TO:<b@y.org>", "DATA", "Subject: t", "", "hello", ".",
                         "[finished]", "[ready]")
                 .server("421 idle too long").client("[close]");
