@@ -33,13 +33,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Tcp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,23 +51,22 @@ import org.junit.jupiter.api.io.TempDir;
  * Submits reach a probe standing for the Queue; K goes out only once the Queue said Queued (QMTP-04), and the
  * client turns K/Z/D and dead connections into Outcomes.
  */
+@ExtendWith(TestKitJUnit5Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QmtpEdgeTest {
     private static final byte[] BODY = "Subject: q\n\nhello\n".getBytes(StandardCharsets.ISO_8859_1);
     private static final MemoryBodies STORE = new MemoryBodies();
-    private static ActorTestKit testKit;
+    @JUnit5TestKit
+    private final ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
     @TempDir
     Path dir;
-    private final MemoryBodies bodies = new MemoryBodies();
+    /** The server side's store, fresh for each test. */
+    private MemoryBodies bodies;
 
-    @BeforeAll
-    static void start() {
-        testKit = ActorTestKit.create();
-    }
-
-    @AfterAll
-    static void stop() {
-        testKit.shutdownTestKit();
+    @BeforeEach
+    void fresh() {
+        bodies = new MemoryBodies();
     }
 
     /** A listener on a free loopback port serving each connection with a new session. */

@@ -27,11 +27,15 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * An SMTP listener over real sockets, from several loopback addresses, with the queue a probe and the body store in
@@ -41,20 +45,18 @@ import org.junit.jupiter.api.Test;
  * and is closed; a full listener closes its idlest connection (421 4.7.0) for a newcomer, and refuses one when
  * nobody is idle; a silent client hears 451 4.4.2 after timeoutsmtpd, a dripping one 421 4.4.2.
  */
+@ExtendWith(TestKitJUnit5Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SmtpEdgeTest {
-    private static ActorTestKit testKit;
+    @JUnit5TestKit
+    private final ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+    private MemoryBodies bodies;
+    private TestProbe<Queue.Command> queue;
 
-    private final MemoryBodies bodies = new MemoryBodies();
-    private final TestProbe<Queue.Command> queue = testKit.createTestProbe(Queue.Command.class);
-
-    @BeforeAll
-    static void start() {
-        testKit = ActorTestKit.create();
-    }
-
-    @AfterAll
-    static void stop() {
-        testKit.shutdownTestKit();
+    @BeforeEach
+    void fresh() {
+        bodies = new MemoryBodies();
+        queue = testKit.createTestProbe(Queue.Command.class);
     }
 
     /** A listener on a free loopback port with these control files (databytes 3 MiB unless given). */
