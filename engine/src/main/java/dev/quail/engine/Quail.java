@@ -3,6 +3,7 @@ package dev.quail.engine;
 import dev.quail.engine.admin.Admin;
 import dev.quail.engine.admin.AdminSocket;
 import dev.quail.engine.admin.QueueView;
+import dev.quail.engine.auth.Logins;
 import dev.quail.engine.auth.Passwords;
 import dev.quail.engine.local.LocalDelivery;
 import dev.quail.engine.local.LocalSpawn;
@@ -17,7 +18,6 @@ import dev.quail.engine.queue.Queue;
 import dev.quail.engine.queue.Submitter;
 import dev.quail.engine.delivery.SpawnStatus;
 import dev.quail.engine.remote.RemoteSpawn;
-import dev.quail.engine.smtp.SmtpAuthenticator;
 import dev.quail.engine.smtp.SmtpServer;
 import dev.quail.engine.tls.ServerTls;
 import dev.quail.persistence.body.BodyStore;
@@ -114,18 +114,20 @@ public final class Quail {
             openAdmin(context, controls.home(), queue, watcher, io);
             ActorRef<SmtpServer.Bound> bound = context.messageAdapter(SmtpServer.Bound.class, SmtpBound::new);
             Submitter submitter = new Submitter(queue, context.getSystem().scheduler(), ids);
-            SmtpServer.Services smtpServices = new SmtpServer.Services(controls, submitter,
+            SmtpServer.Services smtpServices = new SmtpServer.Services(controls, submitter, bodies,
                     ServerTls.open(controls.home().control("servercert.pem"), me),
-                    new SmtpAuthenticator(new Passwords(controls.home().passwords()), io));
+                    new Logins(new Passwords(controls.home().passwords()), controls));
             var smtp = context.spawn(SmtpServer.create(listeners.smtpHost(), listeners.smtpPort(), smtpServices,
                     bound), "smtpd");
             context.watchWith(smtp, new ChildFailed("smtpd"));
             listen(context, "pop3d", listeners.pop3(),
-                    address -> Pop3Server.create(address, controls, io, smtpServices.tls()));
+                    address -> Pop3Server.create(address, controls, io, smtpServices.tls(), smtpServices.logins()));
             listen(context, "pop3s", listeners.pop3s(),
-                    address -> Pop3Server.pop3s(address, controls, io, smtpServices.tls()));
-            listen(context, "qmtpd", listeners.qmtp(), address -> QmtpServer.qmtp(address, controls, submitter));
-            listen(context, "qmqpd", listeners.qmqp(), address -> QmtpServer.qmqp(address, controls, submitter));
+                    address -> Pop3Server.pop3s(address, controls, io, smtpServices.tls(), smtpServices.logins()));
+            listen(context, "qmtpd", listeners.qmtp(),
+                    address -> QmtpServer.qmtp(address, controls, submitter, bodies));
+            listen(context, "qmqpd", listeners.qmqp(),
+                    address -> QmtpServer.qmqp(address, controls, submitter, bodies));
             listen(context, "smtps", listeners.smtps(), address -> SmtpServer.smtps(address, smtpServices));
             listen(context, "submission", listeners.submission(),
                     address -> SmtpServer.submission(address, smtpServices));

@@ -1,31 +1,52 @@
 package dev.quail.engine;
 
+import dev.quail.config.Limits;
 import dev.quail.engine.log.MessageLog;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.SharedKillSwitch;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
 
 /**
- * tcpserver's job for one listener (POP3, QMTP, QMQP): binds, hands every connection to its handler, logs
- * "NAME listening on HOST:PORT", and unbinds in the shutdown's service-unbind phase so a stopping server accepts
- * nothing new while the queue drains. A failed bind stops the actor, and the guardian, which watches it, stops the
- * server: a listener that was asked for and is not there is a failed start. The connections come as a Source so a
- * TLS listener can be bound the same way.
+ * tcpserver's job for one listener: binds, admits or refuses each connection ({@link #gate}), hands the admitted
+ * ones to their protocol's edge, logs "NAME listening on HOST:PORT", and unbinds in the shutdown's service-unbind
+ * phase so a stopping server accepts nothing new while the queue drains. A failed bind stops the actor, and the
+ * guardian, which watches it, stops the server: a listener that was asked for and is not there is a failed start.
+ * The connections come as a Source so a TLS listener can be bound the same way.
  */
 public final class TcpListener {
     public sealed interface Command {}
 
     private record BindResult(Tcp.ServerBinding binding, Throwable failure) implements Command {}
+
+    /**
+     * Connections the kernel holds for the listener to accept: a flood of connects must not fill the queue, or the
+     * kernel drops the SYNs of everyone, normal clients included, who then wait a second or more to retry.
+     */
+    static final int BACKLOG = 1024;
+    /** How often an edge ticks its session's deadlines. */
+    static final Duration TICK = Duration.ofSeconds(1);
+    /** How long past its lifetime a connection whose goodbye cannot even be written (a client that never reads) lives. */
+    static final Duration GRACE = Duration.ofMinutes(1);
+    /** How long an evicted connection has to say goodbye on its own. */
+    static final Duration EVICTION_GRACE = Duration.ofSeconds(5);
 
     private TcpListener() {}
 
@@ -53,7 +74,58 @@ public final class TcpListener {
     /** A plain TCP bind of {@code address}; {@code halfClose} keeps writing after the client stops sending. */
     public static Source<Tcp.IncomingConnection, CompletionStage<Tcp.ServerBinding>> bind(
             ActorSystem<?> system, InetSocketAddress address, boolean halfClose) {
-        return Tcp.get(system).bind(address.getHostString(), address.getPort(), 100, List.of(), halfClose,
+        return Tcp.get(system).bind(address.getHostString(), address.getPort(), BACKLOG, List.of(), halfClose,
                 Optional.empty());
+    }
+
+    /**
+     * The door of one listener: each connection is admitted ({@link Admission}, with concurrencyincoming and
+     * concurrencyperip as they are now) or refused, logged as "NAME refused IP: too many connections", with
+     * {@code refusal} written before the close (nothing where the protocol has no word for it). An admitted
+     * connection runs {@code edge}; whatever happens to it, it ends at the latest {@link #GRACE} after
+     * lifetimesmtpd (its session says goodbye at lifetimesmtpd; this cuts one that cannot even be written to), and
+     * {@link #EVICTION_GRACE} after its slot was given to a newcomer. Its slot is freed when it ends.
+     */
+    public static Consumer<Tcp.IncomingConnection> gate(
+            ActorSystem<?> system, String name, Controls controls, Admission admission, ByteString refusal,
+            BiFunction<Tcp.IncomingConnection, Admission.Ticket, Flow<ByteString, ByteString, NotUsed>> edge) {
+        return connection -> {
+            Limits limits = controls.current().control().limits();
+            String ip = connection.remoteAddress().getAddress().getHostAddress();
+            Optional<Admission.Ticket> admitted = admission.admit(connection.remoteAddress().getAddress(),
+                    limits.concurrencyincoming(), limits.concurrencyperip());
+            if (admitted.isEmpty()) {
+                MessageLog.info(name + " refused " + ip + ": too many connections");
+                // Without a word to say, reading stops too: on a half-closing listener (QMTP, QMQP) a client that
+                // went on sending would otherwise keep a connection no limit counts.
+                connection.handleWith(refusal.isEmpty()
+                        ? Flow.fromSinkAndSource(Sink.<ByteString>cancelled(), Source.<ByteString>empty())
+                        : Flow.fromSinkAndSource(Sink.<ByteString>ignore(), Source.single(refusal)), system);
+                return;
+            }
+            Admission.Ticket ticket = admitted.get();
+            SharedKillSwitch kill = KillSwitches.shared(name + "-" + ip);
+            ticket.onEviction(() -> {
+                MessageLog.info(name + " " + ip + " closed to make room for a new client");
+                system.scheduler().scheduleOnce(EVICTION_GRACE,
+                        () -> kill.abort(new TimeoutException("evicted")), system.executionContext());
+            });
+            Duration hardStop = Duration.ofSeconds(limits.lifetimesmtpd()).plus(GRACE);
+            connection.handleWith(Flow.of(ByteString.class)
+                    .via(kill.<ByteString>flow())
+                    .completionTimeout(hardStop)
+                    .via(edge.apply(connection, ticket))
+                    .via(kill.<ByteString>flow())
+                    .watchTermination((notUsed, done) -> {
+                        done.whenComplete((ok, failure) -> ticket.release());
+                        return NotUsed.getInstance();
+                    }), system);
+        };
+    }
+
+    /** The client's bytes, with an empty element every {@link #TICK} for the session's deadlines. */
+    public static Flow<ByteString, Optional<ByteString>, NotUsed> ticking() {
+        return Flow.of(ByteString.class).map(Optional::of)
+                .merge(Source.tick(TICK, TICK, Optional.<ByteString>empty()), true);
     }
 }

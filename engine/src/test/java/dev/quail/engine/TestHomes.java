@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.quail.engine.queue.Ids;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -27,6 +28,12 @@ public final class TestHomes {
     /** A message-id counter of its own, in a throw-away directory. */
     public static Ids ids() throws IOException {
         return Ids.open(Files.createTempDirectory("quail-test-ids").resolve("ids"), "");
+    }
+
+    /** A slot in a listener of its own, far from full (never under stress), for tests of one connection's edge. */
+    public static Admission.Ticket ticket() {
+        return new Admission(System::currentTimeMillis).admit(InetAddress.getLoopbackAddress(), 1000, 1000)
+                .orElseThrow();
     }
 
     /** Pekko's PersistenceTestKit journal instead of LevelDB, so tests can inject journal failures. */

@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -21,6 +22,11 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  * the account running Quail can flush or edit the queue (qmail guards its queue tools with file permissions the
  * same way). One line in, one answer out, then the connection closes. Not a mail protocol, so plain NIO on
  * one daemon thread rather than Pekko Streams.
+ *
+ * <p>bind() creates the socket file with the process's umask, which Java cannot set, and a chmod after it would
+ * leave a moment in which another account could connect. So the socket is bound inside a directory of its own,
+ * created mode 0700 (which no umask widens), where nobody else can reach it whatever its mode; it is made 0600
+ * there, then renamed into place (a rename keeps the bound socket) and the directory removed.
  */
 public final class AdminSocket implements AutoCloseable {
     static final int MAX_REQUEST = 1024;
@@ -34,15 +40,33 @@ public final class AdminSocket implements AutoCloseable {
     }
 
     public static AdminSocket open(Path path, ActorRef<Admin.Command> admin, Scheduler scheduler) throws IOException {
-        Files.deleteIfExists(path);
-        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(path));
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        ServerSocketChannel server = bindPrivately(path);
         AdminSocket socket = new AdminSocket(path, server);
         Thread t = new Thread(() -> socket.serve(admin, scheduler), "quail-admin");
         t.setDaemon(true);
         t.start();
         return socket;
+    }
+
+    private static ServerSocketChannel bindPrivately(Path path) throws IOException {
+        Path dir = path.resolveSibling("." + path.getFileName() + ".new");
+        Path inside = dir.resolve("s");
+        Files.deleteIfExists(inside);
+        Files.deleteIfExists(dir);
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            server.bind(UnixDomainSocketAddress.of(inside));
+            Files.setPosixFilePermissions(inside, PosixFilePermissions.fromString("rw-------"));
+            Files.move(inside, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return server;
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        } finally {
+            Files.deleteIfExists(inside);
+            Files.deleteIfExists(dir);
+        }
     }
 
     private void serve(ActorRef<Admin.Command> admin, Scheduler scheduler) {

@@ -1,6 +1,6 @@
 package dev.quail.engine.auth;
 
-import dev.quail.config.ControlWriter;
+import dev.quail.persistence.DurableFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +16,9 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
  * users/passwords: one {@code address:bcrypt-hash} line per mailbox, for POP3 and SMTP AUTH. Hashes are bcrypt
  * (cost 12, Bouncy Castle), so a stolen file costs an attacker about a quarter-second per guess per address.
  * A check for an unknown address still spends one bcrypt on a dummy hash, so timing does not reveal which
- * addresses exist. Addresses compare case-insensitively, as mailbox names do.
+ * addresses exist. Addresses compare case-insensitively, as mailbox names do. The file is replaced whole: a new
+ * file, created mode 0600 (never widened and narrowed after, so no other account can open it even for an instant),
+ * fsync'd and renamed over the old one.
  */
 public final class Passwords {
     static final int COST = 12;
@@ -38,8 +40,13 @@ public final class Passwords {
         List<String> lines = new ArrayList<>();
         for (String line : read()) if (!line.startsWith(key + ":")) lines.add(line);
         lines.add(key + ":" + hash);
-        ControlWriter.write(file, lines);
-        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        StringBuilder text = new StringBuilder();
+        for (String line : lines) text.append(line).append('\n');
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        // DurableFiles creates the file 0600; ".tmp" keeps the configuration watcher from reading it half-written.
+        Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+        DurableFiles.deliver(tmp, file, text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** True only for a known address with this password; always costs one bcrypt. */

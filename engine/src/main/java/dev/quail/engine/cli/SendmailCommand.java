@@ -10,6 +10,7 @@ import dev.quail.protocols.smtp.QueueResult;
 import dev.quail.protocols.smtp.SmtpClient;
 import dev.quail.protocols.smtp.SmtpOutput;
 import dev.quail.protocols.smtp.SmtpSession;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -104,21 +105,28 @@ public final class SendmailCommand implements Callable<Integer> {
                 new SmtpClient("127.0.0.1", 0, "127.0.0.1"), Clock.systemUTC());
         if (write(out, session.start())) return 0;
         byte[] buffer = new byte[8192];
+        // The maildrop takes a message whole; a local user's -bs session is its own process, not the server.
+        ByteArrayOutputStream message = new ByteArrayOutputStream();
         int n;
         while ((n = in.read(buffer)) > 0) {
             List<SmtpOutput> outputs = session.receive(buffer, 0, n);
             while (true) {
                 SmtpOutput.Submit submit = null;
-                for (SmtpOutput o : outputs) if (o instanceof SmtpOutput.Submit s) submit = s;
+                for (SmtpOutput o : outputs) {
+                    if (o instanceof SmtpOutput.Store piece) message.writeBytes(piece.piece());
+                    if (o instanceof SmtpOutput.Discard) message.reset();
+                    if (o instanceof SmtpOutput.Submit s) submit = s;
+                }
                 if (write(out, outputs)) return 0;
                 if (submit == null) break;
                 QueueResult result;
                 try {
                     result = new QueueResult.Queued(
-                            maildrop.write(submit.sender(), submit.recipients(), submit.message()));
+                            maildrop.write(submit.sender(), submit.recipients(), message.toByteArray()));
                 } catch (IOException e) {
                     result = new QueueResult.Temporary("4.3.0 qq write error or disk full (#4.3.0)");
                 }
+                message.reset();
                 outputs = session.queued(result);
             }
         }

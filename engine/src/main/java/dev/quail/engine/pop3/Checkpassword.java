@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs a checkpassword program (CKPW-01, cr.yp.to/checkpwd/interface.html) the way qmail-popup does (POP-03), so
@@ -20,11 +22,10 @@ import java.util.concurrent.TimeUnit;
  * {@code Maildir} argument means. Its standard error is the server's.
  *
  * Exit 0 with a home: accepted. Killed by a signal (or exiting 128 and above, as a shell reports a signal), not
- * startable, or silent past {@link #TIMEOUT}: crashed. Any other exit (1 bad password, 2 misuse, 111 temporary
- * trouble): refused.
+ * startable, or still running after the time limit (control/timeoutcheckpassword, 60 s by default; then it is
+ * killed): crashed. Any other exit (1 bad password, 2 misuse, 111 temporary trouble): refused.
  */
 final class Checkpassword {
-    static final Duration TIMEOUT = Duration.ofSeconds(60);
     /** qmail-popup hands at most this much to checkpassword, and checkpassword reads no more (CKPW-01). */
     static final int MAX_INPUT = 512;
 
@@ -39,7 +40,7 @@ final class Checkpassword {
 
     private Checkpassword() {}
 
-    static Result run(String commandLine, String login, byte[] secret, String timestamp) {
+    static Result run(String commandLine, String login, byte[] secret, String timestamp, Duration limit) {
         byte[] credentials = fields(login.getBytes(StandardCharsets.ISO_8859_1), secret,
                 timestamp.getBytes(StandardCharsets.ISO_8859_1));
         try {
@@ -58,12 +59,17 @@ final class Checkpassword {
             } catch (IOException programDidNotRead) {
                 // It may decide without reading everything; its exit status says what it decided.
             }
-            byte[] home = readHome(process.getInputStream());
-            if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            // A watchdog, not a timed wait: a hung program holds its output open, and reading it would never end.
+            AtomicBoolean expired = new AtomicBoolean();
+            CompletableFuture.delayedExecutor(limit.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+                if (!process.isAlive()) return;
+                expired.set(true);
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
-                return new Crashed("checkpassword timed out");
-            }
-            int exit = process.exitValue();
+            });
+            byte[] home = readHome(process.getInputStream());
+            int exit = process.waitFor();
+            if (expired.get()) return new Crashed("checkpassword timed out after " + limit.toSeconds() + " s");
             if (exit >= 128) return new Crashed("checkpassword exited " + exit);
             if (exit != 0) return new Refused(exit);
             return new Accepted(new String(home, StandardCharsets.UTF_8));

@@ -1,5 +1,7 @@
 package dev.quail.engine.pop3;
 
+import dev.quail.engine.Admission;
+import dev.quail.engine.TcpListener;
 import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.tls.TlsCodec;
 import dev.quail.persistence.maildir.MaildirMailbox;
@@ -8,6 +10,8 @@ import dev.quail.protocols.pop3.Pop3Content;
 import dev.quail.protocols.pop3.Pop3Output;
 import dev.quail.protocols.pop3.Pop3Session;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +29,7 @@ import javax.net.ssl.SSLException;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.StreamConverters;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -33,8 +38,10 @@ import org.apache.pekko.util.ByteString;
  * commits through {@link Pop3Login} and {@link MaildirMailbox} on the blocking-I/O executor, and feeds the answers
  * back. Outputs run one after the other and the next input chunk waits for them, so replies keep command order
  * and a pipelining client cannot make the server read ahead. A refused login is answered only after
- * {@code failedLoginDelay}, the same for every reason, to slow password guessing. A connection idle for
- * {@code idleTimeout} (qmail's 20 minutes) or dropped without QUIT ends with nothing removed (POP-15).
+ * {@code failedLoginDelay}, the same for every reason, to slow password guessing. About once a second the session is
+ * ticked for its deadlines (timeoutpop3d, qmail's 20 minutes, idle and per command line; lifetimesmtpd; shorter
+ * under stress) or told to go when the listener gave its slot away. A connection that ends so, or is dropped
+ * without QUIT, ends with nothing removed (POP-15).
  *
  * <p>TLS: the connection owns a {@link TlsCodec} from the first byte (pop3s, implicit TLS, RFC 8314: the greeting
  * is held until the handshake is done) or from the session's StartTls (STLS, RFC 2595): "+OK begin TLS
@@ -54,35 +61,41 @@ final class Pop3Connection {
 
     private final Pop3Session session;
     private final Pop3Login login;
+    private final InetAddress client;
     private final String remoteIp;
     private final Executor io;
     private final Duration failedLoginDelay;
     private final Supplier<SSLEngine> engines;
+    private final Admission.Ticket ticket;
     private Optional<TlsCodec> tls = Optional.empty();
     private Pop3Login.Login opened;
     private String user = "";
 
-    private Pop3Connection(Pop3Session session, Pop3Login login, String remoteIp, Executor io,
-                           Duration failedLoginDelay, Supplier<SSLEngine> engines) {
+    private Pop3Connection(Pop3Session session, Pop3Login login, InetAddress client, Executor io,
+                           Duration failedLoginDelay, Supplier<SSLEngine> engines, Admission.Ticket ticket) {
         this.session = session;
         this.login = login;
-        this.remoteIp = remoteIp;
+        this.client = client;
+        this.remoteIp = client.getHostAddress();
         this.io = io;
         this.failedLoginDelay = failedLoginDelay;
         this.engines = engines;
+        this.ticket = ticket;
     }
 
     /**
      * @param engines     server TLS engines, for STLS and implicit TLS
      * @param implicitTls the connection is TLS from its first byte (pop3s)
+     * @param ticket      the connection's slot in its listener: stress, eviction, and what the session is doing
      */
-    static Flow<ByteString, ByteString, NotUsed> flow(Pop3Session session, Pop3Login login, String remoteIp,
-                                                     Executor io, Duration failedLoginDelay, Duration idleTimeout,
-                                                     Supplier<SSLEngine> engines, boolean implicitTls) {
-        Pop3Connection connection = new Pop3Connection(session, login, remoteIp, io, failedLoginDelay, engines);
-        return Flow.of(ByteString.class)
-                .idleTimeout(idleTimeout)
-                .flatMapConcat(connection::received)
+    static Flow<ByteString, ByteString, NotUsed> flow(Pop3Session session, Pop3Login login, InetAddress client,
+                                                     Executor io, Duration failedLoginDelay,
+                                                     Supplier<SSLEngine> engines, boolean implicitTls,
+                                                     Admission.Ticket ticket) {
+        Pop3Connection connection = new Pop3Connection(session, login, client, io, failedLoginDelay, engines,
+                ticket);
+        return TcpListener.ticking()
+                .flatMapConcat(input -> input.isPresent() ? connection.received(input.get()) : connection.tick())
                 .prepend(Source.lazySource(() -> connection.start(implicitTls)))
                 .takeWhile(step -> !step.close(), true)
                 .map(Step::bytes)
@@ -95,7 +108,19 @@ final class Pop3Connection {
         return perform(session.start());
     }
 
+    /** Deadlines, and the listener's eviction; the listener also learns whether the session waits for a command. */
+    private Source<Step, NotUsed> tick() {
+        ticket.waiting(session.idle());
+        if (ticket.evicted()) return perform(session.evict());
+        List<Pop3Output> outputs = session.tick(ticket.stressed());
+        if (!outputs.isEmpty() && outputs.get(0) instanceof Pop3Output.Reply why) {
+            MessageLog.info("pop3 " + remoteIp + " closed: " + why.text().strip());
+        }
+        return perform(outputs);
+    }
+
     private Source<Step, NotUsed> received(ByteString chunk) {
+        ticket.activity();
         if (tls.isEmpty()) {
             byte[] bytes = chunk.toArrayUnsafe();
             return perform(session.receive(bytes, 0, bytes.length));
@@ -127,10 +152,7 @@ final class Pop3Connection {
             return Source.single(wire(ByteString.fromString(reply.text(), StandardCharsets.ISO_8859_1)));
         }
         if (output instanceof Pop3Output.Retrieve retrieve) {
-            // Encoded here, on the stream's thread and before the next output, never on the I/O thread.
-            return Source.lazyCompletionStage(() -> CompletableFuture.supplyAsync(() -> retrieve(retrieve), io))
-                    .map(this::wire)
-                    .mapMaterializedValue(m -> NotUsed.getInstance());
+            return retrieve(retrieve).map(this::wire);
         }
         if (output instanceof Pop3Output.Authenticate authenticate) {
             return later(() -> authenticate(authenticate).thenApply(session::loggedIn));
@@ -180,7 +202,7 @@ final class Pop3Connection {
 
     private CompletionStage<LoginResult> authenticate(Pop3Output.Authenticate credentials) {
         user = credentials.user();
-        return CompletableFuture.supplyAsync(() -> login.attempt(credentials, remoteIp), io).thenCompose(result -> {
+        return login.attempt(credentials, client).thenCompose(result -> {
             if (result.mailbox().isPresent()) {
                 opened = result;
                 return CompletableFuture.completedFuture(result.result());
@@ -190,14 +212,34 @@ final class Pop3Connection {
         });
     }
 
-    private ByteString retrieve(Pop3Output.Retrieve retrieve) {
-        MaildirMailbox.Entry entry = opened.entries().get(retrieve.index());
-        try {
-            byte[] message = opened.mailbox().orElseThrow().read(entry);
-            return ByteString.fromArrayUnsafe(Pop3Content.response(message, retrieve.bodyLines()));
-        } catch (IOException e) {
-            return ByteString.fromString(Pop3Content.UNABLE_TO_OPEN, StandardCharsets.ISO_8859_1);
-        }
+    /**
+     * RETR or TOP: "+OK ", the message encoded as it is read, a piece at a time on the blocking-I/O dispatcher and
+     * no faster than the client takes it, then the final dot; TOP stops reading once its lines are out. A message
+     * that cannot be opened is "-ERR unable to open that message"; one that cannot be read to its end ends the
+     * connection (its answer has no end to give).
+     */
+    private Source<ByteString, NotUsed> retrieve(Pop3Output.Retrieve retrieve) {
+        return Source.lazyCompletionStageSource(() -> CompletableFuture.supplyAsync(() -> {
+            try {
+                return content(opened.open(retrieve.index()), retrieve.bodyLines());
+            } catch (IOException e) {
+                return Source.single(ByteString.fromString(Pop3Content.UNABLE_TO_OPEN, StandardCharsets.ISO_8859_1));
+            }
+        }, io)).mapMaterializedValue(m -> NotUsed.getInstance());
+    }
+
+    /** "+OK ", the pieces, then (an empty element marking the end, where finish() is known to come last) the dot. */
+    private static Source<ByteString, NotUsed> content(InputStream message, long bodyLines) {
+        Pop3Content.Encoder encoder = Pop3Content.encoder(bodyLines);
+        Source<Optional<ByteString>, NotUsed> pieces = StreamConverters.fromInputStream(() -> message, Pop3Content.PIECE)
+                .map(piece -> Optional.of(ByteString.fromArrayUnsafe(
+                        encoder.encode(piece.toArrayUnsafe(), 0, piece.length()))))
+                .takeWhile(piece -> !encoder.done(), true)
+                .mapMaterializedValue(m -> NotUsed.getInstance());
+        return Source.single(Optional.of(ByteString.fromArrayUnsafe(encoder.start())))
+                .concat(pieces)
+                .concat(Source.single(Optional.empty()))
+                .map(piece -> piece.orElseGet(() -> ByteString.fromArrayUnsafe(encoder.finish())));
     }
 
     private boolean commit(Pop3Output.Commit commit) {

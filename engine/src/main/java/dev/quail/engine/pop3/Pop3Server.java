@@ -1,16 +1,23 @@
 package dev.quail.engine.pop3;
 
+import dev.quail.config.Limits;
+import dev.quail.engine.Admission;
 import dev.quail.engine.Controls;
 import dev.quail.engine.TcpListener;
+import dev.quail.engine.auth.Logins;
 import dev.quail.engine.tls.ServerTls;
 import dev.quail.protocols.pop3.Pop3Session;
+import dev.quail.protocols.smtp.Deadlines;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.util.ByteString;
 
 /**
  * The POP3 listeners (qmail-popup + checkpassword + qmail-pop3d behind tcpserver): one {@link Pop3Connection} per
@@ -20,11 +27,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  *   qmail-popup.</li>
  *   <li>{@link #pop3s} implicit TLS (RFC 8314, port 995): TLS from the first byte, no STLS.</li>
  * </ul>
- * Both take their certificate from the server's one {@link ServerTls}.
+ * Both take their certificate from the server's one {@link ServerTls}, and keep within their connection limits
+ * ({@link Admission}: a client over them hears "-ERR too many connections" on the POP3 port).
  */
 public final class Pop3Server {
-    /** qmail-popup's and qmail-pop3d's read timeout (POP-01). */
-    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(1200);
     /** How long a refused login waits for its answer. */
     static final Duration FAILED_LOGIN_DELAY = Duration.ofSeconds(2);
 
@@ -33,28 +39,45 @@ public final class Pop3Server {
 
     private Pop3Server() {}
 
+    /** {@code logins}: the server's password checks, whose throttle SMTP AUTH shares. */
     public static Behavior<TcpListener.Command> create(InetSocketAddress address, Controls controls, Executor io,
-                                                       ServerTls tls) {
-        return listener("pop3", address, controls, io, tls, false);
+                                                       ServerTls tls, Logins logins) {
+        return listener("pop3", address, controls, io, tls, logins, false);
     }
 
     public static Behavior<TcpListener.Command> pop3s(InetSocketAddress address, Controls controls, Executor io,
-                                                      ServerTls tls) {
-        return listener("pop3s", address, controls, io, tls, true);
+                                                      ServerTls tls, Logins logins) {
+        return listener("pop3s", address, controls, io, tls, logins, true);
+    }
+
+    /** timeoutpop3d idle and per command line (timeoutstress under stress, if shorter), lifetimesmtpd in all. */
+    private static Deadlines.Timing timing(Controls.Snapshot snapshot) {
+        Limits l = snapshot.control().limits();
+        return new Deadlines.Timing(Duration.ofSeconds(l.timeoutpop3d()),
+                Duration.ofSeconds(Math.min(l.timeoutpop3d(), l.timeoutstress())), 0,
+                Duration.ofSeconds(l.lifetimesmtpd()));
     }
 
     private static Behavior<TcpListener.Command> listener(String name, InetSocketAddress address, Controls controls,
-                                                          Executor io, ServerTls tls, boolean implicitTls) {
+                                                          Executor io, ServerTls tls, Logins logins,
+                                                          boolean implicitTls) {
         return Behaviors.setup(context -> {
             ActorSystem<Void> system = context.getSystem();
-            Pop3Login login = new Pop3Login(controls);
-            return TcpListener.create(name, address, TcpListener.bind(system, address, false), connection -> {
-                String timestamp = "<" + PID + "." + CONNECTIONS.incrementAndGet() + "."
-                        + System.currentTimeMillis() / 1000 + "@" + controls.current().control().me() + ">";
-                connection.handleWith(Pop3Connection.flow(new Pop3Session(timestamp, !implicitTls), login,
-                        connection.remoteAddress().getAddress().getHostAddress(), io, FAILED_LOGIN_DELAY,
-                        IDLE_TIMEOUT, tls::newEngine, implicitTls), system);
-            });
+            Pop3Login login = new Pop3Login(controls, logins, io);
+            // Under implicit TLS a word in clear would not be understood: a client over the limits is just closed.
+            ByteString refusal = implicitTls ? ByteString.emptyByteString()
+                    : ByteString.fromString(Pop3Session.busy(), StandardCharsets.US_ASCII);
+            return TcpListener.create(name, address, TcpListener.bind(system, address, false),
+                    TcpListener.gate(system, name, controls, new Admission(System::currentTimeMillis), refusal,
+                            (connection, ticket) -> {
+                                Controls.Snapshot snapshot = controls.current();
+                                String timestamp = "<" + PID + "." + CONNECTIONS.incrementAndGet() + "."
+                                        + System.currentTimeMillis() / 1000 + "@" + snapshot.control().me() + ">";
+                                return Pop3Connection.flow(new Pop3Session(timestamp, !implicitTls,
+                                                timing(snapshot), Clock.systemUTC()), login,
+                                        connection.remoteAddress().getAddress(), io,
+                                        FAILED_LOGIN_DELAY, tls::newEngine, implicitTls, ticket);
+                            }));
         });
     }
 }

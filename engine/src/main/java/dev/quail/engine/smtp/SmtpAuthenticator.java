@@ -1,72 +1,60 @@
 package dev.quail.engine.smtp;
 
-import dev.quail.engine.auth.Passwords;
+import dev.quail.engine.auth.Logins;
 import dev.quail.engine.log.MessageLog;
 import dev.quail.protocols.smtp.AuthResult;
-import java.io.IOException;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Checks SMTP AUTH credentials against users/passwords (the store POP3 uses, {@link Passwords}) for every SMTP
- * listener, with the {@link AuthThrottle} on guessing. A bcrypt check costs a quarter-second of CPU, so it runs
- * on the blocking-I/O executor, never on a stream thread. Every outcome is logged: {@code auth ok USER from IP},
- * {@code auth failed for USER from IP (N in the last minute)}, {@code auth throttled USER from IP}. The password
- * array is wiped once checked.
+ * Checks SMTP AUTH credentials for every SMTP listener through the server's {@link Logins}: users/passwords (the
+ * store POP3 uses) on the bcrypt pool, under the throttle shared with POP3. A refusal is answered after the
+ * throttle's delay; a client that failed too often lately is not checked (454, THROTTLED); a full bcrypt pool or
+ * an unreadable password file is a temporary failure (454, UNAVAILABLE), not counted against the client. Every
+ * outcome is logged: {@code auth ok USER from IP}, {@code auth failed for USER from IP (N in the last minute)},
+ * {@code auth throttled USER from IP}, {@code auth busy USER from IP}. The password array is wiped once checked.
  */
 public final class SmtpAuthenticator {
     private static final int LOGGED_USER_LENGTH = 100;
 
-    private final Passwords passwords;
-    private final AuthThrottle throttle;
-    private final Executor io;
+    private final Logins logins;
 
-    public SmtpAuthenticator(Passwords passwords, Executor io) {
-        this(passwords, new AuthThrottle(System::currentTimeMillis), io);
-    }
-
-    SmtpAuthenticator(Passwords passwords, AuthThrottle throttle, Executor io) {
-        this.passwords = passwords;
-        this.throttle = throttle;
-        this.io = io;
+    public SmtpAuthenticator(Logins logins) {
+        this.logins = logins;
     }
 
     public CompletionStage<AuthResult> check(InetAddress client, String user, char[] password) {
         String who = logged(user) + " from " + client.getHostAddress();
-        if (!throttle.allows(client)) {
-            Arrays.fill(password, '\0');
-            MessageLog.warning("auth throttled " + who);
-            return CompletableFuture.completedFuture(AuthResult.THROTTLED);
-        }
-        return CompletableFuture.supplyAsync(() -> verdict(user, password), io).thenCompose(result -> {
-            if (result == AuthResult.ACCEPTED) {
-                MessageLog.info("auth ok " + who);
-                return CompletableFuture.completedFuture(result);
+        return logins.throttle().guard(client, () -> logins.check(user, password),
+                verdict -> verdict == Logins.Verdict.REFUSED).thenCompose(checked -> {
+            if (checked.isEmpty()) {
+                Arrays.fill(password, '\0');
+                MessageLog.warning("auth throttled " + who);
+                return CompletableFuture.completedFuture(AuthResult.THROTTLED);
             }
-            if (result == AuthResult.UNAVAILABLE) return CompletableFuture.completedFuture(result);
-            Duration delay = throttle.failed(client);
-            MessageLog.warning("auth failed for " + who + " (" + throttle.recent(client) + " in the last minute)");
-            return CompletableFuture.supplyAsync(() -> result,
-                    CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS, io));
+            switch (checked.get()) {
+                case ACCEPTED -> {
+                    MessageLog.info("auth ok " + who);
+                    return CompletableFuture.completedFuture(AuthResult.ACCEPTED);
+                }
+                case REFUSED -> {
+                    MessageLog.warning("auth failed for " + who + " (" + logins.throttle().recent(client)
+                            + " in the last minute)");
+                    return CompletableFuture.supplyAsync(() -> AuthResult.REFUSED, CompletableFuture.delayedExecutor(
+                            logins.throttle().delay(client).toMillis(), TimeUnit.MILLISECONDS));
+                }
+                case BUSY -> {
+                    MessageLog.warning("auth busy " + who);
+                    return CompletableFuture.completedFuture(AuthResult.UNAVAILABLE);
+                }
+                default -> {
+                    return CompletableFuture.completedFuture(AuthResult.UNAVAILABLE);
+                }
+            }
         });
-    }
-
-    private AuthResult verdict(String user, char[] password) {
-        try {
-            // A ':' or a line end would let a name reach into another line of the file: never a user.
-            boolean plausible = !user.isEmpty() && user.chars().noneMatch(c -> c == ':' || c < 32 || c == 127);
-            return plausible && passwords.check(user, password) ? AuthResult.ACCEPTED : AuthResult.REFUSED;
-        } catch (IOException e) {
-            MessageLog.warning("auth: unable to read the password file: " + e.getMessage());
-            return AuthResult.UNAVAILABLE;
-        } finally {
-            Arrays.fill(password, '\0');
-        }
     }
 
     private static String logged(String user) {

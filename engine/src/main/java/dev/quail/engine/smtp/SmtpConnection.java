@@ -1,41 +1,37 @@
 package dev.quail.engine.smtp;
 
-import dev.quail.engine.queue.Submitter;
-import dev.quail.persistence.body.Body;
-
+import dev.quail.engine.Admission;
+import dev.quail.engine.TcpListener;
 import dev.quail.engine.log.MessageLog;
-import dev.quail.engine.delivery.Injector;
-import dev.quail.engine.queue.Queue;
 import dev.quail.engine.tls.TlsCodec;
 import dev.quail.protocols.smtp.AuthResult;
-import dev.quail.protocols.smtp.QueueResult;
 import dev.quail.protocols.smtp.SmtpOutput;
 import dev.quail.protocols.smtp.SmtpSession;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
  * The stream edge around one {@link SmtpSession}: bytes in, the session's replies out. The session is a pure state
- * machine; this class only frames its outputs, carries each Submit to the Queue and each Authenticate to the
- * {@link SmtpAuthenticator}, feeds their answers back, and ends the stream on Close. {@code mapAsync(1)} keeps
- * replies in command order and applies back-pressure: while a message is being journaled or a password checked,
- * nothing more is read from the client.
+ * machine; this class only frames its outputs, carries each piece of a message, and its Discard or Submit, to the
+ * {@link IncomingBody} (body store, then Queue) and each Authenticate to the {@link SmtpAuthenticator}, feeds their
+ * answers back, and ends the stream on Close. {@code mapAsync(1)} keeps replies in command order and applies
+ * back-pressure: while a piece is being stored, a message journaled or a password checked, nothing more is read
+ * from the client. A connection that ends in the middle of a message abandons it (its stored chunks are deleted).
+ * About once a second the session is ticked for its deadlines (slow or silent clients, lifetime; shorter while
+ * the listener is under stress), or told to go when the listener gave its slot to a newcomer; after each input the
+ * listener learns whether the session waits for a command, which makes it a candidate for eviction.
  *
  * <p>TLS: the connection owns a {@link TlsCodec} from the first byte (implicit TLS, RFC 8314) or from the
  * session's StartTls (RFC 3207): the 220 goes out in clear, and every byte received after it goes through TLS.
@@ -48,43 +44,48 @@ public final class SmtpConnection {
     /** What one step produced: bytes to write, and whether the connection ends after them. */
     private record Step(ByteString bytes, boolean close) {}
 
-
     private final SmtpSession session;
-    private final Submitter submitter;
+    private final IncomingBody incoming;
     private final String origin;
     private final InetAddress client;
     private final SmtpAuthenticator authenticator;
     private final Supplier<SSLEngine> engines;
+    private final Admission.Ticket ticket;
     private Optional<TlsCodec> tls = Optional.empty();
     private boolean broken;
 
-    private SmtpConnection(SmtpSession session, Submitter submitter, String origin,
-                           InetAddress client, SmtpAuthenticator authenticator, Supplier<SSLEngine> engines) {
+    private SmtpConnection(SmtpSession session, IncomingBody incoming, String origin, InetAddress client,
+                           SmtpAuthenticator authenticator, Supplier<SSLEngine> engines, Admission.Ticket ticket) {
         this.session = session;
-        this.submitter = submitter;
+        this.incoming = incoming;
         this.origin = origin;
         this.client = client;
         this.authenticator = authenticator;
         this.engines = engines;
+        this.ticket = ticket;
     }
 
     /**
      * @param engines     server TLS engines, for STARTTLS and implicit TLS
      * @param implicitTls the connection is TLS from its first byte (smtps)
+     * @param ticket      the connection's slot in its listener: stress, eviction, and what the session is doing
      */
     public static Flow<ByteString, ByteString, NotUsed> flow(
-            SmtpSession session, Submitter submitter, String origin, InetAddress client,
-            SmtpAuthenticator authenticator, Supplier<SSLEngine> engines, boolean implicitTls, Duration idleTimeout) {
-        SmtpConnection c = new SmtpConnection(session, submitter, origin, client, authenticator, engines);
+            SmtpSession session, IncomingBody incoming, String origin, InetAddress client,
+            SmtpAuthenticator authenticator, Supplier<SSLEngine> engines, boolean implicitTls,
+            Admission.Ticket ticket) {
+        SmtpConnection c = new SmtpConnection(session, incoming, origin, client, authenticator, engines, ticket);
         Step greeting = c.start(implicitTls);
-        return Flow.of(ByteString.class)
-                .idleTimeout(idleTimeout)
-                .mapAsync(1, c::received)
-                .recover(TimeoutException.class, c::timedOut)
+        return TcpListener.ticking()
+                .mapAsync(1, input -> input.isPresent() ? c.received(input.get()) : c.tick())
                 .prepend(Source.single(greeting))
                 .takeWhile(step -> !step.close(), true)
                 .map(Step::bytes)
-                .filter(bytes -> !bytes.isEmpty());
+                .filter(bytes -> !bytes.isEmpty())
+                .watchTermination((notUsed, done) -> {
+                    done.whenComplete((ok, failure) -> incoming.abandon());
+                    return NotUsed.getInstance();
+                });
     }
 
     /** The greeting; under implicit TLS it is held by the codec until the handshake is done. */
@@ -94,7 +95,25 @@ public final class SmtpConnection {
         return new Step(bytes, broken);
     }
 
+    /** The client's bytes; afterwards the listener learns whether the session waits for its next command. */
     private CompletionStage<Step> received(ByteString chunk) {
+        ticket.activity();
+        return decoded(chunk).thenApply(step -> {
+            ticket.waiting(session.idle());
+            return step;
+        });
+    }
+
+    /** Deadlines, and the listener's eviction: a Close they bring is logged with its reason. */
+    private CompletionStage<Step> tick() {
+        ticket.waiting(session.idle());
+        boolean evicted = ticket.evicted();
+        List<SmtpOutput> outputs = evicted ? session.evict() : session.tick(ticket.stressed());
+        if (!evicted && !outputs.isEmpty()) MessageLog.info(origin + " closed: " + replies(outputs).strip());
+        return run(outputs, ByteString.emptyByteString());
+    }
+
+    private CompletionStage<Step> decoded(ByteString chunk) {
         if (tls.isEmpty()) {
             byte[] bytes = chunk.toArrayUnsafe();
             return run(session.receive(bytes, 0, bytes.length), ByteString.emptyByteString());
@@ -116,10 +135,6 @@ public final class SmtpConnection {
         return run(session.receive(plaintext, 0, plaintext.length), r.toSend());
     }
 
-    private Step timedOut() {
-        return close(encode(replies(session.timeout())));
-    }
-
     /** Performs the outputs in order, after {@code written}; Submits and Authenticates wait for their answers. */
     private CompletionStage<Step> run(List<SmtpOutput> outputs, ByteString written) {
         ByteString out = written;
@@ -133,8 +148,13 @@ public final class SmtpConnection {
                 return done(close(out));
             } else if (output instanceof SmtpOutput.StartTls) {
                 if (!startTls()) return done(new Step(out, true));
+            } else if (output instanceof SmtpOutput.Store store) {
+                CompletableFuture<Void> stored = incoming.store(store.piece()).toCompletableFuture();
+                if (!stored.isDone()) return stored.thenCompose(x -> run(rest, before));
+            } else if (output instanceof SmtpOutput.Discard) {
+                incoming.discard();
             } else if (output instanceof SmtpOutput.Submit submit) {
-                return submit(submit, submitter, origin)
+                return incoming.submit(submit.sender(), submit.recipients())
                         .thenCompose(result -> run(then(rest, session.queued(result)), before));
             } else if (output instanceof SmtpOutput.Authenticate auth) {
                 return authenticator.check(client, auth.user(), auth.password())
@@ -156,12 +176,6 @@ public final class SmtpConnection {
             return false;
         }
     }
-
-    private static CompletionStage<QueueResult> submit(SmtpOutput.Submit submit, Submitter submitter, String origin) {
-        return submitter.submit(submitter.newId(), true, submit.sender(), submit.recipients(),
-                Body.inline(submit.message()), origin);
-    }
-
 
     /** The last bytes, and TLS's close_notify after them when TLS is on. */
     private Step close(ByteString out) {

@@ -1,34 +1,46 @@
 package dev.quail.engine.smtp;
 
 import dev.quail.config.Control;
+import dev.quail.config.Limits;
 import dev.quail.config.RelayPolicy;
 import dev.quail.engine.Controls;
+import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.protocols.smtp.SmtpPolicy;
 import java.net.InetAddress;
+import java.time.Duration;
 
 /**
  * Turns the control files into the policy one SMTP session obeys: qmail-smtpd's greeting, databytes,
- * badmailfrom and rcpthosts/relayclients decision, plus the modern bounds qmail lacked.
+ * badmailfrom and rcpthosts/relayclients decision, plus the modern bounds qmail lacked: maxrecipients RCPTs per
+ * transaction (RFC 5321 §4.5.3.1.8's minimum of 100 by default; the next gets 452) and maxhops Received /
+ * Delivered-To lines that make a message a loop (SMTP-33).
  */
 public final class SmtpPolicies {
-    /** At most this many RCPTs per transaction (RFC 5321 §4.5.3.1.8's minimum); the next gets 452. */
-    public static final int MAX_RECIPIENTS = 100;
-    /** Received/Delivered-To lines beyond which a message is looping (SMTP-33). */
-    public static final int MAX_HOPS = 100;
-
     private SmtpPolicies() {}
 
     public static SmtpPolicy forClient(Controls.Snapshot snapshot, InetAddress client) {
         Control c = snapshot.control();
         RelayPolicy relay = new RelayPolicy(c);
-        return new SmtpPolicy(c.smtpgreeting(), c.me(), c.databytes(), MAX_RECIPIENTS, MAX_HOPS,
-                recipient -> relay.accepts(client, recipient), c.badmailfrom()::matches);
+        return new SmtpPolicy(c.smtpgreeting(), c.me(), c.databytes(), c.limits().maxrecipients(),
+                c.limits().maxhops(), recipient -> relay.accepts(client, recipient), c.badmailfrom()::matches);
+    }
+
+    /**
+     * The deadlines of a session on an SMTP, QMTP or QMQP listener: timeoutsmtpd idle and per command line (never
+     * longer than timeoutstress under stress), datarate over a timeoutsmtpd window, lifetimesmtpd.
+     */
+    public static Deadlines.Timing timing(Controls.Snapshot snapshot) {
+        Control c = snapshot.control();
+        Limits l = c.limits();
+        return new Deadlines.Timing(Duration.ofSeconds(c.timeoutsmtpd()),
+                Duration.ofSeconds(Math.min(c.timeoutsmtpd(), l.timeoutstress())), l.datarate(),
+                Duration.ofSeconds(l.lifetimesmtpd()));
     }
 
     /** sendmail -bs: a local user, trusted as qmail trusts it (RELAYCLIENT set, DATABYTES=0; SM-01). */
     public static SmtpPolicy forLocalUser(Controls.Snapshot snapshot) {
         Control c = snapshot.control();
-        return new SmtpPolicy(c.smtpgreeting(), c.me(), 0, MAX_RECIPIENTS, MAX_HOPS,
+        return new SmtpPolicy(c.smtpgreeting(), c.me(), 0, c.limits().maxrecipients(), c.limits().maxhops(),
                 recipient -> true, c.badmailfrom()::matches);
     }
 }

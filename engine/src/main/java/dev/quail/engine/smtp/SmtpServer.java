@@ -1,28 +1,36 @@
 package dev.quail.engine.smtp;
 
+import dev.quail.engine.Admission;
 import dev.quail.engine.Controls;
 import dev.quail.engine.TcpListener;
+import dev.quail.engine.auth.Logins;
 import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.queue.Submitter;
 import dev.quail.engine.tls.ServerTls;
+import dev.quail.persistence.body.BodyStore;
 import dev.quail.protocols.smtp.SmtpClient;
 import dev.quail.protocols.smtp.SmtpSecurity;
 import dev.quail.protocols.smtp.SmtpSession;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
 
 /**
  * qmail-smtpd's listeners (with tcpserver's job): each binds its address and runs one {@link SmtpConnection} per
- * client, each with a fresh session built from the configuration current at connect time (CTL-07).
+ * client, each with a fresh session built from the configuration current at connect time (CTL-07), within the
+ * listener's connection limits ({@link Admission}: concurrencyincoming, concurrencyperip, stress).
  *
  * <ul>
  *   <li>{@link #create} the SMTP port (25): STARTTLS offered, AUTH offered under TLS, never required. Unbinds on
@@ -41,9 +49,11 @@ public final class SmtpServer {
     /** Reported to the parent once the address is bound, or not. */
     public record Bound(String address) {}
 
-    /** What every SMTP listener of one server shares: the queue, the TLS identity, the password checks. */
-    public record Services(Controls controls, Submitter submitter, ServerTls tls,
-                           SmtpAuthenticator authenticator) {}
+    /**
+     * What every SMTP listener of one server shares: the configuration, the queue and the body store its messages'
+     * pieces go to first, the TLS identity, the password checks (whose throttle POP3 shares).
+     */
+    public record Services(Controls controls, Submitter submitter, BodyStore bodies, ServerTls tls, Logins logins) {}
 
     private record BindResult(Tcp.ServerBinding binding, Throwable failure) implements Command {}
 
@@ -56,9 +66,8 @@ public final class SmtpServer {
     public static Behavior<Command> create(String host, int port, Services services, ActorRef<Bound> parent) {
         return Behaviors.setup(context -> {
             ActorSystem<Void> system = context.getSystem();
-            CompletionStage<Tcp.ServerBinding> binding = Tcp.get(context.getSystem())
-                    .bind(host, port)
-                    .to(Sink.foreach(connection -> handle(system, connection, services, "smtp", PORT_25)))
+            CompletionStage<Tcp.ServerBinding> binding = TcpListener.bind(system, new InetSocketAddress(host, port), false)
+                    .to(Sink.foreach(gate(system, services, "smtp", PORT_25)::accept))
                     .run(system);
             context.pipeToSelf(binding, BindResult::new);
             return Behaviors.receive(Command.class)
@@ -88,7 +97,7 @@ public final class SmtpServer {
         return Behaviors.setup(context -> {
             ActorSystem<Void> system = context.getSystem();
             return TcpListener.create(name, address, TcpListener.bind(system, address, false),
-                    connection -> handle(system, connection, services, name, security));
+                    gate(system, services, name, security));
         });
     }
 
@@ -101,18 +110,34 @@ public final class SmtpServer {
                 .build();
     }
 
+    /**
+     * The listener's door ({@link TcpListener#gate}): one more client than concurrencyincoming or concurrencyperip
+     * hears 421 4.7.0, except under implicit TLS, where a word in clear would not be understood and a handshake
+     * per refused client would spend the CPU the limit protects.
+     */
+    private static Consumer<Tcp.IncomingConnection> gate(ActorSystem<Void> system, Services services, String name,
+                                                         SmtpSecurity security) {
+        boolean implicitTls = security.tls() == SmtpSecurity.Tls.IMPLICIT;
+        ByteString refusal = implicitTls ? ByteString.emptyByteString()
+                : ByteString.fromString(SmtpSession.busy(), StandardCharsets.US_ASCII);
+        return TcpListener.gate(system, name, services.controls(), new Admission(System::currentTimeMillis), refusal,
+                (connection, ticket) -> edge(connection, ticket, services, name, security));
+    }
+
     /** Runs on a stream thread, not the actor's: touches only thread-safe things. */
-    private static void handle(ActorSystem<Void> system, Tcp.IncomingConnection connection, Services services,
-                               String name, SmtpSecurity security) {
+    private static Flow<ByteString, ByteString, NotUsed> edge(Tcp.IncomingConnection connection,
+                                                             Admission.Ticket ticket, Services services,
+                                                             String name, SmtpSecurity security) {
         InetSocketAddress remote = connection.remoteAddress();
         InetSocketAddress local = connection.localAddress();
         String remoteIp = remote.getAddress().getHostAddress();
         Controls.Snapshot snapshot = services.controls().current();
         SmtpSession session = new SmtpSession(SmtpPolicies.forClient(snapshot, remote.getAddress()), security,
-                new SmtpClient(remoteIp, remote.getPort(), local.getAddress().getHostAddress()), Clock.systemUTC());
-        Duration timeout = Duration.ofSeconds(Math.max(1, snapshot.control().timeoutsmtpd()));
-        connection.handleWith(SmtpConnection.flow(session, services.submitter(), name + " " + remoteIp,
-                remote.getAddress(), services.authenticator(), services.tls()::newEngine,
-                security.tls() == SmtpSecurity.Tls.IMPLICIT, timeout), system);
+                new SmtpClient(remoteIp, remote.getPort(), local.getAddress().getHostAddress()),
+                SmtpPolicies.timing(snapshot), Clock.systemUTC());
+        String origin = name + " " + remoteIp;
+        return SmtpConnection.flow(session, new IncomingBody(services.bodies(), services.submitter(), origin), origin,
+                remote.getAddress(), new SmtpAuthenticator(services.logins()), services.tls()::newEngine,
+                security.tls() == SmtpSecurity.Tls.IMPLICIT, ticket);
     }
 }

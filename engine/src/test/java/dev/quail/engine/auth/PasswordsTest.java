@@ -37,4 +37,16 @@ class PasswordsTest {
         assertFalse(Files.readString(file).contains("two"));
         assertTrue(Files.getPosixFilePermissions(file).equals(PosixFilePermissions.fromString("rw-------")));
     }
+
+    @Test
+    void aFileThatWasReadableByOthersIsReplacedByAPrivateOne() throws Exception {
+        Path file = dir.resolve("passwords");
+        Files.writeString(file, "# old\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        new Passwords(file).set("alice@example.org", "one".toCharArray());
+        assertTrue(Files.getPosixFilePermissions(file).equals(PosixFilePermissions.fromString("rw-------")));
+        try (var left = Files.list(dir)) {
+            assertTrue(left.allMatch(file::equals), "no temporary file left behind");
+        }
+    }
 }

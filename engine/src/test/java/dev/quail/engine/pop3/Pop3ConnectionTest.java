@@ -8,18 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.quail.engine.Controls;
 import dev.quail.engine.Mailboxes;
 import dev.quail.engine.TestHomes;
+import dev.quail.engine.auth.Logins;
 import dev.quail.engine.auth.Passwords;
 import dev.quail.protocols.pop3.Pop3Session;
+import dev.quail.protocols.smtp.Deadlines;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,12 +81,13 @@ class Pop3ConnectionTest {
         controls.reload();
         Files.write(controls.home().passwords(), passwords);
         var system = testKit.system();
-        Pop3Login login = new Pop3Login(controls);
+        Pop3Login login = new Pop3Login(controls,
+                new Logins(new Passwords(controls.home().passwords()), controls), io);
         port = Tcp.get(system).bind("127.0.0.1", 0)
-                .to(Sink.foreach(c -> c.handleWith(Pop3Connection.flow(new Pop3Session("<1.1@test.example>", false),
-                        login, "127.0.0.1", io, DELAY, Duration.ofSeconds(30), () -> {
+                .to(Sink.foreach(c -> c.handleWith(Pop3Connection.flow(new Pop3Session("<1.1@test.example>", false,
+                        Deadlines.Timing.NONE, Clock.systemUTC()), login, InetAddress.getLoopbackAddress(), io, DELAY, () -> {
                             throw new IllegalStateException("no TLS on this listener");
-                        }, false), system)))
+                        }, false, TestHomes.ticket()), system)))
                 .run(system).toCompletableFuture().get().localAddress().getPort();
     }
 
@@ -165,6 +170,26 @@ class Pop3ConnectionTest {
     }
 
     @Test
+    void a_message_of_many_pieces_is_sent_whole_by_retr_and_cut_by_top_with_its_size_announced() throws Exception {
+        StringBuilder big = new StringBuilder("Subject: big\n\n");
+        for (int i = 0; i < 20_000; i++) big.append(i % 7 == 0 ? "." : "").append("line ").append(i).append('\n');
+        deliver("100.big", big.toString(), 100);
+        try (Client c = new Client()) {
+            c.login("bob@test.example", "s3cret");
+            long lines = big.chars().filter(ch -> ch == '\n').count();
+            assertEquals("+OK 1 " + (big.length() + lines), c.send("STAT"));
+            assertEquals("+OK ", c.send("RETR 1"));
+            List<String> sent = c.lines();
+            assertEquals(lines, sent.size());
+            assertEquals("..line 0", sent.get(2));
+            assertEquals("..line 19999", sent.get(sent.size() - 1));
+            assertEquals("+OK ", c.send("TOP 1 3"));
+            assertEquals(List.of("Subject: big", "", "..line 0", "line 1", "line 2"), c.lines());
+            assertEquals("+OK ", c.send("NOOP"));
+        }
+    }
+
+    @Test
     void pop15_a_dropped_connection_removes_nothing() throws Exception {
         deliver("100.first", "Subject: one\n\nx\n", 100);
         try (Client c = new Client()) {
@@ -207,6 +232,30 @@ class Pop3ConnectionTest {
             assertEquals("-ERR authorization failed", r.reply());
             assertTrue(r.millis() >= DELAY.toMillis(), "answered after " + r.millis() + " ms");
             assertTrue(r.closed());
+        }
+    }
+
+    @Test
+    void logins_are_throttled_per_address_counting_each_attempt_before_its_check() throws Exception {
+        Files.writeString(controls.home().control("authfailures"), "2\n");
+        controls.reload();
+        assertEquals("-ERR authorization failed", refusal("bob@test.example", "wrong").reply());
+        assertEquals("-ERR authorization failed", refusal("nobody@test.example", "wrong").reply());
+        Refusal right = refusal("bob@test.example", "s3cret");
+        assertEquals("-ERR too many failed logins, try again later", right.reply(), "not even checked");
+        assertTrue(right.closed());
+    }
+
+    @Test
+    void a_checkpassword_still_running_at_timeoutcheckpassword_is_killed() throws Exception {
+        Files.writeString(controls.home().control("timeoutcheckpassword"), "1\n");
+        checkpassword("sleep 60\n");
+        try (Client c = new Client()) {
+            assertEquals("+OK ", c.send("USER bob"));
+            long start = System.nanoTime();
+            assertEquals("-ERR aack, child crashed", c.send("PASS pw"));
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            assertTrue(seconds < 5, "answered after " + seconds + " s");
         }
     }
 

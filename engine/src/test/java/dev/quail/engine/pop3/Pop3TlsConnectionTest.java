@@ -9,20 +9,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.quail.engine.Controls;
 import dev.quail.engine.Mailboxes;
 import dev.quail.engine.TestHomes;
+import dev.quail.engine.auth.Logins;
 import dev.quail.engine.auth.Passwords;
 import dev.quail.engine.tls.ServerTls;
 import dev.quail.engine.tls.TrustingClient;
 import dev.quail.protocols.pop3.Pop3Session;
+import dev.quail.protocols.smtp.Deadlines;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +82,7 @@ class Pop3TlsConnectionTest {
         maildir = Mailboxes.add(controls.home(), "bob@test.example");
         controls.reload();
         Files.write(controls.home().passwords(), passwords);
-        login = new Pop3Login(controls);
+        login = new Pop3Login(controls, new Logins(new Passwords(controls.home().passwords()), controls), io);
     }
 
     /** A listener on a free loopback port: STLS offered, or TLS from the first byte. */
@@ -86,8 +90,9 @@ class Pop3TlsConnectionTest {
         var system = testKit.system();
         return Tcp.get(system).bind("127.0.0.1", 0)
                 .to(Sink.foreach(c -> c.handleWith(Pop3Connection.flow(
-                        new Pop3Session("<1.1@test.example>", !implicitTls), login, "127.0.0.1", io,
-                        Duration.ofMillis(100), Duration.ofSeconds(30), tls::newEngine, implicitTls), system)))
+                        new Pop3Session("<1.1@test.example>", !implicitTls, Deadlines.Timing.NONE, Clock.systemUTC()),
+                        login, InetAddress.getLoopbackAddress(), io, Duration.ofMillis(100), tls::newEngine, implicitTls,
+                        TestHomes.ticket()), system)))
                 .run(system).toCompletableFuture().join().localAddress().getPort();
     }
 

@@ -1,10 +1,5 @@
 package dev.quail.engine.qmtp;
 
-import dev.quail.engine.queue.Submitter;
-import dev.quail.engine.TestHomes;
-
-import dev.quail.engine.remote.QmtpDelivery;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,13 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quail.config.Routes;
 import dev.quail.engine.MemoryBodies;
+import dev.quail.engine.TestHomes;
 import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.queue.Queue;
+import dev.quail.engine.queue.Submitter;
+import dev.quail.engine.remote.QmtpDelivery;
+import dev.quail.engine.smtp.IncomingBody;
 import dev.quail.protocols.qmtp.NetstringSession;
 import dev.quail.protocols.qmtp.Netstrings;
 import dev.quail.protocols.qmtp.QmqpSession;
 import dev.quail.protocols.qmtp.QmtpPolicy;
 import dev.quail.protocols.qmtp.QmtpSession;
+import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.protocols.smtp.QueueResult;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -33,13 +33,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Tcp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,36 +51,37 @@ import org.junit.jupiter.api.io.TempDir;
  * Submits reach a probe standing for the Queue; K goes out only once the Queue said Queued (QMTP-04), and the
  * client turns K/Z/D and dead connections into Outcomes.
  */
+@ExtendWith(TestKitJUnit5Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QmtpEdgeTest {
     private static final byte[] BODY = "Subject: q\n\nhello\n".getBytes(StandardCharsets.ISO_8859_1);
     private static final MemoryBodies STORE = new MemoryBodies();
-    private static ActorTestKit testKit;
+    @JUnit5TestKit
+    private final ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
     @TempDir
     Path dir;
+    /** The server side's store, fresh for each test. */
+    private MemoryBodies bodies;
 
-    @BeforeAll
-    static void start() {
-        testKit = ActorTestKit.create();
-    }
-
-    @AfterAll
-    static void stop() {
-        testKit.shutdownTestKit();
+    @BeforeEach
+    void fresh() {
+        bodies = new MemoryBodies();
     }
 
     /** A listener on a free loopback port serving each connection with a new session. */
     private int serve(Supplier<NetstringSession> sessions, TestProbe<Queue.Command> queue) throws Exception {
         var system = testKit.system();
         return Tcp.get(system).bind("127.0.0.1", 0, 100, List.of(), true, Optional.empty())
-                .to(Sink.foreach(c -> c.handleWith(QmtpConnection.flow(sessions.get(),
-                        new Submitter(queue.ref(), system.scheduler(), TestHomes.ids()), "qmtp test", Duration.ofSeconds(30)), system)))
+                .to(Sink.foreach(c -> c.handleWith(QmtpConnection.flow(sessions.get(), new IncomingBody(bodies,
+                        new Submitter(queue.ref(), system.scheduler(), TestHomes.ids()), "qmtp test"), "qmtp test",
+                        TestHomes.ticket()), system)))
                 .run(system).toCompletableFuture().get().localAddress().getPort();
     }
 
     private static QmtpSession qmtp() {
         return new QmtpSession(new QmtpPolicy("mx.test", 0, r -> r.endsWith("@example.org"), 100), "127.0.0.1",
-                Clock.systemUTC());
+                Deadlines.Timing.NONE, Clock.systemUTC());
     }
 
     private CompletionStage<List<Outcome>> send(int port, List<String> recipients) {
@@ -141,10 +146,51 @@ class QmtpEdgeTest {
         }
     }
 
+    /** One QMTP package of a message in LF form. */
+    private static byte[] qmtpPackage(byte[] message, String sender, String recipient) {
+        String m = new String(message, StandardCharsets.ISO_8859_1);
+        return (new String(Netstrings.encode("\n" + m), StandardCharsets.ISO_8859_1)
+                + new String(Netstrings.encode(sender), StandardCharsets.ISO_8859_1)
+                + new String(Netstrings.encode(new String(Netstrings.encode(recipient), StandardCharsets.ISO_8859_1)),
+                StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static String netstring(InputStream in) throws java.io.IOException {
+        StringBuilder length = new StringBuilder();
+        for (int c = in.read(); c != ':'; c = in.read()) length.append((char) c);
+        String text = new String(in.readNBytes(Integer.parseInt(length.toString())), StandardCharsets.ISO_8859_1);
+        assertEquals(',', in.read());
+        return text;
+    }
+
+    @Test
+    void a_large_package_is_queued_as_stored_chunks_and_a_refused_one_leaves_none() throws Exception {
+        TestProbe<Queue.Command> queue = testKit.createTestProbe();
+        int port = serve(QmtpEdgeTest::qmtp, queue);
+        byte[] message = ("Subject: big\n\n" + "q".repeat(99) + "\n").repeat(5000).getBytes(StandardCharsets.ISO_8859_1);
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(qmtpPackage(message, "a@sender.test", "victim@elsewhere.test"));
+            InputStream in = s.getInputStream();
+            assertEquals("Dsorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", netstring(in));
+            for (int i = 0; i < 100 && bodies.stored() > 0; i++) Thread.sleep(50);
+            assertEquals(0, bodies.stored(), "the refused package's chunks are deleted");
+
+            s.getOutputStream().write(qmtpPackage(message, "a@sender.test", "bob@example.org"));
+            Queue.Submit submit = queue.expectMessageClass(Queue.Submit.class);
+            assertTrue(submit.body().chunks() >= 7, submit.body().toString());
+            String stored = new String(bodies.read(Submitter.owner(submit.id()), submit.body()),
+                    StandardCharsets.ISO_8859_1);
+            assertTrue(stored.startsWith("Received: from unknown ([127.0.0.1])\n"), stored.substring(0, 80));
+            assertTrue(stored.endsWith(new String(message, StandardCharsets.ISO_8859_1)));
+        }
+    }
+
     @Test
     void qmqp01_one_answer_then_the_server_closes() throws Exception {
         TestProbe<Queue.Command> queue = testKit.createTestProbe();
-        int port = serve(() -> new QmqpSession("mx.test", "127.0.0.1", Clock.systemUTC()), queue);
+        int port = serve(() -> new QmqpSession("mx.test", "127.0.0.1", Deadlines.Timing.NONE,
+                Clock.systemUTC()), queue);
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             byte[] request = Netstrings.encode(new String(Netstrings.encode("hello\n"), StandardCharsets.ISO_8859_1)

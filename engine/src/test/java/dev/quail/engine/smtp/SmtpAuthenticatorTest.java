@@ -3,14 +3,13 @@ package dev.quail.engine.smtp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quail.engine.TestHomes;
+import dev.quail.engine.auth.Logins;
 import dev.quail.engine.auth.Passwords;
 import dev.quail.protocols.smtp.AuthResult;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,10 +21,8 @@ class SmtpAuthenticatorTest {
     static Path dir;
     /** One bcrypt hash for every test: each costs a quarter-second or more. */
     private static Passwords passwords;
-    private final ExecutorService io = Executors.newFixedThreadPool(2);
-    private final AtomicLong now = new AtomicLong(5_000_000);
     private final InetAddress client = InetAddress.getLoopbackAddress();
-    private AuthThrottle throttle;
+    private Logins logins;
     private SmtpAuthenticator auth;
 
     @BeforeAll
@@ -35,14 +32,9 @@ class SmtpAuthenticatorTest {
     }
 
     @BeforeEach
-    void authenticator() {
-        throttle = new AuthThrottle(now::get);
-        auth = new SmtpAuthenticator(passwords, throttle, io);
-    }
-
-    @AfterEach
-    void stop() {
-        io.shutdownNow();
+    void authenticator() throws Exception {
+        logins = new Logins(passwords, TestHomes.controls(Map.of("authfailures", "3")));
+        auth = new SmtpAuthenticator(logins);
     }
 
     private AuthResult check(String user, String password) {
@@ -55,7 +47,7 @@ class SmtpAuthenticatorTest {
         assertEquals(AuthResult.ACCEPTED,
                 auth.check(client, "Alice@Example.org", password).toCompletableFuture().join());
         assertEquals("\0\0\0\0\0\0", new String(password));
-        assertEquals(0, throttle.recent(client));
+        assertEquals(0, logins.throttle().recent(client));
     }
 
     @Test
@@ -63,14 +55,14 @@ class SmtpAuthenticatorTest {
         long start = System.nanoTime();
         assertEquals(AuthResult.REFUSED, check("alice@example.org", "guess"));
         assertTrue(System.nanoTime() - start >= 1_000_000_000L, "answered after at least 1 s");
-        assertEquals(1, throttle.recent(client));
+        assertEquals(1, logins.throttle().recent(client));
         assertEquals(AuthResult.REFUSED, check("nobody@example.org", "secret"));
-        assertEquals(2, throttle.recent(client));
+        assertEquals(2, logins.throttle().recent(client));
     }
 
     @Test
     void aThrottledClientIsNotCheckedEvenWithTheRightPassword() {
-        for (int n = 0; n < AuthThrottle.MAX_FAILURES; n++) throttle.failed(client);
+        for (int n = 0; n < 3; n++) assertEquals(AuthResult.REFUSED, check("alice@example.org", "guess"));
         assertEquals(AuthResult.THROTTLED, check("alice@example.org", "secret"));
     }
 

@@ -1,17 +1,19 @@
 package dev.quail.engine.smtp;
 
-import dev.quail.engine.queue.Submitter;
-import dev.quail.engine.TestHomes;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quail.engine.MemoryBodies;
+import dev.quail.engine.TestHomes;
+import dev.quail.engine.auth.Logins;
 import dev.quail.engine.auth.Passwords;
 import dev.quail.engine.queue.Queue;
+import dev.quail.engine.queue.Submitter;
 import dev.quail.engine.tls.ServerTls;
 import dev.quail.engine.tls.TrustingClient;
+import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.protocols.smtp.SmtpClient;
 import dev.quail.protocols.smtp.SmtpPolicy;
 import dev.quail.protocols.smtp.SmtpSecurity;
@@ -27,11 +29,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Map;
 import javax.net.ssl.SSLSocket;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -51,7 +51,6 @@ class SmtpTlsConnectionTest {
     @TempDir
     static Path dir;
     private static ActorTestKit testKit;
-    private static ExecutorService io;
     private static ServerTls tls;
     private static SmtpAuthenticator authenticator;
     private static TestProbe<Queue.Command> queue;
@@ -60,9 +59,9 @@ class SmtpTlsConnectionTest {
     @BeforeAll
     static void start() throws Exception {
         testKit = ActorTestKit.create();
-        io = Executors.newCachedThreadPool();
         tls = ServerTls.open(dir.resolve("servercert.pem"), "mx.quail.test");
-        authenticator = new SmtpAuthenticator(new Passwords(dir.resolve("passwords")), io);
+        authenticator = new SmtpAuthenticator(new Logins(new Passwords(dir.resolve("passwords")),
+                TestHomes.controls(Map.of())));
         queue = testKit.createTestProbe(Queue.Command.class);
         submitter = new Submitter(queue.ref(), testKit.scheduler(), TestHomes.ids());
     }
@@ -70,7 +69,6 @@ class SmtpTlsConnectionTest {
     @AfterAll
     static void stop() {
         testKit.shutdownTestKit();
-        io.shutdownNow();
     }
 
     /** A listener on a free loopback port whose sessions have this security. */
@@ -81,10 +79,11 @@ class SmtpTlsConnectionTest {
             InetSocketAddress remote = connection.remoteAddress();
             SmtpSession session = new SmtpSession(policy, security,
                     new SmtpClient(remote.getAddress().getHostAddress(), remote.getPort(), "127.0.0.1"),
-                    Clock.systemUTC());
-            connection.handleWith(SmtpConnection.flow(session, submitter, "smtp test",
+                    Deadlines.Timing.NONE, Clock.systemUTC());
+            connection.handleWith(SmtpConnection.flow(session, new IncomingBody(new MemoryBodies(), submitter,
+                    "smtp test"), "smtp test",
                     remote.getAddress(), authenticator, tls::newEngine,
-                    security.tls() == SmtpSecurity.Tls.IMPLICIT, Duration.ofSeconds(30)), system);
+                    security.tls() == SmtpSecurity.Tls.IMPLICIT, TestHomes.ticket()), system);
         })).run(system).toCompletableFuture().join();
         return binding.localAddress().getPort();
     }

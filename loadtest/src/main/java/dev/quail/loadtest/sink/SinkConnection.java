@@ -37,6 +37,8 @@ final class SinkConnection {
     private final SinkCounters counters;
     private final Duration delay;
     private final StatProbe probe = new StatProbe();
+    /** Octets of the message being received, counted as its pieces go by. */
+    private int octets;
 
     private SinkConnection(SmtpSession session, RecipientRules.Verdicts verdicts, SinkCounters counters,
                            Duration delay) {
@@ -80,8 +82,13 @@ final class SinkConnection {
                 replies.append(verdicts.rewrite(reply.text()));
             } else if (output instanceof SmtpOutput.Close) {
                 return done(ascii(replies), true);
+            } else if (output instanceof SmtpOutput.Store piece) {
+                octets += piece.piece().length;
+            } else if (output instanceof SmtpOutput.Discard) {
+                octets = 0;
             } else if (output instanceof SmtpOutput.Submit submit) {
-                counters.received(submit.recipients().size(), submit.message().length);
+                counters.received(submit.recipients().size(), octets);
+                octets = 0;
                 ByteString before = ascii(replies);
                 List<SmtpOutput> rest = outputs.subList(i + 1, outputs.size());
                 return answerLater().thenCompose(ignored -> {

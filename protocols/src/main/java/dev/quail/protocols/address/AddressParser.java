@@ -8,10 +8,16 @@
  * SMTP-11  A leading '@' starts a source route, dropped through the first ':'
  *          (<@a,@b:user@host> becomes user@host). Double quotes toggle quoting and vanish;
  *          a backslash yields the next character literally.
- * SMTP-04  More than 900 octets: rejected (qmail's "555 syntax error").
- * X-01     Modernised: an address holding a control character (NUL, CR, TAB, DEL...) is
+ * SMTP-04  More than 900 octets: rejected.
+ * X-01     Modernised: an address holding a control character (NUL, CR, LF, TAB, DEL...) is
  *          rejected, because envelope strings end up in Return-Path and Delivered-To header
- *          lines, where such a character would corrupt or smuggle header text.
+ *          lines and in the next hop's MAIL and RCPT commands, where such a character would
+ *          corrupt or smuggle header text or commands.
+ * Malformed paths are rejected, where qmail would guess (Postfix refuses them too): a '<'
+ *          without its closing '>' (MAIL FROM:<unterminated@example), an unquoted space or '<'
+ *          inside the brackets, text glued to the '>', an open quote or a trailing backslash, a
+ *          source route without its ':', and an argument with neither '<' nor ':' or with
+ *          nothing after the ':' (qmail read those as the null path).
  * Whatever follows the address's terminator is split on spaces into ESMTP parameters.
  */
 package dev.quail.protocols.address;
@@ -27,30 +33,36 @@ public final class AddressParser {
 
   private AddressParser() {}
 
-  /** The path in a MAIL/RCPT argument, or empty when it is too long or holds a control character. */
+  /** The path in a MAIL/RCPT argument, or empty when it is malformed, too long or holds a control character. */
   public static Optional<SmtpPath> parse(String argument) {
-    int start;
-    char terminator;
     int angle = argument.indexOf('<');
-    if (angle >= 0) {
+    boolean bracketed = angle >= 0;
+    int start;
+    if (bracketed) {
       start = angle + 1;
-      terminator = '>';
     } else {
       int colon = argument.indexOf(':');
-      start = colon < 0 ? argument.length() : colon + 1;
+      if (colon < 0) {
+        return Optional.empty(); // "MAIL bogus": no path at all
+      }
+      start = colon + 1;
       while (start < argument.length() && argument.charAt(start) == ' ') {
         start++;
       }
-      terminator = ' ';
     }
     if (start < argument.length() && argument.charAt(start) == '@') {
       int routeEnd = argument.indexOf(':', start);
-      start = routeEnd < 0 ? argument.length() : routeEnd + 1;
+      if (routeEnd < 0) {
+        return Optional.empty(); // a source route that never reaches a mailbox
+      }
+      start = routeEnd + 1;
     }
 
+    char terminator = bracketed ? '>' : ' ';
     StringBuilder address = new StringBuilder();
     boolean escaped = false;
     boolean quoted = false;
+    boolean strayInBrackets = false;
     int i = start;
     for (; i < argument.length(); i++) {
       char c = argument.charAt(i);
@@ -64,13 +76,18 @@ public final class AddressParser {
       } else if (c == '"') {
         quoted = !quoted;
       } else {
+        strayInBrackets |= bracketed && !quoted && (c == ' ' || c == '<');
         address.append(c);
       }
     }
-    if (address.length() > MAX_ADDRESS_OCTETS || hasControl(address)) {
+    boolean terminated = i < argument.length();
+    String rest = terminated ? argument.substring(i + 1) : "";
+    boolean malformed = escaped || quoted || strayInBrackets
+        || (bracketed && (!terminated || !(rest.isEmpty() || rest.startsWith(" "))))
+        || (!bracketed && address.length() == 0);
+    if (malformed || address.length() > MAX_ADDRESS_OCTETS || hasControl(address)) {
       return Optional.empty();
     }
-    String rest = i < argument.length() ? argument.substring(i + 1) : "";
     return Optional.of(new SmtpPath(address.toString(), words(rest)));
   }
 

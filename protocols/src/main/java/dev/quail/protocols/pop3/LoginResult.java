@@ -15,6 +15,10 @@ public sealed interface LoginResult {
     String CHILD_CRASHED = "aack, child crashed";
     /** The Maildir is there but could not be listed. */
     String UNABLE_TO_SCAN = "unable to scan $HOME/Maildir";
+    /** This client failed too many logins lately: not even checked. */
+    String TOO_MANY_FAILURES = "too many failed logins, try again later";
+    /** The password could not be checked now (too many checks at once, or the password file unreadable). */
+    String TEMPORARY = "temporary failure, try again later";
 
     /** Logged in: the messages, in the order they are numbered from 1. */
     record Opened(List<Pop3Entry> messages) implements LoginResult {

@@ -5,8 +5,9 @@
  * Authenticate  check the credentials, off the session's thread, and answer with Pop3Session.loggedIn(). For
  *               APOP the secret is the client's digest and the timestamp is the greeting's, as qmail-popup passes
  *               them to checkpassword (POP-03). The secret is raw octets; clear it once used.
- * Retrieve      send message {@code index} (0-based, in the login view) with Pop3Content.response(), or
- *               Pop3Content.UNABLE_TO_OPEN when it cannot be read; {@code bodyLines} -1 = all (RETR), else TOP's.
+ * Retrieve      send message {@code index} (0-based, in the login view) through a Pop3Content.encoder, as it is
+ *               read, or Pop3Content.UNABLE_TO_OPEN when it cannot be opened; {@code bodyLines} -1 = all (RETR),
+ *               else TOP's.
  * Commit        the UPDATE state (POP-15): remove the messages at {@code deleted} (indexes), move every other
  *               message still in new/ to cur/, then answer with Pop3Session.committed().
  * StartTls      the earlier replies go out in clear; every byte after them, both ways, goes through TLS

@@ -26,11 +26,17 @@
  *        allowed in clear, as in qmail-popup, for the clients that never learnt STLS.
  * Departures: STAT counts only undeleted messages, as RFC 1939 §5 requires (qmail-pop3d counted deleted ones too);
  * a command line over {@link #MAX_LINE} octets is discarded with "-ERR line too long" (qmail has no bound).
+ * Deadlines (ticked by the edge, Deadlines): silent for timeoutpop3d (POP-01's 20 minutes by default), a command
+ * line not complete timeoutpop3d after its first byte, or a session older than lifetimesmtpd: "-ERR" and Close,
+ * nothing removed (POP-15). Under stress the idle and command deadlines shrink to timeoutstress. Nothing is timed
+ * while the edge checks a login or commits.
  */
 package dev.quail.protocols.pop3;
 
+import dev.quail.protocols.smtp.Deadlines;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -50,6 +56,7 @@ public final class Pop3Session {
 
     private final String timestamp;
     private final boolean tlsAvailable;
+    private final Deadlines deadlines;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private boolean lineTooLong;
     private Phase phase = Phase.AUTHORIZATION;
@@ -64,9 +71,15 @@ public final class Pop3Session {
      * @param timestamp    the greeting's "<unique@host>", which APOP digests include
      * @param tlsAvailable the edge can switch this connection to TLS: STLS is offered (false under implicit TLS)
      */
-    public Pop3Session(String timestamp, boolean tlsAvailable) {
+    public Pop3Session(String timestamp, boolean tlsAvailable, Deadlines.Timing timing, Clock clock) {
         this.timestamp = Objects.requireNonNull(timestamp);
         this.tlsAvailable = tlsAvailable;
+        this.deadlines = new Deadlines(timing, clock);
+    }
+
+    /** What a client over the listener's connection limits hears before the connection is closed. */
+    public static String busy() {
+        return "-ERR too many connections, try again later\r\n";
     }
 
     public List<Pop3Output> start() {
@@ -76,6 +89,7 @@ public final class Pop3Session {
     /** Bytes from the socket; returns what to do about them. Nothing once closed. */
     public List<Pop3Output> receive(byte[] bytes, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, bytes.length);
+        deadlines.received(length);
         if (phase == Phase.AWAITING_TLS) return List.of();
         if (phase == Phase.AWAITING_LOGIN || phase == Phase.AWAITING_COMMIT) {
             byte[] more = Arrays.copyOf(held, held.length + length);
@@ -91,6 +105,7 @@ public final class Pop3Session {
     /** The edge's answer to Authenticate, then the replies to any input held meanwhile. */
     public List<Pop3Output> loggedIn(LoginResult result) {
         if (phase != Phase.AWAITING_LOGIN) throw new IllegalStateException("no Authenticate is out");
+        deadlines.resumed();
         List<Pop3Output> out = new ArrayList<>();
         if (result instanceof LoginResult.Opened opened) {
             messages = opened.messages();
@@ -130,7 +145,41 @@ public final class Pop3Session {
         return phase == Phase.AWAITING_TLS;
     }
 
+    /** About once a second: ends the session when one of its deadlines has passed. */
+    public List<Pop3Output> tick(boolean stressed) {
+        if (phase != Phase.AUTHORIZATION && phase != Phase.TRANSACTION && phase != Phase.AWAITING_TLS) {
+            return List.of();
+        }
+        return deadlines.check(stressed).map(expired -> end(switch (expired) {
+            case IDLE, RATE -> "timeout";
+            case COMMAND -> "command line too slow";
+            case LIFETIME -> "connection too long";
+        })).orElse(List.of());
+    }
+
+    /** Waiting for the client's next command: a connection the listener may close to make room. */
+    public boolean idle() {
+        return phase == Phase.AUTHORIZATION || phase == Phase.TRANSACTION;
+    }
+
+    /** Ends the session now: the listener is full and this connection was idle the longest. */
+    public List<Pop3Output> evict() {
+        return phase == Phase.CLOSED ? List.of() : end("too many connections, closing this idle one");
+    }
+
+    private List<Pop3Output> end(String why) {
+        List<Pop3Output> out = new ArrayList<>();
+        out.add(err(why));
+        close(out);
+        return out;
+    }
+
     private void process(byte[] bytes, int from, int to, List<Pop3Output> out) {
+        read(bytes, from, to, out);
+        deadlines.partialLine(line.size() > 0 || lineTooLong);
+    }
+
+    private void read(byte[] bytes, int from, int to, List<Pop3Output> out) {
         for (int i = from; i < to; i++) {
             if (phase == Phase.CLOSED || phase == Phase.AWAITING_TLS) return;
             if (phase == Phase.AWAITING_LOGIN || phase == Phase.AWAITING_COMMIT) {
@@ -145,6 +194,7 @@ public final class Pop3Session {
             }
             byte[] raw = line.toByteArray();
             line.reset();
+            deadlines.partialLine(false);
             int length = raw.length > 0 && raw[raw.length - 1] == '\r' ? raw.length - 1 : raw.length;
             if (lineTooLong || length > MAX_LINE) {
                 lineTooLong = false;

@@ -1,7 +1,9 @@
 /*
  * AddressField: one envelope address as it arrives in pieces. qmail-qmtpd and qmail-qmqpd refuse an address of
- * 1000 bytes or more, or one holding a NUL (QMTP-05, QMQP-01, X-01); such an address is read to its end but not
- * kept, so a huge one costs no memory.
+ * 1000 bytes or more, or one holding a NUL (QMTP-05, QMQP-01); Quail refuses every control character (below 0x20,
+ * and DEL), as its SMTP server does (X-01): an address travels on into the next hop's MAIL FROM and RCPT TO, into
+ * Return-Path and Delivered-To lines and into the log, where a CR or LF would be command or header injection.
+ * A refused address is read to its end but not kept, so a huge one costs no memory.
  */
 package dev.quail.protocols.qmtp;
 
@@ -22,7 +24,7 @@ final class AddressField {
     void append(byte[] b, int offset, int length) {
         if (bad) return;
         for (int i = offset; i < offset + length; i++) {
-            if (b[i] == 0) {
+            if ((b[i] >= 0 && b[i] < 0x20) || b[i] == 0x7f) {
                 bad = true;
                 return;
             }

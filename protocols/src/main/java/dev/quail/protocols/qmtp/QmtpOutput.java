@@ -2,8 +2,13 @@
  * QmtpOutput: what a QMTP or QMQP server session asks its I/O edge to do, in order.
  *
  * Reply   write these bytes (one or more netstrings).
- * Submit  hand this message to the queue; answer with the session's queued(QueueResult). The message is the
- *         Received line followed by the message in LF form. Strings carry raw octets (ISO-8859-1).
+ * Store   the next piece (at most MessagePieces.PIECE octets) of the message being read, in order: the Received
+ *         line then the message in LF form. The first Store of a message starts it; the edge writes each piece to
+ *         the body store before it reads on.
+ * Discard the message being read will not be queued (too big, a refused sender, no acceptable recipient, bad
+ *         input): forget its pieces. No Store of it follows.
+ * Submit  the message whose pieces were stored is complete: hand it to the queue with this envelope; answer with
+ *         the session's queued(QueueResult). Strings carry raw octets (ISO-8859-1).
  * Close   end the connection once the earlier replies are written; {@code reason} is for the log, never sent.
  */
 package dev.quail.protocols.qmtp;
@@ -14,7 +19,11 @@ public sealed interface QmtpOutput {
 
     record Reply(byte[] bytes) implements QmtpOutput {}
 
-    record Submit(String sender, List<String> recipients, byte[] message) implements QmtpOutput {
+    record Store(byte[] piece) implements QmtpOutput {}
+
+    record Discard() implements QmtpOutput {}
+
+    record Submit(String sender, List<String> recipients) implements QmtpOutput {
         public Submit {
             recipients = List.copyOf(recipients);
         }

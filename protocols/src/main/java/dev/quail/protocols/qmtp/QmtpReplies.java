@@ -1,9 +1,11 @@
 /*
  * QmtpReplies: the K/Z/D texts of qmail-qmtpd (QMTP-04, QMTP-05) and qmail-qmqpd (QMQP-01), kept verbatim with
- * their "(#x.y.z)" codes (X-04), and the translation of the queue's answer into one of them.
+ * their "(#x.y.z)" codes (X-04), the translation of the queue's answer into one of them, and the reasons logged
+ * for connections ended without a reply.
  */
 package dev.quail.protocols.qmtp;
 
+import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.protocols.smtp.QueueResult;
 
 final class QmtpReplies {
@@ -14,7 +16,19 @@ final class QmtpReplies {
     static final String TOO_MANY_RECIPIENTS = "Zsorry, too many recipients (#4.5.3)";
     static final String BAD_ADDRESS = "Dsorry, I can't accept addresses like that (#5.1.3)";
 
+    /** Why a connection was closed, for the log (QMTP has no reply for it). */
+    static final String EVICTED = "closed to make room for a new client";
+
     private QmtpReplies() {}
+
+    static String expired(Deadlines.Expired expired) {
+        return switch (expired) {
+            case IDLE -> "timeout";
+            case COMMAND -> "command too slow";
+            case RATE -> "package too slow";
+            case LIFETIME -> "connection too long";
+        };
+    }
 
     /** K with qmail's "ok <unixtime> qp <id>", or the queue's own text after Z or D. */
     static String queued(QueueResult result, long unixTime) {

@@ -43,6 +43,11 @@ final class CommandFramer {
     return complete;
   }
 
+  /** Some of a line has arrived, not yet its LF. */
+  boolean partial() {
+    return octets > 0 && !complete;
+  }
+
   /** The finished line without its line end, or empty when it was longer than 512 octets. */
   Optional<String> takeLine() {
     Optional<String> text = Optional.empty();

@@ -7,15 +7,20 @@
  *                   ends the session at once (BARE_LINE_ENDING). This is what defeats SMTP
  *                   smuggling: no mix of CR, LF and "." can end the data early, so nothing a
  *                   client hides behind a fake terminator is ever read as a command.
- * RFC 5321 4.5.3.1.6 A text line is at most 1000 octets including CRLF (as sent, stuffing dot
- *                   included); a longer one is remembered and the message refused at the end.
+ * RFC 5321 4.5.3.1.6 A text line is at most 1000 octets including CRLF, but web applications send
+ *                   HTML in much longer lines, and qmail and Postfix accept them: refusing the message
+ *                   would lose real mail. Lines up to MAX_TEXT_LINE_OCTETS (64 KiB, CRLF and stuffing dot
+ *                   included, as sent) are stored as received; a longer one is noticed as soon as it
+ *                   passes the bound, so the session can discard the message at once, and refused at the
+ *                   end. The bound costs no memory (lines are not buffered); it keeps a line within what
+ *                   the next hop and a mail reader can be expected to handle.
  * SMTP-32           All other octets, 8-bit included, are stored unchanged.
  */
 package dev.quail.protocols.smtp;
 
 final class DataReader {
 
-  static final int MAX_TEXT_LINE_OCTETS = 1000;
+  static final int MAX_TEXT_LINE_OCTETS = 64 * 1024;
 
   enum Outcome { READING, ENDED, BARE_LINE_ENDING }
 
@@ -42,7 +47,7 @@ final class DataReader {
         while (end < to && bytes[end] != '\r' && bytes[end] != '\n') end++;
         if (end > i) {
           message.putRun(bytes, i, end);
-          lineOctets += end - i;
+          count(end - i);
           i = end;
           continue;
         }
@@ -68,7 +73,7 @@ final class DataReader {
 
   /** Returns false once the outcome is decided. */
   private boolean step(byte b) {
-    lineOctets++;
+    count(1);
     switch (state) {
       case LINE_START -> {
         if (b == '.') {
@@ -120,10 +125,14 @@ final class DataReader {
     return false;
   }
 
-  private void endLine() {
+  private void count(int octets) {
+    lineOctets += octets;
     if (lineOctets > MAX_TEXT_LINE_OCTETS) {
       lineTooLong = true;
     }
+  }
+
+  private void endLine() {
     lineOctets = 0;
     state = State.LINE_START;
   }

@@ -3,7 +3,8 @@
  *
  * RFC 1870 SIZE=n  n is the client's size estimate in octets; above databytes the message
  *                  is refused now with 552 5.3.4 rather than after it has been sent (n equal to
- *                  databytes passes). A value that is not all digits is a 501 syntax error.
+ *                  databytes passes). A value that is not 1 to 20 digits (RFC 1870's size-value)
+ *                  is a 501 syntax error.
  * RFC 6152 BODY=   8BITMIME and 7BIT are accepted; 8-bit data is stored as is either way.
  * RFC 4954 AUTH=   accepted where AUTH is offered, and ignored: the identity that counts is the one the
  *                  session authenticated, not the one a client claims for the message.
@@ -19,6 +20,8 @@ import java.util.Optional;
 final class MailParameters {
 
   private static final int MAX_LONG_DIGITS = 18;
+  /** RFC 1870 sec. 5: size-value ::= 1*20DIGIT. */
+  private static final int MAX_SIZE_DIGITS = 20;
 
   private MailParameters() {}
 
@@ -29,7 +32,7 @@ final class MailParameters {
       String keyword = (equals < 0 ? parameter : parameter.substring(0, equals)).toUpperCase(Locale.ROOT);
       String value = equals < 0 ? "" : parameter.substring(equals + 1);
       if (keyword.equals("SIZE")) {
-        if (!isDigits(value)) {
+        if (!isSizeValue(value)) {
           return Optional.of(Replies.SIZE_SYNTAX);
         }
         if (databytes > 0 && exceeds(value, databytes)) {
@@ -46,8 +49,8 @@ final class MailParameters {
     return Optional.empty();
   }
 
-  private static boolean isDigits(String s) {
-    return !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9');
+  private static boolean isSizeValue(String s) {
+    return !s.isEmpty() && s.length() <= MAX_SIZE_DIGITS && s.chars().allMatch(c -> c >= '0' && c <= '9');
   }
 
   /** Compares without overflow: a number too long for a long is larger than any limit. */

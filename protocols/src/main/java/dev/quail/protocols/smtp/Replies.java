@@ -22,7 +22,8 @@ final class Replies {
   static final Reply NESTED_MAIL = line("503 5.5.1 nested MAIL command (#5.5.1)");
   static final Reply MAIL_FIRST = line("503 5.5.1 MAIL first (#5.5.1)");
   static final Reply RCPT_FIRST = line("503 5.5.1 RCPT first (#5.5.1)");
-  static final Reply ADDRESS_SYNTAX = line("555 5.5.4 syntax error (#5.5.4)");
+  static final Reply BAD_SENDER_SYNTAX = line("501 5.1.7 bad sender address syntax (#5.1.7)");
+  static final Reply BAD_RECIPIENT_SYNTAX = line("501 5.1.3 bad recipient address syntax (#5.1.3)");
   static final Reply UNKNOWN_PARAMETER = line("555 5.5.4 unsupported parameter (#5.5.4)");
   static final Reply SIZE_SYNTAX = line("501 5.5.4 syntax error in SIZE parameter (#5.5.4)");
   static final Reply NULL_RECIPIENT = line("553 5.1.3 sorry, <> is allowed only as a sender (#5.1.3)");
@@ -34,8 +35,8 @@ final class Replies {
 
   static final Reply TOO_BIG = line("552 5.3.4 sorry, that message size exceeds my databytes limit (#5.3.4)");
   static final Reply LOOPING = line("554 5.4.6 too many hops, this message is looping (#5.4.6)");
-  static final Reply TEXT_LINE_TOO_LONG =
-      line("554 5.6.0 sorry, that message has a line too long, the limit is 1000 octets (#5.6.0)");
+  static final Reply TEXT_LINE_TOO_LONG = line("554 5.6.0 sorry, that message has a line too long, the limit is "
+      + DataReader.MAX_TEXT_LINE_OCTETS + " octets (#5.6.0)");
   static final Reply BARE_LINE_ENDING =
       line("451 4.5.0 bare LF or CR in DATA refused, see https://cr.yp.to/docs/smtplf.html");
 
@@ -43,6 +44,11 @@ final class Replies {
   static final Reply COMMAND_SYNTAX = line("500 5.5.2 syntax error (#5.5.2)");
   static final Reply UNIMPLEMENTED = line("502 5.5.1 unimplemented (#5.5.1)");
   static final Reply TIMEOUT = line("451 4.4.2 timeout (#4.4.2)");
+  static final Reply COMMAND_TOO_SLOW = line("421 4.4.2 command line too slow, closing connection (#4.4.2)");
+  static final Reply DATA_TOO_SLOW = line("421 4.4.2 data too slow, closing connection (#4.4.2)");
+  static final Reply LIFETIME_OVER = line("421 4.4.2 connection too long, closing it (#4.4.2)");
+  static final Reply BUSY = line("421 4.7.0 too many connections, try again later (#4.7.0)");
+  static final Reply EVICTED = line("421 4.7.0 too many connections, closing this idle one (#4.7.0)");
 
   // RFC 3207 (STARTTLS), RFC 4954 (AUTH), RFC 6409 (submission)
   static final Reply READY_FOR_TLS = line("220 2.0.0 ready to start TLS");
@@ -64,6 +70,8 @@ final class Replies {
   static final Reply AUTH_THROTTLED =
       line("454 4.7.0 too many failed authentications, try again later (#4.7.0)");
   static final Reply AUTH_UNAVAILABLE = line("454 4.7.0 temporary authentication failure (#4.7.0)");
+  static final Reply AUTH_FAILURES =
+      line("421 4.7.0 too many failed authentications, closing connection (#4.7.0)");
 
   private Replies() {}
 

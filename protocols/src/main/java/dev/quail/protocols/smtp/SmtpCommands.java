@@ -6,8 +6,9 @@
  * unknown one 502 (EXPN, TURN, ETRN, AUTH, STARTTLS, BDAT... as in qmail).
  *
  * Modernised from qmail: MAIL inside a transaction is 503 (RFC 5321 4.1.4) instead of a
- * silent reset; ESMTP parameters are checked (MailParameters); RCPT caps the recipient count
- * (RFC 5321 4.5.3.1.8); "<>" is refused as a recipient (ADDR-02).
+ * silent reset; a malformed path, or one holding a control character, is 501 (AddressParser);
+ * ESMTP parameters are checked (MailParameters); RCPT caps the recipient count (RFC 5321
+ * 4.5.3.1.8); "<>" is refused as a recipient (ADDR-02).
  *
  * TLS and AUTH, where the listener's SmtpSecurity offers them (else 502 as in qmail):
  * STARTTLS (RFC 3207)  no argument; 220 then the StartTls output; 503 once TLS is on. tlsStarted() then
@@ -15,7 +16,9 @@
  * AUTH (RFC 4954)      only under TLS (538 5.7.11 in clear), after EHLO, once, outside a transaction;
  *                      SaslExchange reads the mechanism's lines, the edge checks the password.
  * Under TLS, MAIL needs a HELO/EHLO given under TLS (503 5.5.1). On submission (authRequired) MAIL needs
- * AUTH first (530 5.7.0). An authenticated client may send to any domain, as a relay client may.
+ * AUTH first (530 5.7.0). An authenticated client may send to any domain, as a relay client may. The
+ * MAX_AUTH_FAILURES-th refused (or throttled) AUTH of a session ends it with 421 4.7.0: a guesser must
+ * reconnect, and so meet the listener's connection limits, every few guesses.
  */
 package dev.quail.protocols.smtp;
 
@@ -63,6 +66,8 @@ final class SmtpCommands {
     }
   }
 
+  static final int MAX_AUTH_FAILURES = 3;
+
   private final SmtpPolicy policy;
   private final SmtpSecurity security;
   private final SmtpClient client;
@@ -76,6 +81,7 @@ final class SmtpCommands {
   private Optional<SaslExchange> exchange = Optional.empty();
   private Optional<String> authenticating = Optional.empty();
   private Optional<String> authenticated = Optional.empty();
+  private int authFailures;
 
   SmtpCommands(SmtpPolicy policy, SmtpSecurity security, SmtpClient client, Clock clock) {
     this.policy = policy;
@@ -123,6 +129,9 @@ final class SmtpCommands {
     if (result == AuthResult.ACCEPTED) {
       authenticated = Optional.of(user);
     }
+    if ((result == AuthResult.REFUSED || result == AuthResult.THROTTLED) && ++authFailures == MAX_AUTH_FAILURES) {
+      return List.of(Replies.AUTH_FAILURES, new SmtpOutput.Close());
+    }
     return List.of(switch (result) {
       case ACCEPTED -> Replies.AUTH_OK;
       case REFUSED -> Replies.AUTH_FAILED;
@@ -162,7 +171,7 @@ final class SmtpCommands {
     }
     Optional<SmtpPath> path = AddressParser.parse(argument);
     if (path.isEmpty()) {
-      return List.of(Replies.ADDRESS_SYNTAX); // SMTP-04
+      return List.of(Replies.BAD_SENDER_SYNTAX); // SMTP-04, as Postfix words it
     }
     Optional<SmtpOutput.Reply> refusal = MailParameters.refusal(path.get().parameters(), policy.databytes(), tls);
     if (refusal.isPresent()) {
@@ -180,7 +189,7 @@ final class SmtpCommands {
     }
     Optional<SmtpPath> path = AddressParser.parse(argument);
     if (path.isEmpty()) {
-      return List.of(Replies.ADDRESS_SYNTAX); // SMTP-05
+      return List.of(Replies.BAD_RECIPIENT_SYNTAX); // SMTP-05, as Postfix words it
     }
     if (!path.get().parameters().isEmpty()) {
       return List.of(Replies.UNKNOWN_PARAMETER); // EHLO offers no RCPT parameters

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,8 @@ class Pop3FuzzTest {
     }
 
     private static void run(Random random, byte[] input) {
-        Pop3Session session = new Pop3Session("<1.2@x>", random.nextBoolean());
+        Pop3Session session = new Pop3Session("<1.2@x>", random.nextBoolean(), Pop3Transcript.TIMING,
+                Clock.systemUTC());
         boolean closed = false;
         int at = 0;
         while (at < input.length) {

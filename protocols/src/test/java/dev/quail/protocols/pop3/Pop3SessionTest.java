@@ -3,6 +3,11 @@
  */
 package dev.quail.protocols.pop3;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class Pop3SessionTest {
@@ -134,7 +139,7 @@ class Pop3SessionTest {
         Pop3Transcript.open()
                 .client("USER bob@example.org\r\nPASS secret\r\nSTAT\r\nLIST\r\nQUIT\r\n")
                 .server("+OK ", "[authenticate bob@example.org secret]")
-                .login(new LoginResult.Opened(java.util.List.of(A)))
+                .login(new LoginResult.Opened(List.of(A)))
                 .server("+OK ", "+OK 1 120", "+OK ", "1 120", ".", "[commit []]");
     }
 
@@ -162,5 +167,34 @@ class Pop3SessionTest {
                 .client("STAT\r\n").server("+OK 0 0")
                 .client("LIST\r\n").server("+OK ", ".")
                 .client("RETR 1\r\n").server("-ERR not that many messages");
+    }
+
+    @Test
+    void silent_for_timeoutpop3d_the_session_ends_without_removing_anything() {
+        Pop3Transcript.loggedIn(A).client("DELE 1\r\n").server("+OK ")
+                .after(Duration.ofSeconds(1199), false).server()
+                .after(Duration.ofSeconds(1), false).server("-ERR timeout", "[close]");
+    }
+
+    @Test
+    void a_dripped_command_line_and_a_long_session_end_it_and_stress_shortens_the_wait() {
+        Pop3Transcript.open().client("N").after(Duration.ofSeconds(5), true).server()
+                .client("O").after(Duration.ofSeconds(5), true).server("-ERR command line too slow", "[close]");
+        Pop3Transcript.open().after(Duration.ofSeconds(10), true).server("-ERR timeout", "[close]");
+        Pop3Transcript old = Pop3Transcript.open();
+        for (int i = 0; i < 5; i++) old.client("NOOP\r\n").after(Duration.ofSeconds(600), false).server("+OK ");
+        old.client("NOOP\r\n").after(Duration.ofSeconds(600), false)
+                .server("+OK ", "-ERR connection too long", "[close]");
+    }
+
+    @Test
+    void an_idle_session_may_be_evicted_and_nothing_is_timed_while_a_login_is_checked() {
+        Pop3Transcript t = Pop3Transcript.open().client("USER bob@example.org\r\nPASS x\r\n")
+                .server("+OK ", "[authenticate bob@example.org x]");
+        assertFalse(t.session.idle());
+        t.after(Duration.ofSeconds(5000), false).server();
+        t.login(new LoginResult.Opened(List.of(A))).server("+OK ");
+        assertTrue(t.session.idle());
+        t.evicted().server("-ERR too many connections, closing this idle one", "[close]");
     }
 }

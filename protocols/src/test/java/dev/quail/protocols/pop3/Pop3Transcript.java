@@ -8,7 +8,11 @@ package dev.quail.protocols.pop3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.quail.protocols.smtp.Deadlines;
+import dev.quail.protocols.smtp.TestClock;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,11 +20,16 @@ import java.util.List;
 final class Pop3Transcript {
     static final String TIMESTAMP = "<1.1709611167@pop.example.org>";
 
+    /** timeoutpop3d 1200 s, timeoutstress 10 s, lifetimesmtpd 3600 s. */
+    static final Deadlines.Timing TIMING =
+            new Deadlines.Timing(Duration.ofSeconds(1200), Duration.ofSeconds(10), 0, Duration.ofSeconds(3600));
+
+    final TestClock clock = new TestClock(Instant.parse("2024-03-05T04:06:07Z"));
     final Pop3Session session;
     private final List<String> unchecked = new ArrayList<>();
 
     private Pop3Transcript(boolean tlsAvailable) {
-        session = new Pop3Session(TIMESTAMP, tlsAvailable);
+        session = new Pop3Session(TIMESTAMP, tlsAvailable, TIMING, clock);
     }
 
     /** A session whose edge has no TLS to offer. */
@@ -39,6 +48,18 @@ final class Pop3Transcript {
         return open().client("USER bob@example.org\r\n").server("+OK ")
                 .client("PASS secret\r\n").server("[authenticate bob@example.org secret]")
                 .login(new LoginResult.Opened(List.of(messages))).server("+OK ");
+    }
+
+    /** Time passes, then the edge's tick. */
+    Pop3Transcript after(Duration time, boolean stressed) {
+        clock.advance(time);
+        record(session.tick(stressed));
+        return this;
+    }
+
+    Pop3Transcript evicted() {
+        record(session.evict());
+        return this;
     }
 
     Pop3Transcript client(String text) {

@@ -8,6 +8,7 @@ package dev.quail.protocols.qmtp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.protocols.smtp.QueueResult;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
@@ -32,20 +33,24 @@ class NetstringFuzzTest {
         return bytes;
     }
 
-    /** Feeds {@code input} in random chunks, answering every Submit; returns whether the session closed. */
+    /**
+     * Feeds {@code input} in random chunks, answering every Submit, with the edge checking the pieces; returns
+     * whether the session closed.
+     */
     private static boolean run(Random random, NetstringSession session, byte[] input) {
+        Edge edge = new Edge();
         boolean closed = false;
         int at = 0;
         while (at < input.length) {
             int n = Math.min(input.length - at, 1 + random.nextInt(40));
-            List<QmtpOutput> out = session.receive(input, at, n);
+            List<QmtpOutput> out = edge.take(session.receive(input, at, n));
             at += n;
             while (!out.isEmpty()) {
                 if (closed) assertEquals(List.of(), out, "nothing after Close");
                 List<QmtpOutput> next = List.of();
                 for (QmtpOutput o : out) {
                     if (o instanceof QmtpOutput.Close) closed = true;
-                    if (o instanceof QmtpOutput.Submit) next = session.queued(new QueueResult.Queued("1"));
+                    if (o instanceof QmtpOutput.Submit) next = edge.take(session.queued(new QueueResult.Queued("1")));
                 }
                 out = next;
             }
@@ -59,7 +64,7 @@ class NetstringFuzzTest {
         int closed = 0;
         for (int round = 0; round < 2000; round++) {
             QmtpSession session = new QmtpSession(new QmtpPolicy("mx.test", random.nextInt(40),
-                    r -> r.endsWith("@example.org"), 2), "192.0.2.1", Clock.systemUTC());
+                    r -> r.endsWith("@example.org"), 2), "192.0.2.1", Deadlines.Timing.NONE, Clock.systemUTC());
             byte[] input = random.nextInt(5) == 0 ? new byte[random.nextInt(500)] : validPackages(random);
             if (input.length > 0 && input[0] == 0) random.nextBytes(input);
             if (run(random, session, input)) closed++;
@@ -73,7 +78,7 @@ class NetstringFuzzTest {
         for (int round = 0; round < 1000; round++) {
             byte[] input = validPackages(random);
             byte[] wrapped = random.nextBoolean() ? Netstrings.encode(input) : input;
-            run(random, new QmqpSession("mx.test", "192.0.2.1", Clock.systemUTC()), wrapped);
+            run(random, new QmqpSession("mx.test", "192.0.2.1", Deadlines.Timing.NONE, Clock.systemUTC()), wrapped);
         }
     }
 }

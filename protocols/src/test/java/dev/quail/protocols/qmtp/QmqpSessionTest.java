@@ -6,6 +6,7 @@ package dev.quail.protocols.qmtp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.protocols.smtp.QueueResult;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class QmqpSessionTest {
 
     private static QmqpSession session() {
-        return new QmqpSession("mx.example.org", "192.0.2.7", Clock.fixed(QmtpSessionTest.NOW, ZoneOffset.UTC));
+        return new QmqpSession("mx.example.org", "192.0.2.7", Deadlines.Timing.NONE,
+                Clock.fixed(QmtpSessionTest.NOW, ZoneOffset.UTC));
     }
 
     private static byte[] request(String message, String sender, String... recipients) {
@@ -28,8 +30,10 @@ class QmqpSessionTest {
         return Netstrings.encode(inner.toByteArray());
     }
 
-    private static List<QmtpOutput> feed(QmqpSession s, byte[] bytes) {
-        return s.receive(bytes, 0, bytes.length);
+    private final Edge edge = new Edge();
+
+    private List<QmtpOutput> feed(QmqpSession s, byte[] bytes) {
+        return edge.take(s.receive(bytes, 0, bytes.length));
     }
 
     @Test
@@ -40,7 +44,7 @@ class QmqpSessionTest {
         QmtpOutput.Submit submit = assertInstanceOf(QmtpOutput.Submit.class, out.get(0));
         assertEquals(List.of("x@anywhere.test", "y@elsewhere.test"), submit.recipients());
         assertEquals("Received: from unknown ([192.0.2.7])\n  by mx.example.org with QMQP; 5 Mar 2024 04:06:07 -0000\n"
-                + "Subject: q\n\nbody\n", new String(submit.message(), StandardCharsets.ISO_8859_1));
+                + "Subject: q\n\nbody\n", edge.lastMessage());
         List<QmtpOutput> answer = s.queued(new QueueResult.Queued("9"));
         assertEquals(List.of("Kok " + QmtpSessionTest.NOW.getEpochSecond() + " qp 9"),
                 QmtpSessionTest.answers(answer));
@@ -58,6 +62,15 @@ class QmqpSessionTest {
     }
 
     @Test
+    void a_control_character_in_any_address_refuses_the_request() {
+        assertEquals(List.of("Dsorry, I can't accept addresses like that (#5.1.3)"),
+                QmtpSessionTest.answers(feed(session(), request("x\n", "a\r\nRCPT TO:<v@x.example>", "ok@x.test"))));
+        assertEquals(List.of("Dsorry, I can't accept addresses like that (#5.1.3)"),
+                QmtpSessionTest.answers(feed(session(), request("x\n", "", "ok@x.test", "b\n@x.test"))));
+        assertEquals(List.of(), edge.messages);
+    }
+
+    @Test
     void qmqp01_queue_trouble_is_z() {
         QmqpSession s = session();
         feed(s, request("x\n", "", "ok@example.org"));
@@ -71,7 +84,7 @@ class QmqpSessionTest {
         ByteArrayOutputStream inner = new ByteArrayOutputStream();
         Netstrings.write(inner, "x\n".getBytes(StandardCharsets.ISO_8859_1));
         List<QmtpOutput> out = feed(session(), Netstrings.encode(inner.toByteArray()));
-        assertEquals(1, out.size());
-        assertInstanceOf(QmtpOutput.Close.class, out.get(0));
+        assertEquals(List.of(new QmtpOutput.Discard(), new QmtpOutput.Close("QMQP request without message and sender")),
+                out);
     }
 }

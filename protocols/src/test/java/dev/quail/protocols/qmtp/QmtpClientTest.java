@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.protocols.smtp.QueueResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -20,17 +21,19 @@ class QmtpClientTest {
     @Test
     void a_package_the_server_reads_and_the_answers_it_gives_back() throws Exception {
         QmtpSession server = new QmtpSession(new QmtpPolicy("mx.example.org", 0,
-                r -> r.endsWith("@example.org"), 100), "192.0.2.7", Clock.fixed(QmtpSessionTest.NOW, ZoneOffset.UTC));
+                r -> r.endsWith("@example.org"), 100), "192.0.2.7", Deadlines.Timing.NONE,
+                Clock.fixed(QmtpSessionTest.NOW, ZoneOffset.UTC));
         byte[] message = "Subject: s\n\nbody\n".getBytes(StandardCharsets.ISO_8859_1);
         byte[] head = QmtpClient.head(message.length);
         byte[] tail = QmtpClient.tail("a@b.test", List.of("x@example.org", "y@other.test"));
         assertEquals("18:\n", new String(head, StandardCharsets.ISO_8859_1));
-        server.receive(head, 0, head.length);
-        server.receive(message, 0, message.length);
-        List<QmtpOutput> out = server.receive(tail, 0, tail.length);
+        Edge edge = new Edge();
+        edge.take(server.receive(head, 0, head.length));
+        edge.take(server.receive(message, 0, message.length));
+        List<QmtpOutput> out = edge.take(server.receive(tail, 0, tail.length));
         QmtpOutput.Submit submit = (QmtpOutput.Submit) out.get(0);
         assertEquals("a@b.test", submit.sender());
-        assertTrue(new String(submit.message(), StandardCharsets.ISO_8859_1).endsWith("\nSubject: s\n\nbody\n"));
+        assertTrue(edge.lastMessage().endsWith("\nSubject: s\n\nbody\n"));
         byte[] answers = ((QmtpOutput.Reply) server.queued(new QueueResult.Queued("5")).get(0)).bytes();
 
         QmtpClient client = new QmtpClient(2);

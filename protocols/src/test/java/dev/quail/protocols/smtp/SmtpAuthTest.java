@@ -101,6 +101,31 @@ class SmtpAuthTest {
     }
 
     @Test
+    void theThirdFailedAuthOfASessionClosesItAndWhatFollowsIsNotRead() {
+        Transcript t = underTls(SUBMISSION);
+        for (AuthResult failure : new AuthResult[] {AuthResult.REFUSED, AuthResult.THROTTLED}) {
+            t.client("AUTH PLAIN " + PLAIN + "\r\n").lastReply("[authenticate alice@example.org secret]")
+                .authenticated(failure).lastReply(failure == AuthResult.REFUSED
+                    ? "535 5.7.8 authentication failed (#5.7.8)"
+                    : "454 4.7.0 too many failed authentications, try again later (#4.7.0)");
+        }
+        t.client("AUTH PLAIN " + PLAIN + "\r\n").lastReply("[authenticate alice@example.org secret]")
+            .client("NOOP\r\n").server()
+            .authenticated(AuthResult.REFUSED)
+            .server("421 4.7.0 too many failed authentications, closing connection (#4.7.0)", "[close]");
+    }
+
+    @Test
+    void unavailableChecksAreNotTheClientsFailures() {
+        Transcript t = underTls(SUBMISSION);
+        for (int i = 0; i < 3; i++) {
+            t.client("AUTH PLAIN " + PLAIN + "\r\n").lastReply("[authenticate alice@example.org secret]")
+                .authenticated(AuthResult.UNAVAILABLE).server("454 4.7.0 temporary authentication failure (#4.7.0)");
+        }
+        t.client("NOOP\r\n").server("250 2.0.0 ok");
+    }
+
+    @Test
     void anUnreadablePasswordStoreIsATemporaryFailure() {
         underTls(SUBMISSION)
             .client("AUTH PLAIN " + PLAIN + "\r\n").lastReply("[authenticate alice@example.org secret]")

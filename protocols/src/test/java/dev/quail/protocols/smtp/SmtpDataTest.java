@@ -6,6 +6,7 @@ package dev.quail.protocols.smtp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -106,12 +107,31 @@ class SmtpDataTest {
   }
 
   @Test
+  void dataIsHandedOnAsItArrivesInPiecesOfAtMost64KiB() {
+    Transcript t = Transcript.open();
+    t.envelope("a@b.example", "u@example.org");
+    long received = ("Received: from unknown ([192.0.2.7])\n"
+        + "  by mx.example.org with SMTP; 5 Mar 2024 04:06:07 -0000\n").length();
+    byte[] chunk = ("z".repeat(998) + "\r\n").repeat(300).getBytes(StandardCharsets.ISO_8859_1);
+    long stored = 0;
+    for (int i = 1; i <= 10; i++) {
+      for (SmtpOutput o : t.session.receive(chunk, 0, chunk.length)) {
+        byte[] piece = ((SmtpOutput.Store) o).piece();
+        assertTrue(piece.length <= MessagePieces.PIECE, "piece of " + piece.length);
+        stored += piece.length;
+      }
+      // Everything received so far is handed on at once: nothing waits in the session for more.
+      assertEquals(received + i * 300L * 999, stored);
+    }
+  }
+
+  @Test
   void x02_dateIsGmtWithoutLeadingZeroOnTheDay() {
     assertEquals("5 Mar 2024 04:06:07 -0000", ReceivedLine.date(Transcript.NOW));
     assertEquals("26 Sep 1995 04:46:54 -0000", ReceivedLine.date(java.time.Instant.parse("1995-09-26T04:46:54Z")));
   }
 
-  private static String text(SmtpOutput.Submit submit) {
+  private static String text(Transcript.Submitted submit) {
     return new String(submit.message(), StandardCharsets.ISO_8859_1);
   }
 

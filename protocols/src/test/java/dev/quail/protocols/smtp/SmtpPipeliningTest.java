@@ -96,6 +96,7 @@ class SmtpPipeliningTest {
         new SmtpClient("192.0.2.7", 40000, "198.51.100.1"), Clock.fixed(Transcript.NOW, ZoneOffset.UTC));
     final List<String> lines = new ArrayList<>(Transcript.lines(session.start()));
     final List<byte[]> messages = new ArrayList<>();
+    private final Transcript.Pieces pieces = new Transcript.Pieces();
     private int queueIds;
 
     void feed(byte[] all, int chunk) {
@@ -107,8 +108,9 @@ class SmtpPipeliningTest {
     private void take(List<SmtpOutput> outputs) {
       lines.addAll(Transcript.lines(outputs));
       for (SmtpOutput output : outputs) {
-        if (output instanceof SmtpOutput.Submit submit) {
-          messages.add(submit.message());
+        var submitted = pieces.take(output);
+        if (submitted.isPresent()) {
+          messages.add(submitted.get().message());
           take(session.queued(new QueueResult.Queued(Integer.toString(++queueIds))));
         }
       }

@@ -26,7 +26,7 @@ class SmtpSmugglingTest {
     Transcript t = Transcript.open();
     t.envelope("a@b.example", "u@example.org")
         .client("Subject: first\r\n\r\nhello" + terminator + SMUGGLED + ".\r\n")
-        .server(REFUSED, "[close]")
+        .server("[discard]", REFUSED, "[close]")
         .client("NOOP\r\n.\r\n").server();
     assertEquals(List.of(), t.submits());
   }
@@ -39,7 +39,7 @@ class SmtpSmugglingTest {
     for (char c : ("hello" + terminator + SMUGGLED).toCharArray()) {
       t.client(String.valueOf(c));
     }
-    t.server(REFUSED, "[close]");
+    t.server("[discard]", REFUSED, "[close]");
     assertEquals(List.of(), t.submits());
   }
 
@@ -48,7 +48,7 @@ class SmtpSmugglingTest {
   void bareLineEndingAnywhereInDataClosesAtOnce(String bare) {
     Transcript t = Transcript.open();
     t.envelope("a@b.example", "u@example.org").client("Subject: x\r\n\r\nab" + bare + "cd")
-        .server(REFUSED, "[close]");
+        .server("[discard]", REFUSED, "[close]");
     assertEquals(List.of(), t.submits());
   }
 
@@ -56,7 +56,7 @@ class SmtpSmugglingTest {
   @ValueSource(strings = {"\r", "\n", ".\n", ".\r"})
   void bareLineEndingAtTheStartOfDataClosesToo(String bare) {
     Transcript t = Transcript.open();
-    t.envelope("a@b.example", "u@example.org").client(bare + "x").server(REFUSED, "[close]");
+    t.envelope("a@b.example", "u@example.org").client(bare + "x").server("[discard]", REFUSED, "[close]");
     assertEquals(List.of(), t.submits());
   }
 }

@@ -1,35 +1,43 @@
 /*
  * Transcript: drives an SmtpSession the way a test reads an SMTP dialogue, "C:" lines in,
  * "S:" lines out. Every output becomes one or more transcript lines: each reply line without
- * its CRLF, "[submit]" for a Submit, "[close]" for a Close, "[starttls]" for a StartTls and
- * "[authenticate USER PASSWORD]" for an Authenticate. server(...) asserts the lines produced
- * since the previous check.
+ * its CRLF, "[submit]" for a Submit, "[discard]" for a Discard, "[close]" for a Close,
+ * "[starttls]" for a StartTls and "[authenticate USER PASSWORD]" for an Authenticate; Store
+ * pieces are gathered into the message a Submit hands on (each piece checked against the bound).
+ * server(...) asserts the lines produced since the previous check.
  */
 package dev.quail.protocols.smtp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 final class Transcript {
 
   static final Instant NOW = Instant.parse("2024-03-05T04:06:07Z");
   static final long NOW_SECONDS = NOW.getEpochSecond();
 
-  final SmtpSession session;
-  private final List<String> unchecked = new ArrayList<>();
-  private final List<SmtpOutput.Submit> submits = new ArrayList<>();
+  /** A Submit with the message its Store pieces made. */
+  record Submitted(String sender, List<String> recipients, byte[] message) {}
 
-  private Transcript(SmtpPolicy policy, SmtpSecurity security) {
-    session = new SmtpSession(policy, security, new SmtpClient("192.0.2.7", 40000, "198.51.100.1"),
-        Clock.fixed(NOW, ZoneOffset.UTC));
+  final SmtpSession session;
+  final TestClock clock = new TestClock(NOW);
+  private final List<String> unchecked = new ArrayList<>();
+  private final List<Submitted> submits = new ArrayList<>();
+  private final Pieces pieces = new Pieces();
+
+  private Transcript(SmtpPolicy policy, SmtpSecurity security, Deadlines.Timing timing) {
+    session = new SmtpSession(policy, security, new SmtpClient("192.0.2.7", 40000, "198.51.100.1"), timing,
+        clock);
   }
 
   /** Relays for example.org, refuses spammer@bad.example, unlimited size, qmail's 100/100. */
@@ -49,7 +57,11 @@ final class Transcript {
   }
 
   static Transcript open(SmtpPolicy policy, SmtpSecurity security) {
-    Transcript t = new Transcript(policy, security);
+    return open(policy, security, Deadlines.Timing.NONE);
+  }
+
+  static Transcript open(SmtpPolicy policy, SmtpSecurity security, Deadlines.Timing timing) {
+    Transcript t = new Transcript(policy, security, timing);
     t.record(t.session.start());
     return t.server("220 mx.example.org ESMTP");
   }
@@ -92,6 +104,17 @@ final class Transcript {
     return this;
   }
 
+  /** Time passes, then the edge's tick. */
+  Transcript after(Duration time, boolean stressed) {
+    clock.advance(time);
+    record(session.tick(stressed));
+    return this;
+  }
+
+  Transcript after(Duration time) {
+    return after(time, false);
+  }
+
   Transcript server(String... expected) {
     assertEquals(Arrays.asList(expected), List.copyOf(unchecked));
     unchecked.clear();
@@ -117,11 +140,11 @@ final class Transcript {
     return this;
   }
 
-  List<SmtpOutput.Submit> submits() {
+  List<Submitted> submits() {
     return submits;
   }
 
-  SmtpOutput.Submit lastSubmit() {
+  Submitted lastSubmit() {
     assertTrue(!submits.isEmpty(), "nothing was submitted");
     return submits.get(submits.size() - 1);
   }
@@ -141,6 +164,10 @@ final class Transcript {
         lines.addAll(Arrays.asList(reply.text().substring(0, reply.text().length() - 2).split("\r\n", -1)));
       } else if (output instanceof SmtpOutput.Submit) {
         lines.add("[submit]");
+      } else if (output instanceof SmtpOutput.Discard) {
+        lines.add("[discard]");
+      } else if (output instanceof SmtpOutput.Store) {
+        continue;
       } else if (output instanceof SmtpOutput.StartTls) {
         lines.add("[starttls]");
       } else if (output instanceof SmtpOutput.Authenticate auth) {
@@ -154,7 +181,38 @@ final class Transcript {
 
   private void record(List<SmtpOutput> outputs) {
     unchecked.addAll(lines(outputs));
-    outputs.stream().filter(SmtpOutput.Submit.class::isInstance).map(SmtpOutput.Submit.class::cast)
-        .forEach(submits::add);
+    for (SmtpOutput output : outputs) {
+      pieces.take(output).ifPresent(submits::add);
+    }
+  }
+
+  /**
+   * What an edge does with a session's pieces, as tests check it: gathers each message's Store pieces (never over
+   * the bound, never after its Discard) and hands them over with its Submit.
+   */
+  static final class Pieces {
+    private ByteArrayOutputStream message = new ByteArrayOutputStream();
+    private boolean discarded;
+
+    Optional<Submitted> take(SmtpOutput output) {
+      if (output instanceof SmtpOutput.Store store) {
+        assertFalse(discarded, "a Store after its message's Discard");
+        assertTrue(store.piece().length > 0 && store.piece().length <= MessagePieces.PIECE,
+            "piece of " + store.piece().length + " octets");
+        message.writeBytes(store.piece());
+      } else if (output instanceof SmtpOutput.Discard) {
+        assertFalse(discarded, "a second Discard");
+        discarded = true;
+        message = new ByteArrayOutputStream();
+      } else if (output instanceof SmtpOutput.Submit submit) {
+        assertFalse(discarded, "a Submit after a Discard");
+        Submitted done = new Submitted(submit.sender(), submit.recipients(), message.toByteArray());
+        message = new ByteArrayOutputStream();
+        return Optional.of(done);
+      } else if (output instanceof SmtpOutput.Reply) {
+        discarded = false;
+      }
+      return Optional.empty();
+    }
   }
 }

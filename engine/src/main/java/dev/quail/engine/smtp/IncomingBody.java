@@ -1,0 +1,108 @@
+package dev.quail.engine.smtp;
+
+import dev.quail.engine.log.MessageLog;
+import dev.quail.engine.queue.Submitter;
+import dev.quail.persistence.body.BodyStore;
+import dev.quail.persistence.body.BodyWriter;
+import dev.quail.protocols.smtp.QueueResult;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The message one connection (SMTP, QMTP or QMQP) is receiving, on its way into the {@link BodyStore}: the edge
+ * hands it the session's Store, Discard and Submit outputs in order. The first piece of a message draws its id and
+ * opens a {@link BodyWriter} under {@link Submitter#owner}; each piece's stage completes once the chunks it filled
+ * are stored, and the edge reads nothing more from the client until then, so a fast client cannot get ahead of
+ * the disk. Submit finishes the body and hands it to the queue, which owns its chunks from then on.
+ *
+ * <p>Chunks are deleted (the writer aborted) when the session discards the message, when a chunk cannot be stored
+ * (the message is then answered {@link #WRITE_FAILED}, a temporary failure, without reaching the queue), and when
+ * the connection ends in the middle of a message ({@link #abandon}, which may come from another thread than the
+ * stream's: every method is synchronized). A crash in between leaves orphan chunks, which the store sweeps at its
+ * next start.
+ */
+public final class IncomingBody {
+    static final QueueResult WRITE_FAILED = new QueueResult.Temporary("4.3.0 qq write error or disk full (#4.3.0)");
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private record Open(String id, BodyWriter writer) {}
+
+    private final BodyStore store;
+    private final Submitter submitter;
+    private final String origin;
+    private Optional<Open> open = Optional.empty();
+    private boolean failed;
+    private boolean abandoned;
+
+    public IncomingBody(BodyStore store, Submitter submitter, String origin) {
+        this.store = store;
+        this.submitter = submitter;
+        this.origin = origin;
+    }
+
+    /** Appends a piece; the stage completes (never exceptionally) once it is stored or has failed. */
+    public synchronized CompletionStage<Void> store(byte[] piece) {
+        if (abandoned || failed) return DONE;
+        Open current = open();
+        CompletionStage<Void> written;
+        try {
+            written = current.writer().write(piece, 0, piece.length);
+        } catch (RuntimeException e) {
+            written = CompletableFuture.failedFuture(e);
+        }
+        return written.handle((ok, failure) -> {
+            if (failure != null) fail(current, failure);
+            return null;
+        });
+    }
+
+    /** The session refused the message: its chunks go. */
+    public synchronized void discard() {
+        open.ifPresent(this::abort);
+        open = Optional.empty();
+        failed = false;
+    }
+
+    /** The message is complete: its body goes to the queue with this envelope, unless a chunk failed. */
+    public synchronized CompletionStage<QueueResult> submit(String sender, List<String> recipients) {
+        if (abandoned) return CompletableFuture.completedFuture(WRITE_FAILED);
+        if (failed) {
+            failed = false;
+            return CompletableFuture.completedFuture(WRITE_FAILED);
+        }
+        Open current = open();
+        open = Optional.empty();
+        return submitter.submit(current.id(), true, sender, recipients, current.writer().finish(), origin);
+    }
+
+    /** The connection is over: a message still being received is forgotten. */
+    public synchronized void abandon() {
+        abandoned = true;
+        discard();
+    }
+
+    private Open open() {
+        if (open.isEmpty()) {
+            String id = submitter.newId();
+            open = Optional.of(new Open(id, store.writer(Submitter.owner(id))));
+        }
+        return open.get();
+    }
+
+    private synchronized void fail(Open current, Throwable failure) {
+        if (open.filter(o -> o == current).isEmpty()) return;
+        MessageLog.warning(origin + " unable to store a message: " + failure.getMessage());
+        abort(current);
+        open = Optional.empty();
+        failed = true;
+    }
+
+    private void abort(Open current) {
+        current.writer().abort().whenComplete((ok, failure) -> {
+            if (failure != null) MessageLog.warning(origin + " unable to delete the chunks of a refused message "
+                    + current.id() + ": " + failure.getMessage());
+        });
+    }
+}

@@ -1,0 +1,249 @@
+package dev.quail.engine.smtp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quail.engine.MemoryBodies;
+import dev.quail.engine.TestHomes;
+import dev.quail.engine.auth.Logins;
+import dev.quail.engine.auth.Passwords;
+import dev.quail.engine.queue.Queue;
+import dev.quail.engine.queue.Submitter;
+import dev.quail.engine.tls.ServerTls;
+import dev.quail.protocols.smtp.QueueResult;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * An SMTP listener over real sockets, from several loopback addresses, with the queue a probe and the body store in
+ * memory. Streaming: a message of many chunks reaches the queue as stored chunks plus a tail that read back
+ * exactly; a refused message, a connection dropped mid-DATA and a failed chunk write each leave no chunk behind,
+ * and a failed write is a 451 the client can retry. Limits: one connection over concurrencyperip hears 421 4.7.0
+ * and is closed; a full listener closes its idlest connection (421 4.7.0) for a newcomer, and refuses one when
+ * nobody is idle; a silent client hears 451 4.4.2 after timeoutsmtpd, a dripping one 421 4.4.2.
+ */
+@ExtendWith(TestKitJUnit5Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SmtpEdgeTest {
+    @JUnit5TestKit
+    private final ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+    private MemoryBodies bodies;
+    private TestProbe<Queue.Command> queue;
+
+    @BeforeEach
+    void fresh() {
+        bodies = new MemoryBodies();
+        queue = testKit.createTestProbe(Queue.Command.class);
+    }
+
+    /** A listener on a free loopback port with these control files (databytes 3 MiB unless given). */
+    private int listen(Map<String, String> control) throws Exception {
+        Map<String, String> files = new HashMap<>(Map.of("databytes", Long.toString(3 << 20)));
+        files.putAll(control);
+        var controls = TestHomes.controls(files);
+        var services = new SmtpServer.Services(controls, new Submitter(queue.ref(), testKit.scheduler(),
+                TestHomes.ids()), bodies,
+                ServerTls.open(Files.createTempDirectory("quail-tls").resolve("servercert.pem"), "mx.test"),
+                new Logins(new Passwords(controls.home().passwords()), controls));
+        TestProbe<SmtpServer.Bound> bound = testKit.createTestProbe();
+        testKit.spawn(SmtpServer.create("127.0.0.1", 0, services, bound.ref()));
+        return Integer.parseInt(bound.receiveMessage().address().replaceFirst(".*:", ""));
+    }
+
+    private static final class Client implements AutoCloseable {
+        final Socket socket = new Socket();
+        final BufferedReader in;
+        final OutputStream out;
+
+        Client(int port, String from) throws IOException {
+            socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", port));
+            socket.setSoTimeout(20_000);
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            out = socket.getOutputStream();
+        }
+
+        /** A client past the greeting. */
+        static Client greeted(int port) throws IOException {
+            Client c = new Client(port, "127.0.0.1");
+            assertTrue(c.line().startsWith("220 "));
+            return c;
+        }
+
+        String line() throws IOException {
+            return in.readLine();
+        }
+
+        Client send(String text) throws IOException {
+            return send(text.getBytes(StandardCharsets.ISO_8859_1));
+        }
+
+        Client send(byte[] bytes) throws IOException {
+            out.write(bytes);
+            out.flush();
+            return this;
+        }
+
+        String command(String line) throws IOException {
+            return send(line + "\r\n").line();
+        }
+
+        void envelope() throws IOException {
+            assertEquals("250 2.1.0 ok", command("MAIL FROM:<a@sender.test>"));
+            assertEquals("250 2.1.5 ok", command("RCPT TO:<postmaster@localhost>"));
+            assertEquals("354 go ahead", command("DATA"));
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /** {@code lines} lines of 100 octets, CRLF included. */
+    private static byte[] body(int lines) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < lines; i++) {
+            out.writeBytes(String.format("%08d%s\r\n", i, "x".repeat(90)).getBytes(StandardCharsets.US_ASCII));
+        }
+        return out.toByteArray();
+    }
+
+    private void awaitNoChunks() throws InterruptedException {
+        for (int i = 0; i < 100 && bodies.stored() > 0; i++) Thread.sleep(50);
+        assertEquals(0, bodies.stored(), "chunks left behind");
+    }
+
+    @Test
+    void a_message_of_many_chunks_is_queued_as_stored_chunks_that_read_back_exactly() throws Exception {
+        byte[] body = body(20_000); // 2,000,000 octets as sent, 1,980,000 stored
+        try (Client c = Client.greeted(listen(Map.of()))) {
+            c.envelope();
+            c.send(body).send(".\r\n");
+            Queue.Submit submit = queue.expectMessageClass(Queue.Submit.class);
+            assertTrue(submit.body().chunks() >= 30, submit.body().toString());
+            byte[] stored = bodies.read(Submitter.owner(submit.id()), submit.body());
+            String text = new String(stored, StandardCharsets.ISO_8859_1);
+            assertTrue(text.startsWith("Received: from unknown ([127.0.0.1])\n"), text.substring(0, 100));
+            byte[] expected = new String(body, StandardCharsets.ISO_8859_1).replace("\r\n", "\n")
+                    .getBytes(StandardCharsets.ISO_8859_1);
+            assertArrayEquals(expected, Arrays.copyOfRange(stored, stored.length - expected.length, stored.length));
+            assertEquals(stored.length, submit.body().size());
+            submit.replyTo().tell(new QueueResult.Queued("1"));
+            assertTrue(c.line().startsWith("250 2.0.0 ok "));
+        }
+    }
+
+    @Test
+    void a_message_over_databytes_is_refused_after_its_dot_and_leaves_no_chunk() throws Exception {
+        try (Client c = Client.greeted(listen(Map.of()))) {
+            c.envelope();
+            assertEquals("552 5.3.4 sorry, that message size exceeds my databytes limit (#5.3.4)",
+                    c.send(body(40_000)).command("."));
+            awaitNoChunks();
+            queue.expectNoMessage(Duration.ofMillis(100));
+        }
+    }
+
+    @Test
+    void a_connection_dropped_in_the_middle_of_data_leaves_no_chunk() throws Exception {
+        try (Client c = Client.greeted(listen(Map.of()))) {
+            c.envelope();
+            c.send(body(10_000));
+            for (int i = 0; i < 100 && bodies.stored() < 10; i++) Thread.sleep(20);
+            assertTrue(bodies.stored() >= 10, "chunks are stored as the data arrives, got " + bodies.stored());
+        }
+        awaitNoChunks();
+        queue.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
+    void a_chunk_that_cannot_be_stored_is_a_451_and_the_next_message_goes_through() throws Exception {
+        bodies.failAfter(3);
+        try (Client c = Client.greeted(listen(Map.of()))) {
+            c.envelope();
+            assertEquals("451 4.3.0 qq write error or disk full (#4.3.0)", c.send(body(10_000)).command("."));
+            awaitNoChunks();
+            queue.expectNoMessage(Duration.ofMillis(100));
+            bodies.failAfter(Integer.MAX_VALUE);
+            c.envelope();
+            c.send("Subject: small\r\n\r\nfits in the tail\r\n.\r\n");
+            Queue.Submit submit = queue.expectMessageClass(Queue.Submit.class);
+            assertEquals(0, submit.body().chunks());
+            assertTrue(new String(submit.body().tail(), StandardCharsets.ISO_8859_1).endsWith("fits in the tail\n"));
+        }
+    }
+
+    @Test
+    void one_more_than_concurrencyperip_hears_421_and_is_closed() throws Exception {
+        int port = listen(Map.of("concurrencyperip", "2"));
+        try (Client a = new Client(port, "127.0.0.1"); Client b = new Client(port, "127.0.0.1");
+             Client c = new Client(port, "127.0.0.1"); Client other = new Client(port, "127.0.0.2")) {
+            assertTrue(a.line().startsWith("220 "));
+            assertTrue(b.line().startsWith("220 "));
+            assertEquals("421 4.7.0 too many connections, try again later (#4.7.0)", c.line());
+            assertNull(c.line());
+            assertTrue(other.line().startsWith("220 "));
+        }
+    }
+
+    @Test
+    void a_full_listener_closes_its_idlest_connection_for_a_newcomer_but_not_one_in_data() throws Exception {
+        int port = listen(Map.of("concurrencyincoming", "2"));
+        try (Client idle = new Client(port, "127.0.0.1"); Client busy = new Client(port, "127.0.0.2")) {
+            assertTrue(idle.line().startsWith("220 "));
+            assertTrue(busy.line().startsWith("220 "));
+            busy.envelope();
+            try (Client newcomer = new Client(port, "127.0.0.3")) {
+                assertTrue(newcomer.line().startsWith("220 "), "served at once");
+                assertEquals("421 4.7.0 too many connections, closing this idle one (#4.7.0)", idle.line());
+                assertNull(idle.line());
+                newcomer.envelope();
+                try (Client refused = new Client(port, "127.0.0.4")) {
+                    assertEquals("421 4.7.0 too many connections, try again later (#4.7.0)", refused.line());
+                }
+            }
+        }
+    }
+
+    @Test
+    void silent_and_dripping_clients_are_dropped_at_their_deadlines() throws Exception {
+        int port = listen(Map.of("timeoutsmtpd", "2"));
+        try (Client silent = new Client(port, "127.0.0.1"); Client drip = new Client(port, "127.0.0.2")) {
+            assertTrue(silent.line().startsWith("220 "));
+            assertTrue(drip.line().startsWith("220 "));
+            long started = System.nanoTime();
+            drip.send("N");
+            Thread.sleep(1200);
+            drip.send("O");
+            assertEquals("451 4.4.2 timeout (#4.4.2)", silent.line());
+            assertEquals("421 4.4.2 command line too slow, closing connection (#4.4.2)", drip.line());
+            assertNull(drip.line());
+            long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+            assertTrue(seconds <= 4, "dropped after " + seconds + " s");
+        }
+    }
+}
