@@ -106,6 +106,7 @@ class DiskFull(QuailTestCase):
         self.assertIsNone(self.server.proc.poll(), "the server died on a full disk:\n" + self.server.output()[-3000:])
         self.assertTrue(all(400 <= c < 500 for c in senders.refused),
                         "a full disk is a temporary failure: %s" % sorted(set(senders.refused)))
+        self.assertIn(452, senders.refused, "MAIL and RCPT hear 452 4.3.1 while the disk is full")
 
         os.remove(filler)
         freed = time.time()

@@ -15,6 +15,7 @@ import dev.quail.engine.queue.Message;
 import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.queue.Ids;
 import dev.quail.engine.queue.Queue;
+import dev.quail.engine.queue.QueueSpace;
 import dev.quail.engine.queue.Submitter;
 import dev.quail.engine.delivery.SpawnStatus;
 import dev.quail.engine.remote.RemoteSpawn;
@@ -34,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -114,9 +116,11 @@ public final class Quail {
             openAdmin(context, controls.home(), queue, watcher, io);
             ActorRef<SmtpServer.Bound> bound = context.messageAdapter(SmtpServer.Bound.class, SmtpBound::new);
             Submitter submitter = new Submitter(queue, context.getSystem().scheduler(), ids);
+            Supplier<JournalStore.Health> health = journalHealth(context, controls.home());
+            QueueSpace space = new QueueSpace(controls.home().queue(), controls, health, System::currentTimeMillis);
             SmtpServer.Services smtpServices = new SmtpServer.Services(controls, submitter, bodies,
                     ServerTls.open(controls.home().control("servercert.pem"), me),
-                    new Logins(new Passwords(controls.home().passwords()), controls));
+                    new Logins(new Passwords(controls.home().passwords()), controls), space);
             var smtp = context.spawn(SmtpServer.create(listeners.smtpHost(), listeners.smtpPort(), smtpServices,
                     bound), "smtpd");
             context.watchWith(smtp, new ChildFailed("smtpd"));
@@ -125,7 +129,7 @@ public final class Quail {
             listen(context, "pop3s", listeners.pop3s(),
                     address -> Pop3Server.pop3s(address, controls, io, smtpServices.tls(), smtpServices.logins()));
             listen(context, "qmtpd", listeners.qmtp(),
-                    address -> QmtpServer.qmtp(address, controls, submitter, bodies));
+                    address -> QmtpServer.qmtp(address, controls, submitter, bodies, space));
             listen(context, "qmqpd", listeners.qmqp(),
                     address -> QmtpServer.qmqp(address, controls, submitter, bodies));
             listen(context, "smtps", listeners.smtps(), address -> SmtpServer.smtps(address, smtpServices));
@@ -159,8 +163,7 @@ public final class Quail {
         var query = PersistenceQuery.get(context.getSystem()).getReadJournalFor(LevelDbReadJournal.class,
                 LevelDbReadJournal.IDENTIFIER);
         Admin.Views views = new Admin.Views(new QueueView(query, query, context.getSystem()),
-                new Maildrop(home.maildrop()), () -> JournalStores.get(classic).health(home.journal())
-                        .orElse(new JournalStore.Health(false, "the journal is closed", System.currentTimeMillis())));
+                new Maildrop(home.maildrop()), journalHealth(context, home));
         var admin = context.spawn(Admin.create(queue, watcher, views, io), "admin");
         try {
             AdminSocket socket = AdminSocket.open(home.adminSocket(), admin, context.getSystem().scheduler());
@@ -182,6 +185,12 @@ public final class Quail {
     /** The journal's store, opened now so that a journal that cannot be opened is a refusal to start. */
     private static BodyStore journal(ActorContext<Command> context, Home home) {
         return JournalStores.get(Adapter.toClassic(context.getSystem())).open(home.journal(), true);
+    }
+
+    private static Supplier<JournalStore.Health> journalHealth(ActorContext<Command> context, Home home) {
+        var stores = JournalStores.get(Adapter.toClassic(context.getSystem()));
+        return () -> stores.health(home.journal())
+                .orElse(new JournalStore.Health(false, "the journal is closed", System.currentTimeMillis()));
     }
 
     /** Every message id with events in the journal: what a start must find (qmail-send's Q-44 scan, ids only). */

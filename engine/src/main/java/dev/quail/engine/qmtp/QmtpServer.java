@@ -16,6 +16,7 @@ import dev.quail.protocols.qmtp.QmtpSession;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.function.BooleanSupplier;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.apache.pekko.NotUsed;
@@ -42,8 +43,10 @@ import org.apache.pekko.util.ByteString;
 public final class QmtpServer {
     private QmtpServer() {}
 
+    /** {@code storageLow}: whether the queue's disk is too full for new mail (a package then hears Z). */
     public static Behavior<TcpListener.Command> qmtp(InetSocketAddress address, Controls controls,
-                                                     Submitter submitter, BodyStore bodies) {
+                                                     Submitter submitter, BodyStore bodies,
+                                                     BooleanSupplier storageLow) {
         return Behaviors.setup(context -> {
             ActorSystem<Void> system = context.getSystem();
             return TcpListener.create("qmtp", address, TcpListener.bind(system, address, true),
@@ -53,7 +56,8 @@ public final class QmtpServer {
                         Control c = snapshot.control();
                         RelayPolicy relay = new RelayPolicy(c);
                         QmtpSession session = new QmtpSession(new QmtpPolicy(c.me(), c.databytes(),
-                                recipient -> relay.accepts(client, recipient), c.limits().maxrecipients()),
+                                recipient -> relay.accepts(client, recipient), c.limits().maxrecipients(),
+                                storageLow),
                                 client.getHostAddress(), SmtpPolicies.timing(snapshot), Clock.systemUTC());
                         String origin = "qmtp " + client.getHostAddress();
                         return QmtpConnection.flow(session, new IncomingBody(bodies, submitter, origin), origin,

@@ -151,7 +151,7 @@ public final class MaildropPickup {
             try (Dropped d = maildrop.read(name)) {
                 self.tell(new Stored(name, d.sender(), d.recipients(), store(name, d.message())));
             } catch (IOException e) {
-                quarantine(name, e);
+                quarantine(name, "unreadable: " + e.getMessage());
                 self.tell(new Removed(name));
             } catch (ExecutionException | TimeoutException e) {
                 MessageLog.warning("unable to store maildrop/" + name + ", will try later: " + e.getMessage());
@@ -185,6 +185,15 @@ public final class MaildropPickup {
 
     private Behavior<Command> onAnswered(Answered answered) {
         String name = answered.name();
+        if (answered.result() instanceof QueueResult.Permanent refused) {
+            // The queue will never take it (an envelope with a control character): asking again would loop.
+            ActorRef<Command> self = context.getSelf();
+            CompletableFuture.runAsync(() -> {
+                quarantine(name, "refused by the queue: " + refused.text());
+                self.tell(new Removed(name));
+            }, io);
+            return Behaviors.same();
+        }
         if (!(answered.result() instanceof QueueResult.Queued)) {
             // Left in place: the next scan tries again.
             inFlight.remove(name);
@@ -202,8 +211,8 @@ public final class MaildropPickup {
         return Behaviors.same();
     }
 
-    private void quarantine(String name, IOException why) {
-        MessageLog.alert("maildrop/" + name + " is unreadable, moved to maildrop/bad: " + why.getMessage());
+    private void quarantine(String name, String why) {
+        MessageLog.alert("maildrop/" + name + " moved to maildrop/bad: " + why);
         try {
             Files.createDirectories(bad);
             Files.move(maildrop.newDir().resolve(name), bad.resolve(name), StandardCopyOption.ATOMIC_MOVE);

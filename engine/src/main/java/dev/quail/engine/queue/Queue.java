@@ -12,6 +12,7 @@ import dev.quail.persistence.body.BodyStore;
 import dev.quail.persistence.events.Channel;
 import dev.quail.persistence.events.MessageEvent;
 import dev.quail.persistence.events.Recipient;
+import dev.quail.protocols.address.AddressParser;
 import dev.quail.protocols.smtp.QueueResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -123,6 +124,8 @@ public final class Queue {
     static final Duration INDEX_READ_TIMEOUT = Duration.ofMinutes(5);
     /** Longer than any stop may last: the shutdown's own timeout (timeoutshutdown) ends it first. */
     static final Duration DRAIN_TIMEOUT = Duration.ofHours(1);
+    static final QueueResult BAD_ENVELOPE =
+            new QueueResult.Permanent("5.1.3 a control character in an envelope address (#5.1.3)");
     private static final String STOPPED_UNEXPECTEDLY = "4.3.0 qq write error or disk full (#4.3.0)";
 
     private final ActorContext<Command> context;
@@ -251,6 +254,13 @@ public final class Queue {
     }
 
     private Behavior<Command> onSubmit(Submit submit) {
+        if (AddressParser.hasControl(submit.sender()) || submit.recipients().stream().anyMatch(AddressParser::hasControl)) {
+            // Every front end refuses these already; this is the last line before an address reaches a later SMTP
+            // session, a header or a log: CR/LF there would be command injection into the next hop.
+            MessageLog.warning("refused a message from " + submit.origin() + ": a control character in its envelope");
+            submit.replyTo().tell(BAD_ENVELOPE);
+            return Behaviors.same();
+        }
         String id = submit.id();
         List<Recipient> recipients = route(submit.recipients());
         MessageEvent.Accepted accepted = new MessageEvent.Accepted(

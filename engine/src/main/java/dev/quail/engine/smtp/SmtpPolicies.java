@@ -8,6 +8,7 @@ import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.protocols.smtp.SmtpPolicy;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 /**
  * Turns the control files into the policy one SMTP session obeys: qmail-smtpd's greeting, databytes,
@@ -18,11 +19,13 @@ import java.time.Duration;
 public final class SmtpPolicies {
     private SmtpPolicies() {}
 
-    public static SmtpPolicy forClient(Controls.Snapshot snapshot, InetAddress client) {
+    /** {@code storageLow}: whether the queue's disk is too full for new mail (MAIL and RCPT then get 452). */
+    public static SmtpPolicy forClient(Controls.Snapshot snapshot, InetAddress client, BooleanSupplier storageLow) {
         Control c = snapshot.control();
         RelayPolicy relay = new RelayPolicy(c);
         return new SmtpPolicy(c.smtpgreeting(), c.me(), c.databytes(), c.limits().maxrecipients(),
-                c.limits().maxhops(), recipient -> relay.accepts(client, recipient), c.badmailfrom()::matches);
+                c.limits().maxhops(), recipient -> relay.accepts(client, recipient), c.badmailfrom()::matches,
+                storageLow);
     }
 
     /**
@@ -37,10 +40,13 @@ public final class SmtpPolicies {
                 Duration.ofSeconds(l.lifetimesmtpd()));
     }
 
-    /** sendmail -bs: a local user, trusted as qmail trusts it (RELAYCLIENT set, DATABYTES=0; SM-01). */
+    /**
+     * sendmail -bs: a local user, trusted as qmail trusts it (RELAYCLIENT set, DATABYTES=0; SM-01). A full disk
+     * shows when the maildrop file cannot be written (exit 111), not before.
+     */
     public static SmtpPolicy forLocalUser(Controls.Snapshot snapshot) {
         Control c = snapshot.control();
         return new SmtpPolicy(c.smtpgreeting(), c.me(), 0, c.limits().maxrecipients(), c.limits().maxhops(),
-                recipient -> true, c.badmailfrom()::matches);
+                recipient -> true, c.badmailfrom()::matches, () -> false);
     }
 }

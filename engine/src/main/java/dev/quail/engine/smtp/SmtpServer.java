@@ -12,6 +12,7 @@ import dev.quail.protocols.smtp.SmtpClient;
 import dev.quail.protocols.smtp.SmtpSecurity;
 import dev.quail.protocols.smtp.SmtpSession;
 import java.net.InetSocketAddress;
+import java.util.function.BooleanSupplier;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.concurrent.CompletionStage;
@@ -53,7 +54,8 @@ public final class SmtpServer {
      * What every SMTP listener of one server shares: the configuration, the queue and the body store its messages'
      * pieces go to first, the TLS identity, the password checks (whose throttle POP3 shares).
      */
-    public record Services(Controls controls, Submitter submitter, BodyStore bodies, ServerTls tls, Logins logins) {}
+    public record Services(Controls controls, Submitter submitter, BodyStore bodies, ServerTls tls, Logins logins,
+                           BooleanSupplier storageLow) {}
 
     private record BindResult(Tcp.ServerBinding binding, Throwable failure) implements Command {}
 
@@ -132,7 +134,7 @@ public final class SmtpServer {
         InetSocketAddress local = connection.localAddress();
         String remoteIp = remote.getAddress().getHostAddress();
         Controls.Snapshot snapshot = services.controls().current();
-        SmtpSession session = new SmtpSession(SmtpPolicies.forClient(snapshot, remote.getAddress()), security,
+        SmtpSession session = new SmtpSession(SmtpPolicies.forClient(snapshot, remote.getAddress(), services.storageLow()), security,
                 new SmtpClient(remoteIp, remote.getPort(), local.getAddress().getHostAddress()),
                 SmtpPolicies.timing(snapshot), Clock.systemUTC());
         String origin = name + " " + remoteIp;

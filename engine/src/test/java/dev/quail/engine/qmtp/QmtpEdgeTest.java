@@ -80,7 +80,7 @@ class QmtpEdgeTest {
     }
 
     private static QmtpSession qmtp() {
-        return new QmtpSession(new QmtpPolicy("mx.test", 0, r -> r.endsWith("@example.org"), 100), "127.0.0.1",
+        return new QmtpSession(new QmtpPolicy("mx.test", 0, r -> r.endsWith("@example.org"), 100, () -> false), "127.0.0.1",
                 Deadlines.Timing.NONE, Clock.systemUTC());
     }
 

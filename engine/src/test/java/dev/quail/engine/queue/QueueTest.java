@@ -182,4 +182,22 @@ class QueueTest {
         journal.expectNextPersistedClass(Message.persistenceId(id), MessageEvent.RetryScheduled.class);
         journal.expectNothingPersisted(Message.persistenceId(id), Duration.ofMillis(300));
     }
+
+    /** no front end may queue an envelope with a control character; the queue refuses it too. */
+    @Test
+    void anEnvelopeWithACrOrLfIsRefusedPermanentlyAndNothingIsJournaled() {
+        TestProbe<LocalSpawn.Command> local = testKit.createTestProbe();
+        TestProbe<QueueResult> client = testKit.createTestProbe();
+        ActorRef<Queue.Command> queue = queue(local, testKit.createTestProbe());
+        String id = ids.next();
+        queue.tell(new Queue.Submit(id, true, "x\r\nRCPT TO:<victim@external.example>\r\nX@relayed.example",
+                List.of("postmaster@localhost"), Body.inline("Subject: q\n\nhi\n".getBytes(StandardCharsets.ISO_8859_1)),
+                "test", client.ref()));
+        assertEquals(Queue.BAD_ENVELOPE, client.receiveMessage());
+        queue.tell(new Queue.Submit(ids.next(), true, "a@x.org", List.of("ok@localhost", "b\n@localhost"),
+                Body.inline("Subject: q\n\nhi\n".getBytes(StandardCharsets.ISO_8859_1)), "test", client.ref()));
+        assertEquals(Queue.BAD_ENVELOPE, client.receiveMessage());
+        journal.expectNothingPersisted(Message.persistenceId(id), Duration.ofMillis(300));
+        local.expectNoMessage(Duration.ofMillis(100));
+    }
 }

@@ -80,6 +80,9 @@ public final class JournalStore implements BodyStore, ChunkStore, AutoCloseable 
     public record Health(boolean ok, String detail, long sinceMillis) {
     }
 
+    /** The disk space the writer keeps free for the writes that must not fail (see JournalWriter). */
+    public static final long MIN_FREE_BYTES = 64L << 20;
+
     private final LinkedBlockingQueue<WriteRequest> queue = new LinkedBlockingQueue<>();
     private final JournalWriter writer;
     private final Object submitLock = new Object();

@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
 final class JournalWriter implements Runnable {
     /** How much one batch may hold, and how much of the disk the journal leaves free. */
     record Limits(int batchRequests, long batchBytes, long minFreeBytes) {
-        static final Limits DEFAULT = new Limits(1000, 8L << 20, 64L << 20);
+        static final Limits DEFAULT = new Limits(1000, 8L << 20, JournalStore.MIN_FREE_BYTES);
     }
 
     static final String THREAD = "quail-journal-writer";

@@ -1,9 +1,10 @@
 /*
  * Text0Envelope: qmail-queue's envelope format (QQ-01): F<sender>\0, then T<recipient>\0 per recipient, then one
- * extra \0. Addresses are UTF-8 and may not contain NUL. A file that ends before the final \0 is incomplete and
- * queues nothing, as with qmail-queue (exit 54). Decoding reads the envelope from the front of a stream and leaves
- * the stream at the message; it reads no more than a given bound, so a file that is not an envelope (no NUL in
- * sight) costs bounded memory.
+ * extra \0. Addresses are UTF-8 and may not contain NUL (nor, when written, any other control character: CR or LF
+ * would reach a later SMTP session). A file that ends before the final \0 is incomplete and queues nothing, as with
+ * qmail-queue (exit 54). Decoding reads the envelope from the front of a stream and leaves the stream at the
+ * message; it reads no more than a given bound, so a file that is not an envelope (no NUL in sight) costs bounded
+ * memory.
  */
 package dev.quail.persistence.maildrop;
 
@@ -62,8 +63,10 @@ final class Text0Envelope {
     private static void record(ByteArrayOutputStream out, char tag, String address) {
         byte[] utf8 = address.getBytes(StandardCharsets.UTF_8);
         for (byte b : utf8) {
-            if (b == 0) {
-                throw new IllegalArgumentException("address contains NUL: " + address);
+            // NUL would end the record; CR, LF and the other control characters would reach a later SMTP session.
+            if ((b >= 0 && b < 0x20) || b == 0x7f) {
+                throw new IllegalArgumentException("address contains a control character: "
+                        + address.replaceAll("\\p{Cntrl}", "?"));
             }
         }
         out.write(tag);

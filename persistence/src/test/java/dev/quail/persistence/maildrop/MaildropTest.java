@@ -132,9 +132,12 @@ class MaildropTest {
     }
 
     @Test
-    void addressWithNulIsRefusedAndLeavesNoFile() throws Exception {
+    void addressWithAControlCharacterIsRefusedAndLeavesNoFile() throws Exception {
         Maildrop drop = new Maildrop(dir);
         assertThrows(IllegalArgumentException.class, () -> drop.write("s@x", List.of("r\0@y"), bytes("m")));
+        assertThrows(IllegalArgumentException.class,
+                () -> drop.write("x\r\nRCPT TO:<victim@external.example>\r\nX@y", List.of("r@y"), bytes("m")));
+        assertThrows(IllegalArgumentException.class, () -> drop.write("s@x", List.of("r\t@y"), bytes("m")));
         assertEquals(List.of(), drop.pending());
         assertEquals(List.of(), list(dir.resolve("tmp")));
     }

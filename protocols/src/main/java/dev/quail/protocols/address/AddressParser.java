@@ -91,7 +91,8 @@ public final class AddressParser {
     return Optional.of(new SmtpPath(address.toString(), words(rest)));
   }
 
-  private static boolean hasControl(CharSequence s) {
+  /** Whether an address holds a control character: never to be written into a session, a header or a log. */
+  public static boolean hasControl(CharSequence s) {
     return s.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
   }
 

@@ -6,6 +6,8 @@
  */
 package dev.quail.protocols.qmtp;
 
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
-public record QmtpPolicy(String me, long databytes, Predicate<String> recipientAllowed, int maxRecipients) {}
+public record QmtpPolicy(String me, long databytes, Predicate<String> recipientAllowed, int maxRecipients,
+                         BooleanSupplier storageLow) {}

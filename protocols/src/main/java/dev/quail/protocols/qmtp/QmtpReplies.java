@@ -14,6 +14,7 @@ final class QmtpReplies {
     static final String BAD_RECIPIENT = "Dsorry, I can't handle that recipient (#5.1.3)";
     static final String NOT_RCPTHOST = "Dsorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)";
     static final String TOO_MANY_RECIPIENTS = "Zsorry, too many recipients (#4.5.3)";
+    static final String STORAGE_LOW = "Zsorry, insufficient system storage (#4.3.1)";
     static final String BAD_ADDRESS = "Dsorry, I can't accept addresses like that (#5.1.3)";
 
     /** Why a connection was closed, for the log (QMTP has no reply for it). */

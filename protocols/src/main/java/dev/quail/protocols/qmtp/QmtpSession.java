@@ -132,7 +132,8 @@ public final class QmtpSession implements NetstringSession {
         reading.complete = false;
         deadlines.messageEnded();
         String common = reading.message.pieces.tooBig() ? QmtpReplies.TOO_BIG
-                : !reading.sender.acceptable() ? QmtpReplies.UNACCEPTABLE_SENDER : null;
+                : !reading.sender.acceptable() ? QmtpReplies.UNACCEPTABLE_SENDER
+                : policy.storageLow().getAsBoolean() ? QmtpReplies.STORAGE_LOW : null;
         if (common != null || reading.accepted.isEmpty()) {
             reading.discard(out);
             out.add(reading.reply(common));

@@ -13,6 +13,7 @@ final class Replies {
 
   static final Reply MAIL_OK = line("250 2.1.0 ok");
   static final Reply RCPT_OK = line("250 2.1.5 ok");
+  static final Reply STORAGE_LOW = line("452 4.3.1 Insufficient system storage");
   static final Reply FLUSHED = line("250 2.0.0 flushed");
   static final Reply NOOP = line("250 2.0.0 ok");
   static final Reply VRFY = line("252 2.0.0 send some mail, i'll try my best");

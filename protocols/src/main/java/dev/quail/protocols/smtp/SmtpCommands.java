@@ -177,6 +177,9 @@ final class SmtpCommands {
     if (refusal.isPresent()) {
       return List.of(refusal.get());
     }
+    if (policy.storageLow().getAsBoolean()) {
+      return List.of(Replies.STORAGE_LOW); // RFC 5321 4.5.3.1.10's 452: try later, when the disk has room
+    }
     String sender = path.get().address();
     // SMTP-22: the empty sender can't be listed; the verdict is given at RCPT time (SMTP-05).
     transaction = Optional.of(new Transaction(sender, !sender.isEmpty() && policy.badMailFrom().test(sender)));
@@ -207,6 +210,9 @@ final class SmtpCommands {
     }
     if (current.recipients.size() >= policy.maxRecipients()) {
       return List.of(Replies.TOO_MANY_RECIPIENTS); // RFC 5321 4.5.3.1.10
+    }
+    if (policy.storageLow().getAsBoolean()) {
+      return List.of(Replies.STORAGE_LOW);
     }
     current.recipients.add(recipient);
     return List.of(Replies.RCPT_OK);

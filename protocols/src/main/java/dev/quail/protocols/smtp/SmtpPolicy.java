@@ -11,9 +11,11 @@
  * maxHops        Received/Delivered header lines that mark a message as looping (SMTP-33)
  * rcptAllowed    relay decision for a recipient address with a domain (SMTP-20, SMTP-21)
  * badMailFrom    whether a non-empty sender address is listed in badmailfrom (SMTP-22)
+ * storageLow     whether the queue's disk is too full to take new mail: MAIL and RCPT get 452 4.3.1
  */
 package dev.quail.protocols.smtp;
 
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 public record SmtpPolicy(
@@ -23,4 +25,5 @@ public record SmtpPolicy(
     int maxRecipients,
     int maxHops,
     Predicate<String> rcptAllowed,
-    Predicate<String> badMailFrom) {}
+    Predicate<String> badMailFrom,
+    BooleanSupplier storageLow) {}

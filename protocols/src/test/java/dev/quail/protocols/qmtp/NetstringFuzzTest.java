@@ -64,7 +64,7 @@ class NetstringFuzzTest {
         int closed = 0;
         for (int round = 0; round < 2000; round++) {
             QmtpSession session = new QmtpSession(new QmtpPolicy("mx.test", random.nextInt(40),
-                    r -> r.endsWith("@example.org"), 2), "192.0.2.1", Deadlines.Timing.NONE, Clock.systemUTC());
+                    r -> r.endsWith("@example.org"), 2, () -> false), "192.0.2.1", Deadlines.Timing.NONE, Clock.systemUTC());
             byte[] input = random.nextInt(5) == 0 ? new byte[random.nextInt(500)] : validPackages(random);
             if (input.length > 0 && input[0] == 0) random.nextBytes(input);
             if (run(random, session, input)) closed++;

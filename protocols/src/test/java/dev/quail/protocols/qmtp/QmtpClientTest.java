@@ -21,7 +21,7 @@ class QmtpClientTest {
     @Test
     void a_package_the_server_reads_and_the_answers_it_gives_back() throws Exception {
         QmtpSession server = new QmtpSession(new QmtpPolicy("mx.example.org", 0,
-                r -> r.endsWith("@example.org"), 100), "192.0.2.7", Deadlines.Timing.NONE,
+                r -> r.endsWith("@example.org"), 100, () -> false), "192.0.2.7", Deadlines.Timing.NONE,
                 Clock.fixed(QmtpSessionTest.NOW, ZoneOffset.UTC));
         byte[] message = "Subject: s\n\nbody\n".getBytes(StandardCharsets.ISO_8859_1);
         byte[] head = QmtpClient.head(message.length);

@@ -31,7 +31,7 @@ class QmtpSessionTest {
 
     private QmtpSession session(long databytes, int maxRecipients) {
         return new QmtpSession(new QmtpPolicy("mx.example.org", databytes,
-                r -> r.toLowerCase().endsWith("@example.org") || r.indexOf('@') < 0, maxRecipients),
+                r -> r.toLowerCase().endsWith("@example.org") || r.indexOf('@') < 0, maxRecipients, () -> false),
                 "192.0.2.7", TIMING, clock);
     }
 

@@ -25,6 +25,22 @@ class SmtpCommandsTest {
             "250-mx.example.org", "250-PIPELINING", "250-8BITMIME", "250-SIZE 10000", "250 ENHANCEDSTATUSCODES");
   }
 
+  /** A full disk: MAIL and RCPT hear 452 4.3.1 (try later), and the session carries on once there is room. */
+  @Test
+  void aQueueWithoutRoomRefusesMailAndRcptTemporarily() {
+    java.util.concurrent.atomic.AtomicBoolean low = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Transcript.open(Transcript.policy(0, 100, 100, low::get))
+        .client("MAIL FROM:<a@b.example>\r\n").server("452 4.3.1 Insufficient system storage")
+        .client("MAIL FROM:<a@b.example>\r\n").server("452 4.3.1 Insufficient system storage");
+    Transcript t = Transcript.open(Transcript.policy(0, 100, 100, low::get));
+    low.set(false);
+    t.client("MAIL FROM:<a@b.example>\r\n").server("250 2.1.0 ok");
+    low.set(true);
+    t.client("RCPT TO:<x@example.org>\r\n").server("452 4.3.1 Insufficient system storage");
+    low.set(false);
+    t.client("RCPT TO:<x@example.org>\r\n").server("250 2.1.5 ok");
+  }
+
   @Test
   void smtp02_verbsAreCaseInsensitiveAndBareLfEndsACommand() {
     Transcript.open()

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.Optional;
 
 final class Transcript {
@@ -46,9 +47,13 @@ final class Transcript {
   }
 
   static SmtpPolicy policy(long databytes, int maxRecipients, int maxHops) {
+    return policy(databytes, maxRecipients, maxHops, () -> false);
+  }
+
+  static SmtpPolicy policy(long databytes, int maxRecipients, int maxHops, BooleanSupplier storageLow) {
     return new SmtpPolicy("mx.example.org", "mx.example.org", databytes, maxRecipients, maxHops,
         address -> address.toLowerCase().endsWith("@example.org"),
-        address -> address.equalsIgnoreCase("spammer@bad.example"));
+        address -> address.equalsIgnoreCase("spammer@bad.example"), storageLow);
   }
 
   /** A session whose greeting has been checked. */
