@@ -7,6 +7,7 @@ import dev.quail.engine.cli.Maildir2MboxCommand;
 import dev.quail.engine.cli.MaildirMakeCommand;
 import dev.quail.engine.cli.MaildirWatchCommand;
 import dev.quail.engine.cli.MailsubjCommand;
+import dev.quail.engine.cli.QmailQueueCommand;
 import dev.quail.engine.cli.SendmailCommand;
 import dev.quail.engine.cli.ShowCtlCommand;
 import dev.quail.engine.cli.StartCommand;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Command;
                 AdminCommands.Flush.class, AdminCommands.Tcpto.class, AdminCommands.Tcpok.class,
                 AdminCommands.Reload.class, AdminCommands.QueueEdit.class,
                 MaildirMakeCommand.class, Maildir2MboxCommand.class, MaildirWatchCommand.class,
-                MailsubjCommand.class, ShowCtlCommand.class})
+                MailsubjCommand.class, ShowCtlCommand.class, QmailQueueCommand.class})
 public final class Main implements Runnable {
     public static final int USAGE = 100;
     public static final int TEMPORARY = 111;
