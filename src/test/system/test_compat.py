@@ -2,14 +2,16 @@
 mailq), the helpers .qmail files name (bouncesaying, condredirect, except, forward, preline, datemail, qreceipt),
 `quail local -n` and `quail analog`. Each is run the way its users run it: shell pipelines, .qmail lines, the
 environment qmail-local sets. IDs are the rows of docs/qmail-compat.md."""
+import mailbox
 import os
 import re
+import smtplib
 import subprocess
 
-from quailtest import QuailTestCase, ROOT, quail
+from quailtest import QuailTestCase, ROOT, quail, wait_until
 
 BIN = os.path.join(ROOT, "bin")
-RECEIVED = re.compile(rb"Received: \(qmail \d+ invoked by uid \d+\); \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d -0000\n")
+RECEIVED = rb"Received: \(qmail \d+ invoked by uid \d+\); \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d -0000\n"
 
 
 def envelope(sender, *recipients):
@@ -26,6 +28,19 @@ class CompatCase(QuailTestCase):
         super().setUp()
         quail("user", "add", "--home", self.home, "postmaster@localhost")
         self.env = dict(os.environ, QUAIL_HOME=self.home)
+        # Program deliveries find the home the way bin/ programs do: $QUAIL_HOME (see docs/qmail-compat.md).
+        self.server.env = self.env
+
+    def add_user(self, address):
+        quail("user", "add", "--home", self.home, address)
+        local, domain = address.rsplit("@", 1)
+        return os.path.join(self.home, "mailboxes", domain, local)
+
+    def wait_maildir(self, path, n):
+        wait_until(lambda: sum(len(os.listdir(os.path.join(path, d))) for d in ("new", "cur")) >= n,
+                   60, what="%d message(s) in %s" % (n, path))
+        md = mailbox.Maildir(path, factory=None, create=False)
+        return [md.get_bytes(k) for k in md.keys()]
 
     def file(self, name, data):
         path = os.path.join(self.home, name)
@@ -85,3 +100,156 @@ class QmailQueue(CompatCase):
         [stored] = self.wait_messages(1)
         self.assertRegex(stored, RECEIVED)
         self.assertIn(b"Return-Path: <>", stored)
+
+
+def qmail_local_env(home, local, sender, ext="", newsender=None, host="localhost"):
+    """The environment qmail-local gives a |program line (DQ-32) for a delivery to local@host."""
+    return {"SENDER": sender, "NEWSENDER": sender if newsender is None else newsender,
+            "RECIPIENT": "%s@%s" % (local, host), "USER": local, "HOME": home, "HOST": host, "LOCAL": local,
+            "EXT": ext, "DTLINE": "Delivered-To: %s@%s\n" % (local, host),
+            "RPLINE": "Return-Path: <%s>\n" % sender, "UFLINE": "From %s Thu Jan 01 00:00:00 1970\n" % (sender or "MAILER-DAEMON")}
+
+
+SPAM = b"Subject: cheap pills\n\nSPAM SPAM SPAM\n"
+HAM = b"Subject: lunch\n\nsee you at noon\n"
+
+
+class DotQmailHelpers(CompatCase):
+    """Each helper run as qmail-local runs a .qmail line: `sh -c LINE` in the mailbox's home, qmail-local's
+    environment, the message on stdin; the exit code is what .qmail processing reads (DQ-31)."""
+
+    def setUp(self):
+        super().setUp()
+        self.alice = self.add_user("alice@localhost")
+        self.bob = self.add_user("bob@localhost")
+
+    def line(self, text, message, sender="joe@example.org", **kw):
+        """Runs the .qmail line `|text` for alice@localhost."""
+        env = qmail_local_env(self.alice, "alice", sender, **kw)
+        p = subprocess.run(["/bin/sh", "-c", text], input=message, capture_output=True, cwd=self.alice,
+                           env=dict(self.env, PATH=BIN + ":" + os.environ.get("PATH", "/usr/bin:/bin"), **env),
+                           timeout=120)
+        return p.returncode, (p.stdout + p.stderr).decode()
+
+    def test_bouncesaying_bounces_always_or_when_the_program_says_so(self):
+        """BS-01: `|bouncesaying 'gone'` bounces with its text; `|bouncesaying 'no spam' grep -q SPAM` bounces only
+        what grep finds; the program's 111 is passed on; a program that cannot run lets the file go on."""
+        code, out = self.line("bouncesaying 'This address is gone. Write to bob@localhost.'", HAM)
+        self.assertEqual(code, 100)
+        self.assertIn("This address is gone. Write to bob@localhost.", out)
+        self.assertEqual(self.line("bouncesaying 'no spam here' grep -q SPAM", SPAM), (100, "no spam here\n"))
+        self.assertEqual(self.line("bouncesaying 'no spam here' grep -q SPAM", HAM), (0, ""))
+        self.assertEqual(self.line("bouncesaying 'x' sh -c 'exit 111'", HAM)[0], 111)
+        self.assertEqual(self.line("bouncesaying 'x' /nonexistent/program", HAM)[0], 0)
+        self.assertEqual(self.line("bouncesaying", HAM)[0], 100)
+
+    def test_except_turns_success_into_a_bounce(self):
+        """EXCEPT-01: `|except grep -q SPAM`: found is 100, not found 0, 111 stays 111."""
+        self.assertEqual(self.line("except grep -q SPAM", SPAM)[0], 100)
+        self.assertEqual(self.line("except grep -q SPAM", HAM)[0], 0)
+        self.assertEqual(self.line("except sh -c 'exit 111'", HAM)[0], 111)
+
+    def test_preline_puts_qmail_locals_lines_on_top_for_procmail_like_programs(self):
+        """PRELINE-01: `|preline procmail`-like: the program reads UFLINE, RPLINE, DTLINE and the message; -f and -d
+        drop the From_ and Delivered-To lines; the program's exit code is preline's; no variables is 100."""
+        code, _ = self.line("preline sh -c 'cat > procmail.in'", HAM)
+        self.assertEqual(code, 0)
+        with open(os.path.join(self.alice, "procmail.in"), "rb") as f:
+            self.assertEqual(f.read(), b"From joe@example.org Thu Jan 01 00:00:00 1970\n"
+                             b"Return-Path: <joe@example.org>\nDelivered-To: alice@localhost\n" + HAM)
+        self.line("preline -fd sh -c 'cat > procmail.in'", HAM)
+        with open(os.path.join(self.alice, "procmail.in"), "rb") as f:
+            self.assertEqual(f.read(), b"Return-Path: <joe@example.org>\n" + HAM)
+        self.assertEqual(self.line("preline sh -c 'cat >/dev/null; exit 75'", HAM)[0], 75)
+        p = self.sh("preline cat", input=HAM)
+        self.assertEqual(p.returncode, 100, "no UFLINE, RPLINE, DTLINE: not run by qmail-local")
+
+    def test_condredirect_and_forward_queue_through_qmail_queue(self):
+        """CR-01, FWD-01, QQ-02, DQ-34: `|condredirect bob@localhost grep -q SPAM` redirects spam from $SENDER and
+        stops the file (99); ham goes on (0). `|forward bob@localhost` forwards from $NEWSENDER. Both put $DTLINE on
+        top, print their qp, and refuse to run without their variables."""
+        self.server.start()
+        code, out = self.line("condredirect bob@localhost grep -q SPAM", SPAM)
+        self.assertEqual(code, 99, out)
+        self.assertRegex(out, r"^condredirect: qp \S+\n$")
+        self.assertEqual(self.line("condredirect bob@localhost grep -q SPAM", HAM), (0, ""))
+        code, out = self.line("forward bob@localhost", HAM, newsender="alice-owner@localhost")
+        self.assertEqual(code, 0, out)
+        self.assertRegex(out, r"^forward: qp \S+\n$")
+        messages = sorted(self.wait_messages(2, "bob@localhost"), key=lambda m: b"lunch" in m)
+        spam, ham = messages
+        self.assertIn(b"Return-Path: <joe@example.org>", spam)
+        self.assertIn(b"Return-Path: <alice-owner@localhost>", ham)
+        for m in messages:
+            self.assertRegex(m, RECEIVED + rb"Delivered-To: alice@localhost\n")
+        self.assertTrue(spam.endswith(SPAM) and ham.endswith(HAM))
+        p = self.sh("condredirect bob@localhost true", input=HAM)
+        self.assertEqual(p.returncode, 100, "no SENDER, DTLINE")
+        p = self.sh("forward bob@localhost", input=HAM)
+        self.assertEqual(p.returncode, 100, "no NEWSENDER, DTLINE")
+
+    def test_qreceipt_answers_a_notice_request_naming_the_delivery_address(self):
+        """QBIFF/QRECEIPT: `|qreceipt alice@localhost` sends a success notice from <> to the sender when the header
+        asks for one naming alice@localhost, and nothing otherwise."""
+        self.server.start()
+        asked = (b"Message-ID: <42@example.org>\n"
+                 b"Notice-Requested-Upon-Delivery-To: Alice <alice@localhost>,\n carol@localhost\n"
+                 b"Subject: did it arrive?\n\nbody\n")
+        self.assertEqual(self.line("qreceipt alice@localhost", HAM, sender="bob@localhost"), (0, ""))
+        self.assertEqual(self.line("qreceipt alice@localhost", asked, sender="")[0], 0)
+        code, out = self.line("qreceipt alice@localhost", asked, sender="bob@localhost")
+        self.assertEqual(code, 0, out)
+        [notice] = self.wait_messages(1, "bob@localhost")
+        self.assertIn(b"Return-Path: <>", notice)
+        self.assertIn(b"Subject: success notice", notice)
+        self.assertIn(b"alice@localhost", notice)
+        self.assertIn(b"Message-ID: <42@example.org>", notice)
+
+    def test_datemail_dates_the_message_in_local_time(self):
+        """DATEMAIL-01: `datemail -t` is sendmail with a Date: line in local time and a numeric zone on top."""
+        self.server.start()
+        p = self.sh("datemail -t", input=b"To: bob@localhost\nSubject: dated\n\nbody\n", env={"TZ": "Asia/Kolkata"})
+        self.assertEqual(p.returncode, 0, p.stderr)
+        [stored] = self.wait_messages(1, "bob@localhost")
+        self.assertRegex(stored, rb"\nDate: \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d \+0530\n")
+        self.assertEqual(stored.count(b"\nDate: "), 1)
+
+
+class DotQmailThroughTheServer(CompatCase):
+
+    def write(self, path, text):
+        with open(path, "w") as f:
+            f.write(text)
+        os.chmod(path, 0o644)
+
+    def test_the_reference_qmail_lines_through_the_server(self):
+        """BS-01, CR-01, FWD-01, PRELINE-01, DQ-30, DQ-31, DQ-32: the reference's .qmail lines in real deliveries.
+        Program deliveries do not have bin/ on their PATH yet, so the lines name the programs by their full path:
+        `|condredirect alice-spam@localhost grep -q SPAM` then ./Maildir/, `|bouncesaying '...'`,
+        `|preline <procmail-like>`, `|forward bob@localhost`."""
+        alice = self.add_user("alice@localhost")
+        bob = self.add_user("bob@localhost")
+        quail("maildirmake", os.path.join(alice, "spam"))
+        self.write(os.path.join(alice, ".qmail"),
+                   "|%s/condredirect alice-spam@localhost grep -q SPAM\n./Maildir/\n" % BIN)
+        self.write(os.path.join(alice, ".qmail-spam"), "./spam/\n")
+        self.write(os.path.join(alice, ".qmail-old"), "|%s/bouncesaying 'alice-old is gone: write to alice'\n" % BIN)
+        self.write(os.path.join(alice, ".qmail-proc"), "|%s/preline /bin/sh -c 'cat > procmail.in'\n" % BIN)
+        self.write(os.path.join(alice, ".qmail-fwd"), "|%s/forward bob@localhost\n" % BIN)
+        self.server.start()
+        with smtplib.SMTP("127.0.0.1", self.server.port) as s:
+            for rcpt, body in (("alice", SPAM), ("alice", HAM), ("alice-old", HAM), ("alice-proc", HAM),
+                               ("alice-fwd", HAM)):
+                s.sendmail("bob@localhost", [rcpt + "@localhost"], body.replace(b"\n", b"\r\n"))
+        [ham] = self.wait_messages(1, "alice@localhost")
+        self.assertTrue(ham.endswith(HAM))
+        [spam] = self.wait_maildir(os.path.join(alice, "spam"), 1)
+        self.assertRegex(spam, rb"Delivered-To: alice-spam@localhost\n" + RECEIVED + rb"Delivered-To: alice@localhost\n")
+        self.assertIn(b"Return-Path: <bob@localhost>", spam)
+        bounce, forwarded = sorted(self.wait_messages(2, "bob@localhost"), key=lambda m: b"failure notice" not in m)
+        self.assertIn(b"alice-old is gone: write to alice", bounce)
+        self.assertIn(b"Delivered-To: alice-fwd@localhost\n", forwarded)
+        self.assertTrue(forwarded.endswith(HAM))
+        with open(os.path.join(alice, "procmail.in"), "rb") as f:
+            self.assertRegex(f.read(), rb"^From bob@localhost \w{3} \w{3} \d\d \d\d:\d\d:\d\d \d{4}\n"
+                                       rb"Return-Path: <bob@localhost>\nDelivered-To: alice-proc@localhost\n")

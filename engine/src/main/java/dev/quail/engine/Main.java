@@ -2,6 +2,7 @@ package dev.quail.engine;
 
 import dev.quail.engine.cli.AdminCommands;
 import dev.quail.engine.cli.ConfigFastCommand;
+import dev.quail.engine.cli.DotQmailHelpers;
 import dev.quail.engine.cli.InjectCommand;
 import dev.quail.engine.cli.Maildir2MboxCommand;
 import dev.quail.engine.cli.MaildirMakeCommand;
@@ -26,7 +27,10 @@ import picocli.CommandLine.Command;
                 AdminCommands.Flush.class, AdminCommands.Tcpto.class, AdminCommands.Tcpok.class,
                 AdminCommands.Reload.class, AdminCommands.QueueEdit.class,
                 MaildirMakeCommand.class, Maildir2MboxCommand.class, MaildirWatchCommand.class,
-                MailsubjCommand.class, ShowCtlCommand.class, QmailQueueCommand.class})
+                MailsubjCommand.class, ShowCtlCommand.class,
+                QmailQueueCommand.class, DotQmailHelpers.Bouncesaying.class, DotQmailHelpers.Condredirect.class,
+                DotQmailHelpers.Except.class, DotQmailHelpers.Forward.class, DotQmailHelpers.Preline.class,
+                DotQmailHelpers.Predate.class, DotQmailHelpers.Qreceipt.class})
 public final class Main implements Runnable {
     public static final int USAGE = 100;
     public static final int TEMPORARY = 111;

@@ -1,0 +1,238 @@
+package dev.quail.engine.cli;
+
+import dev.quail.engine.Home;
+import dev.quail.engine.Main;
+import dev.quail.engine.compat.Child;
+import dev.quail.engine.compat.MaildropQueue;
+import dev.quail.engine.compat.QqEnvelope;
+import dev.quail.engine.compat.QqException;
+import dev.quail.engine.compat.Receipt;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * The programs qmail users name in their .qmail files (BS-01, CR-01, EXCEPT-01, FWD-01, PRELINE-01, DATEMAIL-01,
+ * QRECEIPT), run by bin/ as qmail-local runs them: the message on stdin, qmail-local's environment (SENDER, NEWSENDER,
+ * RECIPIENT, DTLINE, RPLINE, UFLINE...), stdout and stderr as the delivery report, and the exit codes .qmail
+ * processing reads (0 go on, 99 stop here, 100 bounce, 111 try again later). Arguments are taken as they come, so a
+ * program's own options ({@code grep -q}) are never read as ours. Messages they queue (forward, condredirect,
+ * qreceipt) go through {@link MaildropQueue}, qmail-queue's path, into the home named by $QUAIL_HOME.
+ */
+public final class DotQmailHelpers {
+    private DotQmailHelpers() {}
+
+    @Command(name = "bouncesaying", description = "Bounce with ERROR, or only when PROGRAM exits 0 (qmail's bouncesaying).")
+    public static final class Bouncesaying implements Callable<Integer> {
+        @Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws InterruptedException {
+            if (args.isEmpty()) return usage("bouncesaying error [ program [ arg ... ] ]");
+            String error = args.get(0);
+            if (args.size() > 1) {
+                Child.End end = Child.run(args.subList(1, args.size()), ProcessBuilder.Redirect.INHERIT);
+                if (end.temporary()) return fatal("bouncesaying", Main.TEMPORARY, "temporary child error");
+                if (!end.success()) return 0;
+            }
+            System.err.println(error);
+            return Main.USAGE;
+        }
+    }
+
+    @Command(name = "except", description = "Run PROGRAM and turn its success into a bounce (qmail's except).")
+    public static final class Except implements Callable<Integer> {
+        @Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws InterruptedException {
+            if (args.isEmpty()) return usage("except program [ arg ... ]");
+            Child.End end = Child.run(args, ProcessBuilder.Redirect.INHERIT);
+            if (end.temporary()) return fatal("except", Main.TEMPORARY, "temporary child error");
+            return end.success() ? Main.USAGE : 0;
+        }
+    }
+
+    @Command(name = "condredirect", description = "Redirect the message to ADDRESS when PROGRAM exits 0 (qmail's condredirect).")
+    public static final class Condredirect implements Callable<Integer> {
+        /** qmail-local's "success, ignore the rest of the .qmail file" (DQ-31). */
+        static final int STOP = 99;
+
+        @Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            if (args.size() < 2) return usage("condredirect newaddress program [ arg ... ]");
+            Optional<String> sender = env("condredirect", "SENDER");
+            Optional<String> dtline = env("condredirect", "DTLINE");
+            if (sender.isEmpty() || dtline.isEmpty()) return Main.USAGE;
+            // The program reads the message, and so does the redirect after it: qmail rewinds its seekable stdin;
+            // here stdin may be a pipe, so the message is kept in a file the program reads as its stdin.
+            Path spool = Files.createTempFile("quail-condredirect", ".msg");
+            try {
+                try (OutputStream out = Files.newOutputStream(spool)) {
+                    System.in.transferTo(out);
+                }
+                Child.End end = Child.run(args.subList(1, args.size()), ProcessBuilder.Redirect.from(spool.toFile()));
+                if (end.temporary()) return fatal("condredirect", Main.TEMPORARY, "temporary child error");
+                if (!end.success()) return 0;
+                try (InputStream message = Files.newInputStream(spool)) {
+                    return queue("condredirect", dtline.get(), message, sender.get(), List.of(args.get(0)), STOP);
+                }
+            } finally {
+                Files.deleteIfExists(spool);
+            }
+        }
+    }
+
+    @Command(name = "forward", description = "Forward the message to ADDRESS... from $NEWSENDER (qmail's forward).")
+    public static final class Forward implements Callable<Integer> {
+        @Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            if (args.isEmpty()) return usage("forward address [ address ... ]");
+            Optional<String> sender = env("forward", "NEWSENDER");
+            Optional<String> dtline = env("forward", "DTLINE");
+            if (sender.isEmpty() || dtline.isEmpty()) return Main.USAGE;
+            return queue("forward", dtline.get(), System.in, sender.get(), args, 0);
+        }
+    }
+
+    @Command(name = "preline", description = "Feed PROGRAM $UFLINE, $RPLINE, $DTLINE and the message (qmail's preline).")
+    public static final class Preline implements Callable<Integer> {
+        @Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws InterruptedException {
+            boolean from = true;
+            boolean returnPath = true;
+            boolean deliveredTo = true;
+            int n = 0;
+            for (; n < args.size() && args.get(n).startsWith("-") && args.get(n).length() > 1; n++) {
+                if (args.get(n).equals("--")) {
+                    n++;
+                    break;
+                }
+                for (char c : args.get(n).substring(1).toCharArray()) {
+                    switch (c) {
+                        case 'f', 'F' -> from = c == 'F';
+                        case 'r', 'R' -> returnPath = c == 'R';
+                        case 'd', 'D' -> deliveredTo = c == 'D';
+                        default -> {
+                            return usage("preline [ -frdFRD ] command [ arg ... ]");
+                        }
+                    }
+                }
+            }
+            if (n == args.size()) return usage("preline [ -frdFRD ] command [ arg ... ]");
+            Optional<String> ufline = env("preline", "UFLINE");
+            Optional<String> rpline = env("preline", "RPLINE");
+            Optional<String> dtline = env("preline", "DTLINE");
+            if (ufline.isEmpty() || rpline.isEmpty() || dtline.isEmpty()) return Main.USAGE;
+            String head = (from ? ufline.get() : "") + (returnPath ? rpline.get() : "") + (deliveredTo ? dtline.get() : "");
+            return feed("preline", args.subList(n, args.size()), head);
+        }
+    }
+
+    /** predate, which bin/datemail runs as {@code predate sendmail ARGS}. */
+    @Command(name = "predate", description = "Feed PROGRAM a Date: line in local time, then stdin (qmail's predate).")
+    public static final class Predate implements Callable<Integer> {
+        private static final DateTimeFormatter DATE =
+                DateTimeFormatter.ofPattern("d MMM yyyy HH:mm:ss xx", Locale.ROOT);
+
+        @Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws InterruptedException {
+            if (args.isEmpty()) return usage("predate child [ arg ... ]");
+            return feed("predate", args, "Date: " + DATE.format(ZonedDateTime.now()) + "\n");
+        }
+    }
+
+    @Command(name = "qreceipt", description = "Answer a Notice-Requested-Upon-Delivery-To naming ADDRESS (qmail's qreceipt).")
+    public static final class Qreceipt implements Callable<Integer> {
+        @Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws IOException {
+            if (args.size() != 1) return usage("qreceipt deliveryaddress");
+            Optional<String> sender = env("qreceipt", "SENDER");
+            if (sender.isEmpty()) return Main.USAGE;
+            Optional<byte[]> notice = Receipt.of(System.in, args.get(0), sender.get());
+            if (notice.isEmpty()) return 0;
+            return queue("qreceipt", "", new ByteArrayInputStream(notice.get()), "", List.of(sender.get()), 0);
+        }
+    }
+
+    /** The variable, or empty after saying on stderr that it is missing. */
+    private static Optional<String> env(String program, String name) {
+        Optional<String> value = Optional.ofNullable(System.getenv(name));
+        if (value.isEmpty()) System.err.println(program + ": fatal: " + name + " not set");
+        return value;
+    }
+
+    /**
+     * Queues {@code head} + {@code body} from {@code sender} to {@code recipients} and says {@code PROGRAM: qp ID} on
+     * stdout; {@code done} is the exit code then. qmail-queue's refusals: permanent ones exit 100, the rest 111.
+     */
+    private static int queue(String program, String head, InputStream body, String sender, List<String> recipients,
+                             int done) {
+        MaildropQueue queue = new MaildropQueue(Home.resolve(null), Clock.systemUTC());
+        try {
+            byte[] message = queue.read(new SequenceInputStream(
+                    new ByteArrayInputStream(head.getBytes(StandardCharsets.UTF_8)), body));
+            String id = queue.write(message, new QqEnvelope(sender, recipients));
+            System.out.println(program + ": qp " + id);
+            return done;
+        } catch (QqException e) {
+            return fatal(program, e.permanent() ? Main.USAGE : Main.TEMPORARY, e.getMessage());
+        }
+    }
+
+    /** Runs {@code argv} with {@code head} and then our stdin as its input; exits as it does (crash: 111). */
+    private static int feed(String program, List<String> argv, String head) throws InterruptedException {
+        Child child = Child.start(argv, ProcessBuilder.Redirect.PIPE);
+        try (OutputStream in = child.stdin()) {
+            in.write(head.getBytes(StandardCharsets.UTF_8));
+            System.in.transferTo(in);
+        } catch (IOException childStoppedReading) {
+            // qmail's preline stops feeding a program that exits early; its exit code tells the story
+        }
+        Child.End end = child.await();
+        if (end.crashed()) return fatal(program, Main.TEMPORARY, "child crashed");
+        return end.code();
+    }
+
+    private static int usage(String text) {
+        System.err.println("usage: " + text);
+        return Main.USAGE;
+    }
+
+    private static int fatal(String program, int code, String text) {
+        System.err.println(program + ": fatal: " + text);
+        return code;
+    }
+}
