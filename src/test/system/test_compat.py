@@ -2,9 +2,11 @@
 mailq), the helpers .qmail files name (bouncesaying, condredirect, except, forward, preline, datemail, qreceipt),
 `quail local -n` and `quail analog`. Each is run the way its users run it: shell pipelines, .qmail lines, the
 environment qmail-local sets. IDs are the rows of docs/qmail-compat.md."""
+import json
 import mailbox
 import os
 import re
+import shutil
 import smtplib
 import subprocess
 
@@ -253,3 +255,46 @@ class DotQmailThroughTheServer(CompatCase):
         with open(os.path.join(alice, "procmail.in"), "rb") as f:
             self.assertRegex(f.read(), rb"^From bob@localhost \w{3} \w{3} \d\d \d\d:\d\d:\d\d \d{4}\n"
                                        rb"Return-Path: <bob@localhost>\nDelivered-To: alice-proc@localhost\n")
+
+
+class Analog(CompatCase):
+
+    def analog(self, *args):
+        return quail("analog", "--home", self.home, *args).stdout.decode()
+
+    def test_qmailanalog_reports_from_the_servers_own_log(self):
+        """SEND-05 (qmailanalog, matchup + zoverall/zddist/zrecipients/zsenders/zfailures/zdeferrals): one message
+        delivered, one failed (its bounce delivered), one deferred and still queued, read back from log/quail.log."""
+        carol = self.add_user("carol@localhost")
+        shutil.rmtree(os.path.join(carol, "Maildir"))
+        self.server.start()
+        with smtplib.SMTP("127.0.0.1", self.server.port) as s:
+            for rcpt in ("postmaster@localhost", "nobody@localhost", "carol@localhost"):
+                s.sendmail("postmaster@localhost", [rcpt], b"Subject: analog\r\n\r\nbody\r\n")
+        self.wait_messages(2)
+        self.wait_log("deferral: Unable to chdir to maildir")
+        report = wait_until(lambda: (lambda r: r if r["zoverall"]["completedMessages"] == 3 else None)(
+            json.loads(self.analog("--json"))), what="three completed messages in the log")
+        overall = report["zoverall"]
+        self.assertEqual((overall["successes"], overall["failures"]), (2, 1))
+        self.assertGreaterEqual(overall["deferrals"], 1)
+        self.assertEqual(overall["recipients"], 3)
+        self.assertEqual([r["reason"] for r in report["zfailures"]], ["Sorry, no mailbox here by that name. (#5.1.1)"])
+        self.assertTrue(report["zdeferrals"][0]["reason"].startswith("Unable to chdir to maildir"))
+        senders = {s["sender"]: s for s in report["zsenders"]}
+        self.assertEqual((senders["postmaster@localhost"]["mess"], senders["<>"]["mess"]), (2, 1))
+        recipients = {r["recipient"]: r for r in report["zrecipients"]}
+        self.assertEqual(recipients["postmaster@localhost"]["mess"], 2)
+        self.assertEqual(recipients["carol@localhost"]["mess"], 0)
+        self.assertEqual(report["zddist"][-1]["pct"], 100)
+        text = self.analog()
+        for title in ("Basic statistics", "Distribution of ddelays for successful deliveries", "Recipients", "Senders", "Reasons for failure",
+                      "Reasons for deferral"):
+            self.assertIn("\n" + title + "\n", "\n" + text)
+        self.assertIn("\nCompleted messages: 3\n", text)
+        self.assertRegex(text, r"\n\s*1\s+[\d.]+\s+Sorry, no mailbox here by that name. \(#5.1.1\)\n")
+        self.assertIn("Completed messages: 0\n", self.analog("--since", "2999-01-01", "--report", "zoverall"))
+        with open(os.path.join(self.home, "log", "quail.log"), "rb") as log:
+            p = subprocess.run([os.path.join(ROOT, "quail"), "analog", "--report", "zfailures", "-"], stdin=log,
+                               capture_output=True, timeout=60)
+        self.assertIn(b"(#5.1.1)", p.stdout)

@@ -1,6 +1,7 @@
 package dev.quail.engine;
 
 import dev.quail.engine.cli.AdminCommands;
+import dev.quail.engine.cli.AnalogCommand;
 import dev.quail.engine.cli.ConfigFastCommand;
 import dev.quail.engine.cli.DotQmailHelpers;
 import dev.quail.engine.cli.InjectCommand;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Command;
                 MailsubjCommand.class, ShowCtlCommand.class,
                 QmailQueueCommand.class, DotQmailHelpers.Bouncesaying.class, DotQmailHelpers.Condredirect.class,
                 DotQmailHelpers.Except.class, DotQmailHelpers.Forward.class, DotQmailHelpers.Preline.class,
-                DotQmailHelpers.Predate.class, DotQmailHelpers.Qreceipt.class})
+                DotQmailHelpers.Predate.class, DotQmailHelpers.Qreceipt.class, AnalogCommand.class})
 public final class Main implements Runnable {
     public static final int USAGE = 100;
     public static final int TEMPORARY = 111;
