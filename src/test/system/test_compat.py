@@ -238,6 +238,9 @@ class DotQmailThroughTheServer(CompatCase):
         self.write(os.path.join(alice, ".qmail-old"), "|%s/bouncesaying 'alice-old is gone: write to alice'\n" % BIN)
         self.write(os.path.join(alice, ".qmail-proc"), "|%s/preline /bin/sh -c 'cat > procmail.in'\n" % BIN)
         self.write(os.path.join(alice, ".qmail-fwd"), "|%s/forward bob@localhost\n" % BIN)
+        shown = quail("local", "-n", "--home", self.home, "alice@localhost").stdout.decode()
+        self.assertTrue(shown.endswith("file .qmail\nprogram %s/condredirect alice-spam@localhost grep -q SPAM\n"
+                                       "maildir ./Maildir/\n" % BIN), shown)
         self.server.start()
         with smtplib.SMTP("127.0.0.1", self.server.port) as s:
             for rcpt, body in (("alice", SPAM), ("alice", HAM), ("alice-old", HAM), ("alice-proc", HAM),
@@ -298,3 +301,26 @@ class Analog(CompatCase):
             p = subprocess.run([os.path.join(ROOT, "quail"), "analog", "--report", "zfailures", "-"], stdin=log,
                                capture_output=True, timeout=60)
         self.assertIn(b"(#5.1.1)", p.stdout)
+
+
+class LocalDashN(CompatCase):
+
+    def test_quail_local_n_shows_the_dot_qmail_and_each_instruction_without_delivering(self):
+        """LOCAL-01, X-03, DQ-11, DQ-21, DQ-22, DQ-23: `quail local -n ADDRESS` names the .qmail file and prints
+        each line in qmail-local's words; an unknown extension is 100; qmail-local's own argument form works on
+        any directory; nothing is delivered."""
+        alice = self.add_user("alice@localhost")
+        with open(os.path.join(alice, ".qmail-list-default"), "w") as f:
+            f.write("# the list\n./Maildir/\n&bob@localhost\n|preline procmail\n")
+        p = quail("local", "-n", "--home", self.home, "alice-list-Carol@localhost")
+        self.assertEqual(p.stdout.decode(), "recipient alice-list-Carol@localhost\nuser alice@localhost\n"
+                         "home %s\nfile .qmail-list-default\nDEFAULT Carol\nmaildir ./Maildir/\n"
+                         "forward bob@localhost\nprogram preline procmail\n" % alice)
+        p = quail("local", "-n", "--home", self.home, "alice-nothing@localhost", check=False)
+        self.assertEqual(p.returncode, 100)
+        self.assertIn(b"Sorry, no mailbox here by that name. (#5.1.1)", p.stderr)
+        self.assertIn(b"remote joe@example.org\n", quail("local", "-n", "--home", self.home, "joe@example.org").stdout)
+        p = quail("local", "-n", "alice", alice, "alice", "", "", "", "", "./Mailbox")
+        self.assertTrue(p.stdout.decode().endswith("defaultdelivery\nmbox ./Mailbox\n"), p.stdout)
+        self.assertEqual(quail("local", "--home", self.home, "alice@localhost", check=False).returncode, 100)
+        self.assertEqual(os.listdir(os.path.join(alice, "Maildir", "new")), [])

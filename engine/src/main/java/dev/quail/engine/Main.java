@@ -5,6 +5,7 @@ import dev.quail.engine.cli.AnalogCommand;
 import dev.quail.engine.cli.ConfigFastCommand;
 import dev.quail.engine.cli.DotQmailHelpers;
 import dev.quail.engine.cli.InjectCommand;
+import dev.quail.engine.cli.LocalCommand;
 import dev.quail.engine.cli.Maildir2MboxCommand;
 import dev.quail.engine.cli.MaildirMakeCommand;
 import dev.quail.engine.cli.MaildirWatchCommand;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Command;
                 MailsubjCommand.class, ShowCtlCommand.class,
                 QmailQueueCommand.class, DotQmailHelpers.Bouncesaying.class, DotQmailHelpers.Condredirect.class,
                 DotQmailHelpers.Except.class, DotQmailHelpers.Forward.class, DotQmailHelpers.Preline.class,
-                DotQmailHelpers.Predate.class, DotQmailHelpers.Qreceipt.class, AnalogCommand.class})
+                DotQmailHelpers.Predate.class, DotQmailHelpers.Qreceipt.class, AnalogCommand.class,
+                LocalCommand.class})
 public final class Main implements Runnable {
     public static final int USAGE = 100;
     public static final int TEMPORARY = 111;
