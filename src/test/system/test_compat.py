@@ -324,3 +324,68 @@ class LocalDashN(CompatCase):
         self.assertTrue(p.stdout.decode().endswith("defaultdelivery\nmbox ./Mailbox\n"), p.stdout)
         self.assertEqual(quail("local", "--home", self.home, "alice@localhost", check=False).returncode, 100)
         self.assertEqual(os.listdir(os.path.join(alice, "Maildir", "new")), [])
+
+
+# Postfix's mailq as Postfix 3 prints it (ids of 10 hex digits here; an active entry, a held one with the reason of
+# its last deferral), the layout scripts parse. Quail's mailq must follow the same line grammar.
+POSTFIX_MAILQ = """\
+-Queue ID-  --Size-- ----Arrival Time---- -Sender/Recipient-------
+4C2D1A3B9F*    2210 Tue Mar  5 04:06:07  joe@example.org
+                                         ann@example.net
+
+8E71F0C2A4!     912 Tue Mar  5 03:59:12  MAILER-DAEMON
+(connect to mx.example.net[192.0.2.7]:25: Connection timed out)
+                                         bob@example.net
+                                         cy@example.net
+
+-- 3 Kbytes in 2 Requests.
+"""
+MAILQ_LINES = [("H", r"-Queue ID-  --Size-- ----Arrival Time---- -Sender/Recipient-------"),
+               ("E", r"\S+?[*! ] *\d+ [A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d  \S+"),
+               ("R", r"\(.+\)"), ("C", r" {41}\S+"), ("B", r""), ("T", r"-- \d+ Kbytes in \d+ Requests?\.")]
+
+
+def mailq_shape(text):
+    """The text as one letter per line (header, entry, reason, recipient, blank, total)."""
+    letters = ""
+    for line in text.split("\n")[:-1]:
+        letters += next((k for k, pattern in MAILQ_LINES if re.fullmatch(pattern, line)), "?")
+    return letters
+
+
+class Mailq(CompatCase):
+
+    def test_mailq_and_sendmail_bp_print_the_queue_as_postfix_does(self):
+        """SM-01 (-bp, mailq), QREAD-01: a deferred message with its reason and a held one, in Postfix's mailq
+        layout (the same line grammar as a Postfix sample), the same from `sendmail -bp`; an empty queue; 111
+        when no server answers."""
+        shape = re.compile(r"H(E(R?C+)+B)+T")
+        self.assertRegex(mailq_shape(POSTFIX_MAILQ), shape)
+        carol = self.add_user("carol@localhost")
+        shutil.rmtree(os.path.join(carol, "Maildir"))
+        self.server.start()
+        with smtplib.SMTP("127.0.0.1", self.server.port) as s:
+            s.sendmail("joe@example.org", ["carol@localhost"], b"Subject: one\r\n\r\nbody\r\n")
+            s.sendmail("", ["carol@localhost", "postmaster@localhost"], b"Subject: two\r\n\r\nbody\r\n")
+        self.wait_messages(1)
+        wait_until(lambda: self.server.log().count("deferral: Unable to chdir to maildir") == 2,
+                   what="both messages deferred")
+        queued = json.loads(quail("qread", "--json", "--home", self.home).stdout)["messages"]
+        held = next(m["id"] for m in queued if m["sender"] == "")
+        quail("queue", "--home", self.home, "hold", held)
+        p = self.sh("mailq")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        text = p.stdout.decode()
+        self.assertRegex(mailq_shape(text), shape, text)
+        self.assertRegex(text, r"\n%s!\s+\d+ .{19}  MAILER-DAEMON\n\(Unable to chdir to maildir. \(#4.2.1\)\)\n"
+                               r" {41}carol@localhost\n\n" % re.escape(held))
+        self.assertRegex(text, r"\n\S+ \s*\d+ .{19}  joe@example.org\n\(Unable to chdir to maildir. \(#4.2.1\)\)\n"
+                               r" {41}carol@localhost\n\n")
+        self.assertNotIn("postmaster@localhost", text, "delivered recipients are not listed")
+        self.assertTrue(text.endswith(" Kbytes in 2 Requests.\n"))
+        self.assertEqual(self.sh("sendmail -bp").stdout.decode(), text)
+        for m in queued:
+            quail("queue", "--home", self.home, "delete", m["id"])
+        self.assertEqual(self.sh("mailq").stdout, b"Mail queue is empty\n")
+        self.server.stop()
+        self.assertEqual(self.sh("mailq").returncode, 111)

@@ -9,6 +9,7 @@ import dev.quail.engine.cli.LocalCommand;
 import dev.quail.engine.cli.Maildir2MboxCommand;
 import dev.quail.engine.cli.MaildirMakeCommand;
 import dev.quail.engine.cli.MaildirWatchCommand;
+import dev.quail.engine.cli.MailqCommand;
 import dev.quail.engine.cli.MailsubjCommand;
 import dev.quail.engine.cli.QmailQueueCommand;
 import dev.quail.engine.cli.SendmailCommand;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Command;
                 QmailQueueCommand.class, DotQmailHelpers.Bouncesaying.class, DotQmailHelpers.Condredirect.class,
                 DotQmailHelpers.Except.class, DotQmailHelpers.Forward.class, DotQmailHelpers.Preline.class,
                 DotQmailHelpers.Predate.class, DotQmailHelpers.Qreceipt.class, AnalogCommand.class,
-                LocalCommand.class})
+                LocalCommand.class, MailqCommand.class})
 public final class Main implements Runnable {
     public static final int USAGE = 100;
     public static final int TEMPORARY = 111;
