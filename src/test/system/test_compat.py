@@ -10,7 +10,7 @@ import shutil
 import smtplib
 import subprocess
 
-from quailtest import QuailTestCase, ROOT, quail, wait_until
+from quailtest import QuailTestCase, ROOT, free_port, quail, wait_until
 
 BIN = os.path.join(ROOT, "bin")
 RECEIVED = rb"Received: \(qmail \d+ invoked by uid \d+\); \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d -0000\n"
@@ -389,3 +389,39 @@ class Mailq(CompatCase):
         self.assertEqual(self.sh("mailq").stdout, b"Mail queue is empty\n")
         self.server.stop()
         self.assertEqual(self.sh("mailq").returncode, 111)
+
+
+class QmqpSatellite(CompatCase):
+
+    def test_qmail_qmqpc_hands_each_message_to_the_first_qmqp_server_that_answers(self):
+        """QMQP-00, QMQP-01, QQ-01, QQ-04: a mini-qmail satellite with control/qmqpservers (a dead server first,
+        then Quail's QMQP listener) queues nothing itself; the hub delivers the message with the satellite's
+        qmail-queue Received line under its own QMQP one. No servers is 55, only dead servers 73, a refusal 31."""
+        qmqp = free_port()
+        with open(os.path.join(self.home, "control", "qmqpclients"), "w") as f:
+            f.write("127.0.0.1\n")
+        self.server.extra = ["--qmqp", "127.0.0.1:%d" % qmqp]
+        self.server.start()
+        satellite = os.path.join(self.home, "satellite")
+        os.makedirs(os.path.join(satellite, "control"))
+        env = {"QUAIL_HOME": satellite}
+        msg = self.file("msg", b"Subject: from the satellite\n\nhello hub\n")
+        envelope_file = self.file("envelope", envelope("joe@satellite.example", "postmaster@localhost"))
+        self.assertEqual(self.sh("qmail-qmqpc <%s 1<%s" % (msg, envelope_file), env=env).returncode, 55)
+        dead = free_port()
+        with open(os.path.join(satellite, "control", "qmqpservers"), "w") as f:
+            f.write("127.0.0.1:%d\n" % dead)
+        self.assertEqual(self.sh("qmail-qmqpc <%s 1<%s" % (msg, envelope_file), env=env).returncode, 73)
+        with open(os.path.join(satellite, "control", "qmqpservers"), "w") as f:
+            f.write("# the hubs, in order\n127.0.0.1:%d\n127.0.0.1:%d\n" % (dead, qmqp))
+        p = self.sh("qmail-qmqpc <%s 1<%s" % (msg, envelope_file), env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        [stored] = self.wait_messages(1)
+        self.assertRegex(stored, rb"Received: from \S+ .*\n?.* with QMQP; [^\n]*\n" + RECEIVED
+                         + rb"Subject: from the satellite\n\nhello hub\n$")
+        self.assertIn(b"Return-Path: <joe@satellite.example>", stored)
+        self.assertEqual(os.listdir(satellite), ["control"], "the satellite keeps no queue")
+        refused = self.file("refused", envelope("joe@satellite.example", "a" * 990 + "@localhost"))
+        p = self.sh("qmail-qmqpc <%s 1<%s" % (msg, refused), env=env)
+        self.assertEqual(p.returncode, 31, p.stderr)
+        self.assertIn(b"sorry, I can't accept addresses like that", p.stderr)

@@ -12,6 +12,7 @@ import dev.quail.engine.cli.MaildirWatchCommand;
 import dev.quail.engine.cli.MailqCommand;
 import dev.quail.engine.cli.MailsubjCommand;
 import dev.quail.engine.cli.QmailQueueCommand;
+import dev.quail.engine.cli.QmqpcCommand;
 import dev.quail.engine.cli.SendmailCommand;
 import dev.quail.engine.cli.ShowCtlCommand;
 import dev.quail.engine.cli.StartCommand;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Command;
                 QmailQueueCommand.class, DotQmailHelpers.Bouncesaying.class, DotQmailHelpers.Condredirect.class,
                 DotQmailHelpers.Except.class, DotQmailHelpers.Forward.class, DotQmailHelpers.Preline.class,
                 DotQmailHelpers.Predate.class, DotQmailHelpers.Qreceipt.class, AnalogCommand.class,
-                LocalCommand.class, MailqCommand.class})
+                LocalCommand.class, MailqCommand.class, QmqpcCommand.class})
 public final class Main implements Runnable {
     public static final int USAGE = 100;
     public static final int TEMPORARY = 111;

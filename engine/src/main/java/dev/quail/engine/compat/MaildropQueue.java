@@ -1,18 +1,13 @@
 package dev.quail.engine.compat;
 
-import com.sun.security.auth.module.UnixSystem;
 import dev.quail.engine.Home;
 import dev.quail.persistence.maildrop.Maildrop;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 /**
  * qmail-queue's work for programs that run beside the server (QQ-01..04, Q-10..15): a message and its envelope go,
@@ -20,9 +15,7 @@ import java.util.Locale;
  * running; the server picks the file up at once or when it starts, under the file's name as message id (the
  * {@code qp} the helpers print).
  *
- * <p>QQ-02: the stored message starts with exactly one {@code Received: (qmail PID invoked by uid UID); DATE} line,
- * DATE in GMT with {@code -0000} (X-02). Quail has no qmaild, qmails or alias accounts, so the line always says
- * {@code by uid}.
+ * <p>QQ-02: the stored message starts with exactly one {@link ReceivedLine}.
  *
  * <p>Memory: the maildrop file is written in one go, so the message is held in memory while it is read, up to
  * {@link #MAX_MESSAGE_BYTES}; a longer one is refused for good (exit 31, "permanently refuses", the code qmail leaves
@@ -30,8 +23,6 @@ import java.util.Locale;
  */
 public final class MaildropQueue {
     public static final int MAX_MESSAGE_BYTES = 256 << 20;
-    private static final DateTimeFormatter DATE =
-            DateTimeFormatter.ofPattern("d MMM yyyy HH:mm:ss '-0000'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final Home home;
     private final Clock clock;
@@ -47,16 +38,10 @@ public final class MaildropQueue {
         this.maxBytes = maxBytes;
     }
 
-    /** The Received line this process puts on top of what it queues (QQ-02). */
-    public String receivedLine() {
-        return "Received: (qmail " + ProcessHandle.current().pid() + " invoked by uid " + new UnixSystem().getUid()
-                + "); " + DATE.format(clock.instant()) + "\n";
-    }
-
     /** The message to queue: the Received line, then {@code in} to its end. qmail-queue reads it before the envelope. */
     public byte[] read(InputStream in) throws QqException {
         ByteArrayOutputStream message = new ByteArrayOutputStream(8192);
-        message.writeBytes(receivedLine().getBytes(StandardCharsets.ISO_8859_1));
+        message.writeBytes(ReceivedLine.of(clock.instant()));
         byte[] buffer = new byte[65536];
         try {
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
