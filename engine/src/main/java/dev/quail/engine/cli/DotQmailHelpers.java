@@ -37,50 +37,72 @@ import picocli.CommandLine.Unmatched;
 public final class DotQmailHelpers {
     private DotQmailHelpers() {}
 
-    @Command(name = "bouncesaying", description = "Bounce with ERROR, or only when PROGRAM exits 0 (qmail's bouncesaying).")
-    public static final class Bouncesaying implements Callable<Integer> {
+    /**
+     * A helper's arguments, taken as they come, so a program's own options ({@code grep -q}) are never read as ours;
+     * fewer than it needs is qmail's usage error, 100.
+     */
+    abstract static class Helper implements Callable<Integer> {
         @Unmatched
         List<String> args = new ArrayList<>();
 
+        private final int needs;
+        private final String usage;
+
+        Helper(int needs, String usage) {
+            this.needs = needs;
+            this.usage = usage;
+        }
+
         @Override
-        public Integer call() throws InterruptedException {
-            if (args.isEmpty()) return usage("bouncesaying error [ program [ arg ... ] ]");
-            String error = args.get(0);
+        public Integer call() throws IOException, InterruptedException {
+            if (args.size() < needs) return usage(usage);
+            return run(args);
+        }
+
+        abstract int run(List<String> args) throws IOException, InterruptedException;
+    }
+
+    @Command(name = "bouncesaying", description = "Bounce with ERROR, or only when PROGRAM exits 0 (qmail's bouncesaying).")
+    public static final class Bouncesaying extends Helper {
+        public Bouncesaying() {
+            super(1, "bouncesaying error [ program [ arg ... ] ]");
+        }
+
+        @Override
+        int run(List<String> args) throws InterruptedException {
             if (args.size() > 1) {
-                Child.End end = Child.run(args.subList(1, args.size()), ProcessBuilder.Redirect.INHERIT);
-                if (end.temporary()) return fatal("bouncesaying", Main.TEMPORARY, "temporary child error");
-                if (!end.success()) return 0;
+                Optional<Integer> stop = unlessSuccess("bouncesaying", Child.run(args.subList(1, args.size()),
+                        ProcessBuilder.Redirect.INHERIT));
+                if (stop.isPresent()) return stop.get();
             }
-            System.err.println(error);
+            System.err.println(args.get(0));
             return Main.USAGE;
         }
     }
 
     @Command(name = "except", description = "Run PROGRAM and turn its success into a bounce (qmail's except).")
-    public static final class Except implements Callable<Integer> {
-        @Unmatched
-        List<String> args = new ArrayList<>();
+    public static final class Except extends Helper {
+        public Except() {
+            super(1, "except program [ arg ... ]");
+        }
 
         @Override
-        public Integer call() throws InterruptedException {
-            if (args.isEmpty()) return usage("except program [ arg ... ]");
-            Child.End end = Child.run(args, ProcessBuilder.Redirect.INHERIT);
-            if (end.temporary()) return fatal("except", Main.TEMPORARY, "temporary child error");
-            return end.success() ? Main.USAGE : 0;
+        int run(List<String> args) throws InterruptedException {
+            return unlessSuccess("except", Child.run(args, ProcessBuilder.Redirect.INHERIT)).orElse(Main.USAGE);
         }
     }
 
     @Command(name = "condredirect", description = "Redirect the message to ADDRESS when PROGRAM exits 0 (qmail's condredirect).")
-    public static final class Condredirect implements Callable<Integer> {
+    public static final class Condredirect extends Helper {
         /** qmail-local's "success, ignore the rest of the .qmail file" (DQ-31). */
         static final int STOP = 99;
 
-        @Unmatched
-        List<String> args = new ArrayList<>();
+        public Condredirect() {
+            super(2, "condredirect newaddress program [ arg ... ]");
+        }
 
         @Override
-        public Integer call() throws IOException, InterruptedException {
-            if (args.size() < 2) return usage("condredirect newaddress program [ arg ... ]");
+        int run(List<String> args) throws IOException, InterruptedException {
             Optional<String> sender = env("condredirect", "SENDER");
             Optional<String> dtline = env("condredirect", "DTLINE");
             if (sender.isEmpty() || dtline.isEmpty()) return Main.USAGE;
@@ -91,9 +113,9 @@ public final class DotQmailHelpers {
                 try (OutputStream out = Files.newOutputStream(spool)) {
                     System.in.transferTo(out);
                 }
-                Child.End end = Child.run(args.subList(1, args.size()), ProcessBuilder.Redirect.from(spool.toFile()));
-                if (end.temporary()) return fatal("condredirect", Main.TEMPORARY, "temporary child error");
-                if (!end.success()) return 0;
+                Optional<Integer> stop = unlessSuccess("condredirect", Child.run(args.subList(1, args.size()),
+                        ProcessBuilder.Redirect.from(spool.toFile())));
+                if (stop.isPresent()) return stop.get();
                 try (InputStream message = Files.newInputStream(spool)) {
                     return queue("condredirect", dtline.get(), message, sender.get(), List.of(args.get(0)), STOP);
                 }
@@ -104,13 +126,13 @@ public final class DotQmailHelpers {
     }
 
     @Command(name = "forward", description = "Forward the message to ADDRESS... from $NEWSENDER (qmail's forward).")
-    public static final class Forward implements Callable<Integer> {
-        @Unmatched
-        List<String> args = new ArrayList<>();
+    public static final class Forward extends Helper {
+        public Forward() {
+            super(1, "forward address [ address ... ]");
+        }
 
         @Override
-        public Integer call() {
-            if (args.isEmpty()) return usage("forward address [ address ... ]");
+        int run(List<String> args) {
             Optional<String> sender = env("forward", "NEWSENDER");
             Optional<String> dtline = env("forward", "DTLINE");
             if (sender.isEmpty() || dtline.isEmpty()) return Main.USAGE;
@@ -119,12 +141,15 @@ public final class DotQmailHelpers {
     }
 
     @Command(name = "preline", description = "Feed PROGRAM $UFLINE, $RPLINE, $DTLINE and the message (qmail's preline).")
-    public static final class Preline implements Callable<Integer> {
-        @Unmatched
-        List<String> args = new ArrayList<>();
+    public static final class Preline extends Helper {
+        private static final String USAGE = "preline [ -frdFRD ] command [ arg ... ]";
+
+        public Preline() {
+            super(1, USAGE);
+        }
 
         @Override
-        public Integer call() throws InterruptedException {
+        int run(List<String> args) throws InterruptedException {
             boolean from = true;
             boolean returnPath = true;
             boolean deliveredTo = true;
@@ -140,12 +165,12 @@ public final class DotQmailHelpers {
                         case 'r', 'R' -> returnPath = c == 'R';
                         case 'd', 'D' -> deliveredTo = c == 'D';
                         default -> {
-                            return usage("preline [ -frdFRD ] command [ arg ... ]");
+                            return usage(USAGE);
                         }
                     }
                 }
             }
-            if (n == args.size()) return usage("preline [ -frdFRD ] command [ arg ... ]");
+            if (n == args.size()) return usage(USAGE);
             Optional<String> ufline = env("preline", "UFLINE");
             Optional<String> rpline = env("preline", "RPLINE");
             Optional<String> dtline = env("preline", "DTLINE");
@@ -157,34 +182,43 @@ public final class DotQmailHelpers {
 
     /** predate, which bin/datemail runs as {@code predate sendmail ARGS}. */
     @Command(name = "predate", description = "Feed PROGRAM a Date: line in local time, then stdin (qmail's predate).")
-    public static final class Predate implements Callable<Integer> {
+    public static final class Predate extends Helper {
         private static final DateTimeFormatter DATE =
                 DateTimeFormatter.ofPattern("d MMM yyyy HH:mm:ss xx", Locale.ROOT);
 
-        @Unmatched
-        List<String> args = new ArrayList<>();
+        public Predate() {
+            super(1, "predate child [ arg ... ]");
+        }
 
         @Override
-        public Integer call() throws InterruptedException {
-            if (args.isEmpty()) return usage("predate child [ arg ... ]");
+        int run(List<String> args) throws InterruptedException {
             return feed("predate", args, "Date: " + DATE.format(ZonedDateTime.now()) + "\n");
         }
     }
 
     @Command(name = "qreceipt", description = "Answer a Notice-Requested-Upon-Delivery-To naming ADDRESS (qmail's qreceipt).")
-    public static final class Qreceipt implements Callable<Integer> {
-        @Unmatched
-        List<String> args = new ArrayList<>();
+    public static final class Qreceipt extends Helper {
+        public Qreceipt() {
+            super(1, "qreceipt deliveryaddress");
+        }
 
         @Override
-        public Integer call() throws IOException {
-            if (args.size() != 1) return usage("qreceipt deliveryaddress");
+        int run(List<String> args) throws IOException {
             Optional<String> sender = env("qreceipt", "SENDER");
             if (sender.isEmpty()) return Main.USAGE;
             Optional<byte[]> notice = Receipt.of(System.in, args.get(0), sender.get());
             if (notice.isEmpty()) return 0;
             return queue("qreceipt", "", new ByteArrayInputStream(notice.get()), "", List.of(sender.get()), 0);
         }
+    }
+
+    /**
+     * How bouncesaying, except and condredirect read the program they ran: a crash or 111 is passed on as 111
+     * (try again later), any other failure lets the .qmail file go on (0); empty when the program succeeded.
+     */
+    private static Optional<Integer> unlessSuccess(String program, Child.End end) {
+        if (end.temporary()) return Optional.of(fatal(program, Main.TEMPORARY, "temporary child error"));
+        return end.success() ? Optional.empty() : Optional.of(0);
     }
 
     /** The variable, or empty after saying on stderr that it is missing. */
