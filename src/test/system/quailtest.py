@@ -47,10 +47,11 @@ def quail(*args, input=None, env=None, check=True, timeout=120):
 class Server:
     """One `quail start` process."""
 
-    def __init__(self, home, port=None, extra=()):
+    def __init__(self, home, port=None, extra=(), env=None):
         self.home = home
         self.port = port or free_port()
         self.extra = list(extra)
+        self.env = env
         self.proc = None
         self.out = None
 
@@ -58,7 +59,7 @@ class Server:
         self.out = open(os.path.join(self.home, "server.out"), "ab")
         self.proc = subprocess.Popen(
             [QUAIL, "start", "--home", self.home, "--smtp", "127.0.0.1:%d" % self.port] + self.extra,
-            stdout=self.out, stderr=subprocess.STDOUT)
+            stdout=self.out, stderr=subprocess.STDOUT, env=self.env)
         wait_until(lambda: self._listening() or self._died(), timeout, what="the server to listen")
         if self.proc.poll() is not None:
             raise AssertionError("server exited %s:\n%s" % (self.proc.returncode, self.output()))

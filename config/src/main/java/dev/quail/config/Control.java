@@ -10,6 +10,7 @@
  *  - rcpthosts missing ⇒ only locals and the virtualdomains domains are accepted, never every domain
  *    (CTL-06 is qmail's open-relay weakness). morercpthosts is a plain list file (no cdb) and is consulted
  *    whether or not rcpthosts exists.
+ *  - qmqpservers (qmail-qmqpc's, QMQP-00) also takes IP:PORT and [IPv6]:PORT, for a hub on another port.
  *  - relayclients and dnsservers are Quail files (see {@link RelayClients}, {@link DnsServers}).
  *  - tlsdestinations (Quail; qmail's TLS patch has tlsdestinations with another format) lists the recipient
  *    domains that get mail only over TLS, as rcpthosts lists domains ({@link HostList}: `domain` or `.suffix`).
@@ -64,6 +65,7 @@ public record Control(
         HostList tlsdestinations,
         Routes qmtproutes,
         RelayClients qmqpclients,
+        List<String> qmqpservers,
         String checkpassword,
         long bouncemaxbytes,
         Limits limits) {
@@ -84,6 +86,7 @@ public record Control(
     public Control {
         locals = Set.copyOf(locals);
         percenthack = Set.copyOf(percenthack);
+        qmqpservers = List.copyOf(qmqpservers);
     }
 
     public static Control load(Path home) throws IOException {
@@ -127,6 +130,7 @@ public record Control(
                 HostList.of(files.list("tlsdestinations")),
                 new Routes(files.map("qmtproutes"), Routes.QMTP_PORT),
                 RelayClients.parse(files.list("qmqpclients")),
+                files.list("qmqpservers"),
                 files.line("checkpassword", ""),
                 files.number("bouncemaxbytes", DEFAULT_BOUNCEMAXBYTES),
                 Limits.load(files::number));

@@ -64,6 +64,8 @@ public final class Settings {
                     "domain:relay[:port] routes over QMTP, smtproutes' syntax, port 209 by default"),
             new Setting("qmqpclients", "none (QMQP refused to everyone)", "QmqpServer",
                     "(Quail) IPs or CIDRs allowed to submit over QMQP (qmail: tcpserver rules)"),
+            new Setting("qmqpservers", "none (qmail-qmqpc exits 55)", "qmail-qmqpc",
+                    "QMQP servers a satellite hands its mail to, tried in order: IP (port 628), or (Quail) IP:PORT"),
             new Setting("checkpassword", "none (users/passwords)", "Pop3Server",
                     "command line of a checkpassword program (fd 3 interface) for POP3 logins"),
             new Setting("bouncemaxbytes", String.valueOf(Control.DEFAULT_BOUNCEMAXBYTES), "Bouncer",

@@ -50,6 +50,7 @@ public final class ShowCtl {
             Map.entry("virtualdomains", c -> join(c.virtualdomains().lines())),
             Map.entry("qmtproutes", c -> join(c.qmtproutes().lines())),
             Map.entry("qmqpclients", c -> join(c.qmqpclients().networks().stream().map(Object::toString).toList())),
+            Map.entry("qmqpservers", c -> join(c.qmqpservers())),
             Map.entry("checkpassword", c -> c.checkpassword().isEmpty() ? "(none)" : c.checkpassword()),
             Map.entry("bouncemaxbytes", Control::bouncemaxbytes),
             Map.entry("concurrencyincoming", c -> c.limits().concurrencyincoming()),

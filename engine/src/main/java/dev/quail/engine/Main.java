@@ -1,12 +1,18 @@
 package dev.quail.engine;
 
 import dev.quail.engine.cli.AdminCommands;
+import dev.quail.engine.cli.AnalogCommand;
 import dev.quail.engine.cli.ConfigFastCommand;
+import dev.quail.engine.cli.DotQmailHelpers;
 import dev.quail.engine.cli.InjectCommand;
+import dev.quail.engine.cli.LocalCommand;
 import dev.quail.engine.cli.Maildir2MboxCommand;
 import dev.quail.engine.cli.MaildirMakeCommand;
 import dev.quail.engine.cli.MaildirWatchCommand;
+import dev.quail.engine.cli.MailqCommand;
 import dev.quail.engine.cli.MailsubjCommand;
+import dev.quail.engine.cli.QmailQueueCommand;
+import dev.quail.engine.cli.QmqpcCommand;
 import dev.quail.engine.cli.SendmailCommand;
 import dev.quail.engine.cli.ShowCtlCommand;
 import dev.quail.engine.cli.StartCommand;
@@ -25,7 +31,11 @@ import picocli.CommandLine.Command;
                 AdminCommands.Flush.class, AdminCommands.Tcpto.class, AdminCommands.Tcpok.class,
                 AdminCommands.Reload.class, AdminCommands.QueueEdit.class,
                 MaildirMakeCommand.class, Maildir2MboxCommand.class, MaildirWatchCommand.class,
-                MailsubjCommand.class, ShowCtlCommand.class})
+                MailsubjCommand.class, ShowCtlCommand.class,
+                QmailQueueCommand.class, DotQmailHelpers.Bouncesaying.class, DotQmailHelpers.Condredirect.class,
+                DotQmailHelpers.Except.class, DotQmailHelpers.Forward.class, DotQmailHelpers.Preline.class,
+                DotQmailHelpers.Predate.class, DotQmailHelpers.Qreceipt.class, AnalogCommand.class,
+                LocalCommand.class, MailqCommand.class, QmqpcCommand.class})
 public final class Main implements Runnable {
     public static final int USAGE = 100;
     public static final int TEMPORARY = 111;

@@ -9,6 +9,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * Sends one request to the running server's admin socket and prints the answer: stdout and exit 0 when it
@@ -18,7 +19,17 @@ final class AdminClient {
     private AdminClient() {}
 
     static int call(Home home, String request) {
-        String answer;
+        Optional<String> answer = ask(home, request);
+        if (answer.isEmpty()) return Main.TEMPORARY;
+        if (answer.get().startsWith("+")) {
+            System.out.print(answer.get().substring(1));
+            return 0;
+        }
+        return refused(answer.get());
+    }
+
+    /** The server's whole answer, "+" or "-" first; empty (said on stderr) when the server cannot be reached. */
+    static Optional<String> ask(Home home, String request) {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(home.adminSocket()));
             channel.write(ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -29,16 +40,16 @@ final class AdminClient {
                 bytes.write(buffer.array(), 0, buffer.position());
                 buffer.clear();
             }
-            answer = bytes.toString(StandardCharsets.UTF_8);
+            return Optional.of(bytes.toString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             System.err.println("quail: the server for " + home.root() + " is not running or not reachable ("
                     + home.adminSocket() + ": " + e.getMessage() + ")");
-            return Main.TEMPORARY;
+            return Optional.empty();
         }
-        if (answer.startsWith("+")) {
-            System.out.print(answer.substring(1));
-            return 0;
-        }
+    }
+
+    /** Says on stderr why the server did not do it; exit 111. */
+    static int refused(String answer) {
         System.err.print("quail: " + (answer.isEmpty() ? "no answer\n" : answer.substring(1)));
         return Main.TEMPORARY;
     }

@@ -27,10 +27,10 @@ import picocli.CommandLine.Unmatched;
 
 /**
  * The sendmail interface (SM-01, SM-02) for programs that expect /usr/sbin/sendmail: {@code -t}, {@code -f},
- * {@code -F}, sendmail's harmless flags ignored, {@code -bs} for SMTP on stdin/stdout. It takes the home from
+ * {@code -F}, sendmail's harmless flags ignored, {@code -bs} for SMTP on stdin/stdout, {@code -bp} for the queue. It takes the home from
  * $QUAIL_HOME as bin/sendmail sets no options of its own. Exit codes as qmail's: 100 usage, 111 temporary.
  */
-@Command(name = "sendmail", description = "sendmail-compatible interface: -t -f -F -i -oi -bs.")
+@Command(name = "sendmail", description = "sendmail-compatible interface: -t -f -F -i -oi -bs -bp.")
 public final class SendmailCommand implements Callable<Integer> {
     @Unmatched
     List<String> args = new ArrayList<>();
@@ -65,6 +65,8 @@ public final class SendmailCommand implements Callable<Integer> {
                 if (name == null) return usage("-F needs a name");
             } else if (a.equals("-bs")) {
                 smtp = true;
+            } else if (a.equals("-bp")) {
+                return MailqCommand.print(home); // SM-01: sendmail -bp is mailq
             } else if (a.equals("-bm")) {
                 // the default: deliver mail
             } else if (!ignored(a)) {
@@ -93,7 +95,7 @@ public final class SendmailCommand implements Callable<Integer> {
 
     private static int usage(String why) {
         System.err.println("sendmail: usage: " + why);
-        System.err.println("sendmail [ -t ] [ -fsender ] [ -Fname ] [ -bs ] [ -i ] [ -oi ] [ recipient ... ]");
+        System.err.println("sendmail [ -t ] [ -fsender ] [ -Fname ] [ -bs ] [ -bp ] [ -i ] [ -oi ] [ recipient ... ]");
         return Main.USAGE;
     }
 

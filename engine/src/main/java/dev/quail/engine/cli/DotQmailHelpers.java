@@ -1,0 +1,272 @@
+package dev.quail.engine.cli;
+
+import dev.quail.engine.Home;
+import dev.quail.engine.Main;
+import dev.quail.engine.compat.Child;
+import dev.quail.engine.compat.MaildropQueue;
+import dev.quail.engine.compat.QqEnvelope;
+import dev.quail.engine.compat.QqException;
+import dev.quail.engine.compat.Receipt;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * The programs qmail users name in their .qmail files (BS-01, CR-01, EXCEPT-01, FWD-01, PRELINE-01, DATEMAIL-01,
+ * QRECEIPT), run by bin/ as qmail-local runs them: the message on stdin, qmail-local's environment (SENDER, NEWSENDER,
+ * RECIPIENT, DTLINE, RPLINE, UFLINE...), stdout and stderr as the delivery report, and the exit codes .qmail
+ * processing reads (0 go on, 99 stop here, 100 bounce, 111 try again later). Arguments are taken as they come, so a
+ * program's own options ({@code grep -q}) are never read as ours. Messages they queue (forward, condredirect,
+ * qreceipt) go through {@link MaildropQueue}, qmail-queue's path, into the home named by $QUAIL_HOME.
+ */
+public final class DotQmailHelpers {
+    private DotQmailHelpers() {}
+
+    /**
+     * A helper's arguments, taken as they come, so a program's own options ({@code grep -q}) are never read as ours;
+     * fewer than it needs is qmail's usage error, 100.
+     */
+    abstract static class Helper implements Callable<Integer> {
+        @Unmatched
+        List<String> args = new ArrayList<>();
+
+        private final int needs;
+        private final String usage;
+
+        Helper(int needs, String usage) {
+            this.needs = needs;
+            this.usage = usage;
+        }
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            if (args.size() < needs) return usage(usage);
+            return run(args);
+        }
+
+        abstract int run(List<String> args) throws IOException, InterruptedException;
+    }
+
+    @Command(name = "bouncesaying", description = "Bounce with ERROR, or only when PROGRAM exits 0 (qmail's bouncesaying).")
+    public static final class Bouncesaying extends Helper {
+        public Bouncesaying() {
+            super(1, "bouncesaying error [ program [ arg ... ] ]");
+        }
+
+        @Override
+        int run(List<String> args) throws InterruptedException {
+            if (args.size() > 1) {
+                Optional<Integer> stop = unlessSuccess("bouncesaying", Child.run(args.subList(1, args.size()),
+                        ProcessBuilder.Redirect.INHERIT));
+                if (stop.isPresent()) return stop.get();
+            }
+            System.err.println(args.get(0));
+            return Main.USAGE;
+        }
+    }
+
+    @Command(name = "except", description = "Run PROGRAM and turn its success into a bounce (qmail's except).")
+    public static final class Except extends Helper {
+        public Except() {
+            super(1, "except program [ arg ... ]");
+        }
+
+        @Override
+        int run(List<String> args) throws InterruptedException {
+            return unlessSuccess("except", Child.run(args, ProcessBuilder.Redirect.INHERIT)).orElse(Main.USAGE);
+        }
+    }
+
+    @Command(name = "condredirect", description = "Redirect the message to ADDRESS when PROGRAM exits 0 (qmail's condredirect).")
+    public static final class Condredirect extends Helper {
+        /** qmail-local's "success, ignore the rest of the .qmail file" (DQ-31). */
+        static final int STOP = 99;
+
+        public Condredirect() {
+            super(2, "condredirect newaddress program [ arg ... ]");
+        }
+
+        @Override
+        int run(List<String> args) throws IOException, InterruptedException {
+            Optional<String> sender = env("condredirect", "SENDER");
+            Optional<String> dtline = env("condredirect", "DTLINE");
+            if (sender.isEmpty() || dtline.isEmpty()) return Main.USAGE;
+            // The program reads the message, and so does the redirect after it: qmail rewinds its seekable stdin;
+            // here stdin may be a pipe, so the message is kept in a file the program reads as its stdin.
+            Path spool = Files.createTempFile("quail-condredirect", ".msg");
+            try {
+                try (OutputStream out = Files.newOutputStream(spool)) {
+                    System.in.transferTo(out);
+                }
+                Optional<Integer> stop = unlessSuccess("condredirect", Child.run(args.subList(1, args.size()),
+                        ProcessBuilder.Redirect.from(spool.toFile())));
+                if (stop.isPresent()) return stop.get();
+                try (InputStream message = Files.newInputStream(spool)) {
+                    return queue("condredirect", dtline.get(), message, sender.get(), List.of(args.get(0)), STOP);
+                }
+            } finally {
+                Files.deleteIfExists(spool);
+            }
+        }
+    }
+
+    @Command(name = "forward", description = "Forward the message to ADDRESS... from $NEWSENDER (qmail's forward).")
+    public static final class Forward extends Helper {
+        public Forward() {
+            super(1, "forward address [ address ... ]");
+        }
+
+        @Override
+        int run(List<String> args) {
+            Optional<String> sender = env("forward", "NEWSENDER");
+            Optional<String> dtline = env("forward", "DTLINE");
+            if (sender.isEmpty() || dtline.isEmpty()) return Main.USAGE;
+            return queue("forward", dtline.get(), System.in, sender.get(), args, 0);
+        }
+    }
+
+    @Command(name = "preline", description = "Feed PROGRAM $UFLINE, $RPLINE, $DTLINE and the message (qmail's preline).")
+    public static final class Preline extends Helper {
+        private static final String USAGE = "preline [ -frdFRD ] command [ arg ... ]";
+
+        public Preline() {
+            super(1, USAGE);
+        }
+
+        @Override
+        int run(List<String> args) throws InterruptedException {
+            boolean from = true;
+            boolean returnPath = true;
+            boolean deliveredTo = true;
+            int n = 0;
+            for (; n < args.size() && args.get(n).startsWith("-") && args.get(n).length() > 1; n++) {
+                if (args.get(n).equals("--")) {
+                    n++;
+                    break;
+                }
+                for (char c : args.get(n).substring(1).toCharArray()) {
+                    switch (c) {
+                        case 'f', 'F' -> from = c == 'F';
+                        case 'r', 'R' -> returnPath = c == 'R';
+                        case 'd', 'D' -> deliveredTo = c == 'D';
+                        default -> {
+                            return usage(USAGE);
+                        }
+                    }
+                }
+            }
+            if (n == args.size()) return usage(USAGE);
+            Optional<String> ufline = env("preline", "UFLINE");
+            Optional<String> rpline = env("preline", "RPLINE");
+            Optional<String> dtline = env("preline", "DTLINE");
+            if (ufline.isEmpty() || rpline.isEmpty() || dtline.isEmpty()) return Main.USAGE;
+            String head = (from ? ufline.get() : "") + (returnPath ? rpline.get() : "") + (deliveredTo ? dtline.get() : "");
+            return feed("preline", args.subList(n, args.size()), head);
+        }
+    }
+
+    /** predate, which bin/datemail runs as {@code predate sendmail ARGS}. */
+    @Command(name = "predate", description = "Feed PROGRAM a Date: line in local time, then stdin (qmail's predate).")
+    public static final class Predate extends Helper {
+        private static final DateTimeFormatter DATE =
+                DateTimeFormatter.ofPattern("d MMM yyyy HH:mm:ss xx", Locale.ROOT);
+
+        public Predate() {
+            super(1, "predate child [ arg ... ]");
+        }
+
+        @Override
+        int run(List<String> args) throws InterruptedException {
+            return feed("predate", args, "Date: " + DATE.format(ZonedDateTime.now()) + "\n");
+        }
+    }
+
+    @Command(name = "qreceipt", description = "Answer a Notice-Requested-Upon-Delivery-To naming ADDRESS (qmail's qreceipt).")
+    public static final class Qreceipt extends Helper {
+        public Qreceipt() {
+            super(1, "qreceipt deliveryaddress");
+        }
+
+        @Override
+        int run(List<String> args) throws IOException {
+            Optional<String> sender = env("qreceipt", "SENDER");
+            if (sender.isEmpty()) return Main.USAGE;
+            Optional<byte[]> notice = Receipt.of(System.in, args.get(0), sender.get());
+            if (notice.isEmpty()) return 0;
+            return queue("qreceipt", "", new ByteArrayInputStream(notice.get()), "", List.of(sender.get()), 0);
+        }
+    }
+
+    /**
+     * How bouncesaying, except and condredirect read the program they ran: a crash or 111 is passed on as 111
+     * (try again later), any other failure lets the .qmail file go on (0); empty when the program succeeded.
+     */
+    private static Optional<Integer> unlessSuccess(String program, Child.End end) {
+        if (end.temporary()) return Optional.of(fatal(program, Main.TEMPORARY, "temporary child error"));
+        return end.success() ? Optional.empty() : Optional.of(0);
+    }
+
+    /** The variable, or empty after saying on stderr that it is missing. */
+    private static Optional<String> env(String program, String name) {
+        Optional<String> value = Optional.ofNullable(System.getenv(name));
+        if (value.isEmpty()) System.err.println(program + ": fatal: " + name + " not set");
+        return value;
+    }
+
+    /**
+     * Queues {@code head} + {@code body} from {@code sender} to {@code recipients} and says {@code PROGRAM: qp ID} on
+     * stdout; {@code done} is the exit code then. qmail-queue's refusals: permanent ones exit 100, the rest 111.
+     */
+    private static int queue(String program, String head, InputStream body, String sender, List<String> recipients,
+                             int done) {
+        MaildropQueue queue = new MaildropQueue(Home.resolve(null), Clock.systemUTC());
+        try {
+            byte[] message = queue.read(new SequenceInputStream(
+                    new ByteArrayInputStream(head.getBytes(StandardCharsets.UTF_8)), body));
+            String id = queue.write(message, new QqEnvelope(sender, recipients));
+            System.out.println(program + ": qp " + id);
+            return done;
+        } catch (QqException e) {
+            return fatal(program, e.permanent() ? Main.USAGE : Main.TEMPORARY, e.getMessage());
+        }
+    }
+
+    /** Runs {@code argv} with {@code head} and then our stdin as its input; exits as it does (crash: 111). */
+    private static int feed(String program, List<String> argv, String head) throws InterruptedException {
+        Child child = Child.start(argv, ProcessBuilder.Redirect.PIPE);
+        try (OutputStream in = child.stdin()) {
+            in.write(head.getBytes(StandardCharsets.UTF_8));
+            System.in.transferTo(in);
+        } catch (IOException childStoppedReading) {
+            // qmail's preline stops feeding a program that exits early; its exit code tells the story
+        }
+        Child.End end = child.await();
+        if (end.crashed()) return fatal(program, Main.TEMPORARY, "child crashed");
+        return end.code();
+    }
+
+    private static int usage(String text) {
+        System.err.println("usage: " + text);
+        return Main.USAGE;
+    }
+
+    private static int fatal(String program, int code, String text) {
+        System.err.println(program + ": fatal: " + text);
+        return code;
+    }
+}
