@@ -12,6 +12,7 @@ import dev.quail.persistence.mbox.MboxWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,12 +38,25 @@ public final class LocalDelivery {
     private final MboxWriter mbox = new MboxWriter(MBOX_LOCK_WAIT);
     private final Injector injector;
     private final BodyStore bodies;
+    private final Map<String, String> programs;
 
     public LocalDelivery(Controls controls, MaildirWriter maildir, Injector injector, BodyStore bodies) {
         this.controls = controls;
         this.maildir = maildir;
         this.injector = injector;
         this.bodies = bodies;
+        this.programs = programEnvironment(controls.home().root(), System.getenv());
+    }
+
+    /**
+     * What every |program gets besides qmail's variables: Quail's bin/ first on its PATH, as qmail's users relied
+     * on /var/qmail/bin (so `|preline procmail` or `|condredirect ...` need no full path), and QUAIL_HOME, where
+     * forward, condredirect and qreceipt queue. The launcher says where bin/ is (QUAIL_BIN).
+     */
+    static Map<String, String> programEnvironment(Path home, Map<String, String> server) {
+        String path = server.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+        String bin = server.get("QUAIL_BIN");
+        return Map.of("QUAIL_HOME", home.toString(), "PATH", bin == null ? path : bin + ":" + path);
     }
 
     public Outcome deliver(Delivery job) {
@@ -64,6 +78,6 @@ public final class LocalDelivery {
         QmailLocal.Job run = new QmailLocal.Job(job.messageId(), a.user(), a.home(), local, a.dash(), a.ext(),
                 address.substring(at + 1), job.sender(), config.control().defaultdelivery(), job.body(),
                 config.control().limits());
-        return new QmailLocal(maildir, mbox, injector, bodies).deliver(run);
+        return new QmailLocal(maildir, mbox, injector, bodies, programs).deliver(run);
     }
 }

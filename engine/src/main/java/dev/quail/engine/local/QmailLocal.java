@@ -31,7 +31,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -95,15 +97,19 @@ final class QmailLocal {
     private final MboxWriter mbox;
     private final Injector injector;
     private final BodyStore bodies;
+    private final Map<String, String> programEnvironment;
     private final Report report = new Report();
     private int files;
     private int programs;
 
-    QmailLocal(MaildirWriter maildir, MboxWriter mbox, Injector injector, BodyStore bodies) {
+    /** {@code programs}: the environment every |program gets besides qmail's (see LocalDelivery). */
+    QmailLocal(MaildirWriter maildir, MboxWriter mbox, Injector injector, BodyStore bodies,
+               Map<String, String> programs) {
         this.maildir = maildir;
         this.mbox = mbox;
         this.injector = injector;
         this.bodies = bodies;
+        this.programEnvironment = programs;
     }
 
     Outcome deliver(Job job) {
@@ -297,7 +303,9 @@ final class QmailLocal {
         ProgramRunner.Result result;
         long limit = job.limits().timeoutprogram();
         try (MessageInput in = new MessageInput(job.message().open(bodies))) {
-            result = ProgramRunner.run(command, home, ProgramEnvironment.of(env), in, Duration.ofSeconds(limit));
+            Map<String, String> environment = new HashMap<>(programEnvironment);
+            environment.putAll(ProgramEnvironment.of(env));
+            result = ProgramRunner.run(command, home, environment, in, Duration.ofSeconds(limit));
             report.output(result.output(), result.length());
             if (result.timedOut()) throw temporary("Program timed out after " + limit + " seconds. (#4.3.0)");
             if (in.failed()) throw temporary(MessageInput.UNREADABLE);

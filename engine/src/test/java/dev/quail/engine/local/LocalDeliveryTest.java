@@ -459,4 +459,15 @@ class LocalDeliveryTest {
             ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
         }
     }
+
+    /** Programs find Quail's bin/ helpers first on their PATH, and where to queue (QUAIL_HOME). */
+    @Test
+    void programsGetQuailsBinFirstOnTheirPathAndTheHome() {
+        Map<String, String> env = LocalDelivery.programEnvironment(Path.of("/srv/quail"),
+                Map.of("PATH", "/usr/bin:/bin", "QUAIL_BIN", "/opt/quail/bin"));
+        assertEquals("/opt/quail/bin:/usr/bin:/bin", env.get("PATH"));
+        assertEquals("/srv/quail", env.get("QUAIL_HOME"));
+        assertEquals("/usr/bin:/bin", LocalDelivery.programEnvironment(Path.of("/h"), Map.of("PATH", "/usr/bin:/bin"))
+                .get("PATH"), "without the launcher's QUAIL_BIN the PATH is left alone");
+    }
 }

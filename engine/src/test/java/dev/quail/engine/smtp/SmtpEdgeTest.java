@@ -67,7 +67,7 @@ class SmtpEdgeTest {
         var services = new SmtpServer.Services(controls, new Submitter(queue.ref(), testKit.scheduler(),
                 TestHomes.ids()), bodies,
                 ServerTls.open(Files.createTempDirectory("quail-tls").resolve("servercert.pem"), "mx.test"),
-                new Logins(new Passwords(controls.home().passwords()), controls));
+                new Logins(new Passwords(controls.home().passwords()), controls), () -> false);
         TestProbe<SmtpServer.Bound> bound = testKit.createTestProbe();
         testKit.spawn(SmtpServer.create("127.0.0.1", 0, services, bound.ref()));
         return Integer.parseInt(bound.receiveMessage().address().replaceFirst(".*:", ""));

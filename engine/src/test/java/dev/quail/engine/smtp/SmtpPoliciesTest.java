@@ -14,12 +14,12 @@ class SmtpPoliciesTest {
     @Test
     void maxrecipients_maxhops_and_databytes_are_settings() throws Exception {
         SmtpPolicy set = SmtpPolicies.forClient(TestHomes.controls(Map.of("maxrecipients", "3", "maxhops", "7",
-                "databytes", "5000")).current(), InetAddress.getLoopbackAddress());
+                "databytes", "5000")).current(), InetAddress.getLoopbackAddress(), () -> false);
         assertEquals(3, set.maxRecipients());
         assertEquals(7, set.maxHops());
         assertEquals(5000, set.databytes());
         SmtpPolicy dflt = SmtpPolicies.forClient(TestHomes.controls(Map.of()).current(),
-                InetAddress.getLoopbackAddress());
+                InetAddress.getLoopbackAddress(), () -> false);
         assertEquals(Limits.DEFAULT_MAXRECIPIENTS, dflt.maxRecipients());
         assertEquals(Limits.DEFAULT_MAXHOPS, dflt.maxHops());
         SmtpPolicy local = SmtpPolicies.forLocalUser(TestHomes.controls(Map.of("maxrecipients", "4")).current());
