@@ -80,6 +80,12 @@ public final class Queue {
     public record Downed(RemoteSpawn.Command request) implements Command {}
 
     /**
+     * quail resume: these sleeping messages, held by a suspension that ended early, are due at the times given
+     * (earlier than they were), each its own, so they come back spread out rather than all at once.
+     */
+    public record Advance(Map<String, Long> dueById, ActorRef<Done> replyTo) implements Command {}
+
+    /**
      * Graceful stop: both spawns finish the deliveries they started and start nothing more, then every live message
      * journals the results it got; answered once all that is done. What was not started stays queued for the next
      * start.
@@ -240,6 +246,11 @@ public final class Queue {
                 .onMessage(Delete.class, this::onDelete)
                 .onMessage(Downed.class, d -> {
                     wiring.remote().tell(d.request());
+                    return Behaviors.same();
+                })
+                .onMessage(Advance.class, a -> {
+                    a.dueById().forEach(schedule::advance);
+                    a.replyTo().tell(Done.getInstance());
                     return Behaviors.same();
                 })
                 .onMessage(Drain.class, this::onDrain)
