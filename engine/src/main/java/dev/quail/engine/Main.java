@@ -9,6 +9,7 @@ import dev.quail.engine.cli.MaildirWatchCommand;
 import dev.quail.engine.cli.MailsubjCommand;
 import dev.quail.engine.cli.SendmailCommand;
 import dev.quail.engine.cli.ShowCtlCommand;
+import dev.quail.engine.cli.SiteCommands;
 import dev.quail.engine.cli.StartCommand;
 import dev.quail.engine.cli.UserCommand;
 import picocli.CommandLine;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Command;
         subcommands = {StartCommand.class, ConfigFastCommand.class, UserCommand.class, InjectCommand.class,
                 SendmailCommand.class, AdminCommands.Qstat.class, AdminCommands.Qread.class,
                 AdminCommands.Flush.class, AdminCommands.Tcpto.class, AdminCommands.Tcpok.class,
-                AdminCommands.Reload.class, AdminCommands.QueueEdit.class,
+                AdminCommands.Reload.class, AdminCommands.QueueEdit.class, SiteCommands.Suspend.class,
+                SiteCommands.Resume.class, SiteCommands.Sites.class,
                 MaildirMakeCommand.class, Maildir2MboxCommand.class, MaildirWatchCommand.class,
                 MailsubjCommand.class, ShowCtlCommand.class})
 public final class Main implements Runnable {

@@ -76,7 +76,10 @@ public final class Queue {
     /** quail queue delete ID: the message leaves the queue undelivered, without a bounce. */
     public record Delete(String id, ActorRef<Done> replyTo) implements Command {}
 
-    /** quail tcpto / tcpok: the remote spawn's downed-host table (qmail-tcpto, qmail-tcpok). */
+    /**
+     * A request for the remote spawn: quail tcpto / tcpok (its downed-host tables, qmail-tcpto, qmail-tcpok), quail
+     * suspend, resume and sites.
+     */
     public record Downed(RemoteSpawn.Command request) implements Command {}
 
     /**

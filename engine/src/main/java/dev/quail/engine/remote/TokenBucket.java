@@ -10,6 +10,9 @@ import java.util.Optional;
  * in, so it is tested without clocks.
  */
 final class TokenBucket {
+    /** Below a token by less than this is a token: the sums of rates that are not binary fractions are not exact. */
+    private static final double EPSILON = 1e-9;
+
     private final double perMilli;
     private final double capacity;
     private double tokens;
@@ -29,19 +32,19 @@ final class TokenBucket {
 
     boolean available(long nowMillis) {
         refill(nowMillis);
-        return tokens >= 1;
+        return tokens >= 1 - EPSILON;
     }
 
     boolean take(long nowMillis) {
         if (!available(nowMillis)) return false;
-        tokens -= 1;
+        tokens = Math.max(0, tokens - 1);
         return true;
     }
 
     /** How long until a token is there: 0 when one is. */
     long millisUntilNext(long nowMillis) {
         refill(nowMillis);
-        return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / perMilli);
+        return tokens >= 1 - EPSILON ? 0 : (long) Math.ceil((1 - tokens) / perMilli - EPSILON);
     }
 
     private void refill(long nowMillis) {
