@@ -94,8 +94,9 @@ public final class RemoteSpawn {
     public record ListSites(ActorRef<List<SiteView>> replyTo) implements Command {}
 
     /**
-     * One site as quail sites shows it. {@code domains}: some of the domains seen there ({@code domainCount} in
-     * all); {@code suspendedUntil}: 0 when not held; {@code lastMinute}: transactions finished in the last minute.
+     * One site as quail sites shows it. {@code domains}: the first domains seen there ({@code domainCount} in all,
+     * counted up to 10,000); {@code suspendedUntil}: 0 when not held; {@code lastMinute}: transactions finished in the
+     * last minute.
      */
     public record SiteView(String site, List<String> hosts, List<String> domains, int domainCount, int connections,
                            int ready, long lastMinute, long suspendedUntil, String reason, String limits,
@@ -156,6 +157,8 @@ public final class RemoteSpawn {
     static final Duration SAVE_EVERY = Duration.ofSeconds(5);
 
     static final int DOMAINS_SHOWN = 20;
+    /** Domains counted per site, at most: a site with more shows this many. */
+    static final int DOMAINS_COUNTED = 10_000;
 
     /** A Host as the spawn sees it. */
     private static final class Entry {
@@ -164,7 +167,6 @@ public final class RemoteSpawn {
         final Optional<String> domain;
         final SiteStats stats;
         final Set<String> domains = new LinkedHashSet<>();
-        int domainCount;
         Shaping.Limits limits;
         long sent;
         int permits;
@@ -179,9 +181,12 @@ public final class RemoteSpawn {
         }
 
         void seen(String d) {
-            if (domains.contains(d)) return;
-            domainCount++;
-            if (domains.size() < DOMAINS_SHOWN) domains.add(d);
+            if (domains.size() < DOMAINS_COUNTED) domains.add(d);
+        }
+
+        /** The first domains seen, as many as quail sites shows. */
+        List<String> shown() {
+            return domains.stream().limit(DOMAINS_SHOWN).toList();
         }
     }
 
@@ -500,7 +505,7 @@ public final class RemoteSpawn {
                 if (covers && h.until > now && hold.map(o -> h.until > o.until).orElse(true)) hold = Optional.of(h);
             }
             hold.ifPresent(shown::add);
-            views.add(new SiteView(each.getKey(), e.site.names(), List.copyOf(e.domains), e.domainCount,
+            views.add(new SiteView(each.getKey(), e.site.names(), e.shown(), e.domains.size(),
                     e.stats.connections(), e.stats.ready(), e.stats.lastMinute(now), hold.map(h -> h.until).orElse(0L),
                     hold.map(h -> h.reason).orElse(""), e.limits.describe(), e.stats.replies()));
         }
