@@ -391,6 +391,11 @@ class ScriptedSink:
                 self.connections.append(record)
             threading.Thread(target=self._serve, args=(conn, record), daemon=True).start()
 
+    def _closed(self, record):
+        with self.lock:
+            if record["closed"] is None:
+                record["closed"] = time.time()
+
     def _serve(self, conn, record):
         lines, out = conn.makefile("rb"), conn.makefile("wb")
 
@@ -398,21 +403,13 @@ class ScriptedSink:
             out.write(text.encode() + b"\r\n")
             out.flush()
 
-        def closed():
-            with self.lock:
-                if record["closed"] is None:
-                    record["closed"] = time.time()
-
         try:
             hello = self.greeting(record["local"]) if self.greeting else "220 sink.test ESMTP"
             reply(hello)
             if not hello.startswith("2"):
                 return
             sender, recipients = None, []
-            while True:
-                line = lines.readline()
-                if not line:
-                    return
+            for line in iter(lines.readline, b""):
                 command = line.rstrip(b"\r\n").decode("latin-1")
                 verb = command[:4].upper()
                 if verb == "EHLO":
@@ -462,7 +459,7 @@ class ScriptedSink:
                     sender, recipients = None, []
                     reply("250 ok")
                 elif verb == "QUIT":
-                    closed()
+                    self._closed(record)
                     reply("221 bye")
                     return
                 else:
@@ -470,7 +467,7 @@ class ScriptedSink:
         except OSError:
             return
         finally:
-            closed()
+            self._closed(record)
             conn.close()
 
     def snapshot(self):

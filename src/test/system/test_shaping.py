@@ -6,12 +6,12 @@ message with its time.
 The 100,000-message release after a suspension is an actor test (RemoteSpawnShapingTest and ScheduleTest): here
 the release is checked on a few hundred messages, at the sink."""
 import json
-import os
 import smtplib
 import time
 
 import peers
-from quailtest import QuailTestCase, quail, wait_until
+from quailtest import quail, wait_until
+from test_remote import RemoteCase
 
 SITE_A = ["127.0.0.2", "127.0.0.3"]
 SITE_B = ["127.0.0.4"]
@@ -61,38 +61,19 @@ def at(sink, locals_):
     return [c for c in connections if c["local"] in locals_], [m for m in messages if m["local"] in locals_]
 
 
-class ShapingCase(QuailTestCase):
-    start_server = False
+class ShapingCase(RemoteCase):
+    """test_remote's case with this file's DNS; the server relays for 127.0.0.1 and opens up to 20 connections."""
 
     @classmethod
     def setUpClass(cls):
         cls.dns = peers.Dnsmasq(_dns())
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.dns.close()
-
     def setUp(self):
         super().setUp()
-        self.sinks = []
-        self.control(me="quail.test", locals="quail.test", rcpthosts="quail.test", relayclients="127.0.0.1",
-                     dnsservers=self.dns.server(), timeoutconnect="2", concurrencyremote="20")
-
-    def tearDown(self):
-        super().tearDown()
-        for s in self.sinks:
-            s.close()
-
-    def control(self, **files):
-        os.makedirs(os.path.join(self.home, "control"), exist_ok=True)
-        for name, text in files.items():
-            with open(os.path.join(self.home, "control", name), "w") as f:
-                f.write(text + "\n")
+        self.control(relayclients="127.0.0.1", concurrencyremote="20")
 
     def sink(self, addresses, **script):
-        s = peers.ScriptedSink([(a, 25) for a in addresses], **script)
-        self.sinks.append(s)
-        return s
+        return self.peer(peers.ScriptedSink([(a, 25) for a in addresses], **script))
 
     def submit(self, recipients):
         """One message per recipient, over one SMTP session (relayed: 127.0.0.1 is a relay client)."""

@@ -4,11 +4,7 @@ import dev.quail.config.Durations;
 import dev.quail.config.Rate;
 import dev.quail.config.Shaping;
 import dev.quail.engine.log.MessageLog;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,9 +28,8 @@ import java.util.Set;
  * (up to {@link #MAX_IDS}) so that lifting the hold early ({@link #resume}) can bring them back now, on a release
  * that starts now; beyond that number they come back when the hold would have ended.
  *
- * <p>Kept by the RemoteSpawn, and in queue/suspensions, which is written whole (temporary file and rename, no fsync:
- * a hold lost to a crash only means mail tries the site again) at every change and read at start, so a restart does
- * not lift a hold. One line each, fields separated by tabs: {@code suspend|throttle KIND UNTIL TARGET NAMES VALUE
+ * <p>Kept by the RemoteSpawn, and in queue/suspensions, a {@link StateFile} written at every change and read at start,
+ * so a restart does not lift a hold (one lost to a crash only means mail tries the site again). One line each, fields separated by tabs: {@code suspend|throttle KIND UNTIL TARGET NAMES VALUE
  * REASON}, where NAMES are a site's MX hosts (comma-separated), VALUE the release rate of a hold or the shaping
  * values of a throttle. The postponed ids are not kept there. Plain and single-threaded; times are passed in.
  */
@@ -228,26 +223,12 @@ final class Suspensions {
                     .append(v));
             line(b, "throttle", t.kind(), t.until(), t.target(), t.names(), values.toString(), t.reason());
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            Files.writeString(tmp, b, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            MessageLog.warning("unable to write " + file + ": " + e.getMessage());
-        }
+        StateFile.write(file, b);
     }
 
     /** Reads queue/suspensions back; a line that does not parse is skipped with a warning. */
     void load(Path file) {
-        if (!Files.exists(file)) return;
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            MessageLog.warning("unable to read " + file + ": " + e.getMessage());
-            return;
-        }
-        for (String line : lines) {
+        for (String line : StateFile.read(file)) {
             String[] f = line.split("\t", -1);
             try {
                 Kind kind = Kind.valueOf(f[1]);

@@ -31,9 +31,9 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One Host against SMTP peers on loopback (127.0.84.x), with a stand-in for the RemoteSpawn that grants every
@@ -45,7 +45,8 @@ class HostShapingTest {
     private static final MessageBody BODY = STORE.put("msg-s", "Subject: s\n\nbody\n".getBytes(StandardCharsets.ISO_8859_1));
     private static ActorTestKit testKit;
     private static Dnsmasq dnsmasq;
-    private final List<AutoCloseable> closeAfter = new ArrayList<>();
+    @RegisterExtension
+    final Peers peers = new Peers();
     private final TestProbe<RemoteSpawn.Command> told = testKit.createTestProbe();
     private final TestProbe<DeliveryResult> results = testKit.createTestProbe();
     private int batches;
@@ -64,17 +65,6 @@ class HostShapingTest {
     static void stop() throws Exception {
         testKit.shutdownTestKit();
         dnsmasq.close();
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : closeAfter) c.close();
-    }
-
-    private SmtpPeer peer(String... ips) throws Exception {
-        SmtpPeer p = SmtpPeer.start(ips);
-        closeAfter.add(p);
-        return p;
     }
 
     private static Site literal(String ip, int port) {
@@ -123,7 +113,7 @@ class HostShapingTest {
 
     @Test
     void connectionsAndMessagesPerConnectionAreNeverExceededAndReached() throws Exception {
-        SmtpPeer peer = peer("127.0.84.2");
+        SmtpPeer peer = peers.start("127.0.84.2");
         peer.finalDelayMillis = 100;
         var host = host(literal("127.0.84.2", peer.port), "connections=2 messages-per-connection=3", Map.of(), true);
         for (int i = 0; i < 13; i++) host.tell(new Host.Deliver(batch("r" + i + "@y.test")));
@@ -139,7 +129,7 @@ class HostShapingTest {
 
     @Test
     void theMessageRateAllowsOneSecondsBurstThenKeepsTheRate() throws Exception {
-        SmtpPeer peer = peer("127.0.84.3");
+        SmtpPeer peer = peers.start("127.0.84.3");
         var host = host(literal("127.0.84.3", peer.port), "connections=1 message-rate=10/s", Map.of(), true);
         for (int i = 0; i < 25; i++) host.tell(new Host.Deliver(batch("r" + i + "@y.test")));
         allSucceeded(outcomes(25, Duration.ofSeconds(20)));
@@ -157,7 +147,7 @@ class HostShapingTest {
 
     @Test
     void theConnectionRateSpacesNewConnections() throws Exception {
-        SmtpPeer peer = peer("127.0.84.4");
+        SmtpPeer peer = peers.start("127.0.84.4");
         var host = host(literal("127.0.84.4", peer.port), "messages-per-connection=1 connection-rate=2/s", Map.of(),
                 true);
         long start = System.nanoTime();
@@ -217,7 +207,7 @@ class HostShapingTest {
 
     @Test
     void suspendAndThrottleMatchesGoToTheSpawnAndABounceRuleFailsAtOnce() throws Exception {
-        SmtpPeer peer = peer("127.0.84.8");
+        SmtpPeer peer = peers.start("127.0.84.8");
         AtomicInteger mails = new AtomicInteger();
         peer.mail = accepted -> mails.getAndIncrement() == 0 ? "421 4.7.28 slow down now" : null;
         peer.rcpt = r -> r.startsWith("limited") ? "450 4.2.1 receiving mail at a rate that is too high" : "250 ok";
@@ -243,7 +233,7 @@ class HostShapingTest {
 
     @Test
     void aPeerClosingSilentlyAfterItsMessagesIsNotAFailure() throws Exception {
-        SmtpPeer peer = peer("127.0.84.9");
+        SmtpPeer peer = peers.start("127.0.84.9");
         peer.closeAfter = 4;
         var host = host(literal("127.0.84.9", peer.port), "connections=1", Map.of(), true);
         for (int i = 0; i < 10; i++) host.tell(new Host.Deliver(batch("r" + i + "@y.test")));
@@ -254,7 +244,7 @@ class HostShapingTest {
 
     @Test
     void withMxFallbackA421GreetingSendsTheMessageToTheNextMx() throws Exception {
-        SmtpPeer peer = peer("127.0.84.21", "127.0.84.22");
+        SmtpPeer peer = peers.start("127.0.84.21", "127.0.84.22");
         peer.greeting = local -> local.equals("127.0.84.21") ? "421 4.4.5 try later" : "220 peer ESMTP";
         Destination two = Destination.of("two.test", new Routes(Map.of()), peer.port,
                 HostList.of(List.of()));

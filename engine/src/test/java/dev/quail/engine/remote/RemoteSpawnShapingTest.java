@@ -24,9 +24,9 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The RemoteSpawn's shaping with its Hosts, against SMTP peers on loopback (127.0.85.x) and dnsmasq: domains on one
@@ -39,7 +39,8 @@ class RemoteSpawnShapingTest {
     private static final MessageBody BODY = STORE.put("msg-h", "Subject: h\n\nbody\n".getBytes(StandardCharsets.ISO_8859_1));
     private static ActorTestKit testKit;
     private static Dnsmasq dnsmasq;
-    private final List<AutoCloseable> closeAfter = new ArrayList<>();
+    @RegisterExtension
+    final Peers peers = new Peers();
     private final AtomicLong clock = new AtomicLong(5_000_000_000L);
 
     @BeforeAll
@@ -65,17 +66,6 @@ class RemoteSpawnShapingTest {
         dnsmasq.close();
     }
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : closeAfter) c.close();
-    }
-
-    private SmtpPeer peer(String... ips) throws Exception {
-        SmtpPeer p = SmtpPeer.start(ips);
-        closeAfter.add(p);
-        return p;
-    }
-
     private ActorRef<RemoteSpawn.Command> spawn(int mxPort, Map<String, String> files) throws Exception {
         Map<String, String> all = new HashMap<>(files);
         all.put("dnsservers", dnsmasq.server() + "\n");
@@ -98,7 +88,7 @@ class RemoteSpawnShapingTest {
 
     @Test
     void domainsOnOneMxSetShareOneSiteTransactionAndBudget() throws Exception {
-        SmtpPeer peer = peer("127.0.85.2", "127.0.85.3");
+        SmtpPeer peer = peers.start("127.0.85.2", "127.0.85.3");
         peer.finalDelayMillis = 50;
         var spawn = spawn(peer.port, Map.of("shaping", ".shared.test connections=1\n"));
         TestProbe<DeliveryResult> probe = testKit.createTestProbe();
@@ -120,7 +110,7 @@ class RemoteSpawnShapingTest {
 
     @Test
     void aSuspendRulePostponesTheSitesMailPastItsEndAndItsOwnDeferralsNeverMatch() throws Exception {
-        SmtpPeer peer = peer("127.0.85.4", "127.0.85.5");
+        SmtpPeer peer = peers.start("127.0.85.4", "127.0.85.5");
         AtomicInteger mails = new AtomicInteger();
         peer.mail = accepted -> mails.getAndIncrement() == 0 ? "421-4.7.28 [192.0.2.1] rate limited\r\n"
                 + "421 4.7.28 please slow down" : null;
@@ -151,7 +141,7 @@ class RemoteSpawnShapingTest {
 
     @Test
     void aThresholdRuleDoesNothingOnOneMatch() throws Exception {
-        SmtpPeer peer = peer("127.0.85.4");
+        SmtpPeer peer = peers.start("127.0.85.4");
         AtomicInteger mails = new AtomicInteger();
         peer.mail = accepted -> mails.getAndIncrement() == 0 ? "451 4.7.0 TS-THRESHOLD slow down" : null;
         var spawn = spawn(peer.port, Map.of("responses", "/TS-THRESHOLD/ suspend for=1h after=2/1h\n"));
