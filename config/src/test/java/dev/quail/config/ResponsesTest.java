@@ -95,6 +95,12 @@ class ResponsesTest {
         }
     }
 
+    @Test
+    void docsControlMdListsTheShippedRulesAsTheyAre() throws java.io.IOException {
+        String doc = java.nio.file.Files.readString(Path.of("..", "docs", "control.md"));
+        for (String line : Responses.SHIPPED) assertTrue(doc.contains("\n" + line + "\n"), "docs/control.md lacks " + line);
+    }
+
     private static void assertActs(Responses responses, String line, Responses.Action action) {
         assertTrue(responses.rules().stream().anyMatch(r -> r.matches(line) && r.action() == action), line);
     }
