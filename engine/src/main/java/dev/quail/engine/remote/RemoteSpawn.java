@@ -416,8 +416,10 @@ public final class RemoteSpawn {
         }
         failed.forEach((key, targets) -> batch(job, (String) key.get(1), targets)
                 .settle(shared.deliveries(), (Outcome) key.get(0)));
-        held.forEach((hold, bySender) -> bySender.forEach((sender, targets) ->
-                batch(job, sender, targets).settle(shared.deliveries(), shaper.postpone(hold, job.messageId()))));
+        held.forEach((hold, bySender) -> {
+            Outcome postponed = shaper.postpone(hold, job.messageId()); // one place in the release per message
+            bySender.forEach((sender, targets) -> batch(job, sender, targets).settle(shared.deliveries(), postponed));
+        });
         groups.forEach((key, targets) -> {
             Entry host = host(key.get(0), placements.get(key.get(0)));
             host.sent++;

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +46,7 @@ final class Suspensions {
         long until;
         String reason;
         Release release;
-        final List<String> ids = new ArrayList<>();
+        final Set<String> ids = new LinkedHashSet<>();
 
         Hold(Kind kind, String target, List<String> names, Rate rate) {
             this.kind = kind;

@@ -184,6 +184,27 @@ class RemoteSpawnShapingTest {
         assertFalse(resumed.receiveMessage().found(), "nothing is held any more");
     }
 
+    @Test
+    void aHeldMessageTakesOnePlaceInTheReleaseWhateverItsSenders() throws Exception {
+        var spawn = spawn(25, Map.of("smtproutes", "verp.test:127.0.85.9:25\n", "shaping", "default resume-rate=1/s\n"));
+        TestProbe<String> answer = testKit.createTestProbe();
+        spawn.tell(new RemoteSpawn.Suspend("verp.test", Duration.ofMinutes(1), "testing", answer.ref()));
+        answer.receiveMessage();
+        TestProbe<DeliveryResult> probe = testKit.createTestProbe();
+        List<RemoteJob.Target> targets = new ArrayList<>();
+        for (int i = 0; i < 3; i++) targets.add(new RemoteJob.Target(i, "list-r" + i + "=verp.test@x.org", "r" + i + "@verp.test"));
+        spawn.tell(new RemoteSpawn.Deliver(new RemoteJob("verp", BODY, targets, probe.ref())));
+        spawn.tell(new RemoteSpawn.Deliver(job("next", probe, "n@verp.test")));
+        List<Long> due = new ArrayList<>();
+        for (DeliveryResult r : probe.receiveSeveralMessages(4, Duration.ofSeconds(10))) {
+            due.add(((Outcome.Postponed) r.outcome()).dueMillis());
+        }
+        assertEquals(1, due.subList(0, 3).stream().distinct().count(), "one due time for the message: " + due);
+        long end = clock.get() + 60_000;
+        assertTrue(due.get(0) >= end && due.get(0) < end + 1000, "the first second's place");
+        assertTrue(due.get(3) >= end + 1000 && due.get(3) < end + 2000, "the next message: the next second's, at 1/s");
+    }
+
     /** Due from {@code start}, at most {@code rate} in any second, spread over about n / rate seconds. */
     private static void assertReleased(long[] due, long start, int rate) {
         long[] sorted = due.clone();
