@@ -131,4 +131,27 @@ class SuspensionsTest {
         Responses.Rule now = Responses.parse(List.of("/x/ suspend")).rules().get(0);
         assertTrue(t.matched(now, "site", 0));
     }
+
+    @Test
+    void aHoldRemembersAtMostMaxIdsMessagesForAResume() {
+        Suspensions s = new Suspensions(new Random(1));
+        Suspensions.Hold hold = s.suspend(Suspensions.Kind.DOMAIN, "big.test", List.of(), 3_600_000, "x", RATE, false);
+        for (int i = 0; i <= Suspensions.MAX_IDS; i++) s.postpone(hold, "m" + i);
+        s.postpone(hold, "m0");
+        Map<String, Long> due = s.wakes(s.resume("big.test"), 0);
+        assertEquals(Suspensions.MAX_IDS, due.size(), "the one past the limit comes back at its own time");
+        assertFalse(due.containsKey("m" + Suspensions.MAX_IDS));
+    }
+
+    @Test
+    void thresholdsForgetTheLeastRecentlyMatchedBeyondMaxKeys() {
+        Responses.Rule rule = Responses.parse(List.of("/x/ suspend after=2/1h")).rules().get(0);
+        Thresholds t = new Thresholds();
+        assertFalse(t.matched(rule, "first", 0));
+        for (int i = 1; i < Thresholds.MAX_KEYS; i++) t.matched(rule, "site" + i, 1);
+        assertTrue(t.matched(rule, "first", 2), "still counted with MAX_KEYS scopes");
+        assertFalse(t.matched(rule, "again", 3));
+        for (int i = 1; i <= Thresholds.MAX_KEYS; i++) t.matched(rule, "other" + i, 4);
+        assertFalse(t.matched(rule, "again", 5), "forgotten: one more scope pushed it out");
+    }
 }
