@@ -85,10 +85,6 @@ public record Responses(List<Rule> rules, List<String> invalid) {
         return new Responses(rules, invalid);
     }
 
-    public static Responses shipped() {
-        return parse(SHIPPED);
-    }
-
     private static Optional<Rule> rule(String line) {
         int end = closingSlash(line);
         if (end < 0) return Optional.empty();

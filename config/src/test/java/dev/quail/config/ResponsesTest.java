@@ -70,7 +70,7 @@ class ResponsesTest {
     void withoutTheFileTheShippedRulesApplyAndAFileReplacesThem() {
         Responses shipped = new TestHome(dir).load().responses();
         assertEquals(List.of(), shipped.invalid());
-        assertEquals(Responses.shipped().rules().stream().map(Responses.Rule::text).toList(),
+        assertEquals(Responses.parse(Responses.SHIPPED).rules().stream().map(Responses.Rule::text).toList(),
                 shipped.rules().stream().map(Responses.Rule::text).toList());
         assertTrue(shipped.rules().size() >= 8);
         Responses own = new TestHome(dir).control("responses", "# mine", "/x/ bounce").load().responses();
@@ -79,7 +79,7 @@ class ResponsesTest {
 
     @Test
     void theShippedRulesKnowTheProvidersDeferrals() {
-        Responses shipped = Responses.shipped();
+        Responses shipped = Responses.parse(Responses.SHIPPED);
         assertActs(shipped, "421-4.7.28 [192.0.2.1] This address is sending at an unusual rate and is limited",
                 Responses.Action.SUSPEND);
         assertActs(shipped, "421 4.7.0 [TSS04] Messages from 192.0.2.1 are deferred: too much volume",

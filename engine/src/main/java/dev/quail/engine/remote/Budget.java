@@ -26,10 +26,6 @@ final class Budget {
         this.messageTokens = TokenBucket.of(limits.messageRate(), nowMillis);
     }
 
-    Shaping.Limits limits() {
-        return limits;
-    }
-
     /** New limits; a bucket whose rate did not change keeps its tokens. */
     void reshape(Shaping.Limits next, long nowMillis) {
         if (!next.connectionRate().equals(limits.connectionRate())) {

@@ -1,11 +1,9 @@
 package dev.quail.engine.remote;
 
-import dev.quail.config.Durations;
 import dev.quail.config.Rate;
 import dev.quail.config.Shaping;
 import dev.quail.engine.log.MessageLog;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -211,10 +209,6 @@ final class Suspensions {
         return List.copyOf(holds);
     }
 
-    List<Throttle> throttles() {
-        return List.copyOf(throttles);
-    }
-
     void save(Path file) {
         StringBuilder b = new StringBuilder();
         for (Hold h : holds) line(b, "suspend", h.kind, h.until, h.target, h.names, h.rate.toString(), h.reason);
@@ -257,10 +251,5 @@ final class Suspensions {
     /** A reason fits on one line of the file and of the log. */
     private static String clean(String reason) {
         return reason.replaceAll("[\\t\\r\\n]+", " ");
-    }
-
-    /** How a hold or throttle's duration reads in the log. */
-    static String span(long fromMillis, long untilMillis) {
-        return Durations.format(Duration.ofSeconds(Math.max(1, (untilMillis - fromMillis + 999) / 1000)));
     }
 }

@@ -114,8 +114,8 @@ class SuspensionsTest {
         assertEquals(9_000, hold.until);
         assertEquals("421 4.7.28 slow down", hold.reason, "one line");
         assertEquals("10/s", hold.rate.toString());
-        assertEquals(Map.of(Shaping.Key.CONNECTIONS, "1", Shaping.Key.MESSAGE_RATE, "1/m"),
-                back.throttles().get(0).values());
+        assertEquals(List.of(Map.of(Shaping.Key.CONNECTIONS, "1", Shaping.Key.MESSAGE_RATE, "1/m")),
+                back.throttlesOf(GOOGLE, Optional.of("gmail.com"), 7_999));
         assertTrue(back.covering(GOOGLE, "gmail.com", 8_999).isPresent());
     }
 
