@@ -352,3 +352,135 @@ def _stop_listening(server):
     except OSError:
         pass
     server.close()
+
+
+class ScriptedSink:
+    """An ESMTP server (PIPELINING, 8BITMIME, SIZE) on several (host, port) pairs that records, and follows a script.
+    connections: one dict per connection, {"id", "local", "peer", "opened", "closed", "messages"} (times in seconds
+    since the epoch; closed is when the client sent QUIT or went away). messages: one dict per message accepted,
+    {"conn", "local", "time", "n" (its number on its connection), "sender", "recipients"}. The script: greeting(local)
+    says what a connection to `local` is greeted with (a 4xx or 5xx ends it); mail(sink, connection) what a MAIL hears
+    instead of 250 (None: 250; a 421 ends the connection), called with the sink's lock held so it may count;
+    rcpt(address) what a RCPT hears instead of 250; close_after=N: the MAIL after a connection's Nth message gets no
+    reply, the connection is closed. Threads in this process; no third-party code."""
+
+    def __init__(self, listens, greeting=None, mail=None, rcpt=None, close_after=None):
+        import threading
+        self.lock = threading.Lock()
+        self.connections, self.messages = [], []
+        self.greeting, self.mail, self.rcpt, self.close_after = greeting, mail, rcpt, close_after
+        self._servers = []
+        for host, port in listens:
+            server = socket.socket()
+            server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            server.bind((host, port))
+            server.listen(64)
+            self._servers.append(server)
+            threading.Thread(target=self._accept, args=(server,), daemon=True).start()
+
+    def _accept(self, server):
+        import threading
+        while True:
+            try:
+                conn, peer = server.accept()
+            except OSError:
+                return
+            with self.lock:
+                record = {"id": len(self.connections), "local": conn.getsockname()[0], "peer": "%s:%d" % peer,
+                          "opened": time.time(), "closed": None, "messages": 0}
+                self.connections.append(record)
+            threading.Thread(target=self._serve, args=(conn, record), daemon=True).start()
+
+    def _closed(self, record):
+        with self.lock:
+            if record["closed"] is None:
+                record["closed"] = time.time()
+
+    def _serve(self, conn, record):
+        lines, out = conn.makefile("rb"), conn.makefile("wb")
+
+        def reply(text):
+            out.write(text.encode() + b"\r\n")
+            out.flush()
+
+        try:
+            hello = self.greeting(record["local"]) if self.greeting else "220 sink.test ESMTP"
+            reply(hello)
+            if not hello.startswith("2"):
+                return
+            sender, recipients = None, []
+            for line in iter(lines.readline, b""):
+                command = line.rstrip(b"\r\n").decode("latin-1")
+                verb = command[:4].upper()
+                if verb == "EHLO":
+                    reply("250-sink.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE 100000000")
+                elif verb == "HELO":
+                    reply("250 sink.test")
+                elif verb == "MAIL":
+                    if self.close_after is not None and record["messages"] >= self.close_after:
+                        return
+                    with self.lock:
+                        refused = self.mail(self, record) if self.mail else None
+                    if refused:
+                        sender = None
+                        reply(refused)
+                        if refused.startswith("421"):
+                            return
+                        continue
+                    sender, recipients = command.split(":", 1)[1].split(">")[0].strip(" <"), []
+                    reply("250 ok")
+                elif verb == "RCPT":
+                    address = command.split(":", 1)[1].split(">")[0].strip(" <")
+                    refused = self.rcpt(address) if self.rcpt else None
+                    if refused or sender is None:
+                        reply(refused or "503 no MAIL")
+                    else:
+                        recipients.append(address)
+                        reply("250 ok")
+                elif verb == "DATA":
+                    if sender is None or not recipients:
+                        reply("554 no valid recipients")
+                        continue
+                    reply("354 go ahead")
+                    for data in lines:
+                        if data == b".\r\n":
+                            break
+                    else:
+                        return
+                    with self.lock:
+                        record["messages"] += 1
+                        self.messages.append({"conn": record["id"], "local": record["local"], "time": time.time(),
+                                              "n": record["messages"], "sender": sender,
+                                              "recipients": recipients})
+                        number = len(self.messages)
+                    sender, recipients = None, []
+                    reply("250 ok queued as %d" % number)
+                elif verb == "RSET":
+                    sender, recipients = None, []
+                    reply("250 ok")
+                elif verb == "QUIT":
+                    self._closed(record)
+                    reply("221 bye")
+                    return
+                else:
+                    reply("502 unknown command")
+        except OSError:
+            return
+        finally:
+            self._closed(record)
+            conn.close()
+
+    def snapshot(self):
+        """(connections, messages), copies taken under the lock."""
+        with self.lock:
+            return [dict(c) for c in self.connections], [dict(m) for m in self.messages]
+
+    def close(self):
+        for server in self._servers:
+            _stop_listening(server)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

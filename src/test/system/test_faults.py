@@ -3,6 +3,7 @@
 Nothing that got 250 may be lost; nothing not durable may get 250; the server must heal by itself.
 """
 import glob
+import json
 import os
 import re
 import smtplib
@@ -12,7 +13,8 @@ import time
 import unittest
 
 from peers import SmtpSink, free_tcp_port
-from quailtest import QuailTestCase, Server, wait_until
+from quailtest import QuailTestCase, Server, quail, wait_until
+from test_loadtest import Sink
 
 BODY_KIB = 10
 
@@ -162,6 +164,56 @@ class SigtermMidRelay(QuailTestCase):
         seen = tokens_in(glob.glob(os.path.join(dump, "*")))
         print("\nsigterm mid-relay: stopped in %.1f s, %d messages, %d duplicates"
               % (took, len(tokens), sum(c - 1 for c in seen.values() if c > 1)))
+
+
+def peak_rss_mib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        return next(int(line.split()[1]) // 1024 for line in f if line.startswith("VmHWM:"))
+
+
+def server_pid(home):
+    """The JVM of `quail start --home HOME` (the launcher execs it, so it is the process the harness started)."""
+    out = subprocess.run(["pgrep", "-f", "start --home " + home], capture_output=True, text=True).stdout.split()
+    return int(out[0])
+
+
+class DeadMxBacklog(QuailTestCase):
+    """3,000 messages of 1 MB queued behind a dead MX survive kill -9, with bounded memory, and all go out."""
+
+    start_server = False
+    MESSAGES = 3000
+    HEAP_CAP_MIB = 768  # ./quail start's -Xmx
+
+    def test_a_large_backlog_survives_kill_9_in_bounded_memory_and_is_delivered_when_the_mx_comes_up(self):
+        port = free_tcp_port("127.0.0.1")
+        os.makedirs(os.path.join(self.home, "control"))
+        for name, value in {"smtproutes": ":127.0.0.1:%d" % port, "relayclients": "127.0.0.1"}.items():
+            with open(os.path.join(self.home, "control", name), "w") as f:
+                f.write(value + "\n")
+        self.server.start()
+        sent = quail("loadtest", "--target", "127.0.0.1:%d" % self.server.port, "--messages", str(self.MESSAGES),
+                     "--concurrency", "10", "--size", str(1 << 20), "--to", "someone@far.example", "--json",
+                     timeout=900)
+        self.assertEqual(json.loads(sent.stdout)["accepted"], self.MESSAGES)
+        wait_until(lambda: self.server.log().count("Sorry, I wasn't able to establish an SMTP connection")
+                   >= self.MESSAGES, 300, interval=1, what="every message deferred by the dead MX")
+        filled = peak_rss_mib(server_pid(self.home))
+
+        self.server.kill9()
+        self.server.start()
+        pid = server_pid(self.home)
+        sink = Sink(port=port)
+        try:
+            quail("flush", "--home", self.home)
+            wait_until(lambda: sink.stat()["messages"] >= self.MESSAGES, 900, interval=2,
+                       what="%d messages at the sink" % self.MESSAGES)
+            delivered = peak_rss_mib(pid)
+        finally:
+            sink.cleanup()
+        print("\ndead MX backlog: %d x 1 MB, peak RSS %d MiB while queueing, %d MiB after kill -9 through delivery"
+              % (self.MESSAGES, filled, delivered))
+        self.assertLess(filled, self.HEAP_CAP_MIB)
+        self.assertLess(delivered, self.HEAP_CAP_MIB)
 
 
 if __name__ == "__main__":

@@ -18,8 +18,8 @@ MESSAGES = 300
 class Sink:
     """One `quail sink` process on a free loopback port."""
 
-    def __init__(self, *extra):
-        self.port = free_port()
+    def __init__(self, *extra, port=None):
+        self.port = port or free_port()
         self.address = "127.0.0.1:%d" % self.port
         self.dir = tempfile.mkdtemp(prefix="quail-sink-")
         self.out_path = os.path.join(self.dir, "sink.out")

@@ -21,6 +21,8 @@
  *  - databytes defaults to Postfix's 10240000, not qmail's unlimited: a limit every Postfix user expects, and
  *    one fewer way to fill a disk. 0 still means unlimited (memory is bounded either way).
  *  - the bounds qmail kept in code or left to tcpserver are settings too ({@link Limits}).
+ *  - shaping and responses (Quail) are the per-site delivery limits and the reply rules that suspend or throttle
+ *    a site ({@link Shaping}, {@link Responses}); without control/responses the shipped rules apply.
  */
 package dev.quail.config;
 
@@ -68,6 +70,8 @@ public record Control(
         List<String> qmqpservers,
         String checkpassword,
         long bouncemaxbytes,
+        Shaping shaping,
+        Responses responses,
         Limits limits) {
 
     public static final String DEFAULT_ME = "localhost";
@@ -133,6 +137,8 @@ public record Control(
                 files.list("qmqpservers"),
                 files.line("checkpassword", ""),
                 files.number("bouncemaxbytes", DEFAULT_BOUNCEMAXBYTES),
+                Shaping.parse(files.list("shaping")),
+                Responses.parse(files.list("responses", Responses.SHIPPED)),
                 Limits.load(files::number));
     }
 

@@ -70,6 +70,13 @@ public final class Settings {
                     "command line of a checkpassword program (fd 3 interface) for POP3 logins"),
             new Setting("bouncemaxbytes", String.valueOf(Control.DEFAULT_BOUNCEMAXBYTES), "Bouncer",
                     "(Quail) originals larger than this come back in a bounce with their header only"),
+            new Setting("shaping", "none (each site limited by concurrencyremote only)", "RemoteSpawn, Host",
+                    "(Quail) per-site limits, one rule a line: SCOPE key=value ... (default, .mx-suffix or domain;"
+                            + " keys connections, messages-per-connection, connection-rate, message-rate,"
+                            + " connection-time, mx-fallback, ready-recipients, resume-rate); see below"),
+            new Setting("responses", "the shipped provider rules (see below)", "Host, RemoteSpawn",
+                    "(Quail) reply rules: /REGEX/ suspend|throttle KEY=VALUE...|bounce [for=DURATION]"
+                            + " [after=N/PERIOD] [scope=site|domain]; see below"),
             quail("concurrencyincoming", Limits.DEFAULT_CONCURRENCYINCOMING, "SmtpServer, QmtpServer, Pop3Server",
                     "connections one listener serves at once (tcpserver -c); one more hears 421 4.7.0, or an idle"
                             + " one makes room"),

@@ -1,7 +1,9 @@
 /*
  * qmail-showctl for Quail: one line per {@link Settings} row with the effective value and where it comes
  * from ("file" = control/<name> exists, "default" = it does not), then any lines Quail ignored in its own
- * list files (relayclients, dnsservers), so an admin can see a typo instead of guessing.
+ * list files (relayclients, dnsservers, shaping, responses), so an admin can see a typo instead of guessing;
+ * then the effective shaping limits of each scope control/shaping names ("shaping SCOPE key=value ...") and the
+ * response rules in force ("responses /REGEX/ ...").
  * Loading fails like Control.load does (an unreadable control file is an IOException).
  */
 package dev.quail.config;
@@ -53,6 +55,8 @@ public final class ShowCtl {
             Map.entry("qmqpservers", c -> join(c.qmqpservers())),
             Map.entry("checkpassword", c -> c.checkpassword().isEmpty() ? "(none)" : c.checkpassword()),
             Map.entry("bouncemaxbytes", Control::bouncemaxbytes),
+            Map.entry("shaping", c -> c.shaping().rules().size() + " rules"),
+            Map.entry("responses", c -> c.responses().rules().size() + " rules"),
             Map.entry("concurrencyincoming", c -> c.limits().concurrencyincoming()),
             Map.entry("concurrencyperip", c -> c.limits().concurrencyperip()),
             Map.entry("datarate", c -> c.limits().datarate()),
@@ -87,6 +91,10 @@ public final class ShowCtl {
         ignored(out, "relayclients", control.relayclients().invalid());
         ignored(out, "dnsservers", control.dnsservers().invalid());
         ignored(out, "qmqpclients", control.qmqpclients().invalid());
+        ignored(out, "shaping", control.shaping().invalid());
+        ignored(out, "responses", control.responses().invalid());
+        for (String scope : control.shaping().effective()) out.append("shaping ").append(scope).append('\n');
+        for (var rule : control.responses().rules()) out.append("responses ").append(rule.text()).append('\n');
         return out.toString();
     }
 

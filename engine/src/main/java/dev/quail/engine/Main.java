@@ -15,6 +15,7 @@ import dev.quail.engine.cli.QmailQueueCommand;
 import dev.quail.engine.cli.QmqpcCommand;
 import dev.quail.engine.cli.SendmailCommand;
 import dev.quail.engine.cli.ShowCtlCommand;
+import dev.quail.engine.cli.SiteCommands;
 import dev.quail.engine.cli.StartCommand;
 import dev.quail.engine.cli.UserCommand;
 import picocli.CommandLine;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Command;
         subcommands = {StartCommand.class, ConfigFastCommand.class, UserCommand.class, InjectCommand.class,
                 SendmailCommand.class, AdminCommands.Qstat.class, AdminCommands.Qread.class,
                 AdminCommands.Flush.class, AdminCommands.Tcpto.class, AdminCommands.Tcpok.class,
-                AdminCommands.Reload.class, AdminCommands.QueueEdit.class,
+                AdminCommands.Reload.class, AdminCommands.QueueEdit.class, SiteCommands.Suspend.class,
+                SiteCommands.Resume.class, SiteCommands.Sites.class,
                 MaildirMakeCommand.class, Maildir2MboxCommand.class, MaildirWatchCommand.class,
                 MailsubjCommand.class, ShowCtlCommand.class,
                 QmailQueueCommand.class, DotQmailHelpers.Bouncesaying.class, DotQmailHelpers.Condredirect.class,

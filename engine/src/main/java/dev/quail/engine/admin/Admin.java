@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -24,7 +25,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * The Admin role of DESIGN.md: answers the operator's commands that need the running server — qstat, qread,
- * flush (qmail's SIGALRM), reload, and the queue surgery Postfix admins expect (delete, hold, release).
+ * flush (qmail's SIGALRM), reload, the queue surgery Postfix admins expect (delete, hold, release), and the remote
+ * sites' view and holds (sites, suspend, resume).
  * One request is one line; the answer starts with "+" (done) or "-" (refused), then the text to print.
  */
 public final class Admin {
@@ -97,6 +99,25 @@ public final class Admin {
             case "tcpok":
                 return AskPattern.<Queue.Command, Done>ask(queue, r -> new Queue.Downed(new RemoteSpawn.ClearDowned(r)),
                         TIMEOUT, context.getSystem().scheduler()).thenApply(d -> ok(""));
+            case "suspend":
+                if (words.length < 4 || !words[2].matches("[0-9]{1,9}")) {
+                    return done(refused("usage: suspend SITE|DOMAIN SECONDS REASON"));
+                }
+                String reason = String.join(" ", Arrays.asList(words).subList(3, words.length));
+                return AskPattern.<Queue.Command, String>ask(queue, r -> new Queue.Downed(new RemoteSpawn.Suspend(
+                                words[1], Duration.ofSeconds(Long.parseLong(words[2])), reason, r)), TIMEOUT,
+                        context.getSystem().scheduler()).thenApply(Admin::ok);
+            case "resume":
+                if (words.length != 2) return done(refused("usage: resume SITE|DOMAIN"));
+                return AskPattern.<Queue.Command, RemoteSpawn.Resumed>ask(queue,
+                        r -> new Queue.Downed(new RemoteSpawn.Resume(words[1], r)), TIMEOUT,
+                        context.getSystem().scheduler()).thenCompose(resumed -> resumed.found()
+                        ? advance(words[1], resumed.dueById()) : done(refused("nothing is suspended for " + words[1])));
+            case "sites":
+                return AskPattern.<Queue.Command, List<RemoteSpawn.SiteView>>ask(queue,
+                                r -> new Queue.Downed(new RemoteSpawn.ListSites(r)), TIMEOUT,
+                                context.getSystem().scheduler())
+                        .thenApply(sites -> ok(Reports.sites(sites, json)));
             case "reload":
                 return AskPattern.<ControlWatcher.Command, Boolean>ask(control, ControlWatcher.Reload::new, TIMEOUT,
                         context.getSystem().scheduler())
@@ -112,6 +133,13 @@ public final class Admin {
             default:
                 return done(refused("unknown request: " + verb));
         }
+    }
+
+    /** The messages the lifted holds postponed are due again now, spread out, each at its own time. */
+    private CompletionStage<String> advance(String target, Map<String, Long> dueById) {
+        return AskPattern.<Queue.Command, Done>ask(queue, r -> new Queue.Advance(dueById, r), TIMEOUT,
+                context.getSystem().scheduler()).thenApply(d -> ok("resumed " + target + "; " + dueById.size()
+                + " messages come back from now\n"));
     }
 
     private CompletionStage<String> delete(String id) {

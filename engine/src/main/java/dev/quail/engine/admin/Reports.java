@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The text of the queue tools, in qmail's words (QSTAT-01, QREAD-01) or as JSON with --json for scripts.
+ * The text of the queue and site tools, in qmail's words (QSTAT-01, QREAD-01) or as JSON with --json for scripts.
  */
 public final class Reports {
     private static final DateTimeFormatter QREAD_DATE =
@@ -98,6 +98,63 @@ public final class Reports {
                     .append(" seconds ago; # recent timeouts: ").append(h.count()).append('\n');
         }
         return b.toString();
+    }
+
+    /**
+     * quail sites: per site (or domain shaped apart) its key, MX hosts, domains seen, connections open, recipients
+     * waiting, transactions in the last minute, hold, limits in force and last replies; a held site or domain
+     * without mail in flight too.
+     */
+    public static String sites(List<RemoteSpawn.SiteView> sites, boolean json) {
+        if (json) return json(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("sites");
+            for (var s : sites) {
+                g.writeStartObject();
+                g.writeStringField("site", s.site());
+                strings(g, "hosts", s.hosts());
+                strings(g, "domains", s.domains());
+                g.writeNumberField("domainCount", s.domainCount());
+                g.writeNumberField("connections", s.connections());
+                g.writeNumberField("queuedRecipients", s.ready());
+                g.writeNumberField("lastMinute", s.lastMinute());
+                if (s.suspendedUntil() > 0) {
+                    g.writeStringField("suspendedUntil", Instant.ofEpochMilli(s.suspendedUntil()).toString());
+                    g.writeStringField("reason", s.reason());
+                }
+                g.writeStringField("limits", s.limits());
+                strings(g, "lastReplies", s.replies());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+        StringBuilder b = new StringBuilder();
+        for (var s : sites) {
+            b.append(s.site()).append('\n');
+            if (!s.hosts().isEmpty()) b.append("  hosts: ").append(String.join(" ", s.hosts())).append('\n');
+            if (!s.domains().isEmpty()) {
+                b.append("  domains: ").append(String.join(" ", s.domains()));
+                if (s.domainCount() > s.domains().size()) b.append(" and ").append(s.domainCount() - s.domains().size())
+                        .append(" more");
+                b.append('\n');
+            }
+            b.append("  connections ").append(s.connections()).append(", queued recipients ").append(s.ready())
+                    .append(", messages in the last minute ").append(s.lastMinute()).append('\n');
+            if (s.suspendedUntil() > 0) {
+                b.append("  suspended until ").append(Instant.ofEpochMilli(s.suspendedUntil())).append(": ")
+                        .append(s.reason()).append('\n');
+            }
+            if (!s.limits().isEmpty()) b.append("  limits: ").append(s.limits()).append('\n');
+            for (String reply : s.replies()) b.append("  replied: ").append(reply).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (String v : values) g.writeString(v);
+        g.writeEndArray();
     }
 
     private static void writeMessage(JsonGenerator g, MessageState m) throws IOException {

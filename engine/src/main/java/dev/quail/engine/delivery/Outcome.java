@@ -11,5 +11,12 @@ public sealed interface Outcome {
 
     record Deferral(String report) implements Outcome {}
 
+    /**
+     * A deferral Quail decided itself, without asking the remote host (its site is suspended, or has too much
+     * waiting already): the recipient is due again at {@code dueMillis}, not at its next retry, and the attempt does
+     * not count as one. Logged and journaled as a deferral.
+     */
+    record Postponed(String report, long dueMillis) implements Outcome {}
+
     record Failure(String report) implements Outcome {}
 }

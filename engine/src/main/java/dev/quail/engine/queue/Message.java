@@ -113,6 +113,8 @@ public final class Message
         final boolean dying;
         int left;
         boolean deferred;
+        /** The earliest due time among recipients postponed by a spawn (no attempt made); MAX_VALUE when none. */
+        long postponedUntil = Long.MAX_VALUE;
 
         Pass(long start, boolean dying) {
             this.start = start;
@@ -277,13 +279,23 @@ public final class Message
         pass.out.clear(i);
         List<MessageEvent> events = new ArrayList<>(2);
         events.add(eventFor(i, outcome, pass.dying));
-        if (events.get(0) instanceof MessageEvent.Deferred) pass.deferred = true;
+        if (events.get(0) instanceof MessageEvent.Deferred) {
+            if (outcome instanceof Outcome.Postponed p) {
+                pass.postponedUntil = Math.min(pass.postponedUntil, p.dueMillis());
+            } else {
+                pass.deferred = true;
+            }
+        }
         if (--pass.left == 0) {
             passes.remove(channel);
             timers.cancel(channel);
+            // A pass whose deferrals were all postponements is due when the first of them is, not at the next retry:
+            // a short suspension must not become hours of waiting.
             if (pass.deferred) {
-                events.add(new MessageEvent.RetryScheduled(channel,
-                        RetrySchedule.nextTry(channel, state.accepted().birthMillis(), pass.start)));
+                events.add(new MessageEvent.RetryScheduled(channel, RetrySchedule.jittered(
+                        RetrySchedule.nextTry(channel, state.accepted().birthMillis(), pass.start), pass.start)));
+            } else if (pass.postponedUntil != Long.MAX_VALUE) {
+                events.add(new MessageEvent.RetryScheduled(channel, pass.postponedUntil));
             }
         }
         if (unsaved.isEmpty()) context.getSelf().tell(Checkpoint.INSTANCE);

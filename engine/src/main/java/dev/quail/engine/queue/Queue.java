@@ -77,8 +77,17 @@ public final class Queue {
     /** quail queue delete ID: the message leaves the queue undelivered, without a bounce. */
     public record Delete(String id, ActorRef<Done> replyTo) implements Command {}
 
-    /** quail tcpto / tcpok: the remote spawn's downed-host table (qmail-tcpto, qmail-tcpok). */
+    /**
+     * A request for the remote spawn: quail tcpto / tcpok (its downed-host tables, qmail-tcpto, qmail-tcpok), quail
+     * suspend, resume and sites.
+     */
     public record Downed(RemoteSpawn.Command request) implements Command {}
+
+    /**
+     * quail resume: these sleeping messages, held by a suspension that ended early, are due at the times given
+     * (earlier than they were), each its own, so they come back spread out rather than all at once.
+     */
+    public record Advance(Map<String, Long> dueById, ActorRef<Done> replyTo) implements Command {}
 
     /**
      * Graceful stop: both spawns finish the deliveries they started and start nothing more, then every live message
@@ -243,6 +252,11 @@ public final class Queue {
                 .onMessage(Delete.class, this::onDelete)
                 .onMessage(Downed.class, d -> {
                     wiring.remote().tell(d.request());
+                    return Behaviors.same();
+                })
+                .onMessage(Advance.class, a -> {
+                    a.dueById().forEach(schedule::advance);
+                    a.replyTo().tell(Done.getInstance());
                     return Behaviors.same();
                 })
                 .onMessage(Drain.class, this::onDrain)

@@ -185,6 +185,16 @@ final class Schedule {
         }
     }
 
+    /** An asleep message is due at {@code due} if that is earlier (a resumed suspension); others are left alone. */
+    void advance(String id, long due) {
+        Entry e = entries.get(id);
+        if (e == null || e.state != State.ASLEEP || due >= e.due) return;
+        e.due = due;
+        byDue.computeIfAbsent(due, k -> new ArrayList<>(1)).add(id);
+        e.indexed = true;
+        index.asleep(id, due, e.bytes);
+    }
+
     /** Found in the journal at start, after the index was read: unknown ids recover and check their own times. */
     void recovered(String id) {
         Entry e = entries.get(id);

@@ -2,6 +2,7 @@ package dev.quail.engine.remote;
 
 import dev.quail.engine.delivery.DeliveryResult;
 import dev.quail.engine.delivery.MessageBody;
+import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.log.MessageLog;
 import dev.quail.persistence.body.Body;
 import dev.quail.protocols.smtpclient.Transaction;
@@ -38,6 +39,18 @@ record Batch(String messageId, MessageBody body, String sender, List<RemoteJob.T
             MessageLog.starting(n, messageId, "remote", t.address());
         }
         return new Batch(messageId, body, sender, targets, replyTo, drawn);
+    }
+
+    /** Answers every target with {@code outcome} (numbering the batch first if it has no numbers yet). */
+    void settle(AtomicLong counter, Outcome outcome) {
+        Batch batch = start(counter);
+        for (int i = 0; i < targets.size(); i++) batch.answer(i, outcome);
+    }
+
+    /** One target's result, to the log and to its Message; the batch must have started. */
+    void answer(int i, Outcome outcome) {
+        MessageLog.result(numbers.get(i), outcome);
+        replyTo.tell(new DeliveryResult(targets.get(i).recipient(), outcome));
     }
 
     /** The targets at these indexes, keeping their numbers. */

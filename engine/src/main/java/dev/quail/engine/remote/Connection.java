@@ -44,7 +44,9 @@ import org.apache.pekko.util.ByteString;
  * Host.Unreachable} with qmail's #4.4.1 text. Connected, it reports each finished transaction ({@link
  * Host.Done}) and each time it can take another ({@link Host.Ready}); the Host sends {@link Run} or
  * {@link Quit}. A silence of control/timeoutremote in both directions, an EOF or a socket error ends it,
- * settling a transaction in hand as "connection died" (REM-14). It stops when the socket is closed; the
+ * settling a transaction in hand as "connection died" (REM-14), except that a peer closing a connection that has
+ * carried mail, before the end of data of what it was given, is only saying it takes no more on this connection
+ * (Yahoo's way): the Host hears {@link Host.Closed} and runs it again elsewhere. It stops when the socket is closed; the
  * Host watches it. Nothing is read faster than the session takes it: one pull at a time.
  *
  * <p>The message is never held whole: when the session asks for it (SendBody), {@link OutgoingBody} reads it
@@ -124,6 +126,10 @@ final class Connection {
     private InetAddress peer;
     private TlsCodec tls;
     private boolean closing;
+    /** Transactions finished on this connection. */
+    private int finished;
+    /** Whether the transaction in hand has sent its end of data. */
+    private boolean dotSent;
 
     static Behavior<Command> create(ActorRef<Host.Command> host, List<InetAddress> addresses, int port,
                                     Batch first, Settings settings, DownedHosts downed, BodyStore bodies) {
@@ -237,8 +243,16 @@ final class Connection {
         return Behaviors.same();
     }
 
+    /**
+     * The peer closed the connection. After it carried mail, and with nothing past its end of data, that is the
+     * peer's limit on messages per connection, not a failure: the Host runs what it gave this connection again.
+     */
     private Behavior<Command> onEnded() {
-        if (session != null) apply(session.closed());
+        if (finished > 0 && !dotSent) {
+            host.tell(new Host.Closed(context.getSelf(), peer, finished));
+        } else if (session != null) {
+            apply(session.closed());
+        }
         return Behaviors.stopped();
     }
 
@@ -246,6 +260,7 @@ final class Connection {
         // A connection that is going away ignores it: the Host settles what it sent when this actor stops.
         if (session == null || !session.canSend()) return Behaviors.same();
         current = run.batch();
+        dotSent = false;
         timers.startSingleTimer(Deadline.INSTANCE, settings.transactionTimeout());
         apply(session.send(current.transaction()));
         return Behaviors.same();
@@ -291,6 +306,7 @@ final class Connection {
         if (piece.last()) {
             // before any reply to it can be read: the session takes only replies that follow the end of data
             body = null;
+            dotSent = true;
             apply(session.bodySent());
         } else {
             readMore();
@@ -315,7 +331,9 @@ final class Connection {
             } else if (o instanceof ClientOutput.Finished f) {
                 timers.cancel(Deadline.INSTANCE);
                 if (quitAsked) timers.startSingleTimer(CloseTimeout.INSTANCE, CLOSE_GRACE);
-                host.tell(new Host.Done(context.getSelf(), f.result()));
+                finished++;
+                dotSent = false;
+                host.tell(new Host.Done(context.getSelf(), peer, f.result()));
             } else if (o instanceof ClientOutput.Ready) {
                 host.tell(new Host.Ready(context.getSelf()));
             } else {

@@ -11,10 +11,11 @@ import java.util.Optional;
  * Where the recipients at one domain go, decided without DNS (REM-01, REM-02): an smtproutes relay with a
  * host (`domain:relay[:port]`, `.suffix:relay`, `:relay`) is used as the only MX, on its port; a domain that
  * is an IP literal (`[1.2.3.4]`, `[IPv6:...]`, or bare `1.2.3.4`) is that address on port 25; anything else
- * (including `domain:`) goes to its MX hosts on port 25. The key names the Host actor: recipients with the
- * same key share connections and transactions, so every domain routed to one relay shares that relay's.
- * A domain in control/tlsdestinations gets mail only over TLS: its key says so (" tls-required"), so its
- * recipients never share a connection, or a transaction, with recipients that may go in clear.
+ * (including `domain:`) goes to its MX hosts on port 25. For a relay or a literal the key is also its
+ * {@link Site}'s, which names its Host, so every domain routed to one relay shares that relay's connections and
+ * transactions; an MX destination's site (its MX host set) is for DNS to say. A domain in control/tlsdestinations
+ * gets mail only over TLS: its key says so (" tls-required"), as does its site's, so its recipients never share a
+ * connection, or a transaction, with recipients that may go in clear.
  */
 record Destination(String key, Kind kind, String host, int port, boolean tlsRequired) {
     enum Kind { MX, RELAY, LITERAL }

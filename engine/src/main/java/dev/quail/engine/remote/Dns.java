@@ -7,13 +7,17 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
@@ -25,14 +29,16 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
-import org.xbill.DNS.lookup.LookupResult;
 import org.xbill.DNS.lookup.LookupSession;
 import org.xbill.DNS.lookup.NoSuchDomainException;
 import org.xbill.DNS.lookup.NoSuchRRSetException;
 
 /**
- * The addresses to try for a {@link Destination}, in order (REM-01..05), looked up with dnsjava through the
- * resolver it is given (control/dnsservers, else the system's), asynchronously, CNAMEs followed.
+ * Where a {@link Destination}'s mail goes, in two steps, looked up with dnsjava through the resolver it is given
+ * (control/dnsservers, else the system's), asynchronously, CNAMEs followed: first its {@link Site} (the MX hosts, so
+ * that the RemoteSpawn can group recipients by site before any connection), cached per domain for the MX records'
+ * TTL ({@link #IMPLICIT_TTL_MILLIS} for a domain without MX records); then, for each set of new connections, the
+ * site's addresses to try, in order (REM-01..05).
  *
  * <ul>
  * <li>MX: records in ascending preference, equal preferences shuffled (REM-04); each MX host's A then AAAA
@@ -62,6 +68,17 @@ final class Dns {
     static final int MAX_ADDRESSES_PER_NAME = 10;
     static final int MAX_ADDRESSES = 20;
     static final int MAX_CNAME_DEPTH = 10;
+    /** dnsjava does not hand out the negative TTL of "no MX records": an implicit MX is kept this long. */
+    static final long IMPLICIT_TTL_MILLIS = 60_000;
+    /** Sites cached beyond this many domains make the expired ones go. */
+    static final int CACHE_PURGE_AT = 10_000;
+
+    /** A domain's site, or why it has none (a null MX, a DNS failure). */
+    sealed interface SiteLookup {
+        record Found(Site site) implements SiteLookup {}
+
+        record Failed(Outcome outcome) implements SiteLookup {}
+    }
 
     sealed interface Resolution {
         record Found(List<InetAddress> addresses) implements Resolution {}
@@ -76,81 +93,117 @@ final class Dns {
 
     private record Candidate(InetAddress ip, int preference) {}
 
+    /** A domain's site lookup, finished or in flight, and until when it may be used. */
+    private record Cached(CompletableFuture<SiteLookup> lookup, long expiresMillis) {}
+
     private final LookupSession session;
     private final Predicate<InetAddress> local;
     private final Random random;
+    private final LongSupplier clock;
+    private final Map<String, Cached> sites = new ConcurrentHashMap<>();
 
-    Dns(Resolver resolver, Predicate<InetAddress> local, Random random) {
+    Dns(Resolver resolver, Predicate<InetAddress> local, Random random, LongSupplier clock) {
         this.session = LookupSession.builder().resolver(resolver).cache(new Cache(DClass.IN))
                 .maxRedirects(MAX_CNAME_DEPTH).build();
         this.local = local;
         this.random = random;
+        this.clock = clock;
     }
 
-    CompletionStage<Resolution> resolve(Destination d) {
-        Optional<InetAddress> literal = Destination.literal(d.host());
-        switch (d.kind()) {
+    /**
+     * The destination's site. One lookup per domain at a time: whoever asks while it runs gets the same answer.
+     * A site found is kept for its TTL; a failure is not kept.
+     */
+    CompletionStage<SiteLookup> site(Destination d) {
+        if (d.kind() != Destination.Kind.MX) return done(new SiteLookup.Found(Site.of(d)));
+        long now = clock.getAsLong();
+        Cached known = sites.get(d.key());
+        if (known != null && (known.expiresMillis() > now || !known.lookup().isDone())) return known.lookup();
+        if (sites.size() >= CACHE_PURGE_AT) sites.values().removeIf(c -> c.lookup().isDone() && c.expiresMillis() <= now);
+        Cached mine = new Cached(new CompletableFuture<>(), Long.MAX_VALUE);
+        sites.put(d.key(), mine);
+        exchangers(d).whenComplete((found, failure) -> {
+            SiteLookup lookup = failure == null ? found.lookup()
+                    : new SiteLookup.Failed(new Outcome.Deferral(TEMPORARY));
+            if (failure == null && found.ttlMillis() > 0) {
+                sites.replace(d.key(), mine, new Cached(mine.lookup(), clock.getAsLong() + found.ttlMillis()));
+            } else {
+                sites.remove(d.key(), mine);
+            }
+            mine.lookup().complete(lookup);
+        });
+        return mine.lookup();
+    }
+
+    /** The addresses to try for a site, in order. */
+    CompletionStage<Resolution> resolve(Site site) {
+        String host = site.exchangers().get(0).host();
+        Optional<InetAddress> literal = Destination.literal(host);
+        switch (site.kind()) {
             case LITERAL:
                 return done(notSelf(List.of(new Candidate(literal.orElseThrow(), 0))));
             case RELAY:
                 if (literal.isPresent()) return done(new Resolution.Found(List.of(literal.get())));
-                return addresses(d.host()).thenApply(a -> a.status() == Status.OK && !a.list().isEmpty()
-                        ? new Resolution.Found(a.list()) : failed(a, d.host()));
+                return addresses(host).thenApply(a -> a.status() == Status.OK && !a.list().isEmpty()
+                        ? new Resolution.Found(a.list()) : failed(a, host));
             default:
-                return mx(d.host());
+                return mx(site);
         }
     }
 
-    private CompletionStage<Resolution> mx(String domain) {
+    /** A site lookup's answer and how long it may be kept (0: not at all). */
+    private record Answer(SiteLookup lookup, long ttlMillis) {}
+
+    private CompletionStage<Answer> exchangers(Destination d) {
+        String domain = d.host();
         Optional<Name> name = name(domain);
-        if (name.isEmpty()) return done(failed(new Addresses(Status.HARD, List.of()), domain));
-        return session.lookupAsync(name.get(), Type.MX).<CompletionStage<Resolution>>handle((result, error) -> {
+        if (name.isEmpty()) return done(new Answer(implicit(d), 0));
+        return session.lookupAsync(name.get(), Type.MX).handle((result, error) -> {
             if (error != null) {
                 Throwable cause = unwrap(error);
                 if (cause instanceof NoSuchDomainException || cause instanceof NoSuchRRSetException) {
-                    return implicitMx(domain);
+                    return new Answer(implicit(d), IMPLICIT_TTL_MILLIS);
                 }
-                return done(new Resolution.Failed(new Outcome.Deferral(TEMPORARY)));
+                return new Answer(new SiteLookup.Failed(new Outcome.Deferral(TEMPORARY)), 0);
             }
-            return exchangers(domain, result);
-        }).thenCompose(stage -> stage);
-    }
-
-    private CompletionStage<Resolution> implicitMx(String domain) {
-        return addresses(domain).thenApply(a -> {
-            if (a.status() != Status.OK || a.list().isEmpty()) return failed(a, domain);
-            List<Candidate> candidates = new ArrayList<>();
-            for (InetAddress ip : a.list()) candidates.add(new Candidate(ip, 0));
-            return notSelf(candidates);
+            List<Site.Exchanger> usable = new ArrayList<>();
+            long ttl = Long.MAX_VALUE;
+            boolean any = false;
+            for (Record r : result.getRecords()) {
+                if (!(r instanceof MXRecord mx)) continue;
+                any = true;
+                ttl = Math.min(ttl, r.getTTL() * 1000);
+                if (!mx.getTarget().equals(Name.root)) usable.add(new Site.Exchanger(host(mx.getTarget()), mx.getPriority()));
+            }
+            if (!any) return new Answer(implicit(d), IMPLICIT_TTL_MILLIS);
+            if (usable.isEmpty()) {
+                return new Answer(new SiteLookup.Failed(new Outcome.Failure(
+                        "Sorry, " + safe(domain) + " does not accept mail (null MX, RFC 7505). (#5.1.10)")), 0);
+            }
+            usable.sort(Comparator.comparingInt(Site.Exchanger::preference));
+            return new Answer(new SiteLookup.Found(Site.mx(first(usable, MAX_EXCHANGERS), d)), ttl);
         });
     }
 
-    private CompletionStage<Resolution> exchangers(String domain, LookupResult result) {
-        List<MXRecord> all = new ArrayList<>();
-        for (Record r : result.getRecords()) {
-            if (r instanceof MXRecord mx) all.add(mx);
-        }
-        if (all.isEmpty()) return implicitMx(domain);
-        List<MXRecord> usable = new ArrayList<>();
-        for (MXRecord mx : all) {
-            if (!mx.getTarget().equals(Name.root)) usable.add(mx);
-        }
-        if (usable.isEmpty()) {
-            return done(new Resolution.Failed(new Outcome.Failure(
-                    "Sorry, " + safe(domain) + " does not accept mail (null MX, RFC 7505). (#5.1.10)")));
-        }
-        List<MXRecord> ordered = first(ordered(usable), MAX_EXCHANGERS);
+    /** REM-03: a domain without MX records is its own MX. */
+    private static SiteLookup implicit(Destination d) {
+        return new SiteLookup.Found(Site.implicit(d));
+    }
+
+    private CompletionStage<Resolution> mx(Site site) {
+        List<Site.Exchanger> ordered = ordered(site.exchangers());
         List<CompletableFuture<Addresses>> lookups = new ArrayList<>();
-        for (MXRecord mx : ordered) lookups.add(addresses(mx.getTarget()).toCompletableFuture());
+        for (Site.Exchanger mx : ordered) lookups.add(addresses(mx.host()).toCompletableFuture());
         return CompletableFuture.allOf(lookups.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> {
             List<Candidate> candidates = new ArrayList<>();
             boolean soft = false;
             for (int i = 0; i < ordered.size(); i++) {
                 Addresses a = lookups.get(i).join();
                 if (a.status() == Status.SOFT) soft = true;
-                for (InetAddress ip : a.list()) candidates.add(new Candidate(ip, ordered.get(i).getPriority()));
+                for (InetAddress ip : a.list()) candidates.add(new Candidate(ip, ordered.get(i).preference()));
             }
             if (candidates.isEmpty()) {
+                if (site.implicit()) return failed(lookups.get(0).join(), ordered.get(0).host());
                 return new Resolution.Failed(soft ? new Outcome.Deferral(TEMPORARY) : new Outcome.Failure(NO_ADDRESS));
             }
             return notSelf(candidates);
@@ -158,15 +211,13 @@ final class Dns {
     }
 
     /** REM-04: ascending preference, a random order among equals. */
-    private List<MXRecord> ordered(List<MXRecord> mxs) {
-        List<MXRecord> sorted = new ArrayList<>(mxs);
-        sorted.sort(Comparator.comparingInt(MXRecord::getPriority));
-        List<MXRecord> ordered = new ArrayList<>(sorted.size());
+    private List<Site.Exchanger> ordered(List<Site.Exchanger> sorted) {
+        List<Site.Exchanger> ordered = new ArrayList<>(sorted.size());
         int i = 0;
         while (i < sorted.size()) {
             int j = i;
-            while (j < sorted.size() && sorted.get(j).getPriority() == sorted.get(i).getPriority()) j++;
-            List<MXRecord> equal = new ArrayList<>(sorted.subList(i, j));
+            while (j < sorted.size() && sorted.get(j).preference() == sorted.get(i).preference()) j++;
+            List<Site.Exchanger> equal = new ArrayList<>(sorted.subList(i, j));
             Collections.shuffle(equal, random);
             ordered.addAll(equal);
             i = j;
@@ -222,6 +273,11 @@ final class Dns {
             }
             return new Addresses(Status.OK, list);
         });
+    }
+
+    /** A DNS name as a site names its host: lower case, no final dot. */
+    private static String host(Name name) {
+        return name.toString(true).toLowerCase(Locale.ROOT);
     }
 
     private static <T> List<T> first(List<T> list, int max) {

@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
  * 3840-5824 s, fixed per process); when full, the entry with the smallest last + count * 1024 s makes room
  * (TCPTO-13).
  *
- * <p>One table per destination, owned by its {@link Host} (the design's backoff actor per downed host): the Host's
+ * <p>One table per site, owned by its {@link Host} (the design's backoff actor per downed host): the Host's
  * connections record in it and the Host never opens a connection to an address it says is down. The RemoteSpawn
  * keeps the tables while their Hosts come and go (passivation, a crash and restart) and writes them to
  * queue/tcpto, as qmail keeps its tcpto file, so a mark outlives a restart of the server. Connections of one Host

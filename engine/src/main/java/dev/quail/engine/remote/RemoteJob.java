@@ -4,6 +4,7 @@ import dev.quail.engine.delivery.MessageBody;
 
 import dev.quail.engine.delivery.DeliveryResult;
 import java.util.List;
+import java.util.Locale;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -13,7 +14,13 @@ import org.apache.pekko.actor.typed.ActorRef;
  * with different senders need different transactions. One {@link DeliveryResult} comes back per target.
  */
 public record RemoteJob(String messageId, MessageBody body, List<Target> targets, ActorRef<DeliveryResult> replyTo) {
-    public record Target(int recipient, String sender, String address) {}
+    public record Target(int recipient, String sender, String address) {
+        /** The address's domain in lower case; empty without an @. */
+        public String domain() {
+            int at = address.lastIndexOf('@');
+            return at < 0 ? "" : address.substring(at + 1).toLowerCase(Locale.ROOT);
+        }
+    }
 
     public RemoteJob {
         targets = List.copyOf(targets);

@@ -2,13 +2,14 @@ package dev.quail.engine.remote;
 
 import dev.quail.config.Control;
 import dev.quail.config.DnsServers;
+import dev.quail.config.Responses;
+import dev.quail.config.Routes;
+import dev.quail.config.Shaping;
 import dev.quail.engine.Controls;
 import dev.quail.engine.delivery.DeliveryResult;
 import dev.quail.engine.delivery.Outcome;
-import dev.quail.engine.log.MessageLog;
-import dev.quail.config.Routes;
-import dev.quail.engine.remote.QmtpDelivery;
 import dev.quail.engine.delivery.SpawnStatus;
+import dev.quail.engine.log.MessageLog;
 import dev.quail.persistence.body.BodyStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,12 +17,15 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -35,22 +39,32 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.xbill.DNS.Resolver;
 
 /**
- * qmail-rspawn, with qmail-send's concurrencyremote: takes each {@link RemoteJob}, groups its targets by
- * {@link Destination} (smtproutes, else the domain's MX) and envelope sender, and hands each group as one
- * {@link Batch} (one SMTP transaction) to the destination's {@link Host}, started on demand. It owns the
- * permits: at most concurrencyremote connections are open at once, counted over every Host, idle ones
- * included; control/concurrencyremote is read at each decision, so a change applies at once (0 holds the
- * channel). Hosts waiting for a permit are served in order; while any waits, Hosts with permits are told
- * (Pressure) so they close idle connections, and the one with the most permits may be asked to give one
- * back at the end of its current transaction (Reclaim, see reclaimFor). It keeps each destination's downed-host
- * table ({@link DownedHosts}, owned and used by that destination's Host) while Hosts come and go, writes them to
- * queue/tcpto every few seconds when they changed and reads them back at start; {@link ListDowned} and
- * {@link ClearDowned} serve quail tcpto and quail tcpok. The status line ("status: local l/L remote r/R") counts
- * open connections.
+ * qmail-rspawn, with qmail-send's concurrencyremote and Quail's destination shaping: takes each {@link RemoteJob},
+ * finds the {@link Site} of each target's domain (smtproutes, else the domain's MX hosts: a DNS lookup, cached per
+ * domain for its TTL, made before grouping so that every domain on one MX set shares one budget; a lookup that
+ * fails settles its targets, permanently or not as DNS said), and groups the targets by site (or by domain, for a
+ * domain control/shaping shapes apart) and envelope sender into {@link Batch}es, one SMTP transaction each, handed to
+ * that site's {@link Host}, started on demand. Mail for a held site or domain (a suspension) gets no Host: it is
+ * postponed at once to its place in the hold's release ({@link Suspensions}).
+ *
+ * <p>It owns the permits: at most concurrencyremote connections are open at once, counted over every Host, idle ones
+ * included; control/concurrencyremote is read at each decision, so a change applies at once (0 holds the channel).
+ * Hosts waiting for a permit are served in order; while any waits, Hosts with permits are told (Pressure) so they
+ * close idle connections, and the one with the most permits may be asked to give one back at the end of its current
+ * transaction (Reclaim, see reclaimFor). Its {@link Shaper} says each Host's limits (control/shaping, with the
+ * throttles in force), counts the control/responses matches the Hosts report and applies the rules whose time has
+ * come; every change of holds or limits is told to the Hosts it concerns, and control/shaping is reread at each job
+ * and every few seconds. It keeps each site's downed-host table ({@link DownedHosts}, owned and used by that site's
+ * Host) while Hosts come and go, writes them to queue/tcpto every few seconds when they changed and reads them back
+ * at start; {@link ListDowned} and {@link ClearDowned} serve quail tcpto and quail tcpok, {@link Suspend},
+ * {@link Resume} and {@link ListSites} quail suspend, resume and sites. The status line ("status: local l/L remote
+ * r/R") counts open connections.
  *
  * <p>Failure policy: a Host that throws is restarted (its outstanding batches are answered as deferrals and its
- * permits given back first, see Host); the RemoteSpawn itself is restarted by the Queue, and its Hosts, stopped with
- * it, answer what they held the same way; the downed-host tables are read back from queue/tcpto.
+ * permits given back first, see Host; it is then sent its limits and holds again); the RemoteSpawn itself is
+ * restarted by the Queue, and its Hosts, stopped with it, answer what they held the same way; the downed-host tables
+ * are read back from queue/tcpto and the holds and throttles from queue/suspensions. Jobs waiting for a DNS answer
+ * when it restarts are answered by their Messages' deadline (timeoutresult).
  */
 public final class RemoteSpawn {
     public sealed interface Command {}
@@ -66,6 +80,28 @@ public final class RemoteSpawn {
     /** One entry of a downed-host table: down while count >= 2 and the last timeout is recent. */
     public record DownedHost(String destination, String ip, long lastTimeoutMillis, int count) {}
 
+    /** quail suspend TARGET --for DURATION: {@code .suffix} for every site under it, else a domain. */
+    public record Suspend(String target, Duration duration, String reason, ActorRef<String> replyTo)
+            implements Command {}
+
+    /** quail resume TARGET: a domain, a {@code .suffix}, or a site by its key. */
+    public record Resume(String target, ActorRef<Resumed> replyTo) implements Command {}
+
+    /** Whether anything was held, and when each message the lifted holds postponed is due now. */
+    public record Resumed(boolean found, Map<String, Long> dueById) {}
+
+    /** quail sites: each site with a Host or a hold. */
+    public record ListSites(ActorRef<List<SiteView>> replyTo) implements Command {}
+
+    /**
+     * One site as quail sites shows it. {@code domains}: the first domains seen there ({@code domainCount} in all,
+     * counted up to 10,000); {@code suspendedUntil}: 0 when not held; {@code lastMinute}: transactions finished in the
+     * last minute.
+     */
+    public record SiteView(String site, List<String> hosts, List<String> domains, int domainCount, int connections,
+                           int ready, long lastMinute, long suspendedUntil, String reason, String limits,
+                           List<String> replies) {}
+
     record Acquire(String key) implements Command {}
 
     record Release(String key) implements Command {}
@@ -79,9 +115,30 @@ public final class RemoteSpawn {
 
     private record QmtpDone() implements Command {}
 
+    /** One control/responses rule that matched a reply line of a recipient at {@code domain}. */
+    record Match(Responses.Rule rule, String line, String domain) {}
+
+    /**
+     * From a Host: replies matched suspend or throttle rules; {@code batch}'s recipients (their results are
+     * {@code outcomes}) are answered here, once the rules had their say: a deferral of mail now held is postponed.
+     */
+    record Matched(String key, List<Match> matches, Batch batch, List<Outcome> outcomes) implements Command {}
+
+    /** From a Host: mail it holds that a hold now keeps back. */
+    record Postpone(String key, Batch batch) implements Command {}
+
+    /** From a Host that is restarting: it needs its limits and holds again. */
+    record Restarted(String key) implements Command {}
+
+    /** A job whose sites DNS is finding; routed once every lookup has answered. */
+    private record Located(RemoteJob job, List<Placed> targets, Map<String, CompletableFuture<Dns.SiteLookup>> sites)
+            implements Command {}
+
+    private record Placed(RemoteJob.Target target, Destination destination) {}
+
     /** What every Host of this spawn shares. */
     record Shared(Controls controls, CurrentDns dns, AtomicLong deliveries, Supplier<Duration> reuseWindow,
-                  BodyStore bodies) {}
+                  BodyStore bodies, LongSupplier clock) {}
 
     /**
      * The outside world, replaceable in tests: the SMTP port for MX and literal destinations, DNS, clock; and a
@@ -99,15 +156,37 @@ public final class RemoteSpawn {
 
     static final Duration SAVE_EVERY = Duration.ofSeconds(5);
 
+    static final int DOMAINS_SHOWN = 20;
+    /** Domains counted per site, at most: a site with more shows this many. */
+    static final int DOMAINS_COUNTED = 10_000;
+
     /** A Host as the spawn sees it. */
     private static final class Entry {
         final ActorRef<Host.Command> ref;
+        final Site site;
+        final Optional<String> domain;
+        final SiteStats stats;
+        final Set<String> domains = new LinkedHashSet<>();
+        Shaping.Limits limits;
         long sent;
         int permits;
         int reclaiming;
 
-        Entry(ActorRef<Host.Command> ref) {
+        Entry(ActorRef<Host.Command> ref, Site site, Optional<String> domain, SiteStats stats, Shaping.Limits limits) {
             this.ref = ref;
+            this.site = site;
+            this.domain = domain;
+            this.stats = stats;
+            this.limits = limits;
+        }
+
+        void seen(String d) {
+            if (domains.size() < DOMAINS_COUNTED) domains.add(d);
+        }
+
+        /** The first domains seen, as many as quail sites shows. */
+        List<String> shown() {
+            return domains.stream().limit(DOMAINS_SHOWN).toList();
         }
     }
 
@@ -119,6 +198,7 @@ public final class RemoteSpawn {
     private final Map<String, Entry> hosts = new HashMap<>();
     private final Map<String, DownedHosts> downed = new HashMap<>();
     private final Path tcpto;
+    private final Shaper shaper;
     private final Set<String> draining = new HashSet<>();
     private ActorRef<Done> drainedReplyTo;
     private int qmtpInFlight;
@@ -146,11 +226,18 @@ public final class RemoteSpawn {
         this.controls = controls;
         this.status = status;
         this.environment = environment;
-        this.shared = new Shared(controls, new CurrentDns(environment.resolvers(), new LocalAddresses()),
-                status.deliveries(), () -> environment.reuseWindow().orElseGet(() ->
-                        Duration.ofSeconds(controls.current().control().limits().timeoutreuse())), bodies);
+        this.shared = new Shared(controls, new CurrentDns(environment.resolvers(), new LocalAddresses(),
+                environment.clock()), status.deliveries(), () -> environment.reuseWindow().orElseGet(() ->
+                        Duration.ofSeconds(controls.current().control().limits().timeoutreuse())), bodies,
+                environment.clock());
         this.tcpto = controls.home().queue().resolve("tcpto");
         TcptoFile.load(tcpto, this::downedFor);
+        this.shaper = new Shaper(controls.home().queue().resolve("suspensions"), controls.current().control().shaping(),
+                new Random());
+    }
+
+    private long now() {
+        return environment.clock().getAsLong();
     }
 
     private DownedHosts downedFor(String destination) {
@@ -158,13 +245,48 @@ public final class RemoteSpawn {
                 d -> new DownedHosts(environment.clock(), environment.tcptoBackoffMillis()));
     }
 
-    /** Writes queue/tcpto when a table changed, and forgets empty tables whose Host is gone. */
+    /**
+     * Writes queue/tcpto when a table changed, and forgets empty tables whose Host is gone; ends the holds and
+     * throttles that are over, and picks up a changed control/shaping.
+     */
     private Behavior<Command> onSave() {
         boolean changed = false;
         for (DownedHosts table : downed.values()) changed |= table.takeChanged();
         if (changed) TcptoFile.save(tcpto, downed);
         downed.entrySet().removeIf(e -> e.getValue().isEmpty() && !hosts.containsKey(e.getKey()));
+        if (shaper.expire(now())) {
+            holdsChanged();
+            reshape();
+        } else {
+            reloadShaping();
+        }
         return Behaviors.same();
+    }
+
+    private void reloadShaping() {
+        if (shaper.reloaded(controls.current().control().shaping())) reshape();
+    }
+
+    /** Tells each Host whose limits changed its new ones. */
+    private void reshape() {
+        long now = now();
+        for (Entry e : hosts.values()) {
+            Shaping.Limits limits = shaper.limits(e.site, e.domain, now);
+            if (!limits.equals(e.limits)) {
+                e.limits = limits;
+                e.ref.tell(new Host.Reshape(limits));
+            }
+        }
+    }
+
+    /** Tells every Host what is held now. */
+    private void holdsChanged() {
+        hosts.values().forEach(this::tellHold);
+    }
+
+    private void tellHold(Entry e) {
+        long now = now();
+        e.ref.tell(new Host.Hold(shaper.siteHeld(e.site, now), shaper.heldDomains(now)));
     }
 
     private Behavior<Command> receive() {
@@ -199,6 +321,23 @@ public final class RemoteSpawn {
                     c.replyTo().tell(Done.getInstance());
                     return Behaviors.same();
                 })
+                .onMessage(Located.class, this::route)
+                .onMessage(Matched.class, this::onMatched)
+                .onMessage(Postpone.class, this::onPostpone)
+                .onMessage(Restarted.class, r -> {
+                    Entry e = hosts.get(r.key());
+                    if (e != null) {
+                        e.ref.tell(new Host.Reshape(e.limits));
+                        tellHold(e);
+                    }
+                    return Behaviors.same();
+                })
+                .onMessage(Suspend.class, this::onSuspend)
+                .onMessage(Resume.class, this::onResume)
+                .onMessage(ListSites.class, l -> {
+                    l.replyTo().tell(sites());
+                    return Behaviors.same();
+                })
                 .build();
     }
 
@@ -210,35 +349,174 @@ public final class RemoteSpawn {
         return Behaviors.same();
     }
 
+    private boolean stopping() {
+        return drainedReplyTo != null || !draining.isEmpty();
+    }
+
     private Behavior<Command> onDeliver(Deliver d) {
         // Stopping: the message is recovered after the restart and tries again then.
-        if (drainedReplyTo != null || !draining.isEmpty()) return Behaviors.same();
+        if (stopping()) return Behaviors.same();
+        reloadShaping();
         RemoteJob job = d.job();
         Control control = controls.current().control();
-        Map<String, Destination> destinations = new HashMap<>();
-        Map<List<String>, List<RemoteJob.Target>> groups = new LinkedHashMap<>();
+        Dns dns = shared.dns().get(control.dnsservers());
+        List<Placed> placed = new ArrayList<>();
+        Map<String, CompletableFuture<Dns.SiteLookup>> sites = new HashMap<>();
         Map<List<Object>, List<RemoteJob.Target>> qmtp = new LinkedHashMap<>();
         for (RemoteJob.Target t : job.targets()) {
-            int at = t.address().lastIndexOf('@');
-            String domain = at < 0 ? "" : t.address().substring(at + 1);
-            var qmtpRelay = control.qmtproutes().lookup(domain);
+            var qmtpRelay = control.qmtproutes().lookup(t.domain());
             if (qmtpRelay.isPresent()) {
                 qmtp.computeIfAbsent(List.of(qmtpRelay.get(), t.sender()), k -> new ArrayList<>()).add(t);
                 continue;
             }
-            Destination dest = Destination.of(domain, control.smtproutes(), environment.smtpPort(),
+            Destination dest = Destination.of(t.domain(), control.smtproutes(), environment.smtpPort(),
                     control.tlsdestinations());
-            destinations.putIfAbsent(dest.key(), dest);
-            groups.computeIfAbsent(List.of(dest.key(), t.sender()), k -> new ArrayList<>()).add(t);
+            placed.add(new Placed(t, dest));
+            sites.computeIfAbsent(dest.key(), k -> dns.site(dest).toCompletableFuture());
         }
-        groups.forEach((key, targets) -> {
-            Entry host = host(destinations.get(key.get(0)));
-            host.sent++;
-            host.ref.tell(new Host.Deliver(new Batch(job.messageId(), job.body(), key.get(1), targets,
-                    job.replyTo(), List.of())));
-        });
         qmtp.forEach((key, targets) -> viaQmtp(job, (Routes.Relay) key.get(0), (String) key.get(1), targets, control));
+        if (placed.isEmpty()) return Behaviors.same();
+        Located located = new Located(job, placed, sites);
+        if (sites.values().stream().allMatch(CompletableFuture::isDone)) return route(located);
+        context.pipeToSelf(CompletableFuture.allOf(sites.values().toArray(new CompletableFuture<?>[0])),
+                (ok, failure) -> located);
         return Behaviors.same();
+    }
+
+    /**
+     * Each target of a job whose sites are known: settled when its domain has no site, postponed when its mail is
+     * held, else grouped by Host and sender into batches.
+     */
+    private Behavior<Command> route(Located located) {
+        if (stopping()) return Behaviors.same();
+        RemoteJob job = located.job();
+        long now = now();
+        Map<List<String>, List<RemoteJob.Target>> groups = new LinkedHashMap<>();
+        Map<String, Placement> placements = new HashMap<>();
+        Map<List<Object>, List<RemoteJob.Target>> failed = new LinkedHashMap<>();
+        Map<Suspensions.Hold, Map<String, List<RemoteJob.Target>>> held = new IdentityHashMap<>();
+        for (Placed p : located.targets()) {
+            RemoteJob.Target t = p.target();
+            Dns.SiteLookup lookup = located.sites().get(p.destination().key()).join();
+            if (lookup instanceof Dns.SiteLookup.Failed f) {
+                failed.computeIfAbsent(List.of(f.outcome(), t.sender()), k -> new ArrayList<>()).add(t);
+                continue;
+            }
+            Site site = ((Dns.SiteLookup.Found) lookup).site();
+            Optional<Suspensions.Hold> hold = shaper.holding(site, t.domain(), now);
+            if (hold.isPresent()) {
+                held.computeIfAbsent(hold.get(), h -> new LinkedHashMap<>())
+                        .computeIfAbsent(t.sender(), k -> new ArrayList<>()).add(t);
+                continue;
+            }
+            Optional<String> apart = shaper.apart(t.domain(), now) ? Optional.of(t.domain()) : Optional.empty();
+            String key = apart.map(domain -> site.key() + " for " + domain).orElse(site.key());
+            placements.putIfAbsent(key, new Placement(site, apart));
+            groups.computeIfAbsent(List.of(key, t.sender()), k -> new ArrayList<>()).add(t);
+        }
+        failed.forEach((key, targets) -> batch(job, (String) key.get(1), targets)
+                .settle(shared.deliveries(), (Outcome) key.get(0)));
+        held.forEach((hold, bySender) -> {
+            Outcome postponed = shaper.postpone(hold, job.messageId()); // one place in the release per message
+            bySender.forEach((sender, targets) -> batch(job, sender, targets).settle(shared.deliveries(), postponed));
+        });
+        groups.forEach((key, targets) -> {
+            Entry host = host(key.get(0), placements.get(key.get(0)));
+            host.sent++;
+            targets.forEach(t -> host.seen(t.domain()));
+            host.ref.tell(new Host.Deliver(batch(job, key.get(1), targets)));
+        });
+        return Behaviors.same();
+    }
+
+    private record Placement(Site site, Optional<String> domain) {}
+
+    private static Batch batch(RemoteJob job, String sender, List<RemoteJob.Target> targets) {
+        return new Batch(job.messageId(), job.body(), sender, targets, job.replyTo(), List.of());
+    }
+
+    /** What a Host reported for rules to count; then its recipients' results, postponed where now held. */
+    private Behavior<Command> onMatched(Matched m) {
+        Entry e = hosts.get(m.key());
+        long now = now();
+        if (e != null) {
+            Shaper.Changes changes = shaper.matched(e.site, m.matches(), now);
+            if (changes.holds()) holdsChanged();
+            if (changes.limits()) reshape();
+        }
+        Map<Suspensions.Hold, Outcome> postponed = new IdentityHashMap<>();
+        for (int i = 0; i < m.batch().targets().size(); i++) {
+            Outcome outcome = m.outcomes().get(i);
+            Optional<Suspensions.Hold> hold = e == null || !(outcome instanceof Outcome.Deferral) ? Optional.empty()
+                    : shaper.holding(e.site, m.batch().targets().get(i).domain(), now);
+            if (hold.isPresent()) {
+                outcome = postponed.computeIfAbsent(hold.get(), h -> shaper.postpone(h, m.batch().messageId()));
+            }
+            m.batch().answer(i, outcome);
+        }
+        return Behaviors.same();
+    }
+
+    /** Mail a Host handed back because it is held: postponed; whatever is no longer held goes back to the Host. */
+    private Behavior<Command> onPostpone(Postpone p) {
+        Entry e = hosts.get(p.key());
+        if (e == null) {
+            p.batch().settle(shared.deliveries(), new Outcome.Deferral(Host.HOST_GONE));
+            return Behaviors.same();
+        }
+        long now = now();
+        Map<Suspensions.Hold, List<Integer>> held = new IdentityHashMap<>();
+        List<Integer> free = new ArrayList<>();
+        for (int i = 0; i < p.batch().targets().size(); i++) {
+            Optional<Suspensions.Hold> hold = shaper.holding(e.site, p.batch().targets().get(i).domain(), now);
+            if (hold.isPresent()) held.computeIfAbsent(hold.get(), h -> new ArrayList<>()).add(i);
+            else free.add(i);
+        }
+        held.forEach((hold, indexes) -> p.batch().subset(indexes).settle(shared.deliveries(),
+                shaper.postpone(hold, p.batch().messageId())));
+        if (!free.isEmpty()) {
+            e.sent++;
+            e.ref.tell(new Host.Deliver(p.batch().subset(free)));
+        }
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onSuspend(Suspend s) {
+        s.replyTo().tell(shaper.suspend(s.target(), s.duration(), s.reason(), now()));
+        holdsChanged();
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onResume(Resume r) {
+        Optional<Map<String, Long>> due = shaper.resume(r.target(), now());
+        if (due.isPresent()) holdsChanged();
+        r.replyTo().tell(new Resumed(due.isPresent(), due.orElse(Map.of())));
+        return Behaviors.same();
+    }
+
+    /** quail sites: every Host, then the holds no Host stands for. */
+    private List<SiteView> sites() {
+        long now = now();
+        List<SiteView> views = new ArrayList<>();
+        Set<Suspensions.Hold> shown = new HashSet<>();
+        for (var each : hosts.entrySet()) {
+            Entry e = each.getValue();
+            Optional<Suspensions.Hold> hold = Optional.empty();
+            for (Suspensions.Hold h : shaper.holds()) {
+                boolean covers = h.kind == Suspensions.Kind.DOMAIN ? e.domains.contains(h.target) : h.covers(e.site);
+                if (covers && h.until > now && hold.map(o -> h.until > o.until).orElse(true)) hold = Optional.of(h);
+            }
+            hold.ifPresent(shown::add);
+            views.add(new SiteView(each.getKey(), e.site.names(), e.shown(), e.domains.size(),
+                    e.stats.connections(), e.stats.ready(), e.stats.lastMinute(now), hold.map(h -> h.until).orElse(0L),
+                    hold.map(h -> h.reason).orElse(""), e.limits.describe(), e.stats.replies()));
+        }
+        for (Suspensions.Hold h : shaper.holds()) {
+            if (shown.contains(h) || h.until <= now) continue;
+            views.add(new SiteView(h.target, h.names, h.kind == Suspensions.Kind.DOMAIN ? List.of(h.target) : List.of(),
+                    h.kind == Suspensions.Kind.DOMAIN ? 1 : 0, 0, 0, 0, h.until, h.reason, "", List.of()));
+        }
+        return views;
     }
 
     /**
@@ -271,11 +549,20 @@ public final class RemoteSpawn {
                 });
     }
 
-    private Entry host(Destination dest) {
+    private Entry host(String key, Placement placement) {
+        Entry e = hosts.get(key);
+        if (e != null) return e;
+        long now = now();
+        Shaping.Limits limits = shaper.limits(placement.site(), placement.domain(), now);
+        SiteStats stats = new SiteStats();
+        Host.Setup setup = new Host.Setup(key, placement.site(), limits, downedFor(key), stats);
         // A Host that throws is restarted; it answers what it held and gives its permits back first (see Host).
-        return hosts.computeIfAbsent(dest.key(), k -> new Entry(context.spawn(Behaviors.supervise(
-                Host.create(dest, context.getSelf(), shared, downedFor(k))).onFailure(SupervisorStrategy.restart()),
-                "host-" + ++hostSeq)));
+        e = new Entry(context.spawn(Behaviors.supervise(Host.create(setup, context.getSelf(), shared))
+                .onFailure(SupervisorStrategy.restart()), "host-" + ++hostSeq), placement.site(), placement.domain(),
+                stats, limits);
+        hosts.put(key, e);
+        if (shaper.siteHeld(placement.site(), now) || !shaper.heldDomains(now).isEmpty()) tellHold(e);
+        return e;
     }
 
     private Behavior<Command> onAcquire(Acquire a) {

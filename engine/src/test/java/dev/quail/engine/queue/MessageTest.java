@@ -166,6 +166,35 @@ class MessageTest {
         local.expectNoMessage(Duration.ofMillis(200));
     }
 
+    /** A suspension's postponements make the message due when the first of them is, not at its next retry. */
+    @Test
+    void aPassPostponedOnlyIsDueAtTheFirstPostponementAndAPlainDeferralAtTheNextRetry() {
+        long birth = System.currentTimeMillis();
+        long soon = birth + 30_000;
+        long later = birth + 90_000;
+        assertEquals(soon, sleepsAfter(birth, new Outcome.Postponed("held (#4.4.5)", later),
+                new Outcome.Postponed("held (#4.4.5)", soon)));
+        long mixed = sleepsAfter(birth, new Outcome.Postponed("held (#4.4.5)", soon),
+                new Outcome.Deferral("421 busy"));
+        long next = RetrySchedule.nextTry(Channel.REMOTE, birth, birth);
+        assertTrue(mixed >= next && mixed <= next + (next - birth) / 20 + 1_000, "the next retry, jittered: " + mixed);
+    }
+
+    /** Delivers a new message to two remote recipients, answers them, and says when it sleeps until. */
+    private long sleepsAfter(long birth, Outcome first, Outcome second) {
+        String id = id();
+        ActorRef<Message.Command> m = spawn(id);
+        m.tell(new Message.Accept(accepted(id, birth, "a@x.org", new Recipient("one@remote.test", Channel.REMOTE),
+                new Recipient("two@remote.test", Channel.REMOTE)), queue.ref(), true));
+        queue.receiveMessage();
+        RemoteJob job = ((RemoteSpawn.Deliver) remote.receiveMessage()).job();
+        job.replyTo().tell(new DeliveryResult(0, first));
+        job.replyTo().tell(new DeliveryResult(1, second));
+        Queue.Command sleeping = queue.receiveMessage();
+        queue.expectTerminated(m);
+        return ((Queue.Sleeping) sleeping).atMillis();
+    }
+
     /** RETRY-03: once past queuelifetime a temporary failure becomes permanent. */
     @Test
     void theLastPassTurnsDeferralsIntoFailures() {

@@ -145,4 +145,41 @@ class ScheduleTest {
         assertEquals(List.of("m999999", "m999998", "m999997"), first);
         assertEquals(999_997, schedule.asleep() + schedule.waiting());
     }
+
+    @Test
+    void advanceMovesOnlyAnAsleepMessageAndOnlyEarlier() {
+        schedule.restored("a", 600_000, 100);
+        schedule.advance("a", 700_000);
+        schedule.due(600_000 - 1);
+        assertEquals(List.of(), schedule.admit(10, 1 << 20), "a later time changes nothing");
+        schedule.advance("a", 10_000);
+        assertEquals(List.of("asleep a 10000"), index, "the index hears of the new time");
+        schedule.due(9_999);
+        assertEquals(List.of(), schedule.admit(10, 1 << 20));
+        schedule.due(10_000);
+        assertEquals(List.of("a"), ids(schedule.admit(10, 1 << 20)));
+        schedule.advance("a", 0);
+        schedule.advance("unknown", 0);
+        assertEquals(1, schedule.live(), "a live message is left alone");
+        schedule.due(600_000);
+        assertEquals(List.of(), schedule.admit(10, 1 << 20), "its old time is forgotten");
+    }
+
+    @Test
+    void resumedMessagesWakeEachAtItsOwnTimeSoTheHandOffFollowsTheirSpread() {
+        int n = 100_000;
+        int rate = 100;
+        for (int i = 0; i < n; i++) schedule.restored("m" + i, 3_600_000, 1);
+        for (int i = 0; i < n; i++) schedule.advance("m" + i, 1_000_000 + i * 1000L / rate);
+        int woken = 0;
+        for (long second = 0; second <= n / rate; second++) {
+            schedule.due(1_000_000 + second * 1000 + 999);
+            List<Schedule.Wake> wakes = schedule.admit(n, Long.MAX_VALUE);
+            assertTrue(wakes.size() <= rate, wakes.size() + " woken in second " + second);
+            woken += wakes.size();
+            wakes.forEach(w -> schedule.finished(w.id()));
+            wakes.forEach(w -> schedule.stopped(w.id(), 0));
+        }
+        assertEquals(n, woken);
+    }
 }

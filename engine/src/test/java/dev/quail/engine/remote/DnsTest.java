@@ -1,6 +1,8 @@
 package dev.quail.engine.remote;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quail.config.HostList;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class DnsTest {
     private static final HostList NO_TLS = HostList.of(List.of());
 
+    private static final long TTL_SECONDS = 30;
     private static Dnsmasq dnsmasq;
     /** Answers as large as a peer can make them. */
     private static Dnsmasq boundsDns;
@@ -36,6 +40,9 @@ class DnsTest {
             dead = s.getLocalPort();
         }
         dnsmasq = Dnsmasq.start(List.of(
+                "local-ttl=" + TTL_SECONDS,
+                "mx-host=swapped.test,mx1.remote.test,30",
+                "mx-host=swapped.test,mx2.remote.test,5",
                 "mx-host=remote.test,mx1.remote.test,10",
                 "mx-host=remote.test,mx2.remote.test,20",
                 "host-record=mx1.remote.test,127.0.83.2",
@@ -87,16 +94,37 @@ class DnsTest {
         boundsDns.close();
     }
 
+    private static final AtomicLong CLOCK = new AtomicLong(1_000_000);
+
     private static Dns dns(Random random) {
-        return new Dns(dnsmasq.resolver(Duration.ofSeconds(1)), new LocalAddresses(), random);
+        return new Dns(dnsmasq.resolver(Duration.ofSeconds(1)), new LocalAddresses(), random, CLOCK::get);
+    }
+
+    private static Destination mx(String domain) {
+        return Destination.of(domain, new Routes(Map.of()), 25, NO_TLS);
     }
 
     private static Dns.Resolution resolve(String domain) throws Exception {
-        return resolve(Destination.of(domain, new Routes(Map.of()), 25, NO_TLS));
+        return resolve(mx(domain));
     }
 
     private static Dns.Resolution resolve(Destination d) throws Exception {
-        return dns(new Random()).resolve(d).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return resolve(dns(new Random()), d);
+    }
+
+    /** Both steps, as the RemoteSpawn and then the Host take them. */
+    private static Dns.Resolution resolve(Dns dns, Destination d) throws Exception {
+        Dns.SiteLookup lookup = site(dns, d);
+        if (lookup instanceof Dns.SiteLookup.Failed f) return new Dns.Resolution.Failed(f.outcome());
+        return dns.resolve(((Dns.SiteLookup.Found) lookup).site()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private static Dns.SiteLookup site(Dns dns, Destination d) throws Exception {
+        return dns.site(d).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private static Site siteOf(Dns dns, String domain) throws Exception {
+        return ((Dns.SiteLookup.Found) site(dns, mx(domain))).site();
     }
 
     private static Dns.Resolution found(String... ips) throws Exception {
@@ -122,9 +150,8 @@ class DnsTest {
     @Test
     void rem04_equalPreferencesInRandomOrder() throws Exception {
         Dns dns = dns(new Random(7));
-        Destination d = Destination.of("equal.test", new Routes(Map.of()), 25, NO_TLS);
         Set<Dns.Resolution> seen = new HashSet<>();
-        for (int i = 0; i < 40; i++) seen.add(dns.resolve(d).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        for (int i = 0; i < 40; i++) seen.add(resolve(dns, mx("equal.test")));
         assertEquals(Set.of(found("127.0.83.11", "127.0.83.12"), found("127.0.83.12", "127.0.83.11")), seen);
     }
 
@@ -184,6 +211,39 @@ class DnsTest {
     }
 
     @Test
+    void aSiteIsTheSortedSetOfMxHostsWhateverTheirPreferencesOrTheDomain() throws Exception {
+        Dns dns = dns(new Random());
+        Site remote = siteOf(dns, "remote.test");
+        assertEquals("mx1.remote.test,mx2.remote.test", remote.key());
+        assertEquals(List.of("mx1.remote.test", "mx2.remote.test"), remote.names());
+        assertEquals(remote.key(), siteOf(dns, "swapped.test").key(), "same hosts, other preferences: one site");
+        assertEquals(List.of(new Site.Exchanger("mx2.remote.test", 5), new Site.Exchanger("mx1.remote.test", 30)),
+                siteOf(dns, "swapped.test").exchangers());
+        assertEquals("nomx.test", siteOf(dns, "nomx.test").key(), "REM-03: its own MX");
+        assertTrue(siteOf(dns, "nomx.test").implicit());
+        assertEquals("mx1.remote.test,mx2.remote.test tls-required", ((Dns.SiteLookup.Found) site(dns,
+                Destination.of("remote.test", new Routes(Map.of()), 25, HostList.of(List.of("remote.test")))))
+                .site().key());
+    }
+
+    @Test
+    void aDomainsSiteIsKeptForTheTtlOfItsMxRecordsAndAFailureIsNot() throws Exception {
+        Dns dns = dns(new Random());
+        var first = dns.site(mx("remote.test"));
+        first.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        CLOCK.addAndGet(TTL_SECONDS * 1000 - 1);
+        assertSame(first, dns.site(mx("remote.test")), "within the TTL: no lookup");
+        CLOCK.addAndGet(1);
+        var second = dns.site(mx("remote.test"));
+        assertNotSame(first, second, "at the TTL's end: looked up again");
+        assertEquals(first.toCompletableFuture().get(), second.toCompletableFuture().get(10, TimeUnit.SECONDS));
+        var failed = dns.site(mx("x.tempfail.test"));
+        assertEquals(new Dns.SiteLookup.Failed(new Outcome.Deferral(Dns.TEMPORARY)),
+                failed.toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertNotSame(failed, dns.site(mx("x.tempfail.test")));
+    }
+
+    @Test
     void rem05_onlyMxsBetterThanThisHostAreUsed() throws Exception {
         assertEquals(found("127.0.83.6"), resolve("backup.test"));
     }
@@ -204,9 +264,8 @@ class DnsTest {
     }
 
     private static Dns.Resolution resolveBounded(String domain) throws Exception {
-        return new Dns(boundsDns.resolver(Duration.ofSeconds(1)), new LocalAddresses(), new Random())
-                .resolve(Destination.of(domain, new Routes(Map.of()), 25, NO_TLS))
-                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return resolve(new Dns(boundsDns.resolver(Duration.ofSeconds(1)), new LocalAddresses(), new Random(),
+                CLOCK::get), mx(domain));
     }
 
     private static List<InetAddress> addresses(Dns.Resolution r) {

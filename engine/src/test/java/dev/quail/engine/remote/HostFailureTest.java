@@ -3,6 +3,7 @@ package dev.quail.engine.remote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quail.config.Shaping;
 import dev.quail.engine.MemoryBodies;
 import dev.quail.engine.TestHomes;
 import dev.quail.engine.delivery.DeliveryResult;
@@ -56,12 +57,15 @@ class HostFailureTest {
             peer.finalDelayMillis = 2_000; // the first transaction is still on its connection when the Host crashes
             var controls = TestHomes.controls(Map.of());
             var shared = new RemoteSpawn.Shared(controls, new CurrentDns(CurrentDns::standardResolver,
-                    new LocalAddresses()), new AtomicLong(), () -> Duration.ofSeconds(10), new MemoryBodies());
+                    new LocalAddresses(), System::currentTimeMillis), new AtomicLong(), () -> Duration.ofSeconds(10),
+                    new MemoryBodies(), System::currentTimeMillis);
             TestProbe<RemoteSpawn.Command> spawn = testKit.createTestProbe();
-            Destination literal = new Destination("[127.0.83.71]", Destination.Kind.LITERAL, "127.0.83.71", peer.port,
-                    false);
-            ActorRef<Host.Command> host = testKit.spawn(Behaviors.supervise(Host.create(literal, spawn.ref(), shared,
-                    new DownedHosts(System::currentTimeMillis, 3_840_000))).onFailure(SupervisorStrategy.restart()));
+            Site literal = Site.of(new Destination("[127.0.83.71]", Destination.Kind.LITERAL, "127.0.83.71", peer.port,
+                    false));
+            Host.Setup setup = new Host.Setup(literal.key(), literal, Shaping.Limits.DEFAULT,
+                    new DownedHosts(System::currentTimeMillis, 3_840_000), new SiteStats());
+            ActorRef<Host.Command> host = testKit.spawn(Behaviors.supervise(Host.create(setup, spawn.ref(), shared))
+                    .onFailure(SupervisorStrategy.restart()));
             TestProbe<DeliveryResult> results = testKit.createTestProbe();
 
             host.tell(new Host.Deliver(batch(results, "one@y.test")));

@@ -20,7 +20,8 @@ import java.util.function.Function;
 /**
  * A small ESMTP server (PIPELINING, 8BITMIME, SIZE) listening on one port of several loopback addresses, for
  * the actor tests: it records every transaction and connection, answers RCPT as {@link #rcpt} says, and can
- * hold the final reply for a while. Each connection runs on its own thread.
+ * hold the final reply for a while, greet with something else than 220, refuse a MAIL, or close a connection
+ * without a word after so many messages. Each connection runs on its own thread.
  */
 final class SmtpPeer implements AutoCloseable {
     record Transaction(String local, String mailFrom, List<String> recipients, String data) {}
@@ -39,6 +40,16 @@ final class SmtpPeer implements AutoCloseable {
     volatile long sizeLimit = 10_000_000;
     /** RCPTs accepted per transaction before "452 4.5.3 too many recipients". */
     volatile int maxRecipients = Integer.MAX_VALUE;
+    /** The greeting each local address gives. */
+    volatile Function<String, String> greeting = local -> "220 peer ESMTP";
+    /** Given the number of messages accepted so far, what MAIL hears instead of 250 (null: 250); a 421 closes. */
+    volatile Function<Integer, String> mail = accepted -> null;
+    /** Messages on one connection after which the next MAIL gets no reply: the connection is closed. */
+    volatile int closeAfter = Integer.MAX_VALUE;
+    /** When each message was accepted (System.nanoTime()), in order. */
+    final List<Long> acceptedAt = new CopyOnWriteArrayList<>();
+    /** Messages accepted on each connection, in the order the connections ended. */
+    final List<Integer> perConnection = new CopyOnWriteArrayList<>();
     final int port;
 
     private SmtpPeer(int port) {
@@ -82,10 +93,13 @@ final class SmtpPeer implements AutoCloseable {
         connections.incrementAndGet();
         maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
         events.add(local + " connect");
+        int here = 0;
         try (s) {
             InputStream in = new BufferedInputStream(s.getInputStream());
             OutputStream out = s.getOutputStream();
-            reply(out, "220 peer ESMTP");
+            String hello = greeting.apply(local);
+            reply(out, hello);
+            if (!hello.startsWith("2")) return;
             String mailFrom = null;
             List<String> recipients = new ArrayList<>();
             String line;
@@ -96,6 +110,13 @@ final class SmtpPeer implements AutoCloseable {
                 } else if (upper.startsWith("HELO")) {
                     reply(out, "250 peer");
                 } else if (upper.startsWith("MAIL FROM:")) {
+                    if (here >= closeAfter) return;
+                    String refused = mail.apply(transactions.size());
+                    if (refused != null) {
+                        reply(out, refused);
+                        if (refused.startsWith("421")) return;
+                        continue;
+                    }
                     mailFrom = between(line);
                     recipients = new ArrayList<>();
                     reply(out, "250 ok");
@@ -113,6 +134,8 @@ final class SmtpPeer implements AutoCloseable {
                     reply(out, "354 go ahead");
                     String data = data(in);
                     transactions.add(new Transaction(local, mailFrom, List.copyOf(recipients), data));
+                    acceptedAt.add(System.nanoTime());
+                    here++;
                     if (finalDelayMillis > 0) Thread.sleep(finalDelayMillis);
                     reply(out, "250 ok " + transactions.size());
                     recipients = new ArrayList<>();
@@ -131,6 +154,7 @@ final class SmtpPeer implements AutoCloseable {
             // the client went away
         } finally {
             open.decrementAndGet();
+            perConnection.add(here);
             events.add(local + " close");
         }
     }
