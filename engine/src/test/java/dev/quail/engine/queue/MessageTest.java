@@ -153,10 +153,14 @@ class MessageTest {
         Queue.Command sleeping = queue.receiveMessage();
         assertTrue(sleeping instanceof Queue.Sleeping, sleeping.toString());
         long at = ((Queue.Sleeping) sleeping).atMillis();
-        assertEquals(RetrySchedule.nextTry(Channel.LOCAL, birth, birth), at, 5_000);
         List<MessageEvent> events = journal.receivePersisted(Message.persistenceId(id), 3, MessageEvent.class);
         assertEquals(new MessageEvent.Deferred(0, "disk full (#4.3.0)"), events.get(1));
-        assertTrue(events.get(2) instanceof MessageEvent.RetryScheduled);
+        MessageEvent.RetryScheduled retry = (MessageEvent.RetryScheduled) events.get(2);
+        assertEquals(retry.atMillis(), at, "it sleeps until the retry time it journaled");
+        long passStart = System.currentTimeMillis();
+        assertTrue(at >= RetrySchedule.nextTry(Channel.LOCAL, birth, birth)
+                && at <= RetrySchedule.nextTry(Channel.LOCAL, birth, passStart) * 21 / 20 - birth / 20,
+                "qmail's schedule, jittered by at most a twentieth: " + (at - birth) + " ms after birth");
         queue.expectTerminated(m);
 
         // After a restart the schedule holds: a recovery wake-up before the retry time does not deliver.
