@@ -1,7 +1,8 @@
 """Issue 11, the front ends' half: no client, message or flood of connections can take the server down.
 
-A 300 MB message (databytes 0) and 20 parallel 50 MB ones are received while the server's RSS stays under its
-heap cap (./quail runs it with -Xmx768m) and a normal message right after is delivered; with a limit they are
+A 300 MB message (databytes 0) and 20 parallel 50 MB ones are received while the server's RSS stays under 1 GiB
+(./quail runs it with -Xmx768m; the rest is the JVM's own: code, threads, buffers) and a normal message right
+after is delivered; with a limit they are
 refused (552); thousands of idle connections and a client that drips a byte every 5 s do not keep a normal client
 waiting more than 2 s, and the drip client is dropped; QMTP with CR/LF in the sender or a recipient is refused and
 nothing reaches the relay.
@@ -15,7 +16,7 @@ import time
 import peers
 from quailtest import QuailTestCase, free_port, quail, wait_until
 
-HEAP_CAP_KIB = 768 * 1024
+RSS_CAP_KIB = 1024 * 1024  # a 768 MiB heap and the JVM's own memory: the budget the queue-restart benchmark sets
 MIB = 1 << 20
 # 1 MiB of DATA as a client sends it: lines of 1,000 octets (CRLF included), none starting with a dot.
 BLOCK = (b"x" * 998 + b"\r\n") * 1048 + b"y" * 574 + b"\r\n"
@@ -138,7 +139,7 @@ class BigMessages(Limits):
               % (reply, elapsed, time.time() - started, peak // 1024))
         self.assertRegex(reply, r"^250 2\.0\.0 ok \d+ qp \w+")
         self.assertLess(size - body, 1000, "the trace lines only")
-        self.assertLess(peak, HEAP_CAP_KIB)
+        self.assertLess(peak, RSS_CAP_KIB)
 
     def test_with_databytes_set_the_300_mb_message_is_refused_552_and_declared_sizes_at_mail(self):
         pid = self.start()  # databytes: Postfix's 10,240,000 by default
@@ -160,7 +161,7 @@ class BigMessages(Limits):
         peak = watch.stop()
         print("\n300 MB over databytes: %s, peak RSS %d MiB" % (reply, peak // 1024))
         self.assertEqual(reply, "552 5.3.4 sorry, that message size exceeds my databytes limit (#5.3.4)")
-        self.assertLess(peak, HEAP_CAP_KIB)
+        self.assertLess(peak, RSS_CAP_KIB)
 
     def test_twenty_parallel_50_mb_messages_are_received_with_rss_under_the_heap_cap(self):
         pid = self.start(databytes="0")
@@ -186,7 +187,7 @@ class BigMessages(Limits):
         print("\n20 x 50 MB in %.1f s, peak RSS %d MiB" % (elapsed, peak // 1024))
         for reply in replies:
             self.assertRegex(reply or "", r"^250 2\.0\.0 ok ")
-        self.assertLess(peak, HEAP_CAP_KIB)
+        self.assertLess(peak, RSS_CAP_KIB)
 
 
 class Flood(Limits):

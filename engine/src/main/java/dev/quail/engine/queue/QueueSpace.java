@@ -23,7 +23,7 @@ public final class QueueSpace implements BooleanSupplier {
     private final Controls controls;
     private final Supplier<JournalStore.Health> journal;
     private final LongSupplier clock;
-    private volatile long checkedAt = Long.MIN_VALUE;
+    private volatile long nextCheck = Long.MIN_VALUE;
     private volatile boolean low;
 
     public QueueSpace(Path queue, Controls controls, Supplier<JournalStore.Health> journal, LongSupplier clock) {
@@ -37,8 +37,8 @@ public final class QueueSpace implements BooleanSupplier {
     @Override
     public boolean getAsBoolean() {
         long now = clock.getAsLong();
-        if (now - checkedAt >= RECHECK_MILLIS) {
-            checkedAt = now;
+        if (now >= nextCheck) {
+            nextCheck = now + RECHECK_MILLIS;
             low = !journal.get().ok() || free() < JournalStore.MIN_FREE_BYTES
                     + controls.current().control().limits().queueminfree();
         }
