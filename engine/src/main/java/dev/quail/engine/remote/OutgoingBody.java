@@ -3,6 +3,7 @@ package dev.quail.engine.remote;
 import dev.quail.engine.delivery.MessageBody;
 import dev.quail.persistence.body.BodyStore;
 import dev.quail.protocols.smtpclient.DataEncoder;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,10 +28,22 @@ final class OutgoingBody {
     /** One piece to write; the last one ends the message (with the end of data, for SMTP). */
     record Piece(byte[] bytes, boolean last) {}
 
+    /**
+     * A header field made from the whole message and sent before it (a DKIM-Signature), with the queue's LF line
+     * ends; empty for none. It reads the message through once more, on the same I/O executor, before the first
+     * piece; an IOException is a read error like any other: the delivery is deferred, never sent unstamped.
+     */
+    interface Stamp {
+        Stamp NONE = message -> Optional.empty();
+
+        Optional<byte[]> of(InputStream message) throws IOException;
+    }
+
     private final MessageBody body;
     private final BodyStore store;
     private final Executor io;
     private final DataEncoder encoder;
+    private final Stamp stamp;
     private CompletableFuture<Optional<Piece>> reading = CompletableFuture.completedFuture(Optional.empty());
     /** Only the read tasks touch these, one at a time. */
     private InputStream in;
@@ -38,21 +51,22 @@ final class OutgoingBody {
     private boolean ended;
     private boolean closed;
 
-    private OutgoingBody(MessageBody body, BodyStore store, Executor io, DataEncoder encoder) {
+    private OutgoingBody(MessageBody body, BodyStore store, Executor io, DataEncoder encoder, Stamp stamp) {
         this.body = body;
         this.store = store;
         this.io = io;
         this.encoder = encoder;
+        this.stamp = stamp;
     }
 
-    /** The DATA of an SMTP transaction. */
-    static OutgoingBody smtp(MessageBody body, BodyStore store, Executor io) {
-        return new OutgoingBody(body, store, io, new DataEncoder());
+    /** The DATA of an SMTP transaction, after the stamp's field if it makes one. */
+    static OutgoingBody smtp(MessageBody body, BodyStore store, Executor io, Stamp stamp) {
+        return new OutgoingBody(body, store, io, new DataEncoder(), stamp);
     }
 
     /** The message as stored (QMTP's netstring around it is the caller's). */
     static OutgoingBody stored(MessageBody body, BodyStore store, Executor io) {
-        return new OutgoingBody(body, store, io, null);
+        return new OutgoingBody(body, store, io, null, Stamp.NONE);
     }
 
     /** The next piece, empty after the last; fails with the IOException that stopped the read. */
@@ -70,7 +84,19 @@ final class OutgoingBody {
         if (ended) return Optional.empty();
         try {
             if (closed) throw new IOException("cancelled");
-            if (in == null) in = body.open(store);
+            if (in == null) {
+                Optional<byte[]> field = Optional.empty();
+                if (stamp != Stamp.NONE) {
+                    try (InputStream whole = new BufferedInputStream(body.open(store), BodyStore.CHUNK)) {
+                        field = stamp.of(whole);
+                    }
+                }
+                in = body.open(store);
+                if (field.isPresent()) {
+                    byte[] f = field.get();
+                    return Optional.of(new Piece(encoder == null ? f : encoder.encode(f, 0, f.length), false));
+                }
+            }
             byte[] chunk = in.readNBytes(BodyStore.CHUNK);
             read += chunk.length;
             long size = body.body().size();

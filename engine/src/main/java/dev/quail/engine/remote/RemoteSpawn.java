@@ -6,6 +6,7 @@ import dev.quail.config.Responses;
 import dev.quail.config.Routes;
 import dev.quail.config.Shaping;
 import dev.quail.engine.Controls;
+import dev.quail.engine.dkim.DkimSigner;
 import dev.quail.engine.delivery.DeliveryResult;
 import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.delivery.SpawnStatus;
@@ -138,7 +139,7 @@ public final class RemoteSpawn {
 
     /** What every Host of this spawn shares. */
     record Shared(Controls controls, CurrentDns dns, AtomicLong deliveries, Supplier<Duration> reuseWindow,
-                  BodyStore bodies, LongSupplier clock) {}
+                  BodyStore bodies, LongSupplier clock, DkimSigner dkim) {}
 
     /**
      * The outside world, replaceable in tests: the SMTP port for MX and literal destinations, DNS, clock; and a
@@ -229,7 +230,7 @@ public final class RemoteSpawn {
         this.shared = new Shared(controls, new CurrentDns(environment.resolvers(), new LocalAddresses(),
                 environment.clock()), status.deliveries(), () -> environment.reuseWindow().orElseGet(() ->
                         Duration.ofSeconds(controls.current().control().limits().timeoutreuse())), bodies,
-                environment.clock());
+                environment.clock(), DkimSigner.of(controls.home().control()));
         this.tcpto = controls.home().queue().resolve("tcpto");
         TcptoFile.load(tcpto, this::downedFor);
         this.shaper = new Shaper(controls.home().queue().resolve("suspensions"), controls.current().control().shaping(),
