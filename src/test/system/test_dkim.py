@@ -4,12 +4,14 @@ implementation, Debian's python3-dkim (dkimpy), fed the printed record through i
 signed header is changed."""
 import os
 import re
+import shutil
 import stat
+import tempfile
 
 import dkim
 
 import peers
-from quailtest import QuailTestCase, quail, wait_until, free_port
+from quailtest import QuailTestCase, Server, quail, wait_until, free_port
 
 
 def txt_of(record):
@@ -101,6 +103,35 @@ class DkimSigning(QuailTestCase):
         self.assertFalse(dkim.verify(wire.replace(b"/u/1>", b"/u/2>"), dnsfunc=self.dns))
         other = self.relay(b"erin@elsewhere.example")
         self.assertNotIn(b"DKIM-Signature", other)
+
+
+class DkimOverQmtp(QuailTestCase):
+    """Mail relayed over QMTP (control/qmtproutes) is signed too: the field goes inside the package's netstring."""
+    start_server = False
+
+    def test_a_message_relayed_to_another_quail_over_qmtp_arrives_signed(self):
+        far_home = tempfile.mkdtemp(prefix="quail-st-far-")
+        self.addCleanup(shutil.rmtree, far_home, True)
+        os.makedirs(os.path.join(far_home, "control"))
+        for name in ("me", "locals"):
+            with open(os.path.join(far_home, "control", name), "w") as f:
+                f.write("far.test\n")
+        quail("user", "add", "--home", far_home, "carol@far.test")
+        far_qmtp = free_port()
+        far = Server(far_home, extra=["--qmtp", "127.0.0.1:%d" % far_qmtp]).start()
+        self.addCleanup(far.stop)
+        record = quail("dkim", "keygen", "--home", self.home, "example.test").stdout.decode()
+        with open(os.path.join(self.home, "control", "qmtproutes"), "w") as f:
+            f.write("far.test:127.0.0.1:%d\n" % far_qmtp)
+        self.server.start()
+        quail("inject", "--home", self.home, "-a", "-f", "alice@example.test", "carol@far.test",
+              input=b"From: alice@example.test\nTo: carol@far.test\nSubject: over qmtp\n\nhello\n")
+        box = os.path.join(far_home, "mailboxes", "far.test", "carol", "Maildir", "new")
+        wait_until(lambda: os.listdir(box), 60, what="the message at the far end")
+        with open(os.path.join(box, os.listdir(box)[0]), "rb") as f:
+            stored = f.read()
+        self.assertIn(b"with QMTP", stored)
+        self.assertTrue(dkim.verify(stored.replace(b"\n", b"\r\n"), dnsfunc=lambda name, timeout=5: txt_of(record)))
 
 
 if __name__ == "__main__":

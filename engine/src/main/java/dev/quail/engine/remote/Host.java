@@ -320,8 +320,7 @@ final class Host {
                 Duration.ofSeconds(Math.max(1, control.timeoutremote())),
                 Duration.ofSeconds(control.limits().timeouttransaction()),
                 setup.site().tlsRequired() ? TlsPolicy.ENCRYPT : TlsPolicy.MAY,
-                control.dkimdomains().selectors().isEmpty() ? OutgoingBody.Stamp.NONE
-                        : message -> shared.dkim().sign(control.dkimdomains(), message));
+                shared.stamp(control));
         ActorRef<Connection.Command> connection = context.spawn(Connection.create(context.getSelf(),
                 inFallbackOrder(found), setup.site().port(), batch, settings, setup.downed(), shared.bodies()),
                 "smtp-" + ++connectionSeq);

@@ -3,7 +3,6 @@ package dev.quail.engine.remote;
 import dev.quail.engine.delivery.MessageBody;
 import dev.quail.persistence.body.BodyStore;
 import dev.quail.protocols.smtpclient.DataEncoder;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,17 +26,6 @@ import java.util.concurrent.Executor;
 final class OutgoingBody {
     /** One piece to write; the last one ends the message (with the end of data, for SMTP). */
     record Piece(byte[] bytes, boolean last) {}
-
-    /**
-     * A header field made from the whole message and sent before it (a DKIM-Signature), with the queue's LF line
-     * ends; empty for none. It reads the message through once more, on the same I/O executor, before the first
-     * piece; an IOException is a read error like any other: the delivery is deferred, never sent unstamped.
-     */
-    interface Stamp {
-        Stamp NONE = message -> Optional.empty();
-
-        Optional<byte[]> of(InputStream message) throws IOException;
-    }
 
     private final MessageBody body;
     private final BodyStore store;
@@ -85,12 +73,7 @@ final class OutgoingBody {
         try {
             if (closed) throw new IOException("cancelled");
             if (in == null) {
-                Optional<byte[]> field = Optional.empty();
-                if (stamp != Stamp.NONE) {
-                    try (InputStream whole = new BufferedInputStream(body.open(store), BodyStore.CHUNK)) {
-                        field = stamp.of(whole);
-                    }
-                }
+                Optional<byte[]> field = stamp.read(body, store);
                 in = body.open(store);
                 if (field.isPresent()) {
                     byte[] f = field.get();

@@ -139,7 +139,13 @@ public final class RemoteSpawn {
 
     /** What every Host of this spawn shares. */
     record Shared(Controls controls, CurrentDns dns, AtomicLong deliveries, Supplier<Duration> reuseWindow,
-                  BodyStore bodies, LongSupplier clock, DkimSigner dkim) {}
+                  BodyStore bodies, LongSupplier clock, DkimSigner dkim) {
+        /** What a delivery under {@code control} puts before a message: its DKIM-Signature, when it gets one. */
+        Stamp stamp(Control control) {
+            return control.dkimdomains().selectors().isEmpty() ? Stamp.NONE
+                    : message -> dkim.sign(control.dkimdomains(), message);
+        }
+    }
 
     /**
      * The outside world, replaceable in tests: the SMTP port for MX and literal destinations, DNS, clock; and a
@@ -538,7 +544,8 @@ public final class RemoteSpawn {
         ActorRef<Command> self = context.getSelf();
         QmtpDelivery.deliver(context.getSystem(), shared.bodies(), relay, new QmtpDelivery.Timeouts(
                         Duration.ofSeconds(control.timeoutconnect()), Duration.ofSeconds(control.timeoutremote()),
-                        Duration.ofSeconds(control.limits().timeouttransaction())), sender, recipients, job.body())
+                        Duration.ofSeconds(control.limits().timeouttransaction())), sender, recipients, job.body(),
+                        shared.stamp(control))
                 .whenComplete((outcomes, failure) -> {
                     for (int i = 0; i < targets.size(); i++) {
                         Outcome o = outcomes != null ? outcomes.get(i)
