@@ -4,14 +4,12 @@ implementation, Debian's python3-dkim (dkimpy), fed the printed record through i
 signed header is changed."""
 import os
 import re
-import shutil
 import stat
-import tempfile
 
 import dkim
 
 import peers
-from quailtest import QuailTestCase, Server, quail, wait_until, free_port
+from quailtest import QuailTestCase, far_qmtp_server, free_port, quail, wait_until
 
 
 def txt_of(record):
@@ -110,16 +108,7 @@ class DkimOverQmtp(QuailTestCase):
     start_server = False
 
     def test_a_message_relayed_to_another_quail_over_qmtp_arrives_signed(self):
-        far_home = tempfile.mkdtemp(prefix="quail-st-far-")
-        self.addCleanup(shutil.rmtree, far_home, True)
-        os.makedirs(os.path.join(far_home, "control"))
-        for name in ("me", "locals"):
-            with open(os.path.join(far_home, "control", name), "w") as f:
-                f.write("far.test\n")
-        quail("user", "add", "--home", far_home, "carol@far.test")
-        far_qmtp = free_port()
-        far = Server(far_home, extra=["--qmtp", "127.0.0.1:%d" % far_qmtp]).start()
-        self.addCleanup(far.stop)
+        far_home, far_qmtp = far_qmtp_server(self, "carol@far.test")
         record = quail("dkim", "keygen", "--home", self.home, "example.test").stdout.decode()
         with open(os.path.join(self.home, "control", "qmtproutes"), "w") as f:
             f.write("far.test:127.0.0.1:%d\n" % far_qmtp)
