@@ -190,14 +190,18 @@ public final class Message
             // A maildrop file resubmitted after a crash between journaling and removing it: already queued.
             return Effect().reply(accept.replyTo(), new Queue.Accepted(id));
         }
-        return Effect().persist(accept.accepted())
+        var persisted = Effect().persist(accept.accepted())
                 .thenRun(s -> MessageLog.accepted(id, s.accepted().body().size(), s.accepted().sender(),
-                        s.accepted().origin()))
-                .thenRun(s -> {
-                    if (accept.deliver()) startPass(s, false);
-                    else wiring.queue().tell(new Queue.Sleeping(id, System.currentTimeMillis(), bytes(s)));
-                })
-                .thenReply(accept.replyTo(), s -> new Queue.Accepted(id));
+                        s.accepted().origin()));
+        if (accept.deliver()) {
+            return persisted.thenRun(s -> startPass(s, false)).thenReply(accept.replyTo(), s -> new Queue.Accepted(id));
+        }
+        // No room to deliver now: it must stop, or it would count as live for ever and hold the room it waits for.
+        return persisted
+                .thenRun(s -> wiring.queue().tell(new Queue.Sleeping(id, System.currentTimeMillis(), bytes(s))))
+                .thenRun(s -> accept.replyTo().tell(new Queue.Accepted(id)))
+                .thenStop()
+                .thenNoReply();
     }
 
     private ReplyEffect<MessageEvent, MessageState> onWake(MessageState state, Wake wake) {

@@ -61,6 +61,11 @@ class QueueTest {
     }
 
     private ActorRef<Queue.Command> queue(TestProbe<LocalSpawn.Command> local, TestProbe<RemoteSpawn.Command> remote) {
+        return queue(controls, local, remote);
+    }
+
+    private ActorRef<Queue.Command> queue(Controls controls, TestProbe<LocalSpawn.Command> local,
+                                          TestProbe<RemoteSpawn.Command> remote) {
         return testKit.spawn(Queue.create(new Queue.Setup(controls, ids, Runnable::run, new MemoryBodies(),
                 Source::empty), testKit.<Queue.Failed>createTestProbe().ref(), new Queue.Children() {
             @Override
@@ -133,6 +138,26 @@ class QueueTest {
     private String queued(ActorRef<Queue.Command> queue, TestProbe<QueueResult> client) {
         queue.tell(submit(List.of("postmaster@localhost"), client.ref()));
         return ((QueueResult.Queued) client.receiveMessage()).id();
+    }
+
+    /**
+     * Admission: a message queued while maxlive messages are live is journaled and sleeps; it is delivered once they
+     * are done. A burst beyond maxlive never stalls (such a message used to stay alive, asleep, and count as live for
+     * ever: a 100,000-message run stopped delivering after 68,000).
+     */
+    @Test
+    void messagesQueuedBeyondMaxliveAreDeliveredOnceTheLiveOnesFinish() throws Exception {
+        TestProbe<LocalSpawn.Command> local = testKit.createTestProbe();
+        ActorRef<Queue.Command> queue = queue(TestHomes.controls(Map.of("maxlive", "1\n")), local,
+                testKit.createTestProbe());
+        TestProbe<QueueResult> client = testKit.createTestProbe();
+        List<String> inTurn = List.of(queued(queue, client), queued(queue, client), queued(queue, client));
+        for (String id : inTurn) {
+            LocalSpawn.Deliver d = deliver(local);
+            assertEquals(id, d.delivery().messageId(), "delivered in the order queued");
+            answer(d, new Outcome.Success("did 0+1+0/"));
+            awaitFinished(id);
+        }
     }
 
     /** A checkpoint the journal refuses stops the message; the Queue wakes it after a backoff and it delivers. */
