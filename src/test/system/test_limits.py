@@ -283,6 +283,17 @@ class Caps(Limits):
         self.wait_log("qmtp refused 127.0.0.1: too many connections")
 
 
+class Admission(Limits):
+    """maxlive: a burst many times the live limit is queued and every message of it is delivered, in bounded time."""
+
+    def test_a_burst_fifty_times_maxlive_is_all_delivered(self):
+        self.start(maxlive="20")
+        sent = quail("loadtest", "--target", "127.0.0.1:%d" % self.server.port, "--messages", "1000",
+                     "--concurrency", "20", "--size", "2048", "--to", "bob@localhost",
+                     "--wait-maildir", self.maildir("bob@localhost"), "--wait-timeout", "60", timeout=600)
+        self.assertIn(b"delivered 1000 of 1000", sent.stdout)
+
+
 class Injection(Limits):
     """The attack of issue 11: CR/LF in a QMTP/QMQP envelope became a command of its own at the next hop."""
 
