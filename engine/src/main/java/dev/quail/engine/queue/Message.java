@@ -33,6 +33,7 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.SnapshotSelectionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
@@ -159,8 +160,11 @@ public final class Message
     @Override
     public MessageState emptyState() { return new MessageState(); }
 
+    /** A message never snapshots: its recovery replays its few events and asks the snapshot store nothing. */
     @Override
-    public Recovery recovery() { return fresh ? Recovery.disabled() : super.recovery(); }
+    public Recovery recovery() {
+        return fresh ? Recovery.disabled() : Recovery.withSnapshotSelectionCriteria(SnapshotSelectionCriteria.none());
+    }
 
     @Override
     public CommandHandlerWithReply<Command, MessageEvent, MessageState> commandHandler() {

@@ -51,6 +51,10 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
 
     @Override
     public Future<Optional<SelectedSnapshot>> doLoadAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
+        // "No snapshot" asked of a store that answers it from LevelDB would still cost a read per recovery.
+        if (criteria.maxSequenceNr() <= 0) {
+            return FutureConverters.asScala(CompletableFuture.completedFuture(Optional.empty()));
+        }
         return FutureConverters.asScala(CompletableFuture.supplyAsync(() -> {
             try {
                 return store.latestSnapshot(persistenceId, matching(criteria)).map(loaded -> new SelectedSnapshot(
