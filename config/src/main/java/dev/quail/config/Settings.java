@@ -66,6 +66,9 @@ public final class Settings {
                     "(Quail) IPs or CIDRs allowed to submit over QMQP (qmail: tcpserver rules)"),
             new Setting("qmqpservers", "none (qmail-qmqpc exits 55)", "qmail-qmqpc",
                     "QMQP servers a satellite hands its mail to, tried in order: IP (port 628), or (Quail) IP:PORT"),
+            new Setting("proxyclients", String.join(" and ", Control.DEFAULT_PROXYCLIENTS), "TcpListener",
+                    "(Quail) IPs or CIDRs of the load balancers whose PROXY protocol header names the client, with"
+                            + " quail start --proxy-protocol; a connection from elsewhere is closed"),
             new Setting("checkpassword", "none (users/passwords)", "Pop3Server",
                     "command line of a checkpassword program (fd 3 interface) for POP3 logins"),
             new Setting("bouncemaxbytes", String.valueOf(Control.DEFAULT_BOUNCEMAXBYTES), "Bouncer",
