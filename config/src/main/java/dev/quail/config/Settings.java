@@ -89,8 +89,9 @@ public final class Settings {
                     "slowest average, in bytes a second over any timeoutsmtpd window, a message may arrive at"),
             quail("lifetimesmtpd", Limits.DEFAULT_LIFETIMESMTPD, "SmtpServer, QmtpServer, Pop3Server",
                     "seconds a session may last in all"),
-            quail("timeoutstress", Limits.DEFAULT_TIMEOUTSTRESS, "SmtpServer, QmtpServer, Pop3Server",
-                    "idle and command timeout while a listener is nearly full (Postfix's stress mode)"),
+            quail("timeoutstress", Limits.DEFAULT_TIMEOUTSTRESS, "SmtpServer, QmtpServer, Pop3Server, TcpListener",
+                    "idle and command timeout while a listener is nearly full (Postfix's stress mode); with"
+                            + " --proxy-protocol, also the time a connection has to send its PROXY header"),
             quail("timeoutpop3d", Limits.DEFAULT_TIMEOUTPOP3D, "Pop3Server", "seconds a POP3 client may stay silent"),
             quail("maxrecipients", Limits.DEFAULT_MAXRECIPIENTS, "SmtpServer, QmtpServer",
                     "recipients of one transaction; one more hears 452 4.5.3 (QMTP: Z)"),
