@@ -14,6 +14,10 @@ from quailtest import QuailTestCase, free_port, quail, wait_until
 V2_SIGNATURE = b"\r\n\r\n\x00\r\nQUIT\n"
 
 
+def ns(data):
+    return b"%d:%s," % (len(data), data)
+
+
 def v2(command, family, block):
     return V2_SIGNATURE + bytes([0x20 | command, family]) + struct.pack("!H", len(block)) + block
 
@@ -27,8 +31,11 @@ class ProxyProtocol(QuailTestCase):
         # Only the balancer's own address may relay: a client it names as 127.0.0.2 may not.
         self.control("relayclients", "127.0.0.1\n")
         self.control("timeoutstress", "2\n")
+        self.control("qmqpclients", "127.0.0.1\n")
         self.smtps_port = free_port()
-        self.server.extra = ["--proxy-protocol", "--smtps", "127.0.0.1:%d" % self.smtps_port]
+        self.qmqp_port = free_port()
+        self.server.extra = ["--proxy-protocol", "--smtps", "127.0.0.1:%d" % self.smtps_port,
+                             "--qmqp", "127.0.0.1:%d" % self.qmqp_port]
         self.server.start()
         wait_until(lambda: "smtps listening on" in self.server.log(), what="the SMTPS listener")
         self.haproxy = peers.HAProxy(("127.0.0.1", self.server.port),
@@ -96,6 +103,19 @@ class ProxyProtocol(QuailTestCase):
                               context=context) as c:
             self.assertEqual(250, c.ehlo("client.test")[0])
         self.wait_log("smtps 127.0.0.2 tls TLS")
+
+    def test_qmqp_through_haproxy_judges_qmqpclients_on_the_client_the_header_names(self):
+        haproxy = peers.HAProxy(("127.0.0.1", self.qmqp_port), ["send-proxy"])
+        self.addCleanup(haproxy.close)
+        request = ns(ns(b"Subject: over qmqp\n\nhi\n") + ns(b"alice@sender.test") + ns(b"bob@localhost"))
+        with self.raw(haproxy.ports[0], source="127.0.0.2") as s:
+            self.send(s, request)
+            self.assertClosedUnanswered(s)
+        self.wait_log("qmqp refused 127.0.0.2")
+        with self.raw(haproxy.ports[0], source="127.0.0.1") as s:
+            s.sendall(request)
+            self.assertTrue(s.recv(100).split(b":", 1)[1].startswith(b"K"), "127.0.0.1 is in qmqpclients")
+        self.wait_messages(1, "bob@localhost")
 
     def test_a_header_from_a_balancer_outside_proxyclients_is_refused(self):
         with self.assertRaises((smtplib.SMTPServerDisconnected, ConnectionResetError)):
