@@ -145,3 +145,20 @@ class QuailTestCase(unittest.TestCase):
 
     def wait_log(self, text, timeout=30):
         return wait_until(lambda: text in self.server.log(), timeout, what="log line %r" % text)
+
+
+def far_qmtp_server(test, mailbox):
+    """A second Quail for `mailbox`'s domain with QMTP on a free loopback port, stopped and removed after the test:
+    the far end of a qmtproutes relay. Returns (its home, its QMTP port)."""
+    domain = mailbox.split("@")[1]
+    far_home = tempfile.mkdtemp(prefix="quail-st-far-")
+    test.addCleanup(shutil.rmtree, far_home, True)
+    os.makedirs(os.path.join(far_home, "control"))
+    for name in ("me", "locals"):
+        with open(os.path.join(far_home, "control", name), "w") as f:
+            f.write(domain + "\n")
+    quail("user", "add", "--home", far_home, mailbox)
+    port = free_port()
+    far = Server(far_home, extra=["--qmtp", "127.0.0.1:%d" % port]).start()
+    test.addCleanup(far.stop)
+    return far_home, port

@@ -5,7 +5,7 @@ import socket
 import subprocess
 import tempfile
 
-from quailtest import QuailTestCase, free_port, quail, wait_until
+from quailtest import QuailTestCase, far_qmtp_server, free_port, quail, wait_until
 
 NULLMAILER_QMQP = os.path.join(os.environ.get("QUAIL_PEERS", os.path.expanduser("~/.cache/quail-peers")),
                                "nullmailer", "usr", "lib", "nullmailer", "qmqp")
@@ -151,18 +151,7 @@ class QmtpRoutes(QuailTestCase):
     start_server = False
 
     def test_mail_for_a_qmtp_routed_domain_arrives_over_qmtp(self):
-        from quailtest import Server
-        import shutil
-        far_home = tempfile.mkdtemp(prefix="quail-st-far-")
-        self.addCleanup(shutil.rmtree, far_home, True)
-        os.makedirs(os.path.join(far_home, "control"))
-        for name, text in (("me", "far.test"), ("locals", "far.test")):
-            with open(os.path.join(far_home, "control", name), "w") as f:
-                f.write(text + "\n")
-        quail("user", "add", "--home", far_home, "carol@far.test")
-        far_qmtp = free_port()
-        far = Server(far_home, extra=["--qmtp", "127.0.0.1:%d" % far_qmtp]).start()
-        self.addCleanup(far.stop)
+        far_home, far_qmtp = far_qmtp_server(self, "carol@far.test")
         os.makedirs(os.path.join(self.home, "control"), exist_ok=True)
         with open(os.path.join(self.home, "control", "qmtproutes"), "w") as f:
             f.write("far.test:127.0.0.1:%d\n" % far_qmtp)

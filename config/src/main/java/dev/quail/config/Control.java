@@ -75,6 +75,7 @@ public record Control(
         long bouncemaxbytes,
         Shaping shaping,
         Responses responses,
+        DkimDomains dkimdomains,
         Limits limits) {
 
     public static final String DEFAULT_ME = "localhost";
@@ -144,6 +145,7 @@ public record Control(
                 files.number("bouncemaxbytes", DEFAULT_BOUNCEMAXBYTES),
                 Shaping.parse(files.list("shaping")),
                 Responses.parse(files.list("responses", Responses.SHIPPED)),
+                new DkimDomains(files.map("dkimdomains")),
                 Limits.load(files::number));
     }
 

@@ -80,6 +80,9 @@ public final class Settings {
             new Setting("responses", "the shipped provider rules (see below)", "Host, RemoteSpawn",
                     "(Quail) reply rules: /REGEX/ suspend|throttle KEY=VALUE...|bounce [for=DURATION]"
                             + " [after=N/PERIOD] [scope=site|domain]; see below"),
+            new Setting("dkimdomains", "none (nothing signed)", "SmtpClient",
+                    "(Quail) author domain:selector, .domain for its subdomains: remote mail From that domain is"
+                            + " DKIM-signed with control/dkim/DOMAIN/SELECTOR (quail dkim keygen)"),
             quail("concurrencyincoming", Limits.DEFAULT_CONCURRENCYINCOMING, "SmtpServer, QmtpServer, Pop3Server",
                     "connections one listener serves at once (tcpserver -c); one more hears 421 4.7.0, or an idle"
                             + " one makes room"),

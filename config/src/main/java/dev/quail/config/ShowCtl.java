@@ -58,6 +58,7 @@ public final class ShowCtl {
             Map.entry("bouncemaxbytes", Control::bouncemaxbytes),
             Map.entry("shaping", c -> c.shaping().rules().size() + " rules"),
             Map.entry("responses", c -> c.responses().rules().size() + " rules"),
+            Map.entry("dkimdomains", c -> join(c.dkimdomains().lines())),
             Map.entry("concurrencyincoming", c -> c.limits().concurrencyincoming()),
             Map.entry("concurrencyperip", c -> c.limits().concurrencyperip()),
             Map.entry("datarate", c -> c.limits().datarate()),

@@ -3,6 +3,7 @@ package dev.quail.engine;
 import dev.quail.engine.cli.AdminCommands;
 import dev.quail.engine.cli.AnalogCommand;
 import dev.quail.engine.cli.ConfigFastCommand;
+import dev.quail.engine.cli.DkimCommand;
 import dev.quail.engine.cli.DotQmailHelpers;
 import dev.quail.engine.cli.InjectCommand;
 import dev.quail.engine.cli.LocalCommand;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Command;
                 QmailQueueCommand.class, DotQmailHelpers.Bouncesaying.class, DotQmailHelpers.Condredirect.class,
                 DotQmailHelpers.Except.class, DotQmailHelpers.Forward.class, DotQmailHelpers.Preline.class,
                 DotQmailHelpers.Predate.class, DotQmailHelpers.Qreceipt.class, AnalogCommand.class,
-                LocalCommand.class, MailqCommand.class, QmqpcCommand.class})
+                LocalCommand.class, MailqCommand.class, QmqpcCommand.class, DkimCommand.class})
 public final class Main implements Runnable {
     public static final int USAGE = 100;
     public static final int TEMPORARY = 111;

@@ -95,7 +95,7 @@ final class Connection {
      * control/helohost, timeoutconnect, timeoutremote (a silence), timeouttransaction (a transaction's deadline).
      */
     record Settings(String helo, Duration connectTimeout, Duration idleTimeout, Duration transactionTimeout,
-                    TlsPolicy tls) {}
+                    TlsPolicy tls, Stamp stamp) {}
 
     static final String UNREACHABLE = "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)";
     /** How long a closing connection may take to say goodbye before the socket is dropped. */
@@ -281,7 +281,7 @@ final class Connection {
     }
 
     private void sendBody() {
-        body = OutgoingBody.smtp(current.body(), bodies, io);
+        body = OutgoingBody.smtp(current.body(), bodies, io, settings.stamp());
         readMore();
     }
 

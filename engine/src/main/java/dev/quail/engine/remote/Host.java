@@ -319,7 +319,8 @@ final class Host {
                 Duration.ofSeconds(Math.max(1, control.timeoutconnect())),
                 Duration.ofSeconds(Math.max(1, control.timeoutremote())),
                 Duration.ofSeconds(control.limits().timeouttransaction()),
-                setup.site().tlsRequired() ? TlsPolicy.ENCRYPT : TlsPolicy.MAY);
+                setup.site().tlsRequired() ? TlsPolicy.ENCRYPT : TlsPolicy.MAY,
+                shared.stamp(control));
         ActorRef<Connection.Command> connection = context.spawn(Connection.create(context.getSelf(),
                 inFallbackOrder(found), setup.site().port(), batch, settings, setup.downed(), shared.bodies()),
                 "smtp-" + ++connectionSeq);

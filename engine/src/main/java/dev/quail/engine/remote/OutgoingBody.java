@@ -31,6 +31,7 @@ final class OutgoingBody {
     private final BodyStore store;
     private final Executor io;
     private final DataEncoder encoder;
+    private final Stamp stamp;
     private CompletableFuture<Optional<Piece>> reading = CompletableFuture.completedFuture(Optional.empty());
     /** Only the read tasks touch these, one at a time. */
     private InputStream in;
@@ -38,21 +39,22 @@ final class OutgoingBody {
     private boolean ended;
     private boolean closed;
 
-    private OutgoingBody(MessageBody body, BodyStore store, Executor io, DataEncoder encoder) {
+    private OutgoingBody(MessageBody body, BodyStore store, Executor io, DataEncoder encoder, Stamp stamp) {
         this.body = body;
         this.store = store;
         this.io = io;
         this.encoder = encoder;
+        this.stamp = stamp;
     }
 
-    /** The DATA of an SMTP transaction. */
-    static OutgoingBody smtp(MessageBody body, BodyStore store, Executor io) {
-        return new OutgoingBody(body, store, io, new DataEncoder());
+    /** The DATA of an SMTP transaction, after the stamp's field if it makes one. */
+    static OutgoingBody smtp(MessageBody body, BodyStore store, Executor io, Stamp stamp) {
+        return new OutgoingBody(body, store, io, new DataEncoder(), stamp);
     }
 
     /** The message as stored (QMTP's netstring around it is the caller's). */
     static OutgoingBody stored(MessageBody body, BodyStore store, Executor io) {
-        return new OutgoingBody(body, store, io, null);
+        return new OutgoingBody(body, store, io, null, Stamp.NONE);
     }
 
     /** The next piece, empty after the last; fails with the IOException that stopped the read. */
@@ -70,7 +72,14 @@ final class OutgoingBody {
         if (ended) return Optional.empty();
         try {
             if (closed) throw new IOException("cancelled");
-            if (in == null) in = body.open(store);
+            if (in == null) {
+                Optional<byte[]> field = stamp.read(body, store);
+                in = body.open(store);
+                if (field.isPresent()) {
+                    byte[] f = field.get();
+                    return Optional.of(new Piece(encoder == null ? f : encoder.encode(f, 0, f.length), false));
+                }
+            }
             byte[] chunk = in.readNBytes(BodyStore.CHUNK);
             read += chunk.length;
             long size = body.body().size();

@@ -6,9 +6,12 @@ import dev.quail.engine.delivery.MessageBody;
 import dev.quail.engine.delivery.Outcome;
 import dev.quail.persistence.body.BodyStore;
 import dev.quail.protocols.qmtp.QmtpClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -51,7 +54,32 @@ public final class QmtpDelivery {
 
     public static CompletionStage<List<Outcome>> deliver(ActorSystem<?> system, BodyStore store, Routes.Relay relay,
                                                          Timeouts timeouts, String sender, List<String> recipients,
-                                                         MessageBody message) {
+                                                         MessageBody message, Stamp stamp) {
+        // The stamp's field goes inside the message's netstring, whose length comes first: it is made before.
+        Executor io = system.dispatchers().lookup(DispatcherSelector.blocking());
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return stamp.read(message, store);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, io).handle((field, failure) -> failure == null
+                ? send(system, store, relay, timeouts, sender, recipients, message, field)
+                : CompletableFuture.completedFuture(Collections.nCopies(recipients.size(),
+                        (Outcome) new Outcome.Deferral("Unable to read message: " + ioReason(failure) + " (#4.3.0)"))))
+                .thenCompose(outcomes -> outcomes);
+    }
+
+    private static String ioReason(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof IOException) return t.getMessage();
+        }
+        return String.valueOf(failure);
+    }
+
+    private static CompletionStage<List<Outcome>> send(ActorSystem<?> system, BodyStore store, Routes.Relay relay,
+                                                       Timeouts timeouts, String sender, List<String> recipients,
+                                                       MessageBody message, Optional<byte[]> field) {
         InetSocketAddress address = Cidr.parse(relay.host())
                 .filter(literal -> relay.host().indexOf('/') < 0)
                 .map(literal -> new InetSocketAddress(literal.network(), relay.port()))
@@ -63,7 +91,9 @@ public final class QmtpDelivery {
         var connection = Tcp.get(system).outgoingConnection(address, Optional.empty(), List.of(), true,
                 Optional.of(timeouts.connect()), Optional.of(timeouts.idle()));
         Pair<CompletionStage<Tcp.OutgoingConnection>, CompletionStage<Done>> run =
-                Source.single(ByteString.fromArrayUnsafe(QmtpClient.head(message.body().size())))
+                Source.single(ByteString.fromArrayUnsafe(QmtpClient.head(message.body().size()
+                                + field.map(f -> f.length).orElse(0))))
+                .concat(Source.from(field.stream().map(ByteString::fromArrayUnsafe).toList()))
                 .concat(stored(system, store, message, () -> trouble.set("Unable to read message. (#4.3.0)")))
                 .concat(Source.single(ByteString.fromArrayUnsafe(QmtpClient.tail(sender, recipients))))
                 .viaMat(connection, Keep.right())

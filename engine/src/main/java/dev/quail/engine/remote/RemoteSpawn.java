@@ -6,6 +6,7 @@ import dev.quail.config.Responses;
 import dev.quail.config.Routes;
 import dev.quail.config.Shaping;
 import dev.quail.engine.Controls;
+import dev.quail.engine.dkim.DkimSigner;
 import dev.quail.engine.delivery.DeliveryResult;
 import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.delivery.SpawnStatus;
@@ -138,7 +139,13 @@ public final class RemoteSpawn {
 
     /** What every Host of this spawn shares. */
     record Shared(Controls controls, CurrentDns dns, AtomicLong deliveries, Supplier<Duration> reuseWindow,
-                  BodyStore bodies, LongSupplier clock) {}
+                  BodyStore bodies, LongSupplier clock, DkimSigner dkim) {
+        /** What a delivery under {@code control} puts before a message: its DKIM-Signature, when it gets one. */
+        Stamp stamp(Control control) {
+            return control.dkimdomains().selectors().isEmpty() ? Stamp.NONE
+                    : message -> dkim.sign(control.dkimdomains(), message);
+        }
+    }
 
     /**
      * The outside world, replaceable in tests: the SMTP port for MX and literal destinations, DNS, clock; and a
@@ -229,7 +236,7 @@ public final class RemoteSpawn {
         this.shared = new Shared(controls, new CurrentDns(environment.resolvers(), new LocalAddresses(),
                 environment.clock()), status.deliveries(), () -> environment.reuseWindow().orElseGet(() ->
                         Duration.ofSeconds(controls.current().control().limits().timeoutreuse())), bodies,
-                environment.clock());
+                environment.clock(), DkimSigner.of(controls.home().control()));
         this.tcpto = controls.home().queue().resolve("tcpto");
         TcptoFile.load(tcpto, this::downedFor);
         this.shaper = new Shaper(controls.home().queue().resolve("suspensions"), controls.current().control().shaping(),
@@ -537,7 +544,8 @@ public final class RemoteSpawn {
         ActorRef<Command> self = context.getSelf();
         QmtpDelivery.deliver(context.getSystem(), shared.bodies(), relay, new QmtpDelivery.Timeouts(
                         Duration.ofSeconds(control.timeoutconnect()), Duration.ofSeconds(control.timeoutremote()),
-                        Duration.ofSeconds(control.limits().timeouttransaction())), sender, recipients, job.body())
+                        Duration.ofSeconds(control.limits().timeouttransaction())), sender, recipients, job.body(),
+                        shared.stamp(control))
                 .whenComplete((outcomes, failure) -> {
                     for (int i = 0; i < targets.size(); i++) {
                         Outcome o = outcomes != null ? outcomes.get(i)

@@ -12,6 +12,7 @@ import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.queue.Queue;
 import dev.quail.engine.queue.Submitter;
 import dev.quail.engine.remote.QmtpDelivery;
+import dev.quail.engine.remote.Stamp;
 import dev.quail.engine.smtp.IncomingBody;
 import dev.quail.protocols.qmtp.NetstringSession;
 import dev.quail.protocols.qmtp.Netstrings;
@@ -87,7 +88,7 @@ class QmtpEdgeTest {
     private CompletionStage<List<Outcome>> send(int port, List<String> recipients) {
         return QmtpDelivery.deliver(testKit.system(), STORE, new Routes.Relay("127.0.0.1", port),
                 new QmtpDelivery.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)),
-                "a@sender.test", recipients, STORE.put("msg-q", BODY));
+                "a@sender.test", recipients, STORE.put("msg-q", BODY), Stamp.NONE);
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.quail.engine.TestHomes;
 import dev.quail.engine.delivery.DeliveryResult;
 import dev.quail.engine.delivery.MessageBody;
 import dev.quail.engine.delivery.Outcome;
+import dev.quail.engine.dkim.DkimSigner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,7 +80,7 @@ class HostShapingTest {
         Controls controls = TestHomes.controls(all);
         var shared = new RemoteSpawn.Shared(controls, new CurrentDns(CurrentDns::standardResolver, new LocalAddresses(),
                 System::currentTimeMillis), new AtomicLong(), () -> Duration.ofMillis(500), STORE,
-                System::currentTimeMillis);
+                System::currentTimeMillis, DkimSigner.of(controls.home().control()));
         Shaping.Limits limits = Shaping.parse(List.of("default " + shaping)).forSite(site.names());
         Host.Setup setup = new Host.Setup(site.key(), site, limits, new DownedHosts(System::currentTimeMillis,
                 3_840_000), new SiteStats());

@@ -83,7 +83,8 @@ class QmtpDeliveryTest {
     private CompletableFuture<List<Outcome>> send(int port, MessageBody body, Duration transaction) {
         return QmtpDelivery.deliver(testKit.system(), store, new Routes.Relay("127.0.0.1", port),
                 new QmtpDelivery.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(30), transaction),
-                "a@sender.test", List.of("x@example.org", "y@example.org"), body).toCompletableFuture();
+                "a@sender.test", List.of("x@example.org", "y@example.org"), body, Stamp.NONE)
+                .toCompletableFuture();
     }
 
     private static byte[] message(int size) {
