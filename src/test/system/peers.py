@@ -6,6 +6,8 @@ Recorder: an aiosmtpd server on one or more ADDR:PORT that records every transac
 (local address, sender, recipients, size) and the most connections it had open at once; its RCPT replies
 can be set per recipient pattern. It runs in its own /usr/bin/python3 process (`python3 peers.py recorder`),
 where Debian's aiosmtpd is importable.
+HAProxy: a load balancer in the foreground with its own configuration file, one TCP frontend per backend server
+line (e.g. "send-proxy", "send-proxy-v2 source 127.0.0.5").
 """
 import json
 import os
@@ -100,6 +102,29 @@ class SmtpSink(_Process):
         self.proc = subprocess.Popen(["smtp-sink", "-u", "nobody"] + list(options) + ["%s:%d" % (host, port), "100"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _wait(lambda: _listening(host, port), 10, "smtp-sink on %s:%d" % (host, port))
+
+
+class HAProxy(_Process):
+    def __init__(self, target, servers):
+        """target: (host, port) every frontend relays to; servers: the options of each frontend's server line.
+        self.ports[i] is the loopback port of frontend i."""
+        self.dir = tempfile.mkdtemp(prefix="quail-haproxy-")
+        self.ports = [free_tcp_port("127.0.0.1") for _ in servers]
+        conf = os.path.join(self.dir, "haproxy.cfg")
+        with open(conf, "w") as f:
+            f.write("global\n    maxconn 200\n"
+                    "defaults\n    mode tcp\n    timeout connect 5s\n    timeout client 60s\n"
+                    "    timeout server 60s\n")
+            for i, (port, options) in enumerate(zip(self.ports, servers)):
+                f.write("listen front%d\n    bind 127.0.0.1:%d\n    server quail %s:%d %s\n"
+                        % (i, port, target[0], target[1], options))
+        with open(os.path.join(self.dir, "err"), "w") as err:
+            self.proc = subprocess.Popen(["haproxy", "-db", "-f", conf], stdout=subprocess.DEVNULL, stderr=err)
+        _wait(lambda: all(_listening("127.0.0.1", p) for p in self.ports) or self.proc.poll() is not None, 20,
+              "haproxy")
+        if self.proc.poll() is not None:
+            with open(os.path.join(self.dir, "err")) as f:
+                raise AssertionError("haproxy exited: " + f.read())
 
 
 class Recorder(_Process):

@@ -12,6 +12,8 @@
  *    whether or not rcpthosts exists.
  *  - qmqpservers (qmail-qmqpc's, QMQP-00) also takes IP:PORT and [IPv6]:PORT, for a hub on another port.
  *  - relayclients and dnsservers are Quail files (see {@link RelayClients}, {@link DnsServers}).
+ *  - proxyclients (Quail) lists the load balancers whose PROXY protocol headers are believed (with `quail start
+ *    --proxy-protocol`), in relayclients' format; missing ⇒ 127.0.0.1 and ::1, a balancer on the same host.
  *  - tlsdestinations (Quail; qmail's TLS patch has tlsdestinations with another format) lists the recipient
  *    domains that get mail only over TLS, as rcpthosts lists domains ({@link HostList}: `domain` or `.suffix`).
  *  - defaultdelivery holds what qmail gets as qmail-start's argument (the delivery for a mailbox without a
@@ -68,6 +70,7 @@ public record Control(
         Routes qmtproutes,
         RelayClients qmqpclients,
         List<String> qmqpservers,
+        RelayClients proxyclients,
         String checkpassword,
         long bouncemaxbytes,
         Shaping shaping,
@@ -87,6 +90,7 @@ public record Control(
     public static final String DEFAULT_BOUNCEFROM = "MAILER-DAEMON";
     public static final String DEFAULT_DOUBLEBOUNCETO = "postmaster";
     public static final String DEFAULT_DEFAULTDELIVERY = "./Maildir/";
+    public static final List<String> DEFAULT_PROXYCLIENTS = List.of("127.0.0.1", "::1");
 
     public Control {
         locals = Set.copyOf(locals);
@@ -136,6 +140,7 @@ public record Control(
                 new Routes(files.map("qmtproutes"), Routes.QMTP_PORT),
                 RelayClients.parse(files.list("qmqpclients")),
                 files.list("qmqpservers"),
+                RelayClients.parse(files.list("proxyclients", DEFAULT_PROXYCLIENTS)),
                 files.line("checkpassword", ""),
                 files.number("bouncemaxbytes", DEFAULT_BOUNCEMAXBYTES),
                 Shaping.parse(files.list("shaping")),

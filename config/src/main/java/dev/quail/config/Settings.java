@@ -66,6 +66,9 @@ public final class Settings {
                     "(Quail) IPs or CIDRs allowed to submit over QMQP (qmail: tcpserver rules)"),
             new Setting("qmqpservers", "none (qmail-qmqpc exits 55)", "qmail-qmqpc",
                     "QMQP servers a satellite hands its mail to, tried in order: IP (port 628), or (Quail) IP:PORT"),
+            new Setting("proxyclients", String.join(" and ", Control.DEFAULT_PROXYCLIENTS), "ProxyProtocol",
+                    "(Quail) IPs or CIDRs of the load balancers whose PROXY protocol header names the client, with"
+                            + " quail start --proxy-protocol; a connection from elsewhere is closed"),
             new Setting("checkpassword", "none (users/passwords)", "Pop3Server",
                     "command line of a checkpassword program (fd 3 interface) for POP3 logins"),
             new Setting("bouncemaxbytes", String.valueOf(Control.DEFAULT_BOUNCEMAXBYTES), "Bouncer",
@@ -89,8 +92,9 @@ public final class Settings {
                     "slowest average, in bytes a second over any timeoutsmtpd window, a message may arrive at"),
             quail("lifetimesmtpd", Limits.DEFAULT_LIFETIMESMTPD, "SmtpServer, QmtpServer, Pop3Server",
                     "seconds a session may last in all"),
-            quail("timeoutstress", Limits.DEFAULT_TIMEOUTSTRESS, "SmtpServer, QmtpServer, Pop3Server",
-                    "idle and command timeout while a listener is nearly full (Postfix's stress mode)"),
+            quail("timeoutstress", Limits.DEFAULT_TIMEOUTSTRESS, "SmtpServer, QmtpServer, Pop3Server, ProxyProtocol",
+                    "idle and command timeout while a listener is nearly full (Postfix's stress mode); with"
+                            + " --proxy-protocol, also the time a connection has to send its PROXY header"),
             quail("timeoutpop3d", Limits.DEFAULT_TIMEOUTPOP3D, "Pop3Server", "seconds a POP3 client may stay silent"),
             quail("maxrecipients", Limits.DEFAULT_MAXRECIPIENTS, "SmtpServer, QmtpServer",
                     "recipients of one transaction; one more hears 452 4.5.3 (QMTP: Z)"),

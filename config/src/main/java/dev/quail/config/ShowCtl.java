@@ -53,6 +53,7 @@ public final class ShowCtl {
             Map.entry("qmtproutes", c -> join(c.qmtproutes().lines())),
             Map.entry("qmqpclients", c -> join(c.qmqpclients().networks().stream().map(Object::toString).toList())),
             Map.entry("qmqpservers", c -> join(c.qmqpservers())),
+            Map.entry("proxyclients", c -> join(c.proxyclients().networks().stream().map(Object::toString).toList())),
             Map.entry("checkpassword", c -> c.checkpassword().isEmpty() ? "(none)" : c.checkpassword()),
             Map.entry("bouncemaxbytes", Control::bouncemaxbytes),
             Map.entry("shaping", c -> c.shaping().rules().size() + " rules"),
@@ -92,6 +93,7 @@ public final class ShowCtl {
         ignored(out, "relayclients", control.relayclients().invalid());
         ignored(out, "dnsservers", control.dnsservers().invalid());
         ignored(out, "qmqpclients", control.qmqpclients().invalid());
+        ignored(out, "proxyclients", control.proxyclients().invalid());
         ignored(out, "shaping", control.shaping().invalid());
         ignored(out, "responses", control.responses().invalid());
         for (String scope : control.shaping().effective()) out.append("shaping ").append(scope).append('\n');

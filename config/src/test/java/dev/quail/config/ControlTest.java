@@ -2,9 +2,12 @@
 package dev.quail.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,6 +41,19 @@ class ControlTest {
         assertEquals(Set.of(), c.percenthack());
         assertEquals(Set.of(), c.badmailfrom().entries());
         assertEquals(List.of(), c.relayclients().networks());
+    }
+
+    @Test
+    void proxyclientsDefaultToTheLoopbackBalancerAndAFileReplacesThem() throws Exception {
+        RelayClients byDefault = new TestHome(dir).load().proxyclients();
+        assertTrue(byDefault.contains(InetAddress.getByName("127.0.0.1")));
+        assertTrue(byDefault.contains(InetAddress.getByName("::1")));
+        assertFalse(byDefault.contains(InetAddress.getByName("127.0.0.2")), "one address, not the loopback network");
+        RelayClients listed = new TestHome(dir).control("proxyclients", "# the balancers", "10.0.0.0/30").load()
+                .proxyclients();
+        assertTrue(listed.contains(InetAddress.getByName("10.0.0.3")));
+        assertFalse(listed.contains(InetAddress.getByName("10.0.0.4")));
+        assertFalse(listed.contains(InetAddress.getByName("127.0.0.1")), "the file replaces the default");
     }
 
     @Test

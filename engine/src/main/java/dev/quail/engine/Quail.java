@@ -62,15 +62,16 @@ public final class Quail {
 
     /**
      * Where to listen; a port of 0 picks a free one (tests). POP3, POP3S, QMTP, QMQP, SMTPS and submission listen
-     * only when given.
+     * only when given. {@code proxyProtocol}: every listener's clients come through a load balancer that names
+     * them in a PROXY protocol header.
      */
     public record Listeners(String smtpHost, int smtpPort, Optional<InetSocketAddress> pop3,
                             Optional<InetSocketAddress> qmtp, Optional<InetSocketAddress> qmqp,
                             Optional<InetSocketAddress> smtps, Optional<InetSocketAddress> submission,
-                            Optional<InetSocketAddress> pop3s) {
+                            Optional<InetSocketAddress> pop3s, boolean proxyProtocol) {
         public Listeners(String smtpHost, int smtpPort) {
             this(smtpHost, smtpPort, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.empty());
+                    Optional.empty(), Optional.empty(), false);
         }
     }
 
@@ -120,18 +121,21 @@ public final class Quail {
             QueueSpace space = new QueueSpace(controls.home().queue(), controls, health, System::currentTimeMillis);
             SmtpServer.Services smtpServices = new SmtpServer.Services(controls, submitter, bodies,
                     ServerTls.open(controls.home().control("servercert.pem"), me),
-                    new Logins(new Passwords(controls.home().passwords()), controls), space);
+                    new Logins(new Passwords(controls.home().passwords()), controls), space,
+                    listeners.proxyProtocol());
             var smtp = context.spawn(SmtpServer.create(listeners.smtpHost(), listeners.smtpPort(), smtpServices,
                     bound), "smtpd");
             context.watchWith(smtp, new ChildFailed("smtpd"));
             listen(context, "pop3d", listeners.pop3(),
-                    address -> Pop3Server.create(address, controls, io, smtpServices.tls(), smtpServices.logins()));
+                    address -> Pop3Server.create(address, controls, io, smtpServices.tls(), smtpServices.logins(),
+                            listeners.proxyProtocol()));
             listen(context, "pop3s", listeners.pop3s(),
-                    address -> Pop3Server.pop3s(address, controls, io, smtpServices.tls(), smtpServices.logins()));
+                    address -> Pop3Server.pop3s(address, controls, io, smtpServices.tls(), smtpServices.logins(),
+                            listeners.proxyProtocol()));
             listen(context, "qmtpd", listeners.qmtp(),
-                    address -> QmtpServer.qmtp(address, controls, submitter, bodies, space));
+                    address -> QmtpServer.qmtp(address, controls, submitter, bodies, space, listeners.proxyProtocol()));
             listen(context, "qmqpd", listeners.qmqp(),
-                    address -> QmtpServer.qmqp(address, controls, submitter, bodies));
+                    address -> QmtpServer.qmqp(address, controls, submitter, bodies, listeners.proxyProtocol()));
             listen(context, "smtps", listeners.smtps(), address -> SmtpServer.smtps(address, smtpServices));
             listen(context, "submission", listeners.submission(),
                     address -> SmtpServer.submission(address, smtpServices));

@@ -2,6 +2,7 @@ package dev.quail.engine;
 
 import dev.quail.config.Limits;
 import dev.quail.engine.log.MessageLog;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -79,48 +80,77 @@ public final class TcpListener {
     }
 
     /**
+     * The two ends of a connection as its client knows them: the socket's own, or, behind a load balancer, those its
+     * PROXY header names ({@link ProxyProtocol}). Everything that judges a client (relayclients, the limits, the
+     * logs, the Received line) reads them from here.
+     */
+    public record Peer(InetSocketAddress remote, InetSocketAddress local) {
+        public InetAddress address() {
+            return remote.getAddress();
+        }
+
+        public String ip() {
+            return remote.getAddress().getHostAddress();
+        }
+    }
+
+    /**
      * The door of one listener: each connection is admitted ({@link Admission}, with concurrencyincoming and
      * concurrencyperip as they are now) or refused, logged as "NAME refused IP: too many connections", with
      * {@code refusal} written before the close (nothing where the protocol has no word for it). An admitted
      * connection runs {@code edge}; whatever happens to it, it ends at the latest {@link #GRACE} after
      * lifetimesmtpd (its session says goodbye at lifetimesmtpd; this cuts one that cannot even be written to), and
-     * {@link #EVICTION_GRACE} after its slot was given to a newcomer. Its slot is freed when it ends.
+     * {@link #EVICTION_GRACE} after its slot was given to a newcomer. Its slot is freed when it ends. With
+     * {@code proxyProtocol} (quail start --proxy-protocol) the connection must first bring a PROXY header, and the
+     * client it names is the one admitted and served.
      */
     public static Consumer<Tcp.IncomingConnection> gate(
             ActorSystem<?> system, String name, Controls controls, Admission admission, ByteString refusal,
-            BiFunction<Tcp.IncomingConnection, Admission.Ticket, Flow<ByteString, ByteString, NotUsed>> edge) {
+            boolean proxyProtocol, BiFunction<Peer, Admission.Ticket, Flow<ByteString, ByteString, NotUsed>> edge) {
         return connection -> {
-            Limits limits = controls.current().control().limits();
-            String ip = connection.remoteAddress().getAddress().getHostAddress();
-            Optional<Admission.Ticket> admitted = admission.admit(connection.remoteAddress().getAddress(),
-                    limits.concurrencyincoming(), limits.concurrencyperip());
-            if (admitted.isEmpty()) {
-                MessageLog.info(name + " refused " + ip + ": too many connections");
-                // Without a word to say, reading stops too: on a half-closing listener (QMTP, QMQP) a client that
-                // went on sending would otherwise keep a connection no limit counts.
-                connection.handleWith(refusal.isEmpty()
-                        ? Flow.fromSinkAndSource(Sink.<ByteString>cancelled(), Source.<ByteString>empty())
-                        : Flow.fromSinkAndSource(Sink.<ByteString>ignore(), Source.single(refusal)), system);
-                return;
-            }
-            Admission.Ticket ticket = admitted.get();
-            SharedKillSwitch kill = KillSwitches.shared(name + "-" + ip);
-            ticket.onEviction(() -> {
-                MessageLog.info(name + " " + ip + " closed to make room for a new client");
-                system.scheduler().scheduleOnce(EVICTION_GRACE,
-                        () -> kill.abort(new TimeoutException("evicted")), system.executionContext());
-            });
-            Duration hardStop = Duration.ofSeconds(limits.lifetimesmtpd()).plus(GRACE);
-            connection.handleWith(Flow.of(ByteString.class)
-                    .via(kill.<ByteString>flow())
-                    .completionTimeout(hardStop)
-                    .via(edge.apply(connection, ticket))
-                    .via(kill.<ByteString>flow())
-                    .watchTermination((notUsed, done) -> {
-                        done.whenComplete((ok, failure) -> ticket.release());
-                        return NotUsed.getInstance();
-                    }), system);
+            Peer socket = new Peer(connection.remoteAddress(), connection.localAddress());
+            connection.handleWith(proxyProtocol
+                    ? ProxyProtocol.expect(name, socket, controls,
+                            peer -> door(system, name, controls, admission, refusal, peer, edge))
+                    : door(system, name, controls, admission, refusal, socket, edge), system);
         };
+    }
+
+    private static Flow<ByteString, ByteString, NotUsed> door(
+            ActorSystem<?> system, String name, Controls controls, Admission admission, ByteString refusal, Peer peer,
+            BiFunction<Peer, Admission.Ticket, Flow<ByteString, ByteString, NotUsed>> edge) {
+        Limits limits = controls.current().control().limits();
+        Optional<Admission.Ticket> admitted = admission.admit(peer.address(), limits.concurrencyincoming(),
+                limits.concurrencyperip());
+        if (admitted.isEmpty()) {
+            MessageLog.info(name + " refused " + peer.ip() + ": too many connections");
+            // Without a word to say, reading stops too: on a half-closing listener (QMTP, QMQP) a client that
+            // went on sending would otherwise keep a connection no limit counts.
+            return refusal.isEmpty() ? closed()
+                    : Flow.fromSinkAndSource(Sink.<ByteString>ignore(), Source.single(refusal));
+        }
+        Admission.Ticket ticket = admitted.get();
+        SharedKillSwitch kill = KillSwitches.shared(name + "-" + peer.ip());
+        ticket.onEviction(() -> {
+            MessageLog.info(name + " " + peer.ip() + " closed to make room for a new client");
+            system.scheduler().scheduleOnce(EVICTION_GRACE,
+                    () -> kill.abort(new TimeoutException("evicted")), system.executionContext());
+        });
+        Duration hardStop = Duration.ofSeconds(limits.lifetimesmtpd()).plus(GRACE);
+        return Flow.of(ByteString.class)
+                .via(kill.<ByteString>flow())
+                .completionTimeout(hardStop)
+                .via(edge.apply(peer, ticket))
+                .via(kill.<ByteString>flow())
+                .watchTermination((notUsed, done) -> {
+                    done.whenComplete((ok, failure) -> ticket.release());
+                    return NotUsed.getInstance();
+                });
+    }
+
+    /** A connection closed without a word, reading nothing. */
+    public static <T> Flow<T, ByteString, NotUsed> closed() {
+        return Flow.fromSinkAndSource(Sink.<T>cancelled(), Source.<ByteString>empty());
     }
 
     /** The client's bytes, with an empty element every {@link #TICK} for the session's deadlines. */

@@ -59,6 +59,11 @@ public final class StartCommand implements Callable<Integer> {
                     + " (default: none)")
     HostPort submission;
 
+    @Option(names = "--proxy-protocol", description = "every listener's clients come through a load balancer that"
+            + " names them in a PROXY protocol header (v1 or v2, as HAProxy's send-proxy and send-proxy-v2), believed"
+            + " only from control/proxyclients (default: 127.0.0.1 and ::1)")
+    boolean proxyProtocol;
+
     @Override
     public Integer call() throws Exception {
         Home home = homeOption.home();
@@ -77,7 +82,8 @@ public final class StartCommand implements Callable<Integer> {
                 .withFallback(ConfigFactory.load());
         ActorSystem<Quail.Command> system = ActorSystem.create(
                 Quail.create(controls, Ids.open(home.ids(), ""), new Quail.Listeners(smtp.host(), smtp.port(), address(pop3), address(qmtp),
-                        address(qmqp), address(smtps), address(submission), address(pop3s))), "quail", config);
+                        address(qmqp), address(smtps), address(submission), address(pop3s), proxyProtocol)),
+                "quail", config);
         AtomicBoolean signalled = new AtomicBoolean();
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), signal -> {

@@ -39,15 +39,18 @@ public final class Pop3Server {
 
     private Pop3Server() {}
 
-    /** {@code logins}: the server's password checks, whose throttle SMTP AUTH shares. */
+    /**
+     * {@code logins}: the server's password checks, whose throttle SMTP AUTH shares; {@code proxyProtocol}: clients
+     * come through a load balancer's PROXY protocol ({@link TcpListener#gate}).
+     */
     public static Behavior<TcpListener.Command> create(InetSocketAddress address, Controls controls, Executor io,
-                                                       ServerTls tls, Logins logins) {
-        return listener("pop3", address, controls, io, tls, logins, false);
+                                                       ServerTls tls, Logins logins, boolean proxyProtocol) {
+        return listener("pop3", address, controls, io, tls, logins, false, proxyProtocol);
     }
 
     public static Behavior<TcpListener.Command> pop3s(InetSocketAddress address, Controls controls, Executor io,
-                                                      ServerTls tls, Logins logins) {
-        return listener("pop3s", address, controls, io, tls, logins, true);
+                                                      ServerTls tls, Logins logins, boolean proxyProtocol) {
+        return listener("pop3s", address, controls, io, tls, logins, true, proxyProtocol);
     }
 
     /** timeoutpop3d idle and per command line (timeoutstress under stress, if shorter), lifetimesmtpd in all. */
@@ -60,7 +63,7 @@ public final class Pop3Server {
 
     private static Behavior<TcpListener.Command> listener(String name, InetSocketAddress address, Controls controls,
                                                           Executor io, ServerTls tls, Logins logins,
-                                                          boolean implicitTls) {
+                                                          boolean implicitTls, boolean proxyProtocol) {
         return Behaviors.setup(context -> {
             ActorSystem<Void> system = context.getSystem();
             Pop3Login login = new Pop3Login(controls, logins, io);
@@ -69,13 +72,13 @@ public final class Pop3Server {
                     : ByteString.fromString(Pop3Session.busy(), StandardCharsets.US_ASCII);
             return TcpListener.create(name, address, TcpListener.bind(system, address, false),
                     TcpListener.gate(system, name, controls, new Admission(System::currentTimeMillis), refusal,
-                            (connection, ticket) -> {
+                            proxyProtocol, (peer, ticket) -> {
                                 Controls.Snapshot snapshot = controls.current();
                                 String timestamp = "<" + PID + "." + CONNECTIONS.incrementAndGet() + "."
                                         + System.currentTimeMillis() / 1000 + "@" + snapshot.control().me() + ">";
                                 return Pop3Connection.flow(new Pop3Session(timestamp, !implicitTls,
                                                 timing(snapshot), Clock.systemUTC()), login,
-                                        connection.remoteAddress().getAddress(), io,
+                                        peer.address(), io,
                                         FAILED_LOGIN_DELAY, tls::newEngine, implicitTls, ticket);
                             }));
         });

@@ -24,8 +24,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
 
@@ -43,59 +41,58 @@ import org.apache.pekko.util.ByteString;
 public final class QmtpServer {
     private QmtpServer() {}
 
-    /** {@code storageLow}: whether the queue's disk is too full for new mail (a package then hears Z). */
+    /**
+     * {@code storageLow}: whether the queue's disk is too full for new mail (a package then hears Z);
+     * {@code proxyProtocol}: clients come through a load balancer's PROXY protocol ({@link TcpListener#gate}).
+     */
     public static Behavior<TcpListener.Command> qmtp(InetSocketAddress address, Controls controls,
                                                      Submitter submitter, BodyStore bodies,
-                                                     BooleanSupplier storageLow) {
+                                                     BooleanSupplier storageLow, boolean proxyProtocol) {
         return Behaviors.setup(context -> {
             ActorSystem<Void> system = context.getSystem();
             return TcpListener.create("qmtp", address, TcpListener.bind(system, address, true),
-                    gate(system, "qmtp", controls, (connection, ticket) -> {
-                        InetAddress client = connection.remoteAddress().getAddress();
+                    gate(system, "qmtp", controls, proxyProtocol, (peer, ticket) -> {
+                        InetAddress client = peer.address();
                         Controls.Snapshot snapshot = controls.current();
                         Control c = snapshot.control();
                         RelayPolicy relay = new RelayPolicy(c);
                         QmtpSession session = new QmtpSession(new QmtpPolicy(c.me(), c.databytes(),
                                 recipient -> relay.accepts(client, recipient), c.limits().maxrecipients(),
                                 storageLow),
-                                client.getHostAddress(), SmtpPolicies.timing(snapshot), Clock.systemUTC());
-                        String origin = "qmtp " + client.getHostAddress();
+                                peer.ip(), SmtpPolicies.timing(snapshot), Clock.systemUTC());
+                        String origin = "qmtp " + peer.ip();
                         return QmtpConnection.flow(session, new IncomingBody(bodies, submitter, origin), origin,
                                 ticket);
                     }));
         });
     }
 
+    /** A client not in qmqpclients (behind a balancer: the client its PROXY header names) is closed unread. */
     public static Behavior<TcpListener.Command> qmqp(InetSocketAddress address, Controls controls,
-                                                     Submitter submitter, BodyStore bodies) {
+                                                     Submitter submitter, BodyStore bodies, boolean proxyProtocol) {
         return Behaviors.setup(context -> {
             ActorSystem<Void> system = context.getSystem();
-            Consumer<Tcp.IncomingConnection> admitted = gate(system, "qmqp", controls, (connection, ticket) -> {
-                String ip = connection.remoteAddress().getAddress().getHostAddress();
-                Controls.Snapshot snapshot = controls.current();
-                QmqpSession session = new QmqpSession(snapshot.control().me(), ip, SmtpPolicies.timing(snapshot),
-                        Clock.systemUTC());
-                return QmtpConnection.flow(session, new IncomingBody(bodies, submitter, "qmqp " + ip), "qmqp " + ip,
-                        ticket);
-            });
-            return TcpListener.create("qmqp", address, TcpListener.bind(system, address, true), connection -> {
-                InetAddress client = connection.remoteAddress().getAddress();
-                if (!trusted(controls, client)) {
-                    MessageLog.info("qmqp refused " + client.getHostAddress());
-                    connection.handleWith(Flow.fromSinkAndSource(Sink.<ByteString>cancelled(),
-                            Source.<ByteString>empty()), system);
-                    return;
-                }
-                admitted.accept(connection);
-            });
+            return TcpListener.create("qmqp", address, TcpListener.bind(system, address, true),
+                    gate(system, "qmqp", controls, proxyProtocol, (peer, ticket) -> {
+                        if (!trusted(controls, peer.address())) {
+                            MessageLog.info("qmqp refused " + peer.ip());
+                            return TcpListener.closed();
+                        }
+                        Controls.Snapshot snapshot = controls.current();
+                        QmqpSession session = new QmqpSession(snapshot.control().me(), peer.ip(),
+                                SmtpPolicies.timing(snapshot), Clock.systemUTC());
+                        String origin = "qmqp " + peer.ip();
+                        return QmtpConnection.flow(session, new IncomingBody(bodies, submitter, origin), origin,
+                                ticket);
+                    }));
         });
     }
 
     private static Consumer<Tcp.IncomingConnection> gate(
-            ActorSystem<Void> system, String name, Controls controls,
-            BiFunction<Tcp.IncomingConnection, Admission.Ticket, Flow<ByteString, ByteString, NotUsed>> edge) {
+            ActorSystem<Void> system, String name, Controls controls, boolean proxyProtocol,
+            BiFunction<TcpListener.Peer, Admission.Ticket, Flow<ByteString, ByteString, NotUsed>> edge) {
         return TcpListener.gate(system, name, controls, new Admission(System::currentTimeMillis),
-                ByteString.emptyByteString(), edge);
+                ByteString.emptyByteString(), proxyProtocol, edge);
     }
 
     private static boolean trusted(Controls controls, InetAddress client) {

@@ -52,10 +52,11 @@ public final class SmtpServer {
 
     /**
      * What every SMTP listener of one server shares: the configuration, the queue and the body store its messages'
-     * pieces go to first, the TLS identity, the password checks (whose throttle POP3 shares).
+     * pieces go to first, the TLS identity, the password checks (whose throttle POP3 shares), and whether clients
+     * come through a load balancer's PROXY protocol ({@link TcpListener#gate}).
      */
     public record Services(Controls controls, Submitter submitter, BodyStore bodies, ServerTls tls, Logins logins,
-                           BooleanSupplier storageLow) {}
+                           BooleanSupplier storageLow, boolean proxyProtocol) {}
 
     private record BindResult(Tcp.ServerBinding binding, Throwable failure) implements Command {}
 
@@ -123,23 +124,19 @@ public final class SmtpServer {
         ByteString refusal = implicitTls ? ByteString.emptyByteString()
                 : ByteString.fromString(SmtpSession.busy(), StandardCharsets.US_ASCII);
         return TcpListener.gate(system, name, services.controls(), new Admission(System::currentTimeMillis), refusal,
-                (connection, ticket) -> edge(connection, ticket, services, name, security));
+                services.proxyProtocol(), (peer, ticket) -> edge(peer, ticket, services, name, security));
     }
 
     /** Runs on a stream thread, not the actor's: touches only thread-safe things. */
-    private static Flow<ByteString, ByteString, NotUsed> edge(Tcp.IncomingConnection connection,
-                                                             Admission.Ticket ticket, Services services,
-                                                             String name, SmtpSecurity security) {
-        InetSocketAddress remote = connection.remoteAddress();
-        InetSocketAddress local = connection.localAddress();
-        String remoteIp = remote.getAddress().getHostAddress();
+    private static Flow<ByteString, ByteString, NotUsed> edge(TcpListener.Peer peer, Admission.Ticket ticket,
+                                                             Services services, String name, SmtpSecurity security) {
         Controls.Snapshot snapshot = services.controls().current();
-        SmtpSession session = new SmtpSession(SmtpPolicies.forClient(snapshot, remote.getAddress(), services.storageLow()), security,
-                new SmtpClient(remoteIp, remote.getPort(), local.getAddress().getHostAddress()),
+        SmtpSession session = new SmtpSession(SmtpPolicies.forClient(snapshot, peer.address(), services.storageLow()),
+                security, new SmtpClient(peer.ip(), peer.remote().getPort(), peer.local().getAddress().getHostAddress()),
                 SmtpPolicies.timing(snapshot), Clock.systemUTC());
-        String origin = name + " " + remoteIp;
+        String origin = name + " " + peer.ip();
         return SmtpConnection.flow(session, new IncomingBody(services.bodies(), services.submitter(), origin), origin,
-                remote.getAddress(), new SmtpAuthenticator(services.logins()), services.tls()::newEngine,
+                peer.address(), new SmtpAuthenticator(services.logins()), services.tls()::newEngine,
                 security.tls() == SmtpSecurity.Tls.IMPLICIT, ticket);
     }
 }

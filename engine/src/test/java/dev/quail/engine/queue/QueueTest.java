@@ -111,8 +111,10 @@ class QueueTest {
     void aJournalFailureAnswersTemporaryNeverQueued() {
         TestProbe<LocalSpawn.Command> local = testKit.createTestProbe();
         TestProbe<QueueResult> client = testKit.createTestProbe();
-        journal.failNextPersisted();
-        queue(local, testKit.createTestProbe()).tell(submit(List.of("postmaster@localhost"), client.ref()));
+        Queue.Submit submit = submit(List.of("postmaster@localhost"), client.ref());
+        // The message's own write fails, not whichever comes first (the schedule index may write before it).
+        journal.failNextPersisted(Message.persistenceId(submit.id()));
+        queue(local, testKit.createTestProbe()).tell(submit);
         QueueResult result = client.receiveMessage();
         assertTrue(result instanceof QueueResult.Temporary, result.toString());
         assertTrue(((QueueResult.Temporary) result).text().startsWith("4.3.0 "));

@@ -61,13 +61,18 @@ class SmtpEdgeTest {
 
     /** A listener on a free loopback port with these control files (databytes 3 MiB unless given). */
     private int listen(Map<String, String> control) throws Exception {
+        return listen(control, false);
+    }
+
+    /** As above; with {@code proxyProtocol} every client must come with a PROXY header (quail start --proxy-protocol). */
+    private int listen(Map<String, String> control, boolean proxyProtocol) throws Exception {
         Map<String, String> files = new HashMap<>(Map.of("databytes", Long.toString(3 << 20)));
         files.putAll(control);
         var controls = TestHomes.controls(files);
         var services = new SmtpServer.Services(controls, new Submitter(queue.ref(), testKit.scheduler(),
                 TestHomes.ids()), bodies,
                 ServerTls.open(Files.createTempDirectory("quail-tls").resolve("servercert.pem"), "mx.test"),
-                new Logins(new Passwords(controls.home().passwords()), controls), () -> false);
+                new Logins(new Passwords(controls.home().passwords()), controls), () -> false, proxyProtocol);
         TestProbe<SmtpServer.Bound> bound = testKit.createTestProbe();
         testKit.spawn(SmtpServer.create("127.0.0.1", 0, services, bound.ref()));
         return Integer.parseInt(bound.receiveMessage().address().replaceFirst(".*:", ""));
@@ -105,6 +110,20 @@ class SmtpEdgeTest {
             out.write(bytes);
             out.flush();
             return this;
+        }
+
+        /** A balancer's connection from 127.0.0.1 that names {@code client} in a PROXY v1 header. */
+        static Client proxied(int port, String client) throws IOException {
+            return new Client(port, "127.0.0.1").send("PROXY TCP4 " + client + " 127.0.0.1 40000 25\r\n");
+        }
+
+        /** Closed without a word: end of stream, or a reset. */
+        boolean closedUnanswered() {
+            try {
+                return in.read() < 0;
+            } catch (IOException reset) {
+                return true;
+            }
         }
 
         String command(String line) throws IOException {
@@ -244,6 +263,68 @@ class SmtpEdgeTest {
             assertNull(drip.line());
             long seconds = (System.nanoTime() - started) / 1_000_000_000L;
             assertTrue(seconds <= 4, "dropped after " + seconds + " s");
+        }
+    }
+
+    @Test
+    void behind_a_balancer_each_client_is_limited_relayed_and_named_as_its_proxy_header_says() throws Exception {
+        int port = listen(Map.of("concurrencyperip", "1", "relayclients", "127.0.0.2\n", "rcpthosts", "localhost\n"),
+                true);
+        try (Client relay = Client.proxied(port, "127.0.0.2"); Client other = Client.proxied(port, "127.0.0.3");
+             Client again = Client.proxied(port, "127.0.0.2")) {
+            assertTrue(relay.line().startsWith("220 "));
+            assertTrue(other.line().startsWith("220 "), "its own slot, though from the same balancer");
+            assertEquals("421 4.7.0 too many connections, try again later (#4.7.0)", again.line());
+            assertEquals("250 2.1.0 ok", other.command("MAIL FROM:<a@sender.test>"));
+            assertEquals("553 5.7.1 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)",
+                    other.command("RCPT TO:<x@elsewhere.test>"));
+            assertEquals("250 2.1.0 ok", relay.command("MAIL FROM:<a@sender.test>"));
+            assertEquals("250 2.1.5 ok", relay.command("RCPT TO:<x@elsewhere.test>"));
+            assertEquals("354 go ahead", relay.command("DATA"));
+            relay.send("Subject: through the balancer\r\n\r\nhi\r\n.\r\n");
+            Queue.Submit submit = queue.expectMessageClass(Queue.Submit.class);
+            String text = new String(bodies.read(Submitter.owner(submit.id()), submit.body()),
+                    StandardCharsets.ISO_8859_1);
+            assertTrue(text.startsWith("Received: from unknown ([127.0.0.2])\n"), text);
+            submit.replyTo().tell(new QueueResult.Queued("1"));
+            assertTrue(relay.line().startsWith("250 2.0.0 ok "));
+        }
+    }
+
+    @Test
+    void behind_a_balancer_the_bytes_after_a_v2_header_are_the_clients_first() throws Exception {
+        int port = listen(Map.of(), true);
+        byte[] header = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A, 0x21, 0x11, 0, 12,
+            127, 0, 0, 2, 127, 0, 0, 1, (byte) 0x9C, 0x40, 0, 25, 'Q', 'U', 'I', 'T', '\r', '\n'};
+        try (Client c = new Client(port, "127.0.0.1").send(header)) {
+            assertTrue(c.line().startsWith("220 "));
+            assertTrue(c.line().startsWith("221 "));
+            assertTrue(c.closedUnanswered());
+        }
+    }
+
+    @Test
+    void behind_a_balancer_a_stranger_a_bad_header_and_a_late_one_are_closed_unanswered() throws Exception {
+        int port = listen(Map.of("timeoutstress", "1"), true);
+        try (Client stranger = new Client(port, "127.0.0.3")) {
+            assertTrue(stranger.closedUnanswered(), "127.0.0.3 is not in proxyclients");
+        }
+        try (Client direct = new Client(port, "127.0.0.1").send("EHLO x\r\n")) {
+            assertTrue(direct.closedUnanswered());
+        }
+        try (Client tooLong = new Client(port, "127.0.0.1").send("PROXY UNKNOWN " + "x".repeat(200))) {
+            assertTrue(tooLong.closedUnanswered());
+        }
+        long started = System.nanoTime();
+        try (Client silent = new Client(port, "127.0.0.1").send("PROXY TCP4 127.0.0.2")) {
+            assertTrue(silent.closedUnanswered());
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(millis >= 900 && millis < 5000, "closed after " + millis + " ms, timeoutstress is 1 s");
+        }
+        try (Client slow = new Client(port, "127.0.0.1").send("PROXY TCP4 127.0.0.2 ")) {
+            Thread.sleep(400);
+            slow.send("127.0.0.1 40000 25\r\n");
+            assertTrue(slow.line().startsWith("220 "), "a header complete within timeoutstress is served");
         }
     }
 }
