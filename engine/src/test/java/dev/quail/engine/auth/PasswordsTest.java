@@ -25,6 +25,14 @@ class PasswordsTest {
         assertTrue(p.check("bob@example.org", "other".toCharArray()));
     }
 
+    /** An unknown address costs what a known one does: the dummy is a valid hash of the same cost. */
+    @Test
+    void theDummyHashIsAValidBcryptOfTheSameCost() throws Exception {
+        assertTrue(Passwords.DUMMY.startsWith("$2y$" + Passwords.COST + "$"), Passwords.DUMMY);
+        assertFalse(org.bouncycastle.crypto.generators.OpenBSDBCrypt.checkPassword(Passwords.DUMMY,
+                "y".toCharArray()));
+    }
+
     @Test
     void aNewPasswordReplacesTheOldAndTheFileIsPrivate() throws Exception {
         Path file = dir.resolve("passwords");
