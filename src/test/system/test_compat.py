@@ -272,8 +272,11 @@ class Analog(CompatCase):
         shutil.rmtree(os.path.join(carol, "Maildir"))
         self.server.start()
         with smtplib.SMTP("127.0.0.1", self.server.port) as s:
-            for rcpt in ("postmaster@localhost", "nobody@localhost", "carol@localhost"):
+            for rcpt in ("postmaster@localhost", "carol@localhost"):
                 s.sendmail("postmaster@localhost", [rcpt], b"Subject: analog\r\n\r\nbody\r\n")
+        # SMTP refuses nobody@ at RCPT (SEC-06): injected, it fails at delivery.
+        quail("inject", "--home", self.home, "-f", "postmaster@localhost", "nobody@localhost",
+              input=b"Subject: analog\n\nbody\n")
         self.wait_messages(2)
         self.wait_log("deferral: Unable to chdir to maildir")
         report = wait_until(lambda: (lambda r: r if r["zoverall"]["completedMessages"] == 3 else None)(

@@ -80,9 +80,10 @@ class QueueTools(QuailTestCase):
 class Bounces(QuailTestCase):
 
     def test_unknown_local_mailbox_bounces_to_the_sender_in_qsbmf(self):
-        # The sender is local, so the bounce lands in a Maildir we can read.
-        with smtplib.SMTP("127.0.0.1", self.server.port) as s:
-            s.sendmail("postmaster@localhost", ["nobody@localhost"], b"Subject: lost\r\n\r\nwhere?\r\n")
+        # The sender is local, so the bounce lands in a Maildir we can read. Injected: SMTP refuses the address at
+        # RCPT (SEC-06).
+        quail("inject", "--home", self.home, "-f", "postmaster@localhost", "nobody@localhost",
+              input=b"Subject: lost\n\nwhere?\n")
         [bounce] = self.wait_messages(1)
         self.assertTrue(bounce.startswith(b"Return-Path: <>\nDelivered-To: postmaster@localhost\n"), bounce[:120])
         self.assertIn(b"Subject: failure notice\n", bounce)
@@ -93,8 +94,8 @@ class Bounces(QuailTestCase):
         self.wait_log("bounce msg ")
 
     def test_a_bounce_that_fails_becomes_a_double_bounce_to_postmaster(self):
-        with smtplib.SMTP("127.0.0.1", self.server.port) as s:
-            s.sendmail("ghost@localhost", ["nobody@localhost"], b"Subject: twice\r\n\r\nx\r\n")
+        quail("inject", "--home", self.home, "-f", "ghost@localhost", "nobody@localhost",
+              input=b"Subject: twice\n\nx\n")
         [double] = self.wait_messages(1)
         self.assertTrue(double.startswith(b"Return-Path: <#@[]>\n"), double[:80])
         self.assertIn(b"but the bounce bounced!", double)

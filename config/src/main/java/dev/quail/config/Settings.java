@@ -95,6 +95,12 @@ public final class Settings {
                     "Received/Delivered header lines that mark a message as looping (554 5.4.6)"),
             quail("authfailures", Limits.DEFAULT_AUTHFAILURES, "SmtpServer, Pop3Server",
                     "failed logins from one address in a minute before its attempts are refused unchecked"),
+            quail("checkrcpt", Limits.DEFAULT_CHECKRCPT, "SmtpServer",
+                    "1: RCPT of a local or virtual-domain address no mailbox, alias or .qmail-default would take"
+                            + " hears 550 5.1.1; 0: accepted and bounced later, as qmail-smtpd did"),
+            quail("unknownrcpts", Limits.DEFAULT_UNKNOWNRCPTS, "SmtpServer",
+                    "unknown local recipients (550 5.1.1) one client address may try in a minute; its next local"
+                            + " RCPT hears 421 4.7.0 and the connection ends"),
             quail("maxlive", Limits.DEFAULT_MAXLIVE, "Queue", "messages being delivered (alive) at once"),
             quail("livebytes", Limits.DEFAULT_LIVEBYTES, "Queue", "message bytes the live messages may hold at once"),
             quail("timeoutreuse", Limits.DEFAULT_TIMEOUTREUSE, "RemoteSpawn",

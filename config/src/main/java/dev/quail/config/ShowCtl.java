@@ -66,6 +66,8 @@ public final class ShowCtl {
             Map.entry("maxrecipients", c -> c.limits().maxrecipients()),
             Map.entry("maxhops", c -> c.limits().maxhops()),
             Map.entry("authfailures", c -> c.limits().authfailures()),
+            Map.entry("checkrcpt", c -> c.limits().checkrcpt() ? 1 : 0),
+            Map.entry("unknownrcpts", c -> c.limits().unknownrcpts()),
             Map.entry("maxlive", c -> c.limits().maxlive()),
             Map.entry("livebytes", c -> c.limits().livebytes()),
             Map.entry("timeoutreuse", c -> c.limits().timeoutreuse()),

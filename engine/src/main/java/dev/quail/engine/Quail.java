@@ -20,6 +20,8 @@ import dev.quail.engine.queue.Submitter;
 import dev.quail.engine.delivery.SpawnStatus;
 import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.engine.smtp.SmtpServer;
+import dev.quail.engine.smtp.RecipientCheck;
+import dev.quail.config.QuailHome;
 import dev.quail.engine.tls.ServerTls;
 import dev.quail.persistence.body.BodyStore;
 import dev.quail.persistence.journal.JournalStore;
@@ -120,7 +122,8 @@ public final class Quail {
             QueueSpace space = new QueueSpace(controls.home().queue(), controls, health, System::currentTimeMillis);
             SmtpServer.Services smtpServices = new SmtpServer.Services(controls, submitter, bodies,
                     ServerTls.open(controls.home().control("servercert.pem"), me),
-                    new Logins(new Passwords(controls.home().passwords()), controls), space);
+                    new Logins(new Passwords(controls.home().passwords()), controls), space,
+                    new RecipientCheck(QuailHome.of(controls.home().root()).alias(), System::currentTimeMillis));
             var smtp = context.spawn(SmtpServer.create(listeners.smtpHost(), listeners.smtpPort(), smtpServices,
                     bound), "smtpd");
             context.watchWith(smtp, new ChildFailed("smtpd"));

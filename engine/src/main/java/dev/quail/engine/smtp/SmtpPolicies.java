@@ -19,13 +19,17 @@ import java.util.function.BooleanSupplier;
 public final class SmtpPolicies {
     private SmtpPolicies() {}
 
-    /** {@code storageLow}: whether the queue's disk is too full for new mail (MAIL and RCPT then get 452). */
-    public static SmtpPolicy forClient(Controls.Snapshot snapshot, InetAddress client, BooleanSupplier storageLow) {
+    /**
+     * {@code storageLow}: whether the queue's disk is too full for new mail (MAIL and RCPT then get 452);
+     * {@code recipients}: whether a local recipient has a mailbox (SEC-06).
+     */
+    public static SmtpPolicy forClient(Controls.Snapshot snapshot, InetAddress client, BooleanSupplier storageLow,
+                                       RecipientCheck recipients) {
         Control c = snapshot.control();
         RelayPolicy relay = new RelayPolicy(c);
         return new SmtpPolicy(c.smtpgreeting(), c.me(), c.databytes(), c.limits().maxrecipients(),
                 c.limits().maxhops(), recipient -> relay.accepts(client, recipient), c.badmailfrom()::matches,
-                storageLow);
+                storageLow, recipient -> recipients.check(snapshot, client, recipient));
     }
 
     /**
@@ -41,12 +45,13 @@ public final class SmtpPolicies {
     }
 
     /**
-     * sendmail -bs: a local user, trusted as qmail trusts it (RELAYCLIENT set, DATABYTES=0; SM-01). A full disk
-     * shows when the maildrop file cannot be written (exit 111), not before.
+     * sendmail -bs: a local user, trusted as qmail trusts it (RELAYCLIENT set, DATABYTES=0; SM-01): its mail to a
+     * local address without a mailbox bounces, as qmail's did. A full disk shows when the maildrop file cannot be
+     * written (exit 111), not before.
      */
     public static SmtpPolicy forLocalUser(Controls.Snapshot snapshot) {
         Control c = snapshot.control();
         return new SmtpPolicy(c.smtpgreeting(), c.me(), 0, c.limits().maxrecipients(), c.limits().maxhops(),
-                recipient -> true, c.badmailfrom()::matches, () -> false);
+                recipient -> true, c.badmailfrom()::matches, () -> false, recipient -> SmtpPolicy.Mailbox.KNOWN);
     }
 }

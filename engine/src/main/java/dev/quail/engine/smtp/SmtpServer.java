@@ -52,10 +52,11 @@ public final class SmtpServer {
 
     /**
      * What every SMTP listener of one server shares: the configuration, the queue and the body store its messages'
-     * pieces go to first, the TLS identity, the password checks (whose throttle POP3 shares).
+     * pieces go to first, the TLS identity, the password checks (whose throttle POP3 shares), the recipient check
+     * (whose count of unknown recipients spans every listener).
      */
     public record Services(Controls controls, Submitter submitter, BodyStore bodies, ServerTls tls, Logins logins,
-                           BooleanSupplier storageLow) {}
+                           BooleanSupplier storageLow, RecipientCheck recipients) {}
 
     private record BindResult(Tcp.ServerBinding binding, Throwable failure) implements Command {}
 
@@ -134,7 +135,9 @@ public final class SmtpServer {
         InetSocketAddress local = connection.localAddress();
         String remoteIp = remote.getAddress().getHostAddress();
         Controls.Snapshot snapshot = services.controls().current();
-        SmtpSession session = new SmtpSession(SmtpPolicies.forClient(snapshot, remote.getAddress(), services.storageLow()), security,
+        SmtpSession session = new SmtpSession(
+                SmtpPolicies.forClient(snapshot, remote.getAddress(), services.storageLow(), services.recipients()),
+                security,
                 new SmtpClient(remoteIp, remote.getPort(), local.getAddress().getHostAddress()),
                 SmtpPolicies.timing(snapshot), Clock.systemUTC());
         String origin = name + " " + remoteIp;

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quail.engine.Mailboxes;
 import dev.quail.engine.MemoryBodies;
 import dev.quail.engine.TestHomes;
+import dev.quail.config.QuailHome;
 import dev.quail.engine.auth.Logins;
 import dev.quail.engine.auth.Passwords;
 import dev.quail.engine.queue.Queue;
@@ -23,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -53,6 +56,9 @@ class SmtpEdgeTest {
     private MemoryBodies bodies;
     private TestProbe<Queue.Command> queue;
 
+    /** The home of the last listener. */
+    private Path home;
+
     @BeforeEach
     void fresh() {
         bodies = new MemoryBodies();
@@ -64,10 +70,14 @@ class SmtpEdgeTest {
         Map<String, String> files = new HashMap<>(Map.of("databytes", Long.toString(3 << 20)));
         files.putAll(control);
         var controls = TestHomes.controls(files);
+        home = controls.home().root();
+        Mailboxes.add(controls.home(), "postmaster@localhost");
+        controls.reload();
         var services = new SmtpServer.Services(controls, new Submitter(queue.ref(), testKit.scheduler(),
                 TestHomes.ids()), bodies,
                 ServerTls.open(Files.createTempDirectory("quail-tls").resolve("servercert.pem"), "mx.test"),
-                new Logins(new Passwords(controls.home().passwords()), controls), () -> false);
+                new Logins(new Passwords(controls.home().passwords()), controls), () -> false,
+                new RecipientCheck(QuailHome.of(controls.home().root()).alias(), System::currentTimeMillis));
         TestProbe<SmtpServer.Bound> bound = testKit.createTestProbe();
         testKit.spawn(SmtpServer.create("127.0.0.1", 0, services, bound.ref()));
         return Integer.parseInt(bound.receiveMessage().address().replaceFirst(".*:", ""));
@@ -194,6 +204,57 @@ class SmtpEdgeTest {
             Queue.Submit submit = queue.expectMessageClass(Queue.Submit.class);
             assertEquals(0, submit.body().chunks());
             assertTrue(new String(submit.body().tail(), StandardCharsets.ISO_8859_1).endsWith("fits in the tail\n"));
+        }
+    }
+
+    /**
+     * SEC-06 at its edge: unknownrcpts unknown local recipients each hear 550 5.1.1; the client's next local RCPT,
+     * even of a real mailbox and on a new connection, hears 421 and is closed; another address is not affected.
+     * An extension needs its .qmail file, the alias mailbox takes what its .qmail-default takes.
+     */
+    @Test
+    void sec06_unknown_local_recipients_hear_550_and_a_guessing_client_421() throws Exception {
+        int port = listen(Map.of("unknownrcpts", "2", "virtualdomains", "virtual.test:virtual.test\n"));
+        try (Client c = Client.greeted(port)) {
+            assertEquals("250 2.1.0 ok", c.command("MAIL FROM:<a@sender.test>"));
+            assertEquals("250 2.1.5 ok", c.command("RCPT TO:<Postmaster@localhost>"));
+            assertEquals("550 5.1.1 sorry, no mailbox here by that name (#5.1.1)", c.command("RCPT TO:<nobody@localhost>"));
+            assertEquals("550 5.1.1 sorry, no mailbox here by that name (#5.1.1)",
+                    c.command("RCPT TO:<postmaster-ext@localhost>"));
+            assertEquals("421 4.7.0 too many unknown recipients, closing connection (#4.7.0)",
+                    c.command("RCPT TO:<postmaster@localhost>"));
+            assertNull(c.line());
+        }
+        try (Client again = Client.greeted(port); Client other = new Client(port, "127.0.0.2")) {
+            assertEquals("250 2.1.0 ok", again.command("MAIL FROM:<a@sender.test>"));
+            assertEquals("421 4.7.0 too many unknown recipients, closing connection (#4.7.0)",
+                    again.command("RCPT TO:<postmaster@localhost>"));
+            assertTrue(other.line().startsWith("220 "));
+            assertEquals("250 2.1.0 ok", other.command("MAIL FROM:<a@sender.test>"));
+            assertEquals("550 5.1.1 sorry, no mailbox here by that name (#5.1.1)",
+                    other.command("RCPT TO:<someone@virtual.test>"));
+        }
+    }
+
+    @Test
+    void sec06_the_alias_mailbox_and_dot_qmail_files_decide_and_checkrcpt_0_accepts_everyone() throws Exception {
+        int port = listen(Map.of());
+        Path alias = QuailHome.of(home).alias();
+        try (Client c = Client.greeted(port)) {
+            assertEquals("250 2.1.0 ok", c.command("MAIL FROM:<a@sender.test>"));
+            assertEquals("550 5.1.1 sorry, no mailbox here by that name (#5.1.1)", c.command("RCPT TO:<abuse@localhost>"));
+            Files.createDirectories(alias);
+            Files.writeString(alias.resolve(".qmail-abuse"), "&postmaster@localhost\n");
+            assertEquals("250 2.1.5 ok", c.command("RCPT TO:<abuse@localhost>"));
+            assertEquals("550 5.1.1 sorry, no mailbox here by that name (#5.1.1)", c.command("RCPT TO:<other@localhost>"));
+            Files.writeString(home.resolve("mailboxes/localhost/postmaster/.qmail-lists-default"), "./Maildir/\n");
+            assertEquals("250 2.1.5 ok", c.command("RCPT TO:<postmaster-lists-any@localhost>"));
+            assertEquals("550 5.1.1 sorry, no mailbox here by that name (#5.1.1)",
+                    c.command("RCPT TO:<postmaster-list@localhost>"));
+        }
+        try (Client c = Client.greeted(listen(Map.of("checkrcpt", "0")))) {
+            assertEquals("250 2.1.0 ok", c.command("MAIL FROM:<a@sender.test>"));
+            assertEquals("250 2.1.5 ok", c.command("RCPT TO:<nobody@localhost>"));
         }
     }
 

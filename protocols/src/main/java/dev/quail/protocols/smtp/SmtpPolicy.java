@@ -12,10 +12,14 @@
  * rcptAllowed    relay decision for a recipient address with a domain (SMTP-20, SMTP-21)
  * badMailFrom    whether a non-empty sender address is listed in badmailfrom (SMTP-22)
  * storageLow     whether the queue's disk is too full to take new mail: MAIL and RCPT get 452 4.3.1
+ * mailbox        whether a recipient has a mailbox here (SEC-06): UNKNOWN gets 550 5.1.1, GUESSING (the client
+ *                tried too many unknown ones lately) 421 4.7.0 and the end of the session; remote addresses
+ *                and a server that does not check are KNOWN
  */
 package dev.quail.protocols.smtp;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 public record SmtpPolicy(
@@ -26,4 +30,9 @@ public record SmtpPolicy(
     int maxHops,
     Predicate<String> rcptAllowed,
     Predicate<String> badMailFrom,
-    BooleanSupplier storageLow) {}
+    BooleanSupplier storageLow,
+    Function<String, SmtpPolicy.Mailbox> mailbox) {
+
+  /** The recipient check's verdict on one RCPT address. */
+  public enum Mailbox { KNOWN, UNKNOWN, GUESSING }
+}

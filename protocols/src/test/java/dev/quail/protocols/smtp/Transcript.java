@@ -41,7 +41,10 @@ final class Transcript {
         clock);
   }
 
-  /** Relays for example.org, refuses spammer@bad.example, unlimited size, qmail's 100/100. */
+  /**
+   * Relays for example.org, refuses spammer@bad.example, unlimited size, qmail's 100/100; unknown@ has no
+   * mailbox and guess@ comes from a client that guessed too often.
+   */
   static SmtpPolicy policy() {
     return policy(0, 100, 100);
   }
@@ -53,7 +56,9 @@ final class Transcript {
   static SmtpPolicy policy(long databytes, int maxRecipients, int maxHops, BooleanSupplier storageLow) {
     return new SmtpPolicy("mx.example.org", "mx.example.org", databytes, maxRecipients, maxHops,
         address -> address.toLowerCase().endsWith("@example.org"),
-        address -> address.equalsIgnoreCase("spammer@bad.example"), storageLow);
+        address -> address.equalsIgnoreCase("spammer@bad.example"), storageLow,
+        address -> address.startsWith("unknown@") ? SmtpPolicy.Mailbox.UNKNOWN
+            : address.startsWith("guess@") ? SmtpPolicy.Mailbox.GUESSING : SmtpPolicy.Mailbox.KNOWN);
   }
 
   /** A session whose greeting has been checked. */
