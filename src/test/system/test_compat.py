@@ -13,7 +13,7 @@ import subprocess
 from quailtest import QuailTestCase, ROOT, free_port, quail, wait_until
 
 BIN = os.path.join(ROOT, "bin")
-RECEIVED = rb"Received: \(qmail \d+ invoked by uid \d+\); \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d -0000\n"
+RECEIVED = rb"Received: \(quail \d+ invoked by uid \d+\); \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d -0000\n"
 
 
 def envelope(sender, *recipients):
@@ -77,9 +77,9 @@ class QmailQueue(CompatCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.server.start()
         [stored] = self.wait_messages(1)
-        self.assertEqual(stored.count(b"Received: (qmail "), 1)
-        head = stored.split(b"Received: (qmail ", 1)
-        self.assertRegex(b"Received: (qmail " + head[1], RECEIVED)
+        self.assertEqual(stored.count(b"Received: (quail "), 1)
+        head = stored.split(b"Received: (quail ", 1)
+        self.assertRegex(b"Received: (quail " + head[1], RECEIVED)
         self.assertIn(b"Return-Path: <joe@example.org>", head[0])
         self.assertTrue(stored.endswith(b"Subject: via qmail-queue\n\nhello\n"))
         self.wait_log("end msg")
@@ -258,6 +258,71 @@ class DotQmailThroughTheServer(CompatCase):
         with open(os.path.join(alice, "procmail.in"), "rb") as f:
             self.assertRegex(f.read(), rb"^From bob@localhost \w{3} \w{3} \d\d \d\d:\d\d:\d\d \d{4}\n"
                                        rb"Return-Path: <bob@localhost>\nDelivered-To: alice-proc@localhost\n")
+
+
+class RecipientChecks(CompatCase):
+
+    def rcpt_replies(self, *recipients):
+        with smtplib.SMTP("127.0.0.1", self.server.port) as s:
+            s.mail("alice@example.org")
+            return [s.rcpt(r) for r in recipients]
+
+    def test_unknown_local_recipients_are_refused_at_rcpt_and_a_guesser_is_sent_away(self):
+        """SEC-06, SMTP-05: what no users/assign line, alias or .qmail(-default) takes hears 550 5.1.1 at RCPT; a
+        virtual domain's too. unknownrcpts (here 3) such addresses a minute, then every local RCPT of that client
+        hears 421 4.7.0 and the connection ends. checkrcpt 0 is qmail's behaviour: accepted, bounced later."""
+        self.add_user("carol@localhost")
+        self.add_user("dave@virtual.test")
+        alias = os.path.join(self.home, "alias")
+        os.makedirs(alias)
+        with open(os.path.join(alias, ".qmail-abuse"), "w") as f:
+            f.write("&postmaster@localhost\n")
+        with open(os.path.join(self.home, "control", "unknownrcpts"), "w") as f:
+            f.write("3\n")
+        self.server.start()
+        no_mailbox = (550, b"5.1.1 sorry, no mailbox here by that name (#5.1.1)")
+        self.assertEqual(self.rcpt_replies("carol@localhost", "Abuse@localhost", "dave@virtual.test",
+                                           "nobody@localhost", "carol-ext@localhost", "eve@virtual.test"),
+                         [(250, b"2.1.5 ok")] * 3 + [no_mailbox] * 3)
+        with smtplib.SMTP("127.0.0.1", self.server.port) as s:
+            s.mail("alice@example.org")
+            self.assertEqual(s.rcpt("carol@localhost"),
+                             (421, b"4.7.0 too many unknown recipients, closing connection (#4.7.0)"))
+            self.assertRaises(smtplib.SMTPServerDisconnected, s.noop)
+        with open(os.path.join(self.home, "control", "checkrcpt"), "w") as f:
+            f.write("0\n")
+        quail("reload", "--home", self.home)
+        with smtplib.SMTP("127.0.0.1", self.server.port) as s:
+            s.sendmail("postmaster@localhost", ["nobody@localhost"], b"Subject: old way\r\n\r\nx\r\n")
+        bounce = wait_until(lambda: [m for m in self.messages() if b"failure notice" in m], 60, what="the bounce")[0]
+        self.assertIn(b"<nobody@localhost>:\nSorry, no mailbox here by that name. (#5.1.1)", bounce)
+
+
+class ReceivedLines(CompatCase):
+
+    def test_every_way_into_the_queue_adds_qmail_queues_line_in_quails_words(self):
+        """SMTP-41, QQ-02: SMTP mail starts with `Received: (quail ID invoked from network); DATE` on top of the SMTP
+        Received line, ID its queue id in the log; quail inject's and sendmail's with `invoked by uid U`; a bounce's
+        with `invoked for bounce`. Each message has exactly one such line."""
+        self.server.start()
+        with smtplib.SMTP("127.0.0.1", self.server.port) as s:
+            s.sendmail("alice@example.org", ["postmaster@localhost"], b"Subject: network\r\n\r\nx\r\n")
+        [network] = self.wait_messages(1)
+        date = rb"; \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d -0000\n"
+        match = re.search(rb"\nReceived: \(quail (\d+) invoked from network\)" + date + rb"Received: from ", network)
+        self.assertTrue(match, network[:300])
+        self.assertIn("new msg %s" % match.group(1).decode(), self.server.log())
+        quail("inject", "--home", self.home, "-f", "postmaster@localhost", "postmaster@localhost", "nobody@localhost",
+              input=b"Subject: local\n\ny\n")
+        self.sh("sendmail postmaster@localhost", input=b"Subject: sendmail\n\nz\n")
+        mails = self.wait_messages(4)
+        for subject in (b"local", b"sendmail"):
+            [m] = [m for m in mails if b"Subject: %s\n" % subject in m]
+            self.assertRegex(m, rb"\nReceived: \(quail \d+ invoked by uid %d\)" % os.getuid() + date)
+        [bounce] = [m for m in mails if b"failure notice" in m]
+        self.assertRegex(bounce, rb"\nReceived: \(quail \d+ invoked for bounce\)" + date)
+        for m in mails:
+            self.assertEqual(m.count(b"Received: (quail "), 1 if m is not bounce else 2, m[:400])
 
 
 class Analog(CompatCase):

@@ -3,9 +3,11 @@ package dev.quail.engine.cli;
 import dev.quail.config.Control;
 import dev.quail.engine.Home;
 import dev.quail.engine.Main;
+import dev.quail.engine.delivery.ReceivedLine;
 import dev.quail.engine.inject.Injection;
 import dev.quail.persistence.maildrop.Maildrop;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -65,7 +67,8 @@ public final class InjectCommand implements Callable<Integer> {
             return Main.TEMPORARY;
         }
         try {
-            new Maildrop(home.maildrop()).write(result.sender(), result.recipients(), result.message());
+            new Maildrop(home.maildrop()).write(result.sender(), result.recipients(),
+                    ReceivedLine.onTop(result.message(), Instant.now()));
             return 0;
         } catch (IOException e) {
             System.err.println("quail-inject: fatal: qq write error or disk full: " + e.getMessage());

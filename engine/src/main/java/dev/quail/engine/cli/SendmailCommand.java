@@ -3,6 +3,7 @@ package dev.quail.engine.cli;
 import dev.quail.engine.Controls;
 import dev.quail.engine.Home;
 import dev.quail.engine.Main;
+import dev.quail.engine.delivery.ReceivedLine;
 import dev.quail.engine.inject.Injection;
 import dev.quail.engine.smtp.SmtpPolicies;
 import dev.quail.persistence.maildrop.Maildrop;
@@ -16,6 +17,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -124,7 +126,8 @@ public final class SendmailCommand implements Callable<Integer> {
                 QueueResult result;
                 try {
                     result = new QueueResult.Queued(
-                            maildrop.write(submit.sender(), submit.recipients(), message.toByteArray()));
+                            maildrop.write(submit.sender(), submit.recipients(),
+                                    ReceivedLine.onTop(message.toByteArray(), Instant.now())));
                 } catch (IOException e) {
                     result = new QueueResult.Temporary("4.3.0 qq write error or disk full (#4.3.0)");
                 }

@@ -1,6 +1,7 @@
 package dev.quail.engine.compat;
 
 import dev.quail.engine.Home;
+import dev.quail.engine.delivery.ReceivedLine;
 import dev.quail.persistence.maildrop.Maildrop;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -41,7 +42,7 @@ public final class MaildropQueue {
     /** The message to queue: the Received line, then {@code in} to its end. qmail-queue reads it before the envelope. */
     public byte[] read(InputStream in) throws QqException {
         ByteArrayOutputStream message = new ByteArrayOutputStream(8192);
-        message.writeBytes(ReceivedLine.of(clock.instant()));
+        message.writeBytes(ReceivedLine.ofThisProgram(clock.instant()));
         byte[] buffer = new byte[65536];
         try {
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {

@@ -1,10 +1,12 @@
 package dev.quail.engine.smtp;
 
+import dev.quail.engine.delivery.ReceivedLine;
 import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.queue.Submitter;
 import dev.quail.persistence.body.BodyStore;
 import dev.quail.persistence.body.BodyWriter;
 import dev.quail.protocols.smtp.QueueResult;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -83,10 +85,17 @@ public final class IncomingBody {
         discard();
     }
 
+    /**
+     * SMTP-41: a message starts with qmail-queue's line, on top of the front end's own Received line. Written into
+     * a fresh writer it only fills the first chunk, so its stage is already complete.
+     */
     private Open open() {
         if (open.isEmpty()) {
             String id = submitter.newId();
-            open = Optional.of(new Open(id, store.writer(Submitter.owner(id))));
+            BodyWriter writer = store.writer(Submitter.owner(id));
+            byte[] line = ReceivedLine.of(id, ReceivedLine.Invoked.FROM_NETWORK, Instant.now());
+            writer.write(line, 0, line.length);
+            open = Optional.of(new Open(id, writer));
         }
         return open.get();
     }

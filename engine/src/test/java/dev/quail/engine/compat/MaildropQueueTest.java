@@ -36,7 +36,7 @@ class MaildropQueueTest {
             assertEquals("joe@x.org", dropped.sender());
             assertEquals(List.of("a@y.org"), dropped.recipients());
             String stored = new String(dropped.message().readAllBytes(), StandardCharsets.ISO_8859_1);
-            assertTrue(stored.matches("Received: \\(qmail \\d+ invoked by uid \\d+\\); 5 Mar 2024 04:06:07 -0000\n"
+            assertTrue(stored.matches("Received: \\(quail \\d+ invoked by uid \\d+\\); 5 Mar 2024 04:06:07 -0000\n"
                     + "Subject: hi\n\nbody\n"), stored);
         }
     }

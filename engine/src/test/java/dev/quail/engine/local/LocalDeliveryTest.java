@@ -5,24 +5,20 @@
  */
 package dev.quail.engine.local;
 
-import dev.quail.engine.MemoryBodies;
-import dev.quail.engine.queue.Ids;
-import dev.quail.engine.queue.QueueInjector;
-import dev.quail.engine.queue.Submitter;
-import dev.quail.engine.delivery.MessageBody;
-import dev.quail.persistence.body.BodyStore;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quail.engine.Controls;
 import dev.quail.engine.Home;
+import dev.quail.engine.MemoryBodies;
+import dev.quail.engine.QueueLines;
 import dev.quail.engine.delivery.Delivery;
 import dev.quail.engine.delivery.Injector;
+import dev.quail.engine.delivery.MessageBody;
 import dev.quail.engine.delivery.Outcome;
+import dev.quail.engine.queue.Ids;
 import dev.quail.engine.queue.Queue;
+import dev.quail.engine.queue.QueueInjector;
+import dev.quail.engine.queue.Submitter;
+import dev.quail.persistence.body.BodyStore;
 import dev.quail.persistence.maildir.Maildir;
 import dev.quail.persistence.maildir.MaildirWriter;
 import dev.quail.protocols.smtp.QueueResult;
@@ -46,6 +42,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LocalDeliveryTest {
     private static final ActorTestKit KIT = ActorTestKit.create();
@@ -99,8 +99,10 @@ class LocalDeliveryTest {
     }
 
     /** What a forward stored for the queue. */
+    /** A forward's body below its qmail-queue line (QQ-02), which says the server's uid. */
     private String forwarded(Queue.Submit submit) throws IOException {
-        return new String(store.read(Submitter.owner(submit.id()), submit.body()), StandardCharsets.ISO_8859_1);
+        return QueueLines.after(new String(store.read(Submitter.owner(submit.id()), submit.body()),
+                StandardCharsets.ISO_8859_1), submit.id(), "invoked by uid \\d+");
     }
 
     private Outcome deliver(String address) {

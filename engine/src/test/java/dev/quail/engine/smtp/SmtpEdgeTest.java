@@ -1,14 +1,11 @@
 package dev.quail.engine.smtp;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quail.config.QuailHome;
 import dev.quail.engine.Mailboxes;
 import dev.quail.engine.MemoryBodies;
+import dev.quail.engine.QueueLines;
 import dev.quail.engine.TestHomes;
-import dev.quail.config.QuailHome;
 import dev.quail.engine.auth.Logins;
 import dev.quail.engine.auth.Passwords;
 import dev.quail.engine.queue.Queue;
@@ -39,6 +36,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * An SMTP listener over real sockets, from several loopback addresses, with the queue a probe and the body store in
@@ -156,7 +157,8 @@ class SmtpEdgeTest {
             Queue.Submit submit = queue.expectMessageClass(Queue.Submit.class);
             assertTrue(submit.body().chunks() >= 30, submit.body().toString());
             byte[] stored = bodies.read(Submitter.owner(submit.id()), submit.body());
-            String text = new String(stored, StandardCharsets.ISO_8859_1);
+            String text = QueueLines.after(new String(stored, StandardCharsets.ISO_8859_1), submit.id(),
+                    "invoked from network");
             assertTrue(text.startsWith("Received: from unknown ([127.0.0.1])\n"), text.substring(0, 100));
             byte[] expected = new String(body, StandardCharsets.ISO_8859_1).replace("\r\n", "\n")
                     .getBytes(StandardCharsets.ISO_8859_1);
