@@ -20,6 +20,8 @@
  *  - timeoutsmtpd 0 ⇒ 1 as qmail; concurrency has no compile-time cap (qmail's conf-spawn).
  *  - databytes defaults to Postfix's 10240000, not qmail's unlimited: a limit every Postfix user expects, and
  *    one fewer way to fill a disk. 0 still means unlimited (memory is bounded either way).
+ *  - qmailqueue (Quail; qmail's QMAILQUEUE variable, which tcpserver set for qmail-smtpd) names the program the
+ *    SMTP, QMTP and QMQP front ends run in qmail-queue's place.
  *  - the bounds qmail kept in code or left to tcpserver are settings too ({@link Limits}).
  *  - shaping and responses (Quail) are the per-site delivery limits and the reply rules that suspend or throttle
  *    a site ({@link Shaping}, {@link Responses}); without control/responses the shipped rules apply.
@@ -69,6 +71,7 @@ public record Control(
         RelayClients qmqpclients,
         List<String> qmqpservers,
         String checkpassword,
+        String qmailqueue,
         long bouncemaxbytes,
         Shaping shaping,
         Responses responses,
@@ -136,6 +139,7 @@ public record Control(
                 RelayClients.parse(files.list("qmqpclients")),
                 files.list("qmqpservers"),
                 files.line("checkpassword", ""),
+                files.line("qmailqueue", ""),
                 files.number("bouncemaxbytes", DEFAULT_BOUNCEMAXBYTES),
                 Shaping.parse(files.list("shaping")),
                 Responses.parse(files.list("responses", Responses.SHIPPED)),

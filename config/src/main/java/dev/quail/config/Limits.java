@@ -16,6 +16,7 @@
  *                       0: accepted and bounced later, as qmail-smtpd did
  * unknownrcpts          unknown local recipients one address may try in a minute; its next local RCPT ends the
  *                       session with 421 (a dictionary attack's brake)
+ * timeoutqmailqueue     seconds control/qmailqueue's program may take for one message
  * maxlive               Message actors alive at once (being delivered or about to be)
  * livebytes             message bytes those live actors may hold at once
  * timeoutreuse          seconds an idle outbound SMTP connection is kept for the next message to its destination
@@ -45,6 +46,7 @@ public record Limits(
         int authfailures,
         boolean checkrcpt,
         int unknownrcpts,
+        long timeoutqmailqueue,
         int maxlive,
         long livebytes,
         long timeoutreuse,
@@ -66,6 +68,7 @@ public record Limits(
     public static final int DEFAULT_AUTHFAILURES = 10;
     public static final int DEFAULT_CHECKRCPT = 1;
     public static final int DEFAULT_UNKNOWNRCPTS = 10;
+    public static final long DEFAULT_TIMEOUTQMAILQUEUE = 300;
     public static final int DEFAULT_MAXLIVE = 2000;
     public static final long DEFAULT_LIVEBYTES = 64L << 20;
     public static final long DEFAULT_TIMEOUTREUSE = 10;
@@ -104,6 +107,7 @@ public record Limits(
                 Math.max(1, count(files, "authfailures", DEFAULT_AUTHFAILURES)),
                 files.number("checkrcpt", DEFAULT_CHECKRCPT) != 0,
                 Math.max(1, count(files, "unknownrcpts", DEFAULT_UNKNOWNRCPTS)),
+                atLeastOne(files, "timeoutqmailqueue", DEFAULT_TIMEOUTQMAILQUEUE),
                 Math.max(1, count(files, "maxlive", DEFAULT_MAXLIVE)),
                 atLeastOne(files, "livebytes", DEFAULT_LIVEBYTES),
                 files.number("timeoutreuse", DEFAULT_TIMEOUTREUSE),

@@ -123,7 +123,7 @@ public final class Quail {
             SmtpServer.Services smtpServices = new SmtpServer.Services(controls, submitter, bodies,
                     ServerTls.open(controls.home().control("servercert.pem"), me),
                     new Logins(new Passwords(controls.home().passwords()), controls), space,
-                    new RecipientCheck(QuailHome.of(controls.home().root()).alias(), System::currentTimeMillis));
+                    new RecipientCheck(QuailHome.of(controls.home().root()).alias(), System::currentTimeMillis), io);
             var smtp = context.spawn(SmtpServer.create(listeners.smtpHost(), listeners.smtpPort(), smtpServices,
                     bound), "smtpd");
             context.watchWith(smtp, new ChildFailed("smtpd"));
@@ -132,9 +132,9 @@ public final class Quail {
             listen(context, "pop3s", listeners.pop3s(),
                     address -> Pop3Server.pop3s(address, controls, io, smtpServices.tls(), smtpServices.logins()));
             listen(context, "qmtpd", listeners.qmtp(),
-                    address -> QmtpServer.qmtp(address, controls, submitter, bodies, space));
+                    address -> QmtpServer.qmtp(address, controls, submitter, bodies, space, io));
             listen(context, "qmqpd", listeners.qmqp(),
-                    address -> QmtpServer.qmqp(address, controls, submitter, bodies));
+                    address -> QmtpServer.qmqp(address, controls, submitter, bodies, io));
             listen(context, "smtps", listeners.smtps(), address -> SmtpServer.smtps(address, smtpServices));
             listen(context, "submission", listeners.submission(),
                     address -> SmtpServer.submission(address, smtpServices));

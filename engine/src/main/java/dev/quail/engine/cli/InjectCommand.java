@@ -3,11 +3,10 @@ package dev.quail.engine.cli;
 import dev.quail.config.Control;
 import dev.quail.engine.Home;
 import dev.quail.engine.Main;
-import dev.quail.engine.delivery.ReceivedLine;
+import dev.quail.engine.compat.HostQueue;
 import dev.quail.engine.inject.Injection;
-import dev.quail.persistence.maildrop.Maildrop;
+import dev.quail.protocols.smtp.QueueResult;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -66,13 +65,11 @@ public final class InjectCommand implements Callable<Integer> {
             System.err.println("quail-inject: fatal: unable to read controls: " + e.getMessage());
             return Main.TEMPORARY;
         }
-        try {
-            new Maildrop(home.maildrop()).write(result.sender(), result.recipients(),
-                    ReceivedLine.onTop(result.message(), Instant.now()));
-            return 0;
-        } catch (IOException e) {
-            System.err.println("quail-inject: fatal: qq write error or disk full: " + e.getMessage());
-            return Main.TEMPORARY;
-        }
+        QueueResult queued = HostQueue.queue(home, result.message(), result.sender(), result.recipients(), env);
+        if (queued instanceof QueueResult.Queued) return 0;
+        boolean permanent = queued instanceof QueueResult.Permanent;
+        System.err.println("quail-inject: fatal: " + (permanent ? ((QueueResult.Permanent) queued).text()
+                : ((QueueResult.Temporary) queued).text()));
+        return permanent ? Main.USAGE : Main.TEMPORARY;
     }
 }

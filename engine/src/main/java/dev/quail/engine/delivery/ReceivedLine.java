@@ -49,13 +49,4 @@ public final class ReceivedLine {
     public static byte[] ofThisProgram(Instant now) {
         return of(Long.toString(ProcessHandle.current().pid()), Invoked.BY_UID, now);
     }
-
-    /** {@code message} with this program's line on top. */
-    public static byte[] onTop(byte[] message, Instant now) {
-        byte[] line = ofThisProgram(now);
-        byte[] out = new byte[line.length + message.length];
-        System.arraycopy(line, 0, out, 0, line.length);
-        System.arraycopy(message, 0, out, line.length, message.length);
-        return out;
-    }
 }

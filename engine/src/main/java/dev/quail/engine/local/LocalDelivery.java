@@ -7,10 +7,10 @@ import dev.quail.engine.Controls;
 import dev.quail.engine.delivery.Delivery;
 import dev.quail.engine.delivery.Injector;
 import dev.quail.engine.delivery.Outcome;
+import dev.quail.engine.delivery.QuailPrograms;
 import dev.quail.persistence.body.BodyStore;
 import dev.quail.persistence.maildir.MaildirWriter;
 import dev.quail.persistence.mbox.MboxWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -44,18 +44,7 @@ public final class LocalDelivery {
         this.maildir = maildir;
         this.injector = injector;
         this.bodies = bodies;
-        this.programs = programEnvironment(controls.home().root(), System.getenv());
-    }
-
-    /**
-     * What every |program gets besides qmail's variables: Quail's bin/ first on its PATH, as qmail's users relied
-     * on /var/qmail/bin (so `|preline procmail` or `|condredirect ...` need no full path), and QUAIL_HOME, where
-     * forward, condredirect and qreceipt queue. The launcher says where bin/ is (QUAIL_BIN).
-     */
-    static Map<String, String> programEnvironment(Path home, Map<String, String> server) {
-        String path = server.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
-        String bin = server.get("QUAIL_BIN");
-        return Map.of("QUAIL_HOME", home.toString(), "PATH", bin == null ? path : bin + ":" + path);
+        this.programs = QuailPrograms.environment(controls.home().root(), System.getenv());
     }
 
     public Outcome deliver(Delivery job) {

@@ -16,6 +16,7 @@ import dev.quail.protocols.qmtp.QmtpSession;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -43,10 +44,13 @@ import org.apache.pekko.util.ByteString;
 public final class QmtpServer {
     private QmtpServer() {}
 
-    /** {@code storageLow}: whether the queue's disk is too full for new mail (a package then hears Z). */
+    /**
+     * {@code storageLow}: whether the queue's disk is too full for new mail (a package then hears Z); {@code io}:
+     * where a control/qmailqueue program waits.
+     */
     public static Behavior<TcpListener.Command> qmtp(InetSocketAddress address, Controls controls,
                                                      Submitter submitter, BodyStore bodies,
-                                                     BooleanSupplier storageLow) {
+                                                     BooleanSupplier storageLow, Executor io) {
         return Behaviors.setup(context -> {
             ActorSystem<Void> system = context.getSystem();
             return TcpListener.create("qmtp", address, TcpListener.bind(system, address, true),
@@ -60,14 +64,14 @@ public final class QmtpServer {
                                 storageLow),
                                 client.getHostAddress(), SmtpPolicies.timing(snapshot), Clock.systemUTC());
                         String origin = "qmtp " + client.getHostAddress();
-                        return QmtpConnection.flow(session, new IncomingBody(bodies, submitter, origin), origin,
-                                ticket);
+                        return QmtpConnection.flow(session, new IncomingBody(bodies, submitter, origin,
+                                IncomingBody.qmailqueue(controls), io), origin, ticket);
                     }));
         });
     }
 
     public static Behavior<TcpListener.Command> qmqp(InetSocketAddress address, Controls controls,
-                                                     Submitter submitter, BodyStore bodies) {
+                                                     Submitter submitter, BodyStore bodies, Executor io) {
         return Behaviors.setup(context -> {
             ActorSystem<Void> system = context.getSystem();
             Consumer<Tcp.IncomingConnection> admitted = gate(system, "qmqp", controls, (connection, ticket) -> {
@@ -75,8 +79,9 @@ public final class QmtpServer {
                 Controls.Snapshot snapshot = controls.current();
                 QmqpSession session = new QmqpSession(snapshot.control().me(), ip, SmtpPolicies.timing(snapshot),
                         Clock.systemUTC());
-                return QmtpConnection.flow(session, new IncomingBody(bodies, submitter, "qmqp " + ip), "qmqp " + ip,
-                        ticket);
+                IncomingBody body = new IncomingBody(bodies, submitter, "qmqp " + ip,
+                        IncomingBody.qmailqueue(controls), io);
+                return QmtpConnection.flow(session, body, "qmqp " + ip, ticket);
             });
             return TcpListener.create("qmqp", address, TcpListener.bind(system, address, true), connection -> {
                 InetAddress client = connection.remoteAddress().getAddress();

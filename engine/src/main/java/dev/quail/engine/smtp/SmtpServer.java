@@ -16,6 +16,7 @@ import java.util.function.BooleanSupplier;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
@@ -53,10 +54,10 @@ public final class SmtpServer {
     /**
      * What every SMTP listener of one server shares: the configuration, the queue and the body store its messages'
      * pieces go to first, the TLS identity, the password checks (whose throttle POP3 shares), the recipient check
-     * (whose count of unknown recipients spans every listener).
+     * (whose count of unknown recipients spans every listener), and where a control/qmailqueue program waits.
      */
     public record Services(Controls controls, Submitter submitter, BodyStore bodies, ServerTls tls, Logins logins,
-                           BooleanSupplier storageLow, RecipientCheck recipients) {}
+                           BooleanSupplier storageLow, RecipientCheck recipients, Executor io) {}
 
     private record BindResult(Tcp.ServerBinding binding, Throwable failure) implements Command {}
 
@@ -141,7 +142,9 @@ public final class SmtpServer {
                 new SmtpClient(remoteIp, remote.getPort(), local.getAddress().getHostAddress()),
                 SmtpPolicies.timing(snapshot), Clock.systemUTC());
         String origin = name + " " + remoteIp;
-        return SmtpConnection.flow(session, new IncomingBody(services.bodies(), services.submitter(), origin), origin,
+        IncomingBody body = new IncomingBody(services.bodies(), services.submitter(), origin,
+                IncomingBody.qmailqueue(services.controls()), services.io());
+        return SmtpConnection.flow(session, body, origin,
                 remote.getAddress(), new SmtpAuthenticator(services.logins()), services.tls()::newEngine,
                 security.tls() == SmtpSecurity.Tls.IMPLICIT, ticket);
     }

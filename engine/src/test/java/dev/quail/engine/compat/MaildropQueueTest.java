@@ -52,7 +52,8 @@ class MaildropQueueTest {
     @Test
     void aMessageBeyondTheBufferIsRefusedForGood() throws Exception {
         MaildropQueue queue = new MaildropQueue(new Home(dir), CLOCK, 1000);
-        QqException e = assertThrows(QqException.class, () -> queue.read(new ByteArrayInputStream(new byte[1000])));
+        assertEquals(1000, queue.read(new ByteArrayInputStream(new byte[1000])).length, "at the limit");
+        QqException e = assertThrows(QqException.class, () -> queue.read(new ByteArrayInputStream(new byte[1001])));
         assertEquals(31, e.code());
         assertTrue(e.permanent());
         assertEquals(0, Files.list(dir).count(), "nothing written");

@@ -14,6 +14,7 @@ import dev.quail.engine.delivery.Delivery;
 import dev.quail.engine.delivery.Injector;
 import dev.quail.engine.delivery.MessageBody;
 import dev.quail.engine.delivery.Outcome;
+import dev.quail.engine.delivery.QuailPrograms;
 import dev.quail.engine.queue.Ids;
 import dev.quail.engine.queue.Queue;
 import dev.quail.engine.queue.QueueInjector;
@@ -465,11 +466,11 @@ class LocalDeliveryTest {
     /** Programs find Quail's bin/ helpers first on their PATH, and where to queue (QUAIL_HOME). */
     @Test
     void programsGetQuailsBinFirstOnTheirPathAndTheHome() {
-        Map<String, String> env = LocalDelivery.programEnvironment(Path.of("/srv/quail"),
+        Map<String, String> env = QuailPrograms.environment(Path.of("/srv/quail"),
                 Map.of("PATH", "/usr/bin:/bin", "QUAIL_BIN", "/opt/quail/bin"));
         assertEquals("/opt/quail/bin:/usr/bin:/bin", env.get("PATH"));
         assertEquals("/srv/quail", env.get("QUAIL_HOME"));
-        assertEquals("/usr/bin:/bin", LocalDelivery.programEnvironment(Path.of("/h"), Map.of("PATH", "/usr/bin:/bin"))
+        assertEquals("/usr/bin:/bin", QuailPrograms.environment(Path.of("/h"), Map.of("PATH", "/usr/bin:/bin"))
                 .get("PATH"), "without the launcher's QUAIL_BIN the PATH is left alone");
     }
 }

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
@@ -78,7 +79,8 @@ class SmtpEdgeTest {
                 TestHomes.ids()), bodies,
                 ServerTls.open(Files.createTempDirectory("quail-tls").resolve("servercert.pem"), "mx.test"),
                 new Logins(new Passwords(controls.home().passwords()), controls), () -> false,
-                new RecipientCheck(QuailHome.of(controls.home().root()).alias(), System::currentTimeMillis));
+                new RecipientCheck(QuailHome.of(controls.home().root()).alias(), System::currentTimeMillis),
+                Executors.newCachedThreadPool());
         TestProbe<SmtpServer.Bound> bound = testKit.createTestProbe();
         testKit.spawn(SmtpServer.create("127.0.0.1", 0, services, bound.ref()));
         return Integer.parseInt(bound.receiveMessage().address().replaceFirst(".*:", ""));
@@ -258,6 +260,37 @@ class SmtpEdgeTest {
             assertEquals("250 2.1.0 ok", c.command("MAIL FROM:<a@sender.test>"));
             assertEquals("250 2.1.5 ok", c.command("RCPT TO:<nobody@localhost>"));
         }
+    }
+
+    /**
+     * QQ-01, QQ-04, ARCH-01: control/qmailqueue's program gets the message on fd 0 and the envelope on fd 1 instead
+     * of the queue; its exit is the answer (0 250, 31 554, 71 451) and a hang past timeoutqmailqueue is 451 qq
+     * timeout. The original is never queued and leaves no chunk.
+     */
+    @Test
+    void qmailqueue_takes_qmail_queues_place_and_its_exit_is_the_answer() throws Exception {
+        Path dir = Files.createTempDirectory("quail-qq");
+        Path program = dir.resolve("scanner");
+        Files.writeString(program, "#!/bin/sh\ncat > " + dir + "/msg; cat <&1 > " + dir + "/env\n"
+                + "read code < " + dir + "/code; [ \"$code\" = hang ] && exec sleep 30; exit $code\n");
+        program.toFile().setExecutable(true);
+        int port = listen(Map.of("qmailqueue", program + "\n", "timeoutqmailqueue", "2"));
+        try (Client c = Client.greeted(port)) {
+            for (String[] exit : new String[][] {{"0", "250 2.0.0 ok "}, {"31", "554 5.3.0 mail server permanently "
+                    + "rejected message (#5.3.0)"}, {"71", "451 4.3.0 mail server temporarily rejected message "
+                    + "(#4.3.0)"}, {"hang", "451 4.3.0 qq timeout (#4.3.0)"}}) {
+                Files.writeString(dir.resolve("code"), exit[0] + "\n");
+                c.envelope();
+                String reply = c.send(body(2000)).command(".");
+                assertTrue(reply.startsWith(exit[1]), exit[0] + ": " + reply);
+                String msg = Files.readString(dir.resolve("msg"), StandardCharsets.ISO_8859_1);
+                assertTrue(msg.startsWith("Received: from unknown ([127.0.0.1])\n"), msg.substring(0, 80));
+                assertEquals(2000 * 99 + msg.indexOf("00000000"), msg.length());
+                assertEquals("Fa@sender.test\0Tpostmaster@localhost\0\0", Files.readString(dir.resolve("env")));
+                awaitNoChunks();
+            }
+        }
+        queue.expectNoMessage(Duration.ofMillis(100));
     }
 
     @Test
