@@ -1,13 +1,16 @@
 package dev.quail.engine.smtp;
 
 import dev.quail.config.Control;
+import dev.quail.config.IpLiteral;
 import dev.quail.config.Limits;
 import dev.quail.config.RelayPolicy;
 import dev.quail.engine.Controls;
+import dev.quail.engine.LocalAddresses;
 import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.protocols.smtp.SmtpPolicy;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -17,6 +20,8 @@ import java.util.function.BooleanSupplier;
  * Delivered-To lines that make a message a loop (SMTP-33).
  */
 public final class SmtpPolicies {
+    private static final LocalAddresses LOCAL_ADDRESSES = new LocalAddresses();
+
     private SmtpPolicies() {}
 
     /**
@@ -29,7 +34,23 @@ public final class SmtpPolicies {
         RelayPolicy relay = new RelayPolicy(c);
         return new SmtpPolicy(c.smtpgreeting(), c.me(), c.databytes(), c.limits().maxrecipients(),
                 c.limits().maxhops(), recipient -> relay.accepts(client, recipient), c.badmailfrom()::matches,
-                storageLow, recipient -> recipients.check(snapshot, client, recipient));
+                storageLow, recipient -> localIpHost(c, recipient), recipient -> recipients.check(snapshot, client,
+                recipient));
+    }
+
+    /**
+     * SMTP-12: user@[IP] (or [IPv6:...]) where IP is one of this host's interfaces (qmail's ipme) is
+     * user@localiphost, so that it is local, relayable and checked like any local address.
+     */
+    static String localIpHost(Control c, String recipient) {
+        int at = recipient.lastIndexOf('@');
+        String host = recipient.substring(at + 1);
+        if (at < 0 || !host.startsWith("[") || !host.endsWith("]")) return recipient;
+        String literal = host.substring(1, host.length() - 1);
+        if (literal.regionMatches(true, 0, "IPv6:", 0, 5)) literal = literal.substring(5); // RFC 5321 4.1.3
+        Optional<InetAddress> ip = IpLiteral.parse(literal);
+        if (ip.isEmpty() || !LOCAL_ADDRESSES.test(ip.get())) return recipient;
+        return recipient.substring(0, at + 1) + c.localiphost();
     }
 
     /**
@@ -52,6 +73,7 @@ public final class SmtpPolicies {
     public static SmtpPolicy forLocalUser(Controls.Snapshot snapshot) {
         Control c = snapshot.control();
         return new SmtpPolicy(c.smtpgreeting(), c.me(), 0, c.limits().maxrecipients(), c.limits().maxhops(),
-                recipient -> true, c.badmailfrom()::matches, () -> false, recipient -> SmtpPolicy.Mailbox.KNOWN);
+                recipient -> true, c.badmailfrom()::matches, () -> false, recipient -> localIpHost(c, recipient),
+                recipient -> SmtpPolicy.Mailbox.KNOWN);
     }
 }

@@ -30,4 +30,17 @@ class SmtpPoliciesTest {
         assertEquals(4, local.maxRecipients());
         assertEquals(0, local.databytes());
     }
+
+    @Test
+    void smtp12_an_address_at_one_of_our_own_ips_is_at_localiphost() throws Exception {
+        var c = TestHomes.controls(Map.of("localiphost", "mail.test.example\n")).current().control();
+        assertEquals("u@mail.test.example", SmtpPolicies.localIpHost(c, "u@[127.0.0.1]"));
+        assertEquals("u@mail.test.example", SmtpPolicies.localIpHost(c, "u@[IPv6:::1]"));
+        assertEquals("u@[192.0.2.1]", SmtpPolicies.localIpHost(c, "u@[192.0.2.1]"), "not ours: unchanged");
+        assertEquals("u@[not-an-ip]", SmtpPolicies.localIpHost(c, "u@[not-an-ip]"));
+        assertEquals("u@example.org", SmtpPolicies.localIpHost(c, "u@example.org"));
+        assertEquals("postmaster", SmtpPolicies.localIpHost(c, "postmaster"));
+        var dflt = TestHomes.controls(Map.of()).current().control();
+        assertEquals("u@test.example", SmtpPolicies.localIpHost(dflt, "u@[127.0.0.1]"), "localiphost defaults to me");
+    }
 }

@@ -205,7 +205,7 @@ final class SmtpCommands {
     if (current.senderListed) {
       return List.of(Replies.BAD_MAIL_FROM); // SMTP-05
     }
-    String recipient = path.get().address();
+    String recipient = policy.localIpHost().apply(path.get().address());
     if (path.get().domain().isPresent() && authenticated.isEmpty() && !policy.rcptAllowed().test(recipient)) {
       return List.of(Replies.NOT_RCPTHOST); // SMTP-13: no '@' always passes; SMTP-20
     }

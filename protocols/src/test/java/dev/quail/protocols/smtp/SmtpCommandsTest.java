@@ -99,6 +99,16 @@ class SmtpCommandsTest {
         .client("DATA\r\n").server("503 5.5.1 RCPT first (#5.5.1)");
   }
 
+  /** SMTP-12: user@[this host's IP] is taken as user@localiphost, so the relay check passes it. */
+  @Test
+  void smtp12_anAddressAtOurOwnIpIsLocal() {
+    Transcript.open()
+        .client("MAIL FROM:<a@b.example>\r\n").server("250 2.1.0 ok")
+        .client("RCPT TO:<u@[198.51.100.1]>\r\n").server("250 2.1.5 ok")
+        .client("RCPT TO:<u@[192.0.2.99]>\r\n")
+        .server("553 5.7.1 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)");
+  }
+
   /** SEC-06: an address without a mailbox is refused at RCPT; the transaction goes on for the others. */
   @Test
   void sec06_unknownMailboxIsRefusedAtRcptAndTheOthersStay() {

@@ -43,7 +43,8 @@ final class Transcript {
 
   /**
    * Relays for example.org, refuses spammer@bad.example, unlimited size, qmail's 100/100; unknown@ has no
-   * mailbox and guess@ comes from a client that guessed too often.
+   * mailbox and guess@ comes from a client that guessed too often; [198.51.100.1] is this host (localiphost
+   * example.org).
    */
   static SmtpPolicy policy() {
     return policy(0, 100, 100);
@@ -57,6 +58,7 @@ final class Transcript {
     return new SmtpPolicy("mx.example.org", "mx.example.org", databytes, maxRecipients, maxHops,
         address -> address.toLowerCase().endsWith("@example.org"),
         address -> address.equalsIgnoreCase("spammer@bad.example"), storageLow,
+        address -> address.replace("@[198.51.100.1]", "@example.org"),
         address -> address.startsWith("unknown@") ? SmtpPolicy.Mailbox.UNKNOWN
             : address.startsWith("guess@") ? SmtpPolicy.Mailbox.GUESSING : SmtpPolicy.Mailbox.KNOWN);
   }
