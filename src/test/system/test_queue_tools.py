@@ -2,6 +2,7 @@
 import json
 import os
 import shutil
+import signal
 import smtplib
 
 from quailtest import QuailTestCase, quail, wait_until
@@ -43,6 +44,31 @@ class QueueTools(QuailTestCase):
         stat = json.loads(quail("qstat", "--home", self.home, "--json").stdout)
         self.assertEqual(stat["messages"], 1)
         self.assertTrue(stat["journal"]["ok"])
+
+    def test_sighup_rereads_controls_and_sigalrm_retries_at_once(self):
+        """SEND-01: as qmail-send, SIGHUP rereads control files (here a change the periodic check cannot see: same
+        size, same mtime) and SIGALRM retries every queued message now."""
+        def says(name):
+            with smtplib.SMTP("127.0.0.1", self.server.port) as s:
+                return s.ehlo()[1].startswith(name)
+        greeting = os.path.join(self.home, "control", "smtpgreeting")
+        with open(greeting, "w") as f:
+            f.write("before.example\n")
+        wait_until(lambda: says(b"before.example"), what="the first greeting")
+        stat = os.stat(greeting)
+        with open(greeting, "w") as f:
+            f.write("hangup.example\n")
+        os.utime(greeting, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        self.server.proc.send_signal(signal.SIGHUP)
+        wait_until(lambda: says(b"hangup.example"), what="the greeting reread on SIGHUP")
+        self.send("bob@localhost", subject="alarm")
+        self.wait_log("deferral: Unable to chdir to maildir")
+        for sub in ("new", "cur", "tmp"):
+            os.makedirs(os.path.join(self.bob, sub))
+        self.server.proc.send_signal(signal.SIGALRM)
+        self.wait_log("SIGALRM: retrying every queued message")
+        [stored] = self.wait_messages(1, "bob@localhost", timeout=30)
+        self.assertIn(b"Subject: alarm", stored)
 
     def test_flush_retries_now_and_hold_release_delete(self):
         self.send("bob@localhost", subject="held one")

@@ -76,6 +76,12 @@ public final class Quail {
         }
     }
 
+    /**
+     * SEND-01, as qmail-send: SIGHUP rereads the control files and users/assign (as quail reload), SIGALRM retries
+     * every queued message now (as quail flush). The launcher's signal handlers send these.
+     */
+    public enum Signalled implements Command { HUP, ALRM }
+
     private record SmtpBound(SmtpServer.Bound bound) implements Command {}
 
     private record ChildFailed(String name) implements Command {}
@@ -142,6 +148,15 @@ public final class Quail {
             gracefulStop(context.getSystem(), controls, smtp, queue);
             return Behaviors.receive(Command.class)
                     .onMessage(SmtpBound.class, b -> Behaviors.same())
+                    .onMessageEquals(Signalled.HUP, () -> {
+                        watcher.tell(new ControlWatcher.Reload(context.getSystem().ignoreRef()));
+                        return Behaviors.same();
+                    })
+                    .onMessageEquals(Signalled.ALRM, () -> {
+                        MessageLog.info("SIGALRM: retrying every queued message");
+                        queue.tell(Queue.Flush.INSTANCE);
+                        return Behaviors.same();
+                    })
                     .onMessage(ChildFailed.class, failed -> {
                         MessageLog.alert("cannot start: " + failed.name() + " stopped");
                         return Behaviors.stopped();
