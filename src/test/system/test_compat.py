@@ -373,6 +373,22 @@ class QmailQueueHook(CompatCase):
         self.assertEqual(len(self.messages()), 2, "neither virus was queued")
 
 
+class InjectN(CompatCase):
+
+    def test_inject_n_prints_the_completed_message_and_queues_nothing(self):
+        """INJ-02: `qmail-inject -n` prints the message, header completed (Date, Message-ID, From; Bcc gone), instead
+        of queueing it."""
+        p = quail("inject", "--home", self.home, "-n", "-f", "robot@example.org",
+                  input=b"To: postmaster@localhost\nBcc: secret@localhost\nSubject: dry run\n\nbody\n")
+        self.assertRegex(p.stdout, rb"\nDate: [^\n]+\n")
+        for line in (b"\nMessage-ID: <", b"\nFrom: robot@example.org\n", b"Subject: dry run\n", b"\n\nbody\n"):
+            self.assertIn(line, p.stdout)
+        self.assertNotIn(b"Bcc", p.stdout)
+        self.assertNotIn(b"Received:", p.stdout)
+        new = os.path.join(self.home, "queue", "maildrop", "new")
+        self.assertEqual(os.listdir(new) if os.path.isdir(new) else [], [])
+
+
 class Analog(CompatCase):
 
     def analog(self, *args):

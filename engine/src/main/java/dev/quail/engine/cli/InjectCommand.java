@@ -40,6 +40,9 @@ public final class InjectCommand implements Callable<Integer> {
     @Option(names = "-A", description = "recipients from the arguments, else the header (default)")
     boolean argsElseHeader;
 
+    @Option(names = "-n", description = "print the message instead of queueing it")
+    boolean printOnly;
+
     @Parameters(paramLabel = "RCPT", arity = "0..*")
     List<String> recipients = new ArrayList<>();
 
@@ -47,12 +50,16 @@ public final class InjectCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Injection.Mode mode = argsOnly ? Injection.Mode.ARGS : headerOnly ? Injection.Mode.HEADER
                 : both ? Injection.Mode.BOTH : Injection.Mode.ARGS_ELSE_HEADER;
-        return inject(homeOption.home(), System.in.readAllBytes(), mode, recipients, sender, System.getenv());
+        return inject(homeOption.home(), System.in.readAllBytes(), mode, recipients, sender, System.getenv(),
+                printOnly);
     }
 
-    /** Shared with sendmail: prepare the message and drop it durably. */
+    /**
+     * Shared with sendmail: prepare the message and drop it durably, or with {@code printOnly} (INJ-02, qmail-inject
+     * -n) print it, header completed, on stdout instead.
+     */
     static int inject(Home home, byte[] input, Injection.Mode mode, List<String> recipients, String sender,
-                      java.util.Map<String, String> env) {
+                      java.util.Map<String, String> env, boolean printOnly) {
         Injection.Result result;
         try {
             Control control = Control.load(home.root());
@@ -64,6 +71,11 @@ public final class InjectCommand implements Callable<Integer> {
         } catch (IOException e) {
             System.err.println("quail-inject: fatal: unable to read controls: " + e.getMessage());
             return Main.TEMPORARY;
+        }
+        if (printOnly) {
+            System.out.write(result.message(), 0, result.message().length);
+            System.out.flush();
+            return 0;
         }
         QueueResult queued = HostQueue.queue(home, result.message(), result.sender(), result.recipients(), env);
         if (queued instanceof QueueResult.Queued) return 0;

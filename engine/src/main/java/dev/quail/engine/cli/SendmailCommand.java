@@ -83,7 +83,7 @@ public final class SendmailCommand implements Callable<Integer> {
         }
         if (name != null) env.put("MAILNAME", name);
         Injection.Mode mode = fromHeader ? Injection.Mode.BOTH : Injection.Mode.ARGS;
-        return InjectCommand.inject(home, System.in.readAllBytes(), mode, recipients, sender, env);
+        return InjectCommand.inject(home, System.in.readAllBytes(), mode, recipients, sender, env, false);
     }
 
     /** SM-01: options sendmail users pass by habit and qmail ignores. */
