@@ -317,7 +317,7 @@ class ReceivedLines(CompatCase):
         self.sh("sendmail postmaster@localhost", input=b"Subject: sendmail\n\nz\n")
         mails = self.wait_messages(4)
         for subject in (b"local", b"sendmail"):
-            [m] = [m for m in mails if b"Subject: %s\n" % subject in m]
+            [m] = [m for m in mails if b"Subject: %s\n" % subject in m and b"failure notice" not in m]
             self.assertRegex(m, rb"\nReceived: \(quail \d+ invoked by uid %d\)" % os.getuid() + date)
         [bounce] = [m for m in mails if b"failure notice" in m]
         self.assertRegex(bounce, rb"\nReceived: \(quail \w+ invoked for bounce\)" + date)
@@ -335,18 +335,16 @@ class QmailQueueHook(CompatCase):
             "#!/bin/sh\n"
             "dir=$(mktemp -d) && cat > $dir/msg && cat <&1 > $dir/env || exit 54\n"
             "grep -q VIRUS $dir/msg && exit 31\n"
-            "grep -q SLOW $dir/msg && exec sleep 60\n"
             "{ echo 'X-Scanned: clean'; cat $dir/msg; } | %s/qmail-queue 1<$dir/env\n" % BIN).encode())
         os.chmod(path, 0o755)
         return path
 
     def test_control_qmailqueue_and_QMAILQUEUE_put_a_scanner_in_qmail_queues_place(self):
         """ARCH-01, QQ-01, QQ-04: control/qmailqueue for SMTP: a clean message is queued by the scanner (its header
-        on top, one quail line), a virus hears 554 5.3.0, a scanner that hangs past timeoutqmailqueue 451 qq timeout.
-        $QMAILQUEUE for quail inject: the same scanner decides; a virus is exit 100."""
+        on top, one quail line), a virus hears 554 5.3.0 (a scanner that hangs: SmtpEdgeTest). $QMAILQUEUE for quail
+        inject: the same scanner decides; a virus is exit 100."""
         scanner = self.scanner()
         self.file("control/qmailqueue", scanner.encode() + b"\n")
-        self.file("control/timeoutqmailqueue", b"3\n")
         self.server.start()
         with smtplib.SMTP("127.0.0.1", self.server.port) as s:
             s.sendmail("alice@example.org", ["postmaster@localhost"], b"Subject: clean\r\n\r\nhello\r\n")
@@ -354,9 +352,6 @@ class QmailQueueHook(CompatCase):
             s.rcpt("postmaster@localhost")
             self.assertEqual(s.data(b"Subject: bad\r\n\r\nVIRUS\r\n"),
                              (554, b"5.3.0 mail server permanently rejected message (#5.3.0)"))
-            s.mail("alice@example.org")
-            s.rcpt("postmaster@localhost")
-            self.assertEqual(s.data(b"Subject: slow\r\n\r\nSLOW\r\n"), (451, b"4.3.0 qq timeout (#4.3.0)"))
         [clean] = self.wait_messages(1)
         self.assertRegex(clean, rb"^Return-Path: <alice@example.org>\nDelivered-To: postmaster@localhost\n"
                                 rb"Received: \(quail \d+ invoked by uid \d+\); [^\n]*\nX-Scanned: clean\n"

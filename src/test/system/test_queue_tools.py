@@ -70,6 +70,22 @@ class QueueTools(QuailTestCase):
         [stored] = self.wait_messages(1, "bob@localhost", timeout=30)
         self.assertIn(b"Subject: alarm", stored)
 
+    def test_rejuvenate_retries_at_once_and_restarts_the_lifetime(self):
+        """Q-46: `quail queue rejuvenate ID` (qmail's touch info/ID) tries a deferred message at once (its new
+        birth: MessageTest); an id no longer queued is refused."""
+        self.send("bob@localhost", subject="old")
+        self.wait_log("deferral: Unable to chdir to maildir")
+        [m] = self.qread()
+        for sub in ("new", "cur", "tmp"):
+            os.makedirs(os.path.join(self.bob, sub))
+        self.assertEqual(quail("queue", "--home", self.home, "rejuvenate", m["id"]).stdout,
+                         ("rejuvenated %s\n" % m["id"]).encode())
+        self.wait_log("rejuvenate msg " + m["id"])
+        [stored] = self.wait_messages(1, "bob@localhost", timeout=30)
+        self.assertIn(b"Subject: old", stored)
+        p = quail("queue", "--home", self.home, "rejuvenate", m["id"], check=False)
+        self.assertEqual(p.returncode, 100, p.stderr)
+
     def test_flush_retries_now_and_hold_release_delete(self):
         self.send("bob@localhost", subject="held one")
         self.wait_log("deferral: Unable to chdir to maildir")
