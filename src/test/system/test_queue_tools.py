@@ -84,7 +84,8 @@ class QueueTools(QuailTestCase):
         [stored] = self.wait_messages(1, "bob@localhost", timeout=30)
         self.assertIn(b"Subject: old", stored)
         p = quail("queue", "--home", self.home, "rejuvenate", m["id"], check=False)
-        self.assertEqual(p.returncode, 100, p.stderr)
+        self.assertEqual(p.returncode, 111)
+        self.assertIn(b"no such message", p.stderr)
 
     def test_flush_retries_now_and_hold_release_delete(self):
         self.send("bob@localhost", subject="held one")
