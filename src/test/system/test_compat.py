@@ -13,7 +13,7 @@ import subprocess
 from quailtest import QuailTestCase, ROOT, free_port, quail, wait_until
 
 BIN = os.path.join(ROOT, "bin")
-RECEIVED = rb"Received: \(qmail \d+ invoked by uid \d+\); \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d -0000\n"
+RECEIVED = rb"Received: \(quail \d+ invoked by uid \d+\); \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d -0000\n"
 
 
 def envelope(sender, *recipients):
@@ -77,9 +77,9 @@ class QmailQueue(CompatCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.server.start()
         [stored] = self.wait_messages(1)
-        self.assertEqual(stored.count(b"Received: (qmail "), 1)
-        head = stored.split(b"Received: (qmail ", 1)
-        self.assertRegex(b"Received: (qmail " + head[1], RECEIVED)
+        self.assertEqual(stored.count(b"Received: (quail "), 1)
+        head = stored.split(b"Received: (quail ", 1)
+        self.assertRegex(b"Received: (quail " + head[1], RECEIVED)
         self.assertIn(b"Return-Path: <joe@example.org>", head[0])
         self.assertTrue(stored.endswith(b"Subject: via qmail-queue\n\nhello\n"))
         self.wait_log("end msg")
@@ -260,6 +260,130 @@ class DotQmailThroughTheServer(CompatCase):
                                        rb"Return-Path: <bob@localhost>\nDelivered-To: alice-proc@localhost\n")
 
 
+class RecipientChecks(CompatCase):
+
+    def rcpt_replies(self, *recipients):
+        with smtplib.SMTP("127.0.0.1", self.server.port) as s:
+            s.mail("alice@example.org")
+            return [s.rcpt(r) for r in recipients]
+
+    def test_unknown_local_recipients_are_refused_at_rcpt_and_a_guesser_is_sent_away(self):
+        """SEC-06, SMTP-05: what no users/assign line, alias or .qmail(-default) takes hears 550 5.1.1 at RCPT; a
+        virtual domain's too. unknownrcpts (here 3) such addresses a minute, then every local RCPT of that client
+        hears 421 4.7.0 and the connection ends. checkrcpt 0 is qmail's behaviour: accepted, bounced later."""
+        self.add_user("carol@localhost")
+        self.add_user("dave@virtual.test")
+        alias = os.path.join(self.home, "alias")
+        os.makedirs(alias)
+        with open(os.path.join(alias, ".qmail-abuse"), "w") as f:
+            f.write("&postmaster@localhost\n")
+        with open(os.path.join(self.home, "control", "unknownrcpts"), "w") as f:
+            f.write("3\n")
+        self.server.start()
+        no_mailbox = (550, b"5.1.1 sorry, no mailbox here by that name (#5.1.1)")
+        self.assertEqual(self.rcpt_replies("carol@localhost", "Abuse@localhost", "dave@virtual.test",
+                                           "nobody@localhost", "carol-ext@localhost", "eve@virtual.test"),
+                         [(250, b"2.1.5 ok")] * 3 + [no_mailbox] * 3)
+        with smtplib.SMTP("127.0.0.1", self.server.port) as s:
+            s.mail("alice@example.org")
+            self.assertEqual(s.rcpt("carol@localhost"),
+                             (421, b"4.7.0 too many unknown recipients, closing connection (#4.7.0)"))
+            self.assertRaises(smtplib.SMTPServerDisconnected, s.noop)
+        with open(os.path.join(self.home, "control", "checkrcpt"), "w") as f:
+            f.write("0\n")
+        quail("reload", "--home", self.home)
+        with smtplib.SMTP("127.0.0.1", self.server.port) as s:
+            s.sendmail("postmaster@localhost", ["nobody@localhost"], b"Subject: old way\r\n\r\nx\r\n")
+        bounce = wait_until(lambda: [m for m in self.messages() if b"failure notice" in m], 60, what="the bounce")[0]
+        self.assertIn(b"<nobody@localhost>:\nSorry, no mailbox here by that name. (#5.1.1)", bounce)
+
+
+class ReceivedLines(CompatCase):
+
+    def test_every_way_into_the_queue_adds_qmail_queues_line_in_quails_words(self):
+        """SMTP-41, QQ-02: SMTP mail starts with `Received: (quail ID invoked from network); DATE` on top of the SMTP
+        Received line, ID its queue id in the log; quail inject's and sendmail's with `invoked by uid U`; a bounce's
+        with `invoked for bounce`. Each message has exactly one such line."""
+        self.server.start()
+        with smtplib.SMTP("127.0.0.1", self.server.port) as s:
+            s.sendmail("alice@example.org", ["postmaster@localhost"], b"Subject: network\r\n\r\nx\r\n")
+        [network] = self.wait_messages(1)
+        date = rb"; \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d -0000\n"
+        match = re.search(rb"\nReceived: \(quail (\w+) invoked from network\)" + date + rb"Received: from ", network)
+        self.assertTrue(match, network[:300])
+        self.assertIn("new msg %s" % match.group(1).decode(), self.server.log())
+        quail("inject", "--home", self.home, "-f", "postmaster@localhost", "postmaster@localhost", "nobody@localhost",
+              input=b"Subject: local\n\ny\n")
+        self.sh("sendmail postmaster@localhost", input=b"Subject: sendmail\n\nz\n")
+        mails = self.wait_messages(4)
+        for subject in (b"local", b"sendmail"):
+            [m] = [m for m in mails if b"Subject: %s\n" % subject in m and b"failure notice" not in m]
+            self.assertRegex(m, rb"\nReceived: \(quail \d+ invoked by uid %d\)" % os.getuid() + date)
+        [bounce] = [m for m in mails if b"failure notice" in m]
+        self.assertRegex(bounce, rb"\nReceived: \(quail \w+ invoked for bounce\)" + date)
+        for m in mails:
+            self.assertEqual(m.count(b"Received: (quail "), 1 if m is not bounce else 2, m[:400])
+
+
+class QmailQueueHook(CompatCase):
+    """A scanner in qmail-queue's place, written as qmail-scanner and simscan are: it reads the message on fd 0 and
+    the envelope on fd 1, refuses a virus for good, and queues what it lets through (here with a header of its own)
+    by running bin/qmail-queue itself."""
+
+    def scanner(self):
+        path = self.file("scanner", (
+            "#!/bin/sh\n"
+            "dir=$(mktemp -d) && cat > $dir/msg && cat <&1 > $dir/env || exit 54\n"
+            "grep -q VIRUS $dir/msg && exit 31\n"
+            "{ echo 'X-Scanned: clean'; cat $dir/msg; } | %s/qmail-queue 1<$dir/env\n" % BIN).encode())
+        os.chmod(path, 0o755)
+        return path
+
+    def test_control_qmailqueue_and_QMAILQUEUE_put_a_scanner_in_qmail_queues_place(self):
+        """ARCH-01, QQ-01, QQ-04: control/qmailqueue for SMTP: a clean message is queued by the scanner (its header
+        on top, one quail line), a virus hears 554 5.3.0 (a scanner that hangs: SmtpEdgeTest). $QMAILQUEUE for quail
+        inject: the same scanner decides; a virus is exit 100."""
+        scanner = self.scanner()
+        self.file("control/qmailqueue", scanner.encode() + b"\n")
+        self.server.start()
+        with smtplib.SMTP("127.0.0.1", self.server.port) as s:
+            s.sendmail("alice@example.org", ["postmaster@localhost"], b"Subject: clean\r\n\r\nhello\r\n")
+            s.mail("alice@example.org")
+            s.rcpt("postmaster@localhost")
+            self.assertEqual(s.data(b"Subject: bad\r\n\r\nVIRUS\r\n"),
+                             (554, b"5.3.0 mail server permanently rejected message (#5.3.0)"))
+        [clean] = self.wait_messages(1)
+        self.assertRegex(clean, rb"^Return-Path: <alice@example.org>\nDelivered-To: postmaster@localhost\n"
+                                rb"Received: \(quail \d+ invoked by uid \d+\); [^\n]*\nX-Scanned: clean\n"
+                                rb"Received: from ")
+        self.assertEqual(clean.count(b"Received: (quail "), 1)
+        env = dict(self.env, QMAILQUEUE=scanner)
+        p = quail("inject", "--home", self.home, "postmaster@localhost", input=b"Subject: local\n\nVIRUS\n",
+                  env=env, check=False)
+        self.assertEqual((p.returncode, p.stderr), (100, b"quail-inject: fatal: 5.3.0 mail server permanently "
+                                                         b"rejected message (#5.3.0)\n"))
+        quail("inject", "--home", self.home, "postmaster@localhost", input=b"Subject: local\n\nfine\n", env=env)
+        local = [m for m in self.wait_messages(2) if b"Subject: local" in m]
+        self.assertIn(b"X-Scanned: clean\n", local[0])
+        self.assertEqual(len(self.messages()), 2, "neither virus was queued")
+
+
+class InjectN(CompatCase):
+
+    def test_inject_n_prints_the_completed_message_and_queues_nothing(self):
+        """INJ-02: `qmail-inject -n` prints the message, header completed (Date, Message-ID, From; Bcc gone), instead
+        of queueing it."""
+        p = quail("inject", "--home", self.home, "-n", "-f", "robot@example.org",
+                  input=b"To: postmaster@localhost\nBcc: secret@localhost\nSubject: dry run\n\nbody\n")
+        self.assertRegex(p.stdout, rb"\nDate: [^\n]+\n")
+        for line in (b"\nMessage-ID: <", b"\nFrom: ", b"Subject: dry run\n", b"\n\nbody\n"):
+            self.assertIn(line, p.stdout)
+        self.assertNotIn(b"Bcc", p.stdout)
+        self.assertNotIn(b"Received:", p.stdout)
+        new = os.path.join(self.home, "queue", "maildrop", "new")
+        self.assertEqual(os.listdir(new) if os.path.isdir(new) else [], [])
+
+
 class Analog(CompatCase):
 
     def analog(self, *args):
@@ -272,8 +396,11 @@ class Analog(CompatCase):
         shutil.rmtree(os.path.join(carol, "Maildir"))
         self.server.start()
         with smtplib.SMTP("127.0.0.1", self.server.port) as s:
-            for rcpt in ("postmaster@localhost", "nobody@localhost", "carol@localhost"):
+            for rcpt in ("postmaster@localhost", "carol@localhost"):
                 s.sendmail("postmaster@localhost", [rcpt], b"Subject: analog\r\n\r\nbody\r\n")
+        # SMTP refuses nobody@ at RCPT (SEC-06): injected, it fails at delivery.
+        quail("inject", "--home", self.home, "-f", "postmaster@localhost", "nobody@localhost",
+              input=b"Subject: analog\n\nbody\n")
         self.wait_messages(2)
         self.wait_log("deferral: Unable to chdir to maildir")
         report = wait_until(lambda: (lambda r: r if r["zoverall"]["completedMessages"] == 3 else None)(

@@ -62,8 +62,8 @@ class SmtpToMaildir(QuailTestCase):
             self.assertIn(line, log)
 
     def test_unknown_local_mailbox_is_a_logged_permanent_failure(self):
-        with smtplib.SMTP("127.0.0.1", self.server.port) as s:
-            s.sendmail("alice@example.org", ["nobody@localhost"], MESSAGE)
+        # SEC-06 refuses it at RCPT; a local injection reaches qmail-local, which fails it for good.
+        quail("inject", "--home", self.home, "-f", "alice@localhost", "nobody@localhost", input=MESSAGE)
         self.wait_log("failure: Sorry, no mailbox here by that name. (#5.1.1)")
 
     def test_relaying_is_refused(self):

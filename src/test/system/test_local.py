@@ -80,8 +80,10 @@ class DotQmail(LocalCase):
         [mine] = self.wait_messages(1, "alice@localhost")
         [forwarded] = self.wait_messages(1, "bob@localhost")
         self.assertTrue(mine.startswith(b"Return-Path: <poster@example.org>\nDelivered-To: alice-list@localhost\n"), mine)
-        self.assertTrue(forwarded.startswith(b"Return-Path: <poster@example.org>\nDelivered-To: bob@localhost\n"
-                                             b"Delivered-To: alice-list@localhost\n"), forwarded)
+        # DQ-34, QQ-02: the forward is queued under its own qmail-queue line, below bob's Delivered-To.
+        self.assertRegex(forwarded, rb"^Return-Path: <poster@example.org>\nDelivered-To: bob@localhost\n"
+                                    rb"Received: \(quail \w+ invoked by uid \d+\); [^\n]*\n"
+                                    rb"Delivered-To: alice-list@localhost\n")
         wait_until(lambda: os.path.exists(os.path.join(alice, "prog.msg")), what="the program's output")
         with open(os.path.join(alice, "prog.msg"), "rb") as f:
             stdin = f.read()
@@ -191,7 +193,8 @@ class DotQmail(LocalCase):
         self.start()
         send(self.server.port, ["root@localhost", "Someone@localhost"], sender="a@example.org")
         [stored] = self.wait_messages(1, "alice@localhost")
-        self.assertIn(b"Delivered-To: alice@localhost\nDelivered-To: root@localhost\n", stored)
+        self.assertRegex(stored, rb"Delivered-To: alice@localhost\nReceived: \(quail \w+ invoked by uid \d+\); [^\n]*\n"
+                                 rb"Delivered-To: root@localhost\n")
         wait_until(lambda: read(os.path.join(alias, "defaults.log")) == "Someone\n", what="$DEFAULT")
 
 

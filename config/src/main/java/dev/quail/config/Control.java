@@ -22,6 +22,8 @@
  *  - timeoutsmtpd 0 ⇒ 1 as qmail; concurrency has no compile-time cap (qmail's conf-spawn).
  *  - databytes defaults to Postfix's 10240000, not qmail's unlimited: a limit every Postfix user expects, and
  *    one fewer way to fill a disk. 0 still means unlimited (memory is bounded either way).
+ *  - qmailqueue (Quail; qmail's QMAILQUEUE variable, which tcpserver set for qmail-smtpd) names the program the
+ *    SMTP, QMTP and QMQP front ends run in qmail-queue's place.
  *  - the bounds qmail kept in code or left to tcpserver are settings too ({@link Limits}).
  *  - shaping and responses (Quail) are the per-site delivery limits and the reply rules that suspend or throttle
  *    a site ({@link Shaping}, {@link Responses}); without control/responses the shipped rules apply.
@@ -72,6 +74,7 @@ public record Control(
         List<String> qmqpservers,
         RelayClients proxyclients,
         String checkpassword,
+        String qmailqueue,
         long bouncemaxbytes,
         Shaping shaping,
         Responses responses,
@@ -142,6 +145,7 @@ public record Control(
                 files.list("qmqpservers"),
                 RelayClients.parse(files.list("proxyclients", DEFAULT_PROXYCLIENTS)),
                 files.line("checkpassword", ""),
+                files.line("qmailqueue", ""),
                 files.number("bouncemaxbytes", DEFAULT_BOUNCEMAXBYTES),
                 Shaping.parse(files.list("shaping")),
                 Responses.parse(files.list("responses", Responses.SHIPPED)),

@@ -12,6 +12,11 @@
  * maxrecipients         RCPTs accepted in one transaction (QMTP: recipients queued from one package)
  * maxhops               Received/Delivered-To header lines that mark a message as looping
  * authfailures          failed SMTP AUTH or POP3 logins from one address in a minute before its attempts are refused
+ * checkrcpt             1: a local or virtual-domain recipient without a mailbox is refused at RCPT (550 5.1.1);
+ *                       0: accepted and bounced later, as qmail-smtpd did
+ * unknownrcpts          unknown local recipients one address may try in a minute; its next local RCPT ends the
+ *                       session with 421 (a dictionary attack's brake)
+ * timeoutqmailqueue     seconds control/qmailqueue's program may take for one message
  * maxlive               Message actors alive at once (being delivered or about to be)
  * livebytes             message bytes those live actors may hold at once
  * timeoutreuse          seconds an idle outbound SMTP connection is kept for the next message to its destination
@@ -39,6 +44,9 @@ public record Limits(
         int maxrecipients,
         int maxhops,
         int authfailures,
+        boolean checkrcpt,
+        int unknownrcpts,
+        long timeoutqmailqueue,
         int maxlive,
         long livebytes,
         long timeoutreuse,
@@ -58,6 +66,9 @@ public record Limits(
     public static final int DEFAULT_MAXRECIPIENTS = 100;
     public static final int DEFAULT_MAXHOPS = 100;
     public static final int DEFAULT_AUTHFAILURES = 10;
+    public static final int DEFAULT_CHECKRCPT = 1;
+    public static final int DEFAULT_UNKNOWNRCPTS = 10;
+    public static final long DEFAULT_TIMEOUTQMAILQUEUE = 300;
     public static final int DEFAULT_MAXLIVE = 2000;
     public static final long DEFAULT_LIVEBYTES = 64L << 20;
     public static final long DEFAULT_TIMEOUTREUSE = 10;
@@ -94,6 +105,9 @@ public record Limits(
                 Math.max(1, count(files, "maxrecipients", DEFAULT_MAXRECIPIENTS)),
                 Math.max(1, count(files, "maxhops", DEFAULT_MAXHOPS)),
                 Math.max(1, count(files, "authfailures", DEFAULT_AUTHFAILURES)),
+                files.number("checkrcpt", DEFAULT_CHECKRCPT) != 0,
+                Math.max(1, count(files, "unknownrcpts", DEFAULT_UNKNOWNRCPTS)),
+                atLeastOne(files, "timeoutqmailqueue", DEFAULT_TIMEOUTQMAILQUEUE),
                 Math.max(1, count(files, "maxlive", DEFAULT_MAXLIVE)),
                 atLeastOne(files, "livebytes", DEFAULT_LIVEBYTES),
                 files.number("timeoutreuse", DEFAULT_TIMEOUTREUSE),

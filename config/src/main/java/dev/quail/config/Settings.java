@@ -71,6 +71,10 @@ public final class Settings {
                             + " quail start --proxy-protocol; a connection from elsewhere is closed"),
             new Setting("checkpassword", "none (users/passwords)", "Pop3Server",
                     "command line of a checkpassword program (fd 3 interface) for POP3 logins"),
+            new Setting("qmailqueue", "none (Quail queues the message itself)", "SmtpServer, QmtpServer",
+                    "(Quail; qmail's QMAILQUEUE) program run in qmail-queue's place for each accepted message: message"
+                            + " on fd 0, envelope on fd 1; it queues through bin/qmail-queue, its exit code is the"
+                            + " answer (0 ok, 11-40 5xx, else 4xx)"),
             new Setting("bouncemaxbytes", String.valueOf(Control.DEFAULT_BOUNCEMAXBYTES), "Bouncer",
                     "(Quail) originals larger than this come back in a bounce with their header only"),
             new Setting("shaping", "none (each site limited by concurrencyremote only)", "RemoteSpawn, Host",
@@ -102,6 +106,14 @@ public final class Settings {
                     "Received/Delivered header lines that mark a message as looping (554 5.4.6)"),
             quail("authfailures", Limits.DEFAULT_AUTHFAILURES, "SmtpServer, Pop3Server",
                     "failed logins from one address in a minute before its attempts are refused unchecked"),
+            quail("checkrcpt", Limits.DEFAULT_CHECKRCPT, "SmtpServer",
+                    "1: RCPT of a local or virtual-domain address no mailbox, alias or .qmail-default would take"
+                            + " hears 550 5.1.1; 0: accepted and bounced later, as qmail-smtpd did"),
+            quail("unknownrcpts", Limits.DEFAULT_UNKNOWNRCPTS, "SmtpServer",
+                    "unknown local recipients (550 5.1.1) one client address may try in a minute; its next local"
+                            + " RCPT hears 421 4.7.0 and the connection ends"),
+            quail("timeoutqmailqueue", Limits.DEFAULT_TIMEOUTQMAILQUEUE, "SmtpServer, QmtpServer",
+                    "seconds the qmailqueue program may take; then it is killed and the message hears 451 qq timeout"),
             quail("maxlive", Limits.DEFAULT_MAXLIVE, "Queue", "messages being delivered (alive) at once"),
             quail("livebytes", Limits.DEFAULT_LIVEBYTES, "Queue", "message bytes the live messages may hold at once"),
             quail("timeoutreuse", Limits.DEFAULT_TIMEOUTREUSE, "RemoteSpawn",

@@ -35,6 +35,11 @@ public final class Mailboxes {
         if (!control.locals().contains(domain)) {
             key = domain + "-" + local;
             addLine(home.control("virtualdomains"), domain + ":" + domain);
+            // A first rcpthosts file must keep what its absence accepted (locals and the virtual domains).
+            if (!Files.exists(home.control("rcpthosts"))) {
+                List<String> accepted = control.rcpthosts().entries().stream().sorted().toList();
+                ControlWriter.write(home.control("rcpthosts"), accepted);
+            }
             addLine(home.control("rcpthosts"), domain);
         }
         Path dir = home.mailbox(local, domain);

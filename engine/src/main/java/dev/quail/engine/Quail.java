@@ -20,6 +20,8 @@ import dev.quail.engine.queue.Submitter;
 import dev.quail.engine.delivery.SpawnStatus;
 import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.engine.smtp.SmtpServer;
+import dev.quail.engine.smtp.RecipientCheck;
+import dev.quail.config.QuailHome;
 import dev.quail.engine.tls.ServerTls;
 import dev.quail.persistence.body.BodyStore;
 import dev.quail.persistence.journal.JournalStore;
@@ -29,10 +31,8 @@ import dev.quail.persistence.maildir.MaildirWriter;
 import dev.quail.persistence.maildrop.Maildrop;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -74,6 +74,12 @@ public final class Quail {
                     Optional.empty(), Optional.empty(), false);
         }
     }
+
+    /**
+     * SEND-01, as qmail-send: SIGHUP rereads the control files and users/assign (as quail reload), SIGALRM retries
+     * every queued message now (as quail flush). The launcher's signal handlers send these.
+     */
+    public enum Signalled implements Command { HUP, ALRM }
 
     private record SmtpBound(SmtpServer.Bound bound) implements Command {}
 
@@ -122,6 +128,7 @@ public final class Quail {
             SmtpServer.Services smtpServices = new SmtpServer.Services(controls, submitter, bodies,
                     ServerTls.open(controls.home().control("servercert.pem"), me),
                     new Logins(new Passwords(controls.home().passwords()), controls), space,
+                    new RecipientCheck(QuailHome.of(controls.home().root()).alias(), System::currentTimeMillis), io,
                     listeners.proxyProtocol());
             var smtp = context.spawn(SmtpServer.create(listeners.smtpHost(), listeners.smtpPort(), smtpServices,
                     bound), "smtpd");
@@ -133,9 +140,10 @@ public final class Quail {
                     address -> Pop3Server.pop3s(address, controls, io, smtpServices.tls(), smtpServices.logins(),
                             listeners.proxyProtocol()));
             listen(context, "qmtpd", listeners.qmtp(),
-                    address -> QmtpServer.qmtp(address, controls, submitter, bodies, space, listeners.proxyProtocol()));
+                    address -> QmtpServer.qmtp(address, controls, submitter, bodies, space, io,
+                            listeners.proxyProtocol()));
             listen(context, "qmqpd", listeners.qmqp(),
-                    address -> QmtpServer.qmqp(address, controls, submitter, bodies, listeners.proxyProtocol()));
+                    address -> QmtpServer.qmqp(address, controls, submitter, bodies, io, listeners.proxyProtocol()));
             listen(context, "smtps", listeners.smtps(), address -> SmtpServer.smtps(address, smtpServices));
             listen(context, "submission", listeners.submission(),
                     address -> SmtpServer.submission(address, smtpServices));
@@ -143,6 +151,15 @@ public final class Quail {
             gracefulStop(context.getSystem(), controls, smtp, queue);
             return Behaviors.receive(Command.class)
                     .onMessage(SmtpBound.class, b -> Behaviors.same())
+                    .onMessageEquals(Signalled.HUP, () -> {
+                        watcher.tell(new ControlWatcher.Reload(context.getSystem().ignoreRef()));
+                        return Behaviors.same();
+                    })
+                    .onMessageEquals(Signalled.ALRM, () -> {
+                        MessageLog.info("SIGALRM: retrying every queued message");
+                        queue.tell(Queue.Flush.INSTANCE);
+                        return Behaviors.same();
+                    })
                     .onMessage(ChildFailed.class, failed -> {
                         MessageLog.alert("cannot start: " + failed.name() + " stopped");
                         return Behaviors.stopped();

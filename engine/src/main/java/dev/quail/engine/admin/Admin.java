@@ -24,10 +24,10 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * The Admin role of DESIGN.md: answers the operator's commands that need the running server — qstat, qread,
- * flush (qmail's SIGALRM), reload, the queue surgery Postfix admins expect (delete, hold, release), and the remote
- * sites' view and holds (sites, suspend, resume).
- * One request is one line; the answer starts with "+" (done) or "-" (refused), then the text to print.
+ * The Admin role of DESIGN.md: answers the operator's commands that need the running server — qstat, qread, flush
+ * (qmail's SIGALRM), reload, the queue surgery Postfix admins expect (delete, hold, release) and qmail's
+ * rejuvenation (Q-46), and the remote sites' view and holds (sites, suspend, resume). One request is one line; the
+ * answer starts with "+" (done) or "-" (refused), then the text to print.
  */
 public final class Admin {
     public sealed interface Command {}
@@ -123,11 +123,12 @@ public final class Admin {
                         context.getSystem().scheduler())
                         .thenApply(loaded -> loaded ? ok("") : refused("unable to reread controls; see the log"));
             case "queue":
-                if (words.length < 3 || !List.of("delete", "hold", "release").contains(words[1])) {
-                    return done(refused("usage: queue delete|hold|release ID"));
+                if (words.length < 3 || !List.of("delete", "hold", "release", "rejuvenate").contains(words[1])) {
+                    return done(refused("usage: queue delete|hold|release|rejuvenate ID"));
                 }
                 return view.message(id).thenApply(Optional::isPresent).thenCompose(exists -> {
                     if (!exists) return done(refused("no such message: " + id));
+                    if (words[1].equals("rejuvenate")) return rejuvenate(id);
                     return words[1].equals("delete") ? delete(id) : hold(id, words[1].equals("hold"));
                 });
             default:
@@ -152,6 +153,12 @@ public final class Admin {
                         context.getSystem().scheduler())
                 .thenApply(found -> found ? ok((held ? "held " : "released ") + id + "\n")
                         : refused("no such message: " + id));
+    }
+
+    private CompletionStage<String> rejuvenate(String id) {
+        return AskPattern.<Queue.Command, Boolean>ask(queue, r -> new Queue.Rejuvenate(id, r), TIMEOUT,
+                        context.getSystem().scheduler())
+                .thenApply(found -> found ? ok("rejuvenated " + id + "\n") : refused("no such message: " + id));
     }
 
     /** Journal and maildrop reads block: they run on the I/O executor. */

@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -50,7 +51,8 @@ public final class Reports {
 
     /**
      * QREAD-01: {@code <date> GMT  #<id>  <bytes>  <<sender>> }, then a line per recipient, tab-separated,
-     * prefixed with {@code done} once delivered or failed. Quail adds {@code held} after the sender when held.
+     * prefixed with {@code done} once delivered or failed. After the sender, {@code bouncing} while failed
+     * recipients wait for their bounce to be queued (QREAD-01), and (Quail) {@code held} when held.
      */
     public static String qread(List<MessageState> messages, boolean json) {
         if (json) return json(g -> {
@@ -65,7 +67,7 @@ public final class Reports {
             var a = m.accepted();
             b.append(QREAD_DATE.format(Instant.ofEpochMilli(a.birthMillis()))).append("  #").append(a.id())
                     .append("  ").append(a.body().size()).append("  <").append(a.sender()).append("> ")
-                    .append(m.held() ? "held" : "").append('\n');
+                    .append(String.join(" ", marks(m))).append('\n');
             for (int i = 0; i < a.recipients().size(); i++) {
                 var r = a.recipients().get(i);
                 b.append(m.status(i) == MessageState.Status.PENDING ? "" : "  done")
@@ -74,6 +76,17 @@ public final class Reports {
             }
         }
         return b.toString();
+    }
+
+    private static List<String> marks(MessageState m) {
+        List<String> marks = new ArrayList<>();
+        if (bouncing(m)) marks.add("bouncing");
+        if (m.held()) marks.add("held");
+        return marks;
+    }
+
+    private static boolean bouncing(MessageState m) {
+        return !m.failed().isEmpty() && !m.bounced();
     }
 
     /** TCPTO-01: {@code <ip> timed out <secs> seconds ago; # recent timeouts: <n>}. */
@@ -166,6 +179,7 @@ public final class Reports {
         g.writeStringField("sender", a.sender());
         g.writeStringField("origin", a.origin());
         g.writeBooleanField("held", m.held());
+        g.writeBooleanField("bouncing", bouncing(m));
         for (Channel c : Channel.values()) {
             if (m.nextTry(c) > 0 && !m.pending(c).isEmpty()) {
                 g.writeStringField(c == Channel.LOCAL ? "nextLocal" : "nextRemote",

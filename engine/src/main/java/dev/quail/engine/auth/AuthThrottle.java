@@ -1,11 +1,8 @@
 package dev.quail.engine.auth;
 
+import dev.quail.engine.RecentFailures;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,22 +21,19 @@ import java.util.function.Supplier;
  * checked, and is taken back only when it turns out not to be the client's failure (the password was right, or
  * could not be checked): so parallel connections cannot each get the allowance while the checks are in progress.
  * A success takes back that attempt only: it proves one password, not that the client stopped guessing others.
- * Memory is bounded by pruning addresses whose failures have all expired whenever the table grows past
- * {@link #PRUNE_AT}. Thread-safe.
+ * The counts are a {@link RecentFailures}. Thread-safe.
  */
 public final class AuthThrottle {
-    static final Duration WINDOW = Duration.ofMinutes(1);
+    static final Duration WINDOW = RecentFailures.WINDOW;
     static final Duration STEP = Duration.ofSeconds(1);
     static final Duration MAX_DELAY = Duration.ofSeconds(5);
-    private static final int PRUNE_AT = 4096;
 
     private final IntSupplier maxFailures;
-    private final LongSupplier millis;
-    private final Map<InetAddress, ArrayDeque<Long>> failures = new HashMap<>();
+    private final RecentFailures failures;
 
     public AuthThrottle(IntSupplier maxFailures, LongSupplier millis) {
         this.maxFailures = maxFailures;
-        this.millis = millis;
+        this.failures = new RecentFailures(millis);
     }
 
     /**
@@ -49,7 +43,7 @@ public final class AuthThrottle {
      */
     public <T> CompletionStage<Optional<T>> guard(InetAddress client, Supplier<CompletionStage<T>> check,
                                                   Predicate<T> clientsFailure) {
-        Optional<Long> attempt = attempt(client);
+        Optional<Long> attempt = failures.attempt(client, maxFailures.getAsInt());
         if (attempt.isEmpty()) return CompletableFuture.completedFuture(Optional.empty());
         CompletionStage<T> result;
         try {
@@ -58,7 +52,7 @@ public final class AuthThrottle {
             result = CompletableFuture.failedFuture(e);
         }
         return result.whenComplete((value, failure) -> {
-            if (failure != null || !clientsFailure.test(value)) takeBack(client, attempt.get());
+            if (failure != null || !clientsFailure.test(value)) failures.takeBack(client, attempt.get());
         }).thenApply(Optional::of);
     }
 
@@ -68,35 +62,8 @@ public final class AuthThrottle {
         return delay.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay;
     }
 
-    /** Failures (attempts in progress included) in the last minute, forgetting older ones. */
-    public synchronized int recent(InetAddress client) {
-        ArrayDeque<Long> times = failures.get(client);
-        if (times == null) return 0;
-        long since = millis.getAsLong() - WINDOW.toMillis();
-        while (!times.isEmpty() && times.peekFirst() <= since) times.removeFirst();
-        if (times.isEmpty()) failures.remove(client);
-        return times.size();
-    }
-
-    private synchronized Optional<Long> attempt(InetAddress client) {
-        if (recent(client) >= Math.max(1, maxFailures.getAsInt())) return Optional.empty();
-        if (failures.size() >= PRUNE_AT) prune();
-        long now = millis.getAsLong();
-        failures.computeIfAbsent(client, c -> new ArrayDeque<>()).addLast(now);
-        return Optional.of(now);
-    }
-
-    private synchronized void takeBack(InetAddress client, long attempt) {
-        ArrayDeque<Long> times = failures.get(client);
-        if (times == null) return;
-        times.removeFirstOccurrence(attempt);
-        if (times.isEmpty()) failures.remove(client);
-    }
-
-    private void prune() {
-        long since = millis.getAsLong() - WINDOW.toMillis();
-        for (Iterator<ArrayDeque<Long>> i = failures.values().iterator(); i.hasNext(); ) {
-            if (i.next().peekLast() <= since) i.remove();
-        }
+    /** Failures (attempts in progress included) in the last minute. */
+    public int recent(InetAddress client) {
+        return failures.recent(client);
     }
 }

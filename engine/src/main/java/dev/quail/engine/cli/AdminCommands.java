@@ -1,6 +1,7 @@
 package dev.quail.engine.cli;
 
 import dev.quail.engine.Main;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -82,12 +83,13 @@ public final class AdminCommands {
         public Integer call() { return AdminClient.call(home.home(), "reload"); }
     }
 
-    @Command(name = "queue", description = "Delete, hold or release one queued message (Postfix's postsuper -d/-h/-H).")
+    @Command(name = "queue", description = "Delete, hold, release or rejuvenate one queued message (Postfix's"
+            + " postsuper -d/-h/-H; qmail's touch info/ID).")
     public static final class QueueEdit implements Callable<Integer> {
         @Mixin
         HomeOption home;
 
-        @Parameters(index = "0", paramLabel = "delete|hold|release")
+        @Parameters(index = "0", paramLabel = "delete|hold|release|rejuvenate")
         String action;
 
         @Parameters(index = "1", paramLabel = "ID", description = "message id as qread shows it (without #)")
@@ -95,8 +97,8 @@ public final class AdminCommands {
 
         @Override
         public Integer call() {
-            if (!action.equals("delete") && !action.equals("hold") && !action.equals("release")) {
-                System.err.println("quail queue: usage: quail queue delete|hold|release ID");
+            if (!List.of("delete", "hold", "release", "rejuvenate").contains(action)) {
+                System.err.println("quail queue: usage: quail queue delete|hold|release|rejuvenate ID");
                 return Main.USAGE;
             }
             return AdminClient.call(home.home(), "queue " + action + " " + id.replaceFirst("^#", ""));

@@ -3,10 +3,11 @@ package dev.quail.engine.cli;
 import dev.quail.engine.Home;
 import dev.quail.engine.Main;
 import dev.quail.engine.compat.Child;
+import dev.quail.engine.compat.HostQueue;
 import dev.quail.engine.compat.MaildropQueue;
-import dev.quail.engine.compat.QqEnvelope;
 import dev.quail.engine.compat.QqException;
 import dev.quail.engine.compat.Receipt;
+import dev.quail.protocols.smtp.QueueResult;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -231,19 +232,25 @@ public final class DotQmailHelpers {
     /**
      * Queues {@code head} + {@code body} from {@code sender} to {@code recipients} and says {@code PROGRAM: qp ID} on
      * stdout; {@code done} is the exit code then. qmail-queue's refusals: permanent ones exit 100, the rest 111.
+     * $QMAILQUEUE's program, if set, queues instead ({@link HostQueue}).
      */
     private static int queue(String program, String head, InputStream body, String sender, List<String> recipients,
                              int done) {
-        MaildropQueue queue = new MaildropQueue(Home.resolve(null), Clock.systemUTC());
+        Home home = Home.resolve(null);
+        byte[] message;
         try {
-            byte[] message = queue.read(new SequenceInputStream(
+            message = new MaildropQueue(home, Clock.systemUTC()).read(new SequenceInputStream(
                     new ByteArrayInputStream(head.getBytes(StandardCharsets.UTF_8)), body));
-            String id = queue.write(message, new QqEnvelope(sender, recipients));
-            System.out.println(program + ": qp " + id);
-            return done;
         } catch (QqException e) {
             return fatal(program, e.permanent() ? Main.USAGE : Main.TEMPORARY, e.getMessage());
         }
+        QueueResult result = HostQueue.queue(home, message, sender, recipients, System.getenv());
+        if (result instanceof QueueResult.Queued queued) {
+            System.out.println(program + ": qp " + queued.id());
+            return done;
+        }
+        return result instanceof QueueResult.Permanent p ? fatal(program, Main.USAGE, p.text())
+                : fatal(program, Main.TEMPORARY, ((QueueResult.Temporary) result).text());
     }
 
     /** Runs {@code argv} with {@code head} and then our stdin as its input; exits as it does (crash: 111). */

@@ -3,8 +3,9 @@ package dev.quail.engine.cli;
 import dev.quail.config.Control;
 import dev.quail.engine.Home;
 import dev.quail.engine.Main;
+import dev.quail.engine.compat.HostQueue;
 import dev.quail.engine.inject.Injection;
-import dev.quail.persistence.maildrop.Maildrop;
+import dev.quail.protocols.smtp.QueueResult;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,9 @@ public final class InjectCommand implements Callable<Integer> {
     @Option(names = "-A", description = "recipients from the arguments, else the header (default)")
     boolean argsElseHeader;
 
+    @Option(names = "-n", description = "print the message instead of queueing it")
+    boolean printOnly;
+
     @Parameters(paramLabel = "RCPT", arity = "0..*")
     List<String> recipients = new ArrayList<>();
 
@@ -46,12 +50,16 @@ public final class InjectCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Injection.Mode mode = argsOnly ? Injection.Mode.ARGS : headerOnly ? Injection.Mode.HEADER
                 : both ? Injection.Mode.BOTH : Injection.Mode.ARGS_ELSE_HEADER;
-        return inject(homeOption.home(), System.in.readAllBytes(), mode, recipients, sender, System.getenv());
+        return inject(homeOption.home(), System.in.readAllBytes(), mode, recipients, sender, System.getenv(),
+                printOnly);
     }
 
-    /** Shared with sendmail: prepare the message and drop it durably. */
+    /**
+     * Shared with sendmail: prepare the message and drop it durably, or with {@code printOnly} (INJ-02, qmail-inject
+     * -n) print it, header completed, on stdout instead.
+     */
     static int inject(Home home, byte[] input, Injection.Mode mode, List<String> recipients, String sender,
-                      java.util.Map<String, String> env) {
+                      java.util.Map<String, String> env, boolean printOnly) {
         Injection.Result result;
         try {
             Control control = Control.load(home.root());
@@ -64,12 +72,16 @@ public final class InjectCommand implements Callable<Integer> {
             System.err.println("quail-inject: fatal: unable to read controls: " + e.getMessage());
             return Main.TEMPORARY;
         }
-        try {
-            new Maildrop(home.maildrop()).write(result.sender(), result.recipients(), result.message());
+        if (printOnly) {
+            System.out.write(result.message(), 0, result.message().length);
+            System.out.flush();
             return 0;
-        } catch (IOException e) {
-            System.err.println("quail-inject: fatal: qq write error or disk full: " + e.getMessage());
-            return Main.TEMPORARY;
         }
+        QueueResult queued = HostQueue.queue(home, result.message(), result.sender(), result.recipients(), env);
+        if (queued instanceof QueueResult.Queued) return 0;
+        boolean permanent = queued instanceof QueueResult.Permanent;
+        System.err.println("quail-inject: fatal: " + (permanent ? ((QueueResult.Permanent) queued).text()
+                : ((QueueResult.Temporary) queued).text()));
+        return permanent ? Main.USAGE : Main.TEMPORARY;
     }
 }

@@ -33,6 +33,7 @@ public final class MailsubjCommand implements Callable<Integer> {
         byte[] message = new byte[head.length + body.length];
         System.arraycopy(head, 0, message, 0, head.length);
         System.arraycopy(body, 0, message, head.length, body.length);
-        return InjectCommand.inject(homeOption.home(), message, Injection.Mode.HEADER, List.of(), null, System.getenv());
+        return InjectCommand.inject(homeOption.home(), message, Injection.Mode.HEADER, List.of(), null, System.getenv(),
+                false);
     }
 }

@@ -4,7 +4,7 @@ import dev.quail.config.Control;
 import dev.quail.engine.compat.QmqpClient;
 import dev.quail.engine.compat.QqEnvelope;
 import dev.quail.engine.compat.QqException;
-import dev.quail.engine.compat.ReceivedLine;
+import dev.quail.engine.delivery.ReceivedLine;
 import java.io.BufferedInputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -52,7 +52,7 @@ public final class QmqpcCommand implements Callable<Integer> {
 
     private static void spool(Path file) throws QqException {
         try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(ReceivedLine.of(Instant.now()));
+            out.write(ReceivedLine.ofThisProgram(Instant.now()));
             byte[] buffer = new byte[65536];
             InputStream in = System.in;
             for (int n = read(in, buffer); n >= 0; n = read(in, buffer)) out.write(buffer, 0, n);

@@ -3,9 +3,9 @@ package dev.quail.engine.cli;
 import dev.quail.engine.Controls;
 import dev.quail.engine.Home;
 import dev.quail.engine.Main;
+import dev.quail.engine.compat.HostQueue;
 import dev.quail.engine.inject.Injection;
 import dev.quail.engine.smtp.SmtpPolicies;
-import dev.quail.persistence.maildrop.Maildrop;
 import dev.quail.protocols.smtp.QueueResult;
 import dev.quail.protocols.smtp.SmtpClient;
 import dev.quail.protocols.smtp.SmtpOutput;
@@ -83,7 +83,7 @@ public final class SendmailCommand implements Callable<Integer> {
         }
         if (name != null) env.put("MAILNAME", name);
         Injection.Mode mode = fromHeader ? Injection.Mode.BOTH : Injection.Mode.ARGS;
-        return InjectCommand.inject(home, System.in.readAllBytes(), mode, recipients, sender, env);
+        return InjectCommand.inject(home, System.in.readAllBytes(), mode, recipients, sender, env, false);
     }
 
     /** SM-01: options sendmail users pass by habit and qmail ignores. */
@@ -102,7 +102,6 @@ public final class SendmailCommand implements Callable<Integer> {
     /** -bs: the SMTP state machine on stdin/stdout; each accepted message goes to the maildrop. */
     static int smtpSession(Home home, InputStream in, OutputStream out) throws IOException {
         Controls controls = new Controls(home);
-        Maildrop maildrop = new Maildrop(home.maildrop());
         SmtpSession session = new SmtpSession(SmtpPolicies.forLocalUser(controls.current()),
                 new SmtpClient("127.0.0.1", 0, "127.0.0.1"), Clock.systemUTC());
         if (write(out, session.start())) return 0;
@@ -121,13 +120,8 @@ public final class SendmailCommand implements Callable<Integer> {
                 }
                 if (write(out, outputs)) return 0;
                 if (submit == null) break;
-                QueueResult result;
-                try {
-                    result = new QueueResult.Queued(
-                            maildrop.write(submit.sender(), submit.recipients(), message.toByteArray()));
-                } catch (IOException e) {
-                    result = new QueueResult.Temporary("4.3.0 qq write error or disk full (#4.3.0)");
-                }
+                QueueResult result = HostQueue.queue(home, message.toByteArray(), submit.sender(), submit.recipients(),
+                        System.getenv());
                 message.reset();
                 outputs = session.queued(result);
             }

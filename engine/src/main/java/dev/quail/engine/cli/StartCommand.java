@@ -22,8 +22,9 @@ import sun.misc.Signal;
 
 /**
  * {@code quail start}: the server in the foreground (qmail-start + tcpserver qmail-smtpd). The first start
- * creates a working home. SIGTERM/SIGINT stop it gracefully and exit 0: stop accepting, let deliveries in
- * progress checkpoint; everything accepted stays in the journal for the next start.
+ * creates a working home. SIGHUP rereads control/ and SIGALRM flushes the queue, as qmail-send; SIGTERM/SIGINT
+ * stop it gracefully and exit 0: stop accepting, let deliveries in progress checkpoint; everything accepted stays
+ * in the journal for the next start.
  */
 @Command(name = "start", description = "Run the server in the foreground.")
 public final class StartCommand implements Callable<Integer> {
@@ -91,6 +92,8 @@ public final class StartCommand implements Callable<Integer> {
                 CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.jvmExitReason());
             });
         }
+        Signal.handle(new Signal("HUP"), signal -> system.tell(Quail.Signalled.HUP));
+        Signal.handle(new Signal("ALRM"), signal -> system.tell(Quail.Signalled.ALRM));
         system.getWhenTerminated().toCompletableFuture().join();
         return signalled.get() ? 0 : Main.TEMPORARY;
     }

@@ -9,10 +9,10 @@ import dev.quail.config.UsersAssign;
 import dev.quail.config.dotqmail.DotQmailFile;
 import dev.quail.config.dotqmail.ExtensionSearch;
 import dev.quail.config.dotqmail.Instruction;
+import dev.quail.config.dotqmail.LocalMailbox;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +31,7 @@ public final class LocalPreview {
     /** The lines to print, and how a delivery would end if it stopped here (0 when it would go on). */
     public record Result(List<String> lines, int exit, String error) {}
 
+    private static final String NO_MAILBOX = "Sorry, no mailbox here by that name. (#5.1.1)";
     private static final int OWNER_EXECUTE = 0100;
     private static final int WORLD_WRITABLE = 0002;
     private static final int STICKY = 01000;
@@ -50,15 +51,10 @@ public final class LocalPreview {
         String local = routed.address().substring(0, at);
         String domain = routed.address().substring(at + 1);
         if (local.isEmpty()) return p.done("trash (empty local part)");
-        Optional<Assignment> assigned = UsersAssign.load(QuailHome.of(root).usersAssign()).lookup(local);
-        Assignment a;
-        if (assigned.isPresent()) {
-            a = assigned.get();
-        } else {
-            Path alias = QuailHome.of(root).alias();
-            if (!Files.isDirectory(alias)) return p.stop(100, "Sorry, no mailbox here by that name. (#5.1.1)");
-            a = new Assignment("", true, "alias", "", "", alias, "-", local);
-        }
+        Optional<Assignment> assigned = LocalMailbox.assignment(
+                UsersAssign.load(QuailHome.of(root).usersAssign()), QuailHome.of(root).alias(), local);
+        if (assigned.isEmpty()) return p.stop(100, NO_MAILBOX);
+        Assignment a = assigned.get();
         return p.qmailLocal(a.user(), a.home(), a.dash(), a.ext(), control.defaultdelivery());
     }
 
@@ -76,15 +72,8 @@ public final class LocalPreview {
         }
         if ((homeMode & WORLD_WRITABLE) != 0) return stop(111, "Uh-oh: home directory is writable. (#4.7.0)");
         if ((homeMode & STICKY) != 0) lines.add("warning: home directory is sticky: a .qmail file is being edited");
-        Optional<ExtensionSearch.Candidate> found = Optional.empty();
-        for (ExtensionSearch.Candidate c : ExtensionSearch.candidates(dash, ext)) {
-            Path file = resolve(home, c.fileName());
-            if (file != null && Files.isRegularFile(file)) {
-                found = Optional.of(c);
-                break;
-            }
-        }
-        if (found.isEmpty() && !dash.isEmpty()) return stop(100, "Sorry, no mailbox here by that name. (#5.1.1)");
+        Optional<ExtensionSearch.Candidate> found = LocalMailbox.dotQmail(home, dash, ext);
+        if (found.isEmpty() && !dash.isEmpty()) return stop(100, NO_MAILBOX);
         String text = "";
         boolean forwardOnly = false;
         if (found.isPresent()) {
@@ -138,15 +127,6 @@ public final class LocalPreview {
 
     private Result stop(int exit, String error) {
         return new Result(List.copyOf(lines), exit, error);
-    }
-
-    /** A file name built from an address may not name a file at all (a NUL, say): then there is no such file. */
-    private static Path resolve(Path home, String name) {
-        try {
-            return home.resolve(name);
-        } catch (InvalidPathException impossible) {
-            return null;
-        }
     }
 
     /** st_mode, or -1 when the file cannot be stat'ed. */

@@ -1,6 +1,7 @@
 package dev.quail.engine.compat;
 
 import dev.quail.engine.Home;
+import dev.quail.engine.delivery.ReceivedLine;
 import dev.quail.persistence.maildrop.Maildrop;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,10 +39,9 @@ public final class MaildropQueue {
         this.maxBytes = maxBytes;
     }
 
-    /** The message to queue: the Received line, then {@code in} to its end. qmail-queue reads it before the envelope. */
+    /** The message to queue: {@code in} to its end. qmail-queue reads it before the envelope. */
     public byte[] read(InputStream in) throws QqException {
         ByteArrayOutputStream message = new ByteArrayOutputStream(8192);
-        message.writeBytes(ReceivedLine.of(clock.instant()));
         byte[] buffer = new byte[65536];
         try {
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
@@ -58,7 +58,7 @@ public final class MaildropQueue {
         return message.toByteArray();
     }
 
-    /** Queues durably; returns the message's id. */
+    /** Queues durably under the Received line; returns the message's id. */
     public String write(byte[] message, QqEnvelope envelope) throws QqException {
         if (!Files.isDirectory(home.root())) {
             throw new QqException(QqException.NO_HOME, "no Quail home at " + home.root());
@@ -70,7 +70,8 @@ public final class MaildropQueue {
             throw new QqException(QqException.NO_QUEUE, e.getMessage());
         }
         try {
-            return maildrop.write(envelope.sender(), envelope.recipients(), message);
+            return maildrop.write(envelope.sender(), envelope.recipients(), ReceivedLine.ofThisProgram(clock.instant()),
+                    message);
         } catch (IOException e) {
             throw new QqException(QqException.WRITE_ERROR, "qq write error or disk full: " + e.getMessage());
         }

@@ -11,8 +11,10 @@ import java.util.List;
  */
 public interface Injector {
     /**
-     * Stores {@code message}, read to its end, as a new message's body and queues it. Blocks until the queue
-     * answers (a failure or a timeout is a Temporary result): call from an I/O thread, never an actor's.
+     * Stores {@code message}, read to its end, under qmail-queue's Received line saying {@code how}, as a new
+     * message's body and queues it. Blocks until the queue answers (a failure or a timeout is a Temporary result):
+     * call from an I/O thread, never an actor's.
      */
-    QueueResult inject(String sender, List<String> recipients, InputStream message, String origin);
+    QueueResult inject(String sender, List<String> recipients, InputStream message, ReceivedLine.Invoked how,
+                       String origin);
 }

@@ -2,15 +2,15 @@ package dev.quail.engine.local;
 
 import dev.quail.config.Assignment;
 import dev.quail.config.QuailHome;
+import dev.quail.config.dotqmail.LocalMailbox;
 import dev.quail.engine.Controls;
 import dev.quail.engine.delivery.Delivery;
 import dev.quail.engine.delivery.Injector;
 import dev.quail.engine.delivery.Outcome;
+import dev.quail.engine.delivery.QuailPrograms;
 import dev.quail.persistence.body.BodyStore;
 import dev.quail.persistence.maildir.MaildirWriter;
 import dev.quail.persistence.mbox.MboxWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +30,6 @@ import java.util.Optional;
  * read from the body store by each instruction that needs it.
  */
 public final class LocalDelivery {
-    static final String ALIAS_USER = "alias";
     private static final Duration MBOX_LOCK_WAIT = Duration.ofSeconds(30); // MBOX-02
 
     private final Controls controls;
@@ -45,18 +44,7 @@ public final class LocalDelivery {
         this.maildir = maildir;
         this.injector = injector;
         this.bodies = bodies;
-        this.programs = programEnvironment(controls.home().root(), System.getenv());
-    }
-
-    /**
-     * What every |program gets besides qmail's variables: Quail's bin/ first on its PATH, as qmail's users relied
-     * on /var/qmail/bin (so `|preline procmail` or `|condredirect ...` need no full path), and QUAIL_HOME, where
-     * forward, condredirect and qreceipt queue. The launcher says where bin/ is (QUAIL_BIN).
-     */
-    static Map<String, String> programEnvironment(Path home, Map<String, String> server) {
-        String path = server.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
-        String bin = server.get("QUAIL_BIN");
-        return Map.of("QUAIL_HOME", home.toString(), "PATH", bin == null ? path : bin + ":" + path);
+        this.programs = QuailPrograms.environment(controls.home().root(), System.getenv());
     }
 
     public Outcome deliver(Delivery job) {
@@ -66,15 +54,10 @@ public final class LocalDelivery {
         String local = address.substring(0, at);
         if (local.isEmpty()) return new Outcome.Success("Trashed: empty local part. (#2.0.0)");
         Controls.Snapshot config = controls.current();
-        Optional<Assignment> found = config.assign().lookup(local);
-        Assignment a;
-        if (found.isPresent()) {
-            a = found.get();
-        } else {
-            Path alias = QuailHome.of(controls.home().root()).alias();
-            if (!Files.isDirectory(alias)) return new Outcome.Failure(QmailLocal.NO_MAILBOX + "\n");
-            a = new Assignment("", true, ALIAS_USER, "", "", alias, "-", local);
-        }
+        Optional<Assignment> found =
+                LocalMailbox.assignment(config.assign(), QuailHome.of(controls.home().root()).alias(), local);
+        if (found.isEmpty()) return new Outcome.Failure(QmailLocal.NO_MAILBOX + "\n");
+        Assignment a = found.get();
         QmailLocal.Job run = new QmailLocal.Job(job.messageId(), a.user(), a.home(), local, a.dash(), a.ext(),
                 address.substring(at + 1), job.sender(), config.control().defaultdelivery(), job.body(),
                 config.control().limits());

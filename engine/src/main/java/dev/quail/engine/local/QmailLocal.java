@@ -11,6 +11,7 @@ import dev.quail.config.dotqmail.ProgramExit;
 import dev.quail.engine.delivery.Injector;
 import dev.quail.engine.delivery.MessageBody;
 import dev.quail.engine.delivery.Outcome;
+import dev.quail.engine.delivery.ReceivedLine;
 import dev.quail.persistence.body.BodyStore;
 import dev.quail.persistence.maildir.Maildir;
 import dev.quail.persistence.maildir.MaildirWriter;
@@ -325,7 +326,8 @@ final class QmailLocal {
     private String forward(Job job, String newSender, List<String> recipients, String dtline) throws Stop {
         InputStream copy = new SequenceInputStream(new ByteArrayInputStream(dtline.getBytes(StandardCharsets.ISO_8859_1)),
                 job.message().open(bodies));
-        QueueResult result = injector.inject(newSender, recipients, copy, "forward msg " + job.messageId());
+        QueueResult result = injector.inject(newSender, recipients, copy, ReceivedLine.Invoked.BY_UID,
+                "forward msg " + job.messageId());
         if (result instanceof QueueResult.Queued q) return q.id();
         if (result instanceof QueueResult.Permanent p) throw permanent("Unable to forward message: " + p.text() + ".");
         throw temporary("Unable to forward message: " + ((QueueResult.Temporary) result).text() + ".");

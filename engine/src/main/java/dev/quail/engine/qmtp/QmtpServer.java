@@ -16,6 +16,7 @@ import dev.quail.protocols.qmtp.QmtpSession;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -42,12 +43,13 @@ public final class QmtpServer {
     private QmtpServer() {}
 
     /**
-     * {@code storageLow}: whether the queue's disk is too full for new mail (a package then hears Z);
-     * {@code proxyProtocol}: clients come through a load balancer's PROXY protocol ({@link TcpListener#gate}).
+     * {@code storageLow}: whether the queue's disk is too full for new mail (a package then hears Z); {@code io}:
+     * where a control/qmailqueue program waits; {@code proxyProtocol}: clients come through a load balancer's PROXY
+     * protocol ({@link TcpListener#gate}).
      */
     public static Behavior<TcpListener.Command> qmtp(InetSocketAddress address, Controls controls,
                                                      Submitter submitter, BodyStore bodies,
-                                                     BooleanSupplier storageLow, boolean proxyProtocol) {
+                                                     BooleanSupplier storageLow, Executor io, boolean proxyProtocol) {
         return Behaviors.setup(context -> {
             ActorSystem<Void> system = context.getSystem();
             return TcpListener.create("qmtp", address, TcpListener.bind(system, address, true),
@@ -61,15 +63,16 @@ public final class QmtpServer {
                                 storageLow),
                                 peer.ip(), SmtpPolicies.timing(snapshot), Clock.systemUTC());
                         String origin = "qmtp " + peer.ip();
-                        return QmtpConnection.flow(session, new IncomingBody(bodies, submitter, origin), origin,
-                                ticket);
+                        return QmtpConnection.flow(session, new IncomingBody(bodies, submitter, origin,
+                                IncomingBody.qmailqueue(controls), io), origin, ticket);
                     }));
         });
     }
 
     /** A client not in qmqpclients (behind a balancer: the client its PROXY header names) is closed unread. */
     public static Behavior<TcpListener.Command> qmqp(InetSocketAddress address, Controls controls,
-                                                     Submitter submitter, BodyStore bodies, boolean proxyProtocol) {
+                                                     Submitter submitter, BodyStore bodies, Executor io,
+                                                     boolean proxyProtocol) {
         return Behaviors.setup(context -> {
             ActorSystem<Void> system = context.getSystem();
             return TcpListener.create("qmqp", address, TcpListener.bind(system, address, true),
@@ -82,8 +85,8 @@ public final class QmtpServer {
                         QmqpSession session = new QmqpSession(snapshot.control().me(), peer.ip(),
                                 SmtpPolicies.timing(snapshot), Clock.systemUTC());
                         String origin = "qmqp " + peer.ip();
-                        return QmtpConnection.flow(session, new IncomingBody(bodies, submitter, origin), origin,
-                                ticket);
+                        return QmtpConnection.flow(session, new IncomingBody(bodies, submitter, origin,
+                                IncomingBody.qmailqueue(controls), io), origin, ticket);
                     }));
         });
     }

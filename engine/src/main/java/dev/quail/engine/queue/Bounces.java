@@ -5,6 +5,7 @@ import dev.quail.config.Rewriter;
 import dev.quail.engine.Controls;
 import dev.quail.engine.delivery.Injector;
 import dev.quail.engine.delivery.MessageBody;
+import dev.quail.engine.delivery.ReceivedLine;
 import dev.quail.persistence.body.BodyStore;
 import dev.quail.protocols.smtp.QueueResult;
 import java.io.ByteArrayInputStream;
@@ -52,7 +53,8 @@ public final class Bounces {
         try (InputStream in = original.open(bodies)) {
             Bounce b = build(config.control(), config.rewriter(), sender, failures, in, original.body().size(),
                     config.control().bouncemaxbytes(), now);
-            return injector.inject(b.sender(), List.of(b.recipient()), b.message(), "bounce");
+            return injector.inject(b.sender(), List.of(b.recipient()), b.message(), ReceivedLine.Invoked.FOR_BOUNCE,
+                    "bounce");
         } catch (IOException e) {
             return new QueueResult.Temporary("4.3.0 unable to read the message to bounce: " + e.getMessage());
         }

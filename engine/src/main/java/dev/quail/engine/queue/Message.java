@@ -55,7 +55,7 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 public final class Message
         extends EventSourcedBehaviorWithEnforcedReplies<Message.Command, MessageEvent, MessageState> {
 
-    public sealed interface Command permits Accept, Wake, Result, Progress, Checkpoint, BounceResult, SetHold,
+    public sealed interface Command permits Accept, Wake, Result, Progress, Checkpoint, BounceResult, SetHold, Rejuvenate,
             Deadline, Quiesce {}
 
     /**
@@ -73,6 +73,9 @@ public final class Message
 
     /** quail queue hold|release: a held message is kept but not delivered. Answers whether the message exists. */
     public record SetHold(boolean held, ActorRef<Boolean> replyTo) implements Command {}
+
+    /** quail queue rejuvenate: lifetime and schedule start again now. Answers whether the message exists. */
+    public record Rejuvenate(ActorRef<Boolean> replyTo) implements Command {}
 
     /**
      * A graceful stop: answered once the results already received are journaled (a checkpoint asked for before
@@ -177,6 +180,7 @@ public final class Message
                 .onCommand(Checkpoint.class, (state, c) -> onCheckpoint())
                 .onCommand(BounceResult.class, this::onBounceResult)
                 .onCommand(SetHold.class, this::onSetHold)
+                .onCommand(Rejuvenate.class, this::onRejuvenate)
                 .onCommand(Quiesce.class, (state, q) -> unsaved.isEmpty()
                         ? Effect().reply(q.replyTo(), Done.getInstance())
                         : Effect().persist(List.copyOf(unsaved)).thenRun(s -> unsaved.clear())
@@ -229,6 +233,17 @@ public final class Message
         return Effect().persist(new MessageEvent.Held(hold.held()))
                 .thenRun(s -> startPass(s, false))
                 .thenReply(hold.replyTo(), s -> true);
+    }
+
+    private ReplyEffect<MessageEvent, MessageState> onRejuvenate(MessageState state, Rejuvenate rejuvenate) {
+        if (state.isEmpty()) {
+            wiring.queue().tell(new Queue.Finished(id));
+            return Effect().stop().thenReply(rejuvenate.replyTo(), s -> false);
+        }
+        MessageLog.info("rejuvenate msg " + id);
+        return Effect().persist(new MessageEvent.Rejuvenated(System.currentTimeMillis()))
+                .thenRun(s -> startPass(s, false))
+                .thenReply(rejuvenate.replyTo(), s -> true);
     }
 
     private void startPass(MessageState state, boolean checkDue) {

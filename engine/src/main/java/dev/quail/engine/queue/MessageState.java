@@ -76,6 +76,11 @@ public final class MessageState {
             bounced = true;
         } else if (event instanceof MessageEvent.Held h) {
             held = h.held();
+        } else if (event instanceof MessageEvent.Rejuvenated r) {
+            accepted = new MessageEvent.Accepted(accepted.id(), r.birthMillis(), accepted.sender(),
+                    accepted.recipients(), accepted.body(), accepted.origin());
+            nextLocal = r.birthMillis();
+            nextRemote = r.birthMillis();
         }
         return this;
     }

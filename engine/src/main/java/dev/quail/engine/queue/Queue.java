@@ -74,6 +74,9 @@ public final class Queue {
     /** quail queue hold|release ID. Answers false when there is no such message. */
     public record Hold(String id, boolean held, ActorRef<Boolean> replyTo) implements Command {}
 
+    /** quail queue rejuvenate ID. Answers false when there is no such message. */
+    public record Rejuvenate(String id, ActorRef<Boolean> replyTo) implements Command {}
+
     /** quail queue delete ID: the message leaves the queue undelivered, without a bounce. */
     public record Delete(String id, ActorRef<Done> replyTo) implements Command {}
 
@@ -247,6 +250,11 @@ public final class Queue {
                 .onMessage(Hold.class, hold -> {
                     schedule.unschedule(hold.id());
                     messageFor(hold.id(), false).tell(new Message.SetHold(hold.held(), hold.replyTo()));
+                    return Behaviors.same();
+                })
+                .onMessage(Rejuvenate.class, r -> {
+                    schedule.unschedule(r.id());
+                    messageFor(r.id(), false).tell(new Message.Rejuvenate(r.replyTo()));
                     return Behaviors.same();
                 })
                 .onMessage(Delete.class, this::onDelete)

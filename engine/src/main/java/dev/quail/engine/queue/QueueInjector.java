@@ -1,11 +1,13 @@
 package dev.quail.engine.queue;
 
 import dev.quail.engine.delivery.Injector;
+import dev.quail.engine.delivery.ReceivedLine;
 import dev.quail.persistence.body.BodyStore;
 import dev.quail.persistence.body.BodyWriter;
 import dev.quail.protocols.smtp.QueueResult;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,10 +30,13 @@ public final class QueueInjector implements Injector {
     }
 
     @Override
-    public QueueResult inject(String sender, List<String> recipients, InputStream message, String origin) {
+    public QueueResult inject(String sender, List<String> recipients, InputStream message, ReceivedLine.Invoked how,
+                              String origin) {
         String id = submitter.newId();
         BodyWriter writer = bodies.writer(Submitter.owner(id));
         try (message) {
+            byte[] line = ReceivedLine.of(id, how, Instant.now());
+            writer.write(line, 0, line.length); // a fresh writer's first chunk: nothing to wait for
             byte[] buffer = new byte[BodyStore.CHUNK];
             for (int n; (n = message.readNBytes(buffer, 0, buffer.length)) > 0; ) {
                 writer.write(buffer, 0, n).toCompletableFuture().get(Submitter.TIMEOUT.toSeconds(), TimeUnit.SECONDS);

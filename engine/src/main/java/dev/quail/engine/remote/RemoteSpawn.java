@@ -6,6 +6,7 @@ import dev.quail.config.Responses;
 import dev.quail.config.Routes;
 import dev.quail.config.Shaping;
 import dev.quail.engine.Controls;
+import dev.quail.engine.LocalAddresses;
 import dev.quail.engine.dkim.DkimSigner;
 import dev.quail.engine.delivery.DeliveryResult;
 import dev.quail.engine.delivery.Outcome;

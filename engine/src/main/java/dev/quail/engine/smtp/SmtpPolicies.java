@@ -1,13 +1,16 @@
 package dev.quail.engine.smtp;
 
 import dev.quail.config.Control;
+import dev.quail.config.IpLiteral;
 import dev.quail.config.Limits;
 import dev.quail.config.RelayPolicy;
 import dev.quail.engine.Controls;
+import dev.quail.engine.LocalAddresses;
 import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.protocols.smtp.SmtpPolicy;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -17,15 +20,37 @@ import java.util.function.BooleanSupplier;
  * Delivered-To lines that make a message a loop (SMTP-33).
  */
 public final class SmtpPolicies {
+    private static final LocalAddresses LOCAL_ADDRESSES = new LocalAddresses();
+
     private SmtpPolicies() {}
 
-    /** {@code storageLow}: whether the queue's disk is too full for new mail (MAIL and RCPT then get 452). */
-    public static SmtpPolicy forClient(Controls.Snapshot snapshot, InetAddress client, BooleanSupplier storageLow) {
+    /**
+     * {@code storageLow}: whether the queue's disk is too full for new mail (MAIL and RCPT then get 452);
+     * {@code recipients}: whether a local recipient has a mailbox (SEC-06).
+     */
+    public static SmtpPolicy forClient(Controls.Snapshot snapshot, InetAddress client, BooleanSupplier storageLow,
+                                       RecipientCheck recipients) {
         Control c = snapshot.control();
         RelayPolicy relay = new RelayPolicy(c);
         return new SmtpPolicy(c.smtpgreeting(), c.me(), c.databytes(), c.limits().maxrecipients(),
                 c.limits().maxhops(), recipient -> relay.accepts(client, recipient), c.badmailfrom()::matches,
-                storageLow);
+                storageLow, recipient -> localIpHost(c, recipient), recipient -> recipients.check(snapshot, client,
+                recipient));
+    }
+
+    /**
+     * SMTP-12: user@[IP] (or [IPv6:...]) where IP is one of this host's interfaces (qmail's ipme) is
+     * user@localiphost, so that it is local, relayable and checked like any local address.
+     */
+    static String localIpHost(Control c, String recipient) {
+        int at = recipient.lastIndexOf('@');
+        String host = recipient.substring(at + 1);
+        if (at < 0 || !host.startsWith("[") || !host.endsWith("]")) return recipient;
+        String literal = host.substring(1, host.length() - 1);
+        if (literal.regionMatches(true, 0, "IPv6:", 0, 5)) literal = literal.substring(5); // RFC 5321 4.1.3
+        Optional<InetAddress> ip = IpLiteral.parse(literal);
+        if (ip.isEmpty() || !LOCAL_ADDRESSES.test(ip.get())) return recipient;
+        return recipient.substring(0, at + 1) + c.localiphost();
     }
 
     /**
@@ -41,12 +66,14 @@ public final class SmtpPolicies {
     }
 
     /**
-     * sendmail -bs: a local user, trusted as qmail trusts it (RELAYCLIENT set, DATABYTES=0; SM-01). A full disk
-     * shows when the maildrop file cannot be written (exit 111), not before.
+     * sendmail -bs: a local user, trusted as qmail trusts it (RELAYCLIENT set, DATABYTES=0; SM-01): its mail to a
+     * local address without a mailbox bounces, as qmail's did. A full disk shows when the maildrop file cannot be
+     * written (exit 111), not before.
      */
     public static SmtpPolicy forLocalUser(Controls.Snapshot snapshot) {
         Control c = snapshot.control();
         return new SmtpPolicy(c.smtpgreeting(), c.me(), 0, c.limits().maxrecipients(), c.limits().maxhops(),
-                recipient -> true, c.badmailfrom()::matches, () -> false);
+                recipient -> true, c.badmailfrom()::matches, () -> false, recipient -> localIpHost(c, recipient),
+                recipient -> SmtpPolicy.Mailbox.KNOWN);
     }
 }

@@ -16,6 +16,7 @@ import java.util.function.BooleanSupplier;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
@@ -52,11 +53,13 @@ public final class SmtpServer {
 
     /**
      * What every SMTP listener of one server shares: the configuration, the queue and the body store its messages'
-     * pieces go to first, the TLS identity, the password checks (whose throttle POP3 shares), and whether clients
-     * come through a load balancer's PROXY protocol ({@link TcpListener#gate}).
+     * pieces go to first, the TLS identity, the password checks (whose throttle POP3 shares), the recipient check
+     * (whose count of unknown recipients spans every listener), where a control/qmailqueue program waits, and
+     * whether clients come through a load balancer's PROXY protocol ({@link TcpListener#gate}).
      */
     public record Services(Controls controls, Submitter submitter, BodyStore bodies, ServerTls tls, Logins logins,
-                           BooleanSupplier storageLow, boolean proxyProtocol) {}
+                           BooleanSupplier storageLow, RecipientCheck recipients, Executor io,
+                           boolean proxyProtocol) {}
 
     private record BindResult(Tcp.ServerBinding binding, Throwable failure) implements Command {}
 
@@ -131,11 +134,14 @@ public final class SmtpServer {
     private static Flow<ByteString, ByteString, NotUsed> edge(TcpListener.Peer peer, Admission.Ticket ticket,
                                                              Services services, String name, SmtpSecurity security) {
         Controls.Snapshot snapshot = services.controls().current();
-        SmtpSession session = new SmtpSession(SmtpPolicies.forClient(snapshot, peer.address(), services.storageLow()),
+        SmtpSession session = new SmtpSession(
+                SmtpPolicies.forClient(snapshot, peer.address(), services.storageLow(), services.recipients()),
                 security, new SmtpClient(peer.ip(), peer.remote().getPort(), peer.local().getAddress().getHostAddress()),
                 SmtpPolicies.timing(snapshot), Clock.systemUTC());
         String origin = name + " " + peer.ip();
-        return SmtpConnection.flow(session, new IncomingBody(services.bodies(), services.submitter(), origin), origin,
+        IncomingBody body = new IncomingBody(services.bodies(), services.submitter(), origin,
+                IncomingBody.qmailqueue(services.controls()), services.io());
+        return SmtpConnection.flow(session, body, origin,
                 peer.address(), new SmtpAuthenticator(services.logins()), services.tls()::newEngine,
                 security.tls() == SmtpSecurity.Tls.IMPLICIT, ticket);
     }

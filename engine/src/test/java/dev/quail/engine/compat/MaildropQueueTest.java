@@ -36,7 +36,7 @@ class MaildropQueueTest {
             assertEquals("joe@x.org", dropped.sender());
             assertEquals(List.of("a@y.org"), dropped.recipients());
             String stored = new String(dropped.message().readAllBytes(), StandardCharsets.ISO_8859_1);
-            assertTrue(stored.matches("Received: \\(qmail \\d+ invoked by uid \\d+\\); 5 Mar 2024 04:06:07 -0000\n"
+            assertTrue(stored.matches("Received: \\(quail \\d+ invoked by uid \\d+\\); 5 Mar 2024 04:06:07 -0000\n"
                     + "Subject: hi\n\nbody\n"), stored);
         }
     }
@@ -52,7 +52,8 @@ class MaildropQueueTest {
     @Test
     void aMessageBeyondTheBufferIsRefusedForGood() throws Exception {
         MaildropQueue queue = new MaildropQueue(new Home(dir), CLOCK, 1000);
-        QqException e = assertThrows(QqException.class, () -> queue.read(new ByteArrayInputStream(new byte[1000])));
+        assertEquals(1000, queue.read(new ByteArrayInputStream(new byte[1000])).length, "at the limit");
+        QqException e = assertThrows(QqException.class, () -> queue.read(new ByteArrayInputStream(new byte[1001])));
         assertEquals(31, e.code());
         assertTrue(e.permanent());
         assertEquals(0, Files.list(dir).count(), "nothing written");

@@ -5,24 +5,21 @@
  */
 package dev.quail.engine.local;
 
-import dev.quail.engine.MemoryBodies;
-import dev.quail.engine.queue.Ids;
-import dev.quail.engine.queue.QueueInjector;
-import dev.quail.engine.queue.Submitter;
-import dev.quail.engine.delivery.MessageBody;
-import dev.quail.persistence.body.BodyStore;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quail.engine.Controls;
 import dev.quail.engine.Home;
+import dev.quail.engine.MemoryBodies;
+import dev.quail.engine.QueueLines;
 import dev.quail.engine.delivery.Delivery;
 import dev.quail.engine.delivery.Injector;
+import dev.quail.engine.delivery.MessageBody;
 import dev.quail.engine.delivery.Outcome;
+import dev.quail.engine.delivery.QuailPrograms;
+import dev.quail.engine.queue.Ids;
 import dev.quail.engine.queue.Queue;
+import dev.quail.engine.queue.QueueInjector;
+import dev.quail.engine.queue.Submitter;
+import dev.quail.persistence.body.BodyStore;
 import dev.quail.persistence.maildir.Maildir;
 import dev.quail.persistence.maildir.MaildirWriter;
 import dev.quail.protocols.smtp.QueueResult;
@@ -46,6 +43,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LocalDeliveryTest {
     private static final ActorTestKit KIT = ActorTestKit.create();
@@ -99,8 +100,10 @@ class LocalDeliveryTest {
     }
 
     /** What a forward stored for the queue. */
+    /** A forward's body below its qmail-queue line (QQ-02), which says the server's uid. */
     private String forwarded(Queue.Submit submit) throws IOException {
-        return new String(store.read(Submitter.owner(submit.id()), submit.body()), StandardCharsets.ISO_8859_1);
+        return QueueLines.after(new String(store.read(Submitter.owner(submit.id()), submit.body()),
+                StandardCharsets.ISO_8859_1), submit.id(), "invoked by uid \\d+");
     }
 
     private Outcome deliver(String address) {
@@ -463,11 +466,11 @@ class LocalDeliveryTest {
     /** Programs find Quail's bin/ helpers first on their PATH, and where to queue (QUAIL_HOME). */
     @Test
     void programsGetQuailsBinFirstOnTheirPathAndTheHome() {
-        Map<String, String> env = LocalDelivery.programEnvironment(Path.of("/srv/quail"),
+        Map<String, String> env = QuailPrograms.environment(Path.of("/srv/quail"),
                 Map.of("PATH", "/usr/bin:/bin", "QUAIL_BIN", "/opt/quail/bin"));
         assertEquals("/opt/quail/bin:/usr/bin:/bin", env.get("PATH"));
         assertEquals("/srv/quail", env.get("QUAIL_HOME"));
-        assertEquals("/usr/bin:/bin", LocalDelivery.programEnvironment(Path.of("/h"), Map.of("PATH", "/usr/bin:/bin"))
+        assertEquals("/usr/bin:/bin", QuailPrograms.environment(Path.of("/h"), Map.of("PATH", "/usr/bin:/bin"))
                 .get("PATH"), "without the launcher's QUAIL_BIN the PATH is left alone");
     }
 }

@@ -1,12 +1,9 @@
 package dev.quail.engine.qmtp;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quail.config.Routes;
 import dev.quail.engine.MemoryBodies;
+import dev.quail.engine.QueueLines;
 import dev.quail.engine.TestHomes;
 import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.queue.Queue;
@@ -46,6 +43,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The QMTP and QMQP edges and the QMTP client over real sockets: Quail's client delivers to Quail's server, whose
@@ -101,7 +102,8 @@ class QmtpEdgeTest {
         assertEquals("a@sender.test", submit.sender());
         assertEquals(List.of("bob@example.org"), submit.recipients());
         assertEquals("qmtp test", submit.origin());
-        String stored = new String(submit.body().tail(), StandardCharsets.ISO_8859_1);
+        String stored = QueueLines.after(new String(submit.body().tail(), StandardCharsets.ISO_8859_1), submit.id(),
+                "invoked from network");
         assertTrue(stored.startsWith("Received: from unknown ([127.0.0.1])\n  by mx.test with QMTP; "), stored);
         assertTrue(stored.endsWith(" -0000\nSubject: q\n\nhello\n"), stored);
         Thread.sleep(200);
@@ -180,8 +182,8 @@ class QmtpEdgeTest {
             s.getOutputStream().write(qmtpPackage(message, "a@sender.test", "bob@example.org"));
             Queue.Submit submit = queue.expectMessageClass(Queue.Submit.class);
             assertTrue(submit.body().chunks() >= 7, submit.body().toString());
-            String stored = new String(bodies.read(Submitter.owner(submit.id()), submit.body()),
-                    StandardCharsets.ISO_8859_1);
+            String stored = QueueLines.after(new String(bodies.read(Submitter.owner(submit.id()), submit.body()),
+                    StandardCharsets.ISO_8859_1), submit.id(), "invoked from network");
             assertTrue(stored.startsWith("Received: from unknown ([127.0.0.1])\n"), stored.substring(0, 80));
             assertTrue(stored.endsWith(new String(message, StandardCharsets.ISO_8859_1)));
         }

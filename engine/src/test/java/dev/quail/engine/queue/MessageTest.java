@@ -170,6 +170,36 @@ class MessageTest {
         local.expectNoMessage(Duration.ofMillis(200));
     }
 
+    /**
+     * Q-46: rejuvenation journals a new birth, now, so queuelifetime and the retry schedule start again, and the
+     * pending recipients are tried at once; a message that does not exist answers false.
+     */
+    @Test
+    void rejuvenateStartsTheLifetimeAndTheScheduleAgainNow() {
+        String id = id();
+        long birth = System.currentTimeMillis() - Duration.ofMinutes(50).toMillis();
+        ActorRef<Message.Command> m = spawn(id);
+        m.tell(new Message.Accept(accepted(id, birth, "a@x.org", new Recipient("box@localhost", Channel.LOCAL)),
+                queue.ref(), true));
+        queue.receiveMessage();
+        nextLocal().replyTo().tell(new DeliveryResult(0, new Outcome.Deferral("disk full (#4.3.0)")));
+        assertTrue(queue.receiveMessage() instanceof Queue.Sleeping);
+        journal.receivePersisted(Message.persistenceId(id), 3, MessageEvent.class);
+        queue.expectTerminated(m);
+
+        TestProbe<Boolean> answer = testKit.createTestProbe();
+        long before = System.currentTimeMillis();
+        spawn(id).tell(new Message.Rejuvenate(answer.ref()));
+        assertEquals(true, answer.receiveMessage());
+        long reborn = journal.expectNextPersistedClass(Message.persistenceId(id), MessageEvent.Rejuvenated.class)
+                .birthMillis();
+        assertTrue(reborn >= before, "born again now: " + (before - reborn));
+        assertEquals("box@localhost", nextLocal().address(), "tried at once");
+
+        spawn(id()).tell(new Message.Rejuvenate(answer.ref()));
+        assertEquals(false, answer.receiveMessage());
+    }
+
     /** A suspension's postponements make the message due when the first of them is, not at its next retry. */
     @Test
     void aPassPostponedOnlyIsDueAtTheFirstPostponementAndAPlainDeferralAtTheNextRetry() {

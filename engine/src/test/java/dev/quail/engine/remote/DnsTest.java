@@ -1,12 +1,9 @@
 package dev.quail.engine.remote;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quail.config.HostList;
 import dev.quail.config.Routes;
+import dev.quail.engine.LocalAddresses;
 import dev.quail.engine.delivery.Outcome;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -23,6 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** MX routing against a real DNS server (dnsmasq): REM-01..05, RFC 7505. */
 class DnsTest {

@@ -1,9 +1,8 @@
 package dev.quail.engine.remote;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quail.config.Shaping;
+import dev.quail.engine.LocalAddresses;
 import dev.quail.engine.MemoryBodies;
 import dev.quail.engine.TestHomes;
 import dev.quail.engine.delivery.DeliveryResult;
@@ -26,6 +25,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A Host that throws is restarted as the RemoteSpawn supervises it: what it held is answered (deferred), never

@@ -1,12 +1,11 @@
 package dev.quail.engine.remote;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quail.config.HostList;
 import dev.quail.config.Routes;
 import dev.quail.config.Shaping;
 import dev.quail.engine.Controls;
+import dev.quail.engine.LocalAddresses;
 import dev.quail.engine.MemoryBodies;
 import dev.quail.engine.TestHomes;
 import dev.quail.engine.delivery.DeliveryResult;
@@ -35,6 +34,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * One Host against SMTP peers on loopback (127.0.84.x), with a stand-in for the RemoteSpawn that grants every

@@ -6,24 +6,41 @@ import dev.quail.config.Limits;
 import dev.quail.engine.TestHomes;
 import dev.quail.protocols.smtp.SmtpPolicy;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The SMTP bounds come from the settings table (maxrecipients, maxhops, databytes), with their defaults. */
 class SmtpPoliciesTest {
+    private static final RecipientCheck NO_ALIAS =
+            new RecipientCheck(Path.of("/nonexistent/alias"), System::currentTimeMillis);
+
     @Test
     void maxrecipients_maxhops_and_databytes_are_settings() throws Exception {
         SmtpPolicy set = SmtpPolicies.forClient(TestHomes.controls(Map.of("maxrecipients", "3", "maxhops", "7",
-                "databytes", "5000")).current(), InetAddress.getLoopbackAddress(), () -> false);
+                "databytes", "5000")).current(), InetAddress.getLoopbackAddress(), () -> false, NO_ALIAS);
         assertEquals(3, set.maxRecipients());
         assertEquals(7, set.maxHops());
         assertEquals(5000, set.databytes());
         SmtpPolicy dflt = SmtpPolicies.forClient(TestHomes.controls(Map.of()).current(),
-                InetAddress.getLoopbackAddress(), () -> false);
+                InetAddress.getLoopbackAddress(), () -> false, NO_ALIAS);
         assertEquals(Limits.DEFAULT_MAXRECIPIENTS, dflt.maxRecipients());
         assertEquals(Limits.DEFAULT_MAXHOPS, dflt.maxHops());
         SmtpPolicy local = SmtpPolicies.forLocalUser(TestHomes.controls(Map.of("maxrecipients", "4")).current());
         assertEquals(4, local.maxRecipients());
         assertEquals(0, local.databytes());
+    }
+
+    @Test
+    void smtp12_an_address_at_one_of_our_own_ips_is_at_localiphost() throws Exception {
+        var c = TestHomes.controls(Map.of("localiphost", "mail.test.example\n")).current().control();
+        assertEquals("u@mail.test.example", SmtpPolicies.localIpHost(c, "u@[127.0.0.1]"));
+        assertEquals("u@mail.test.example", SmtpPolicies.localIpHost(c, "u@[IPv6:::1]"));
+        assertEquals("u@[192.0.2.1]", SmtpPolicies.localIpHost(c, "u@[192.0.2.1]"), "not ours: unchanged");
+        assertEquals("u@[not-an-ip]", SmtpPolicies.localIpHost(c, "u@[not-an-ip]"));
+        assertEquals("u@example.org", SmtpPolicies.localIpHost(c, "u@example.org"));
+        assertEquals("postmaster", SmtpPolicies.localIpHost(c, "postmaster"));
+        var dflt = TestHomes.controls(Map.of()).current().control();
+        assertEquals("u@test.example", SmtpPolicies.localIpHost(dflt, "u@[127.0.0.1]"), "localiphost defaults to me");
     }
 }

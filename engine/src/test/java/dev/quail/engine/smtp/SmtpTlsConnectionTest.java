@@ -74,7 +74,7 @@ class SmtpTlsConnectionTest {
     /** A listener on a free loopback port whose sessions have this security. */
     private static int listen(SmtpSecurity security) {
         SmtpPolicy policy = new SmtpPolicy("mx.quail.test", "mx.quail.test", 0, 100, 100, r -> false, s -> false,
-                () -> false);
+                () -> false, r -> r, r -> SmtpPolicy.Mailbox.KNOWN);
         var system = testKit.system();
         Tcp.ServerBinding binding = Tcp.get(system).bind("127.0.0.1", 0).to(Sink.foreach(connection -> {
             InetSocketAddress remote = connection.remoteAddress();

@@ -36,7 +36,8 @@ public final class SinkServer {
                     InetSocketAddress remote = connection.remoteAddress();
                     RecipientRules.Verdicts verdicts = rules.forConnection();
                     SmtpPolicy policy = new SmtpPolicy(NAME, NAME, 0, MAX_RECIPIENTS, MAX_HOPS, verdicts,
-                            sender -> false, () -> false);
+                            sender -> false, () -> false, recipient -> recipient,
+                            recipient -> SmtpPolicy.Mailbox.KNOWN);
                     SmtpSession session = new SmtpSession(policy, new SmtpClient(remote.getAddress().getHostAddress(),
                             remote.getPort(), connection.localAddress().getAddress().getHostAddress()),
                             Clock.systemUTC());

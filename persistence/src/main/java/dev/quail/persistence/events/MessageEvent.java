@@ -5,7 +5,8 @@
  * 250); Delivered/Failed replace marking a recipient line done (Q-30), Deferred
  * keeps it pending; RetryScheduled records the next try of a channel (Q-45);
  * BounceQueued records that the bounce is itself durably queued, so the message
- * can end (Q-32); Held records `quail queue hold|release` (Postfix's postsuper -h/-H), which qmail lacks.
+ * can end (Q-32); Held records `quail queue hold|release` (Postfix's postsuper -h/-H), which qmail lacks;
+ * Rejuvenated records `quail queue rejuvenate` (Q-46).
  * Recipients are referred to by their index in Accepted.
  *
  * Serialized by MessageEventSerializer (bound in reference.conf).
@@ -60,5 +61,12 @@ public sealed interface MessageEvent {
 
     /** An admin put the message on hold ({@code held}) or released it: held messages are not delivered. */
     record Held(boolean held) implements MessageEvent {
+    }
+
+    /**
+     * Q-46, `quail queue rejuvenate` (qmail: touch info/ID): the message's lifetime and retry schedule start again
+     * at {@code birthMillis}, and every channel with pending recipients is due then.
+     */
+    record Rejuvenated(long birthMillis) implements MessageEvent {
     }
 }

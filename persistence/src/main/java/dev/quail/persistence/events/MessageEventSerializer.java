@@ -6,8 +6,8 @@
  * body its long size, int stored-chunk count, boolean eightBit and its tail as an
  * int byte count + the bytes; a channel one byte, 'L' or 'R'; a list an int
  * count + its elements. Version 1, written before bodies were chunked, differs
- * only in Accepted's body: an int byte count + the whole message; it is still read. The manifest names the record, so each record
- * can change shape on its own under a new version byte. Identifier 7701 is
+ * only in Accepted's body: an int byte count + the whole message; it is still read. The manifest names the
+ * record, so each record can change shape on its own under a new version byte. Identifier 7701 is
  * Quail's and must never change: stored events carry it.
  *
  * Decoding rejects, with IllegalArgumentException, an unknown version, a count
@@ -41,6 +41,7 @@ public final class MessageEventSerializer extends SerializerWithStringManifest {
     private static final String RETRY_SCHEDULED = "RetryScheduled";
     private static final String BOUNCE_QUEUED = "BounceQueued";
     private static final String HELD = "Held";
+    private static final String REJUVENATED = "Rejuvenated";
 
     @Override
     public int identifier() {
@@ -68,7 +69,8 @@ public final class MessageEventSerializer extends SerializerWithStringManifest {
 
     @Override
     public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
-        if (!List.of(ACCEPTED, DELIVERED, FAILED, DEFERRED, RETRY_SCHEDULED, BOUNCE_QUEUED, HELD).contains(manifest)) {
+        if (!List.of(ACCEPTED, DELIVERED, FAILED, DEFERRED, RETRY_SCHEDULED, BOUNCE_QUEUED, HELD, REJUVENATED)
+                .contains(manifest)) {
             throw new NotSerializableException("unknown MessageEvent manifest: " + manifest);
         }
         ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -124,6 +126,8 @@ public final class MessageEventSerializer extends SerializerWithStringManifest {
             writeString(out, e.bounceId());
         } else if (event instanceof MessageEvent.Held e) {
             out.writeBoolean(e.held());
+        } else if (event instanceof MessageEvent.Rejuvenated e) {
+            out.writeLong(e.birthMillis());
         }
     }
 
@@ -150,6 +154,8 @@ public final class MessageEventSerializer extends SerializerWithStringManifest {
                 return new MessageEvent.RetryScheduled(readChannel(in), in.getLong());
             case HELD:
                 return new MessageEvent.Held(in.get() != 0);
+            case REJUVENATED:
+                return new MessageEvent.Rejuvenated(in.getLong());
             default:
                 return new MessageEvent.BounceQueued(readString(in));
         }

@@ -59,10 +59,12 @@ public final class Maildrop {
     }
 
     /** Stores the message durably and returns its name; IllegalArgumentException if an address holds NUL. */
-    public String write(String sender, List<String> recipients, byte[] message) throws IOException {
-        byte[] envelope = Text0Envelope.encode(sender, recipients);
+    public String write(String sender, List<String> recipients, byte[]... message) throws IOException {
+        byte[][] parts = new byte[message.length + 1][];
+        parts[0] = Text0Envelope.encode(sender, recipients);
+        System.arraycopy(message, 0, parts, 1, message.length);
         String name = uniqueName();
-        DurableFiles.deliver(tmpDir.resolve(name), newDir.resolve(name), envelope, message);
+        DurableFiles.deliver(tmpDir.resolve(name), newDir.resolve(name), parts);
         return name;
     }
 

@@ -50,7 +50,8 @@ class MessageEventSerializerTest {
                 new MessageEvent.RetryScheduled(Channel.REMOTE, 0),
                 new MessageEvent.BounceQueued("1732200500000000.42.7"),
                 new MessageEvent.Held(true),
-                new MessageEvent.Held(false));
+                new MessageEvent.Held(false),
+                new MessageEvent.Rejuvenated(1732300000456L));
     }
 
     @Test
@@ -65,7 +66,7 @@ class MessageEventSerializerTest {
         List<String> manifests = new ArrayList<>();
         everyKind().forEach(event -> manifests.add(serializer.manifest(event)));
         assertEquals(List.of("Accepted", "Delivered", "Failed", "Deferred", "RetryScheduled", "RetryScheduled",
-                "BounceQueued", "Held", "Held"), manifests);
+                "BounceQueued", "Held", "Held", "Rejuvenated"), manifests);
     }
 
     @Test

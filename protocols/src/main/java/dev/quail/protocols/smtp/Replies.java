@@ -33,6 +33,9 @@ final class Replies {
   static final Reply NOT_RCPTHOST =
       line("553 5.7.1 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)");
   static final Reply TOO_MANY_RECIPIENTS = line("452 4.5.3 sorry, too many recipients (#4.5.3)");
+  static final Reply NO_MAILBOX = line("550 5.1.1 sorry, no mailbox here by that name (#5.1.1)");
+  static final Reply TOO_MANY_UNKNOWN =
+      line("421 4.7.0 too many unknown recipients, closing connection (#4.7.0)");
 
   static final Reply TOO_BIG = line("552 5.3.4 sorry, that message size exceeds my databytes limit (#5.3.4)");
   static final Reply LOOPING = line("554 5.4.6 too many hops, this message is looping (#5.4.6)");

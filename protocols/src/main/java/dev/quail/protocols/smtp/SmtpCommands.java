@@ -8,7 +8,8 @@
  * Modernised from qmail: MAIL inside a transaction is 503 (RFC 5321 4.1.4) instead of a
  * silent reset; a malformed path, or one holding a control character, is 501 (AddressParser);
  * ESMTP parameters are checked (MailParameters); RCPT caps the recipient count (RFC 5321
- * 4.5.3.1.8); "<>" is refused as a recipient (ADDR-02).
+ * 4.5.3.1.8); "<>" is refused as a recipient (ADDR-02); a local address without a mailbox is refused at RCPT,
+ * and a client guessing local addresses is sent away (SEC-06, the policy's mailbox check).
  *
  * TLS and AUTH, where the listener's SmtpSecurity offers them (else 502 as in qmail):
  * STARTTLS (RFC 3207)  no argument; 220 then the StartTls output; 503 once TLS is on. tlsStarted() then
@@ -204,7 +205,7 @@ final class SmtpCommands {
     if (current.senderListed) {
       return List.of(Replies.BAD_MAIL_FROM); // SMTP-05
     }
-    String recipient = path.get().address();
+    String recipient = policy.localIpHost().apply(path.get().address());
     if (path.get().domain().isPresent() && authenticated.isEmpty() && !policy.rcptAllowed().test(recipient)) {
       return List.of(Replies.NOT_RCPTHOST); // SMTP-13: no '@' always passes; SMTP-20
     }
@@ -213,6 +214,13 @@ final class SmtpCommands {
     }
     if (policy.storageLow().getAsBoolean()) {
       return List.of(Replies.STORAGE_LOW);
+    }
+    SmtpPolicy.Mailbox mailbox = policy.mailbox().apply(recipient);
+    if (mailbox == SmtpPolicy.Mailbox.UNKNOWN) {
+      return List.of(Replies.NO_MAILBOX); // SEC-06: refused now, not bounced later to a sender who may be forged
+    }
+    if (mailbox == SmtpPolicy.Mailbox.GUESSING) {
+      return List.of(Replies.TOO_MANY_UNKNOWN, new SmtpOutput.Close()); // SEC-06: a dictionary attack reconnects
     }
     current.recipients.add(recipient);
     return List.of(Replies.RCPT_OK);

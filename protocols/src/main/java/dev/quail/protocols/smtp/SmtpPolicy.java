@@ -12,10 +12,17 @@
  * rcptAllowed    relay decision for a recipient address with a domain (SMTP-20, SMTP-21)
  * badMailFrom    whether a non-empty sender address is listed in badmailfrom (SMTP-22)
  * storageLow     whether the queue's disk is too full to take new mail: MAIL and RCPT get 452 4.3.1
+ * localIpHost    a recipient as qmail-smtpd keeps it: user@[IP] of this host's interface becomes user@localiphost
+ *                (SMTP-12), before any check; every other address unchanged
+ * mailbox        whether a recipient has a mailbox here (SEC-06): UNKNOWN gets 550 5.1.1, GUESSING (the client
+ *                tried too many unknown ones lately) 421 4.7.0 and the end of the session; remote addresses
+ *                and a server that does not check are KNOWN
  */
 package dev.quail.protocols.smtp;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.function.Predicate;
 
 public record SmtpPolicy(
@@ -26,4 +33,10 @@ public record SmtpPolicy(
     int maxHops,
     Predicate<String> rcptAllowed,
     Predicate<String> badMailFrom,
-    BooleanSupplier storageLow) {}
+    BooleanSupplier storageLow,
+    UnaryOperator<String> localIpHost,
+    Function<String, SmtpPolicy.Mailbox> mailbox) {
+
+  /** The recipient check's verdict on one RCPT address. */
+  public enum Mailbox { KNOWN, UNKNOWN, GUESSING }
+}

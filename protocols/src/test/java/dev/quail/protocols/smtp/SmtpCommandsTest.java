@@ -99,6 +99,36 @@ class SmtpCommandsTest {
         .client("DATA\r\n").server("503 5.5.1 RCPT first (#5.5.1)");
   }
 
+  /** SMTP-12: user@[this host's IP] is taken as user@localiphost, so the relay check passes it. */
+  @Test
+  void smtp12_anAddressAtOurOwnIpIsLocal() {
+    Transcript.open()
+        .client("MAIL FROM:<a@b.example>\r\n").server("250 2.1.0 ok")
+        .client("RCPT TO:<u@[198.51.100.1]>\r\n").server("250 2.1.5 ok")
+        .client("RCPT TO:<u@[192.0.2.99]>\r\n")
+        .server("553 5.7.1 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)");
+  }
+
+  /** SEC-06: an address without a mailbox is refused at RCPT; the transaction goes on for the others. */
+  @Test
+  void sec06_unknownMailboxIsRefusedAtRcptAndTheOthersStay() {
+    Transcript.open()
+        .client("MAIL FROM:<a@b.example>\r\n").server("250 2.1.0 ok")
+        .client("RCPT TO:<unknown@example.org>\r\n").server("550 5.1.1 sorry, no mailbox here by that name (#5.1.1)")
+        .client("RCPT TO:<u@example.org>\r\n").server("250 2.1.5 ok")
+        .client("DATA\r\n").server("354 go ahead");
+  }
+
+  /** SEC-06: a client that guessed too many addresses hears 421 at its next one and nothing after. */
+  @Test
+  void sec06_aGuessingClientIsSentAway() {
+    Transcript.open()
+        .client("MAIL FROM:<a@b.example>\r\n").server("250 2.1.0 ok")
+        .client("RCPT TO:<guess@example.org>\r\n")
+        .server("421 4.7.0 too many unknown recipients, closing connection (#4.7.0)", "[close]")
+        .client("RCPT TO:<u@example.org>\r\n").server();
+  }
+
   @Test
   void adr02_nullAddressAndParametersAreRefusedAsRecipient() {
     Transcript.open()

@@ -41,7 +41,11 @@ final class Transcript {
         clock);
   }
 
-  /** Relays for example.org, refuses spammer@bad.example, unlimited size, qmail's 100/100. */
+  /**
+   * Relays for example.org, refuses spammer@bad.example, unlimited size, qmail's 100/100; unknown@ has no
+   * mailbox and guess@ comes from a client that guessed too often; [198.51.100.1] is this host (localiphost
+   * example.org).
+   */
   static SmtpPolicy policy() {
     return policy(0, 100, 100);
   }
@@ -53,7 +57,10 @@ final class Transcript {
   static SmtpPolicy policy(long databytes, int maxRecipients, int maxHops, BooleanSupplier storageLow) {
     return new SmtpPolicy("mx.example.org", "mx.example.org", databytes, maxRecipients, maxHops,
         address -> address.toLowerCase().endsWith("@example.org"),
-        address -> address.equalsIgnoreCase("spammer@bad.example"), storageLow);
+        address -> address.equalsIgnoreCase("spammer@bad.example"), storageLow,
+        address -> address.replace("@[198.51.100.1]", "@example.org"),
+        address -> address.startsWith("unknown@") ? SmtpPolicy.Mailbox.UNKNOWN
+            : address.startsWith("guess@") ? SmtpPolicy.Mailbox.GUESSING : SmtpPolicy.Mailbox.KNOWN);
   }
 
   /** A session whose greeting has been checked. */

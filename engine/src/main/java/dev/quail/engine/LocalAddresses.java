@@ -1,4 +1,4 @@
-package dev.quail.engine.remote;
+package dev.quail.engine;
 
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -7,12 +7,13 @@ import java.util.Enumeration;
 import java.util.function.Predicate;
 
 /**
- * qmail's ipme: is an address one of this host's? True for the addresses of the network interfaces, read at
- * each question so a changed interface counts at once, and for the wildcard addresses 0.0.0.0 and :: (which
- * reach this host, as netqmail added). Other loopback addresses (127.0.0.2 ...) are not this host's unless an
- * interface has them: qmail's view, and what lets loopback peers stand in for remote hosts in tests.
+ * qmail's ipme (remote delivery's MX check, SMTP's localiphost): is an address one of this host's? True for the
+ * addresses of the network interfaces, read at each question so a changed interface counts at once, and for the
+ * wildcard addresses 0.0.0.0 and :: (which reach this host, as netqmail added). Other loopback addresses
+ * (127.0.0.2 ...) are not this host's unless an interface has them: qmail's view, and what lets loopback peers
+ * stand in for remote hosts in tests.
  */
-final class LocalAddresses implements Predicate<InetAddress> {
+public final class LocalAddresses implements Predicate<InetAddress> {
     @Override
     public boolean test(InetAddress ip) {
         if (ip.isAnyLocalAddress()) return true;
