@@ -170,3 +170,187 @@ class OpenOnLoopback(HttpCase):
         self.assertEqual(self.web.request("GET", "/healthz")[0], 200)
         self.assertEqual(self.web.request("GET", "/readyz")[0], 200)
         self.assertEqual(self.web.request("GET", "/api/v1/session")[0], 401, "the API stays closed")
+
+
+class Api(HttpCase):
+    """The JSON API on a queue holding deferred messages (a mailbox whose Maildir is gone defers every delivery)."""
+
+    def prepare(self):
+        quail("user", "add", "--home", self.home, "bob@localhost")
+        self.bob = self.maildir("bob@localhost")
+        shutil.rmtree(self.bob)
+
+    def setUp(self):
+        super().setUp()
+        self.auth = {"Authorization": "Bearer " + self.token()}
+
+    def send(self, sender="alice@example.org", to="bob@localhost", subject="api"):
+        with smtplib.SMTP("127.0.0.1", self.server.port) as s:
+            s.sendmail(sender, [to], ("Subject: %s\r\n\r\nbody\r\n" % subject).encode())
+
+    def get(self, path):
+        status, body = self.web.json("GET", path, headers=self.auth)
+        self.assertEqual(status, 200, (path, body))
+        return body
+
+    def post(self, path, method="POST"):
+        return self.web.json(method, path, headers=self.auth)
+
+    def cli(self, *args):
+        return json.loads(quail(*args, "--home", self.home, "--json").stdout)
+
+    def deferred(self, n):
+        wait_until(lambda: self.server.log().count("deferral: Unable to chdir to maildir") >= n, 30,
+                   what="%d deferrals" % n)
+
+    def test_every_api_route_refuses_a_caller_without_credentials(self):
+        self.send()
+        self.deferred(1)
+        [m] = self.get("/api/v1/messages")["messages"]
+        routes = [("GET", "/api/v1/queue"), ("GET", "/api/v1/queue/stat"), ("GET", "/api/v1/messages"),
+                  ("GET", "/api/v1/messages/%s" % m["id"]), ("GET", "/api/v1/messages/%s/trace" % m["id"]),
+                  ("GET", "/api/v1/messages/nonexistent"), ("POST", "/api/v1/messages/%s/hold" % m["id"]),
+                  ("POST", "/api/v1/messages/%s/release" % m["id"]), ("POST", "/api/v1/messages/%s/flush" % m["id"]),
+                  ("DELETE", "/api/v1/messages/%s" % m["id"]), ("POST", "/api/v1/queue/hold?sender=alice"),
+                  ("POST", "/api/v1/queue/flush"), ("GET", "/api/v1/sites"), ("GET", "/api/v1/tcpto"),
+                  ("POST", "/api/v1/sites/example.net/suspend?seconds=60"),
+                  ("POST", "/api/v1/sites/example.net/resume")]
+        stranger = Http(self.http_port)
+        for method, path in routes:
+            status, _, body = stranger.request(method, path)
+            self.assertEqual(status, 401, (method, path, body))
+        # Signed in by cookie, every state change without the CSRF token is refused and changes nothing.
+        self.signed_in()
+        for method, path in routes:
+            if method != "GET":
+                self.assertEqual(self.web.request(method, path)[0], 403, (method, path))
+        self.assertFalse(self.cli("qread")["messages"][0]["held"])
+
+    def test_summary_list_and_one_message_answer_as_the_command_line_does(self):
+        self.send(subject="one")
+        self.send(sender="carol@example.com", subject="two")
+        self.send(to="postmaster@localhost")
+        self.deferred(2)
+        self.wait_messages(1)
+        shape = self.get("/api/v1/queue")
+        self.assertEqual(shape, self.cli("qshape"))
+        self.assertEqual(shape["messages"], 2)
+        self.assertEqual(shape["states"], {"new": 0, "deferred": 2, "held": 0})
+        self.assertEqual(shape["channels"], {"local": 2, "remote": 0})
+        [row] = shape["destinations"]
+        self.assertEqual((row["destination"], row["total"], row["counts"][0]), ("localhost", 2, 2))
+        self.assertEqual(self.get("/api/v1/queue/stat")["messages"], 2)
+
+        listed = self.get("/api/v1/messages")
+        self.assertEqual(listed, self.cli("qread", "--limit", "100"))
+        self.assertEqual(listed["total"], 2)
+        first, second = listed["messages"]
+        self.assertEqual(first["sender"], "alice@example.org")
+        self.assertEqual(first["state"], "deferred")
+        self.assertEqual(self.get("/api/v1/messages?sender=CAROL")["messages"][0]["id"], second["id"])
+        self.assertEqual(self.get("/api/v1/messages?recipient=bob@&state=deferred&age=0")["total"], 2)
+        self.assertEqual(self.get("/api/v1/messages?destination=localhost")["total"], 2)
+        self.assertEqual(self.get("/api/v1/messages?destination=example.org")["total"], 0)
+        self.assertEqual(self.get("/api/v1/messages?age=3600")["total"], 0)
+        page = self.get("/api/v1/messages?offset=1&limit=1")
+        self.assertEqual((page["total"], [m["id"] for m in page["messages"]]), (2, [second["id"]]))
+        for bad in ("state=gone", "age=soon", "limit=x", "colour=red"):
+            status, body = self.web.json("GET", "/api/v1/messages?" + bad, headers=self.auth)
+            self.assertEqual(status, 400, (bad, body))
+        status, _ = self.web.json("GET", "/api/v1/messages?sender=a%20b", headers=self.auth)
+        self.assertEqual(status, 400)
+
+        one = self.get("/api/v1/messages/" + first["id"])
+        self.assertEqual(one, self.cli("qread", first["id"]))
+        self.assertEqual(one["recipients"][0]["address"], "bob@localhost")
+        kinds = [e["event"] for e in one["events"]]
+        self.assertEqual(kinds[0], "accepted")
+        self.assertIn("deferred", kinds)
+        attempt = next(e for e in one["events"] if e["event"] == "deferred")
+        self.assertEqual(attempt["recipient"], "bob@localhost")
+        self.assertIn("Unable to chdir to maildir", attempt["report"])
+        self.assertEqual(self.web.json("GET", "/api/v1/messages/nosuch", headers=self.auth)[0], 404)
+
+    def test_hold_release_flush_delete_by_id_and_by_filter(self):
+        self.send(subject="kept")
+        self.send(sender="spammer@example.net", subject="junk 1")
+        self.send(sender="spammer@example.net", subject="junk 2")
+        self.deferred(3)
+        ids = {m["sender"]: m["id"] for m in self.get("/api/v1/messages")["messages"]}
+        kept = ids["alice@example.org"]
+        self.assertEqual(self.post("/api/v1/messages/%s/hold" % kept), (200, {"result": "held %s" % kept}))
+        self.wait_log("admin root: queue hold " + kept)
+        self.assertTrue(self.cli("qread", "--sender", "alice")["messages"][0]["held"])
+        self.assertEqual(self.get("/api/v1/messages?state=held")["total"], 1)
+        self.assertEqual(self.post("/api/v1/messages/%s/release" % kept)[0], 200)
+        self.assertEqual(self.post("/api/v1/messages/nosuch/hold")[0], 404)
+        self.assertEqual(self.post("/api/v1/messages/%s/bake" % kept)[0], 400)
+
+        self.assertEqual(self.post("/api/v1/queue/hold"), (400, {"error": "name the messages with a filter"}))
+        self.assertEqual(self.post("/api/v1/queue/hold?sender=spammer"), (200, {"result": "held 2 messages"}))
+        self.assertEqual(self.get("/api/v1/queue")["states"]["held"], 2)
+        self.assertEqual(self.post("/api/v1/queue/delete?sender=spammer@example.net"),
+                         (200, {"result": "deleted 2 messages"}))
+        self.wait_log("admin root: queue delete sender=spammer@example.net")
+        wait_until(lambda: [m["id"] for m in self.get("/api/v1/messages")["messages"]] == [kept], 30,
+                   what="the deleted messages to leave the journal")
+
+        for sub in ("new", "cur", "tmp"):
+            os.makedirs(os.path.join(self.bob, sub))
+        self.assertEqual(self.post("/api/v1/messages/%s/flush" % kept), (200, {"result": "flushed 1 messages"}))
+        [stored] = self.wait_messages(1, "bob@localhost")
+        self.assertIn(b"Subject: kept", stored)
+        wait_until(lambda: self.get("/api/v1/messages")["total"] == 0, 30, what="the queue to empty")
+        self.assertEqual(self.post("/api/v1/messages/%s" % kept, method="DELETE")[0], 404)
+
+    def test_the_trace_streams_the_journal_then_each_new_attempt(self):
+        self.send(subject="traced")
+        self.deferred(1)
+        [m] = self.get("/api/v1/messages")["messages"]
+        c = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=30)
+        c.request("GET", "/api/v1/messages/%s/trace" % m["id"], headers=self.auth)
+        r = c.getresponse()
+        self.assertEqual(r.status, 200)
+        self.assertTrue(r.getheader("Content-Type").startswith("text/event-stream"))
+
+        def next_event():
+            data = None
+            while True:
+                line = r.fp.readline().decode().rstrip("\n")
+                if line.startswith("data:"):
+                    data = json.loads(line[5:])
+                elif line == "" and data is not None:
+                    return data
+
+        events = [next_event(), next_event()]
+        self.assertEqual(events[0]["event"], "accepted")
+        self.assertEqual(events[0]["sender"], "alice@example.org")
+        self.assertEqual(events[1]["event"], "deferred")
+        while events[-1]["event"] != "retry":
+            events.append(next_event())
+        self.post("/api/v1/messages/%s/flush" % m["id"])
+        attempt = next_event()
+        self.assertEqual(attempt["event"], "deferred", "a new attempt, live")
+        self.assertGreater(attempt["seq"], events[-1]["seq"])
+        c.close()
+
+
+class Sites(HttpCase):
+    def test_sites_suspend_and_resume(self):
+        auth = {"Authorization": "Bearer " + self.token()}
+        status, body = self.web.json("GET", "/api/v1/sites", headers=auth)
+        self.assertEqual((status, body), (200, {"sites": []}))
+        status, body = self.web.json("POST", "/api/v1/sites/example.net/suspend?seconds=600&reason=maintenance",
+                                     headers=auth)
+        self.assertEqual(status, 200, body)
+        self.wait_log("admin root: suspend example.net 600 maintenance")
+        [site] = self.web.json("GET", "/api/v1/sites", headers=auth)[1]["sites"]
+        self.assertEqual(site["reason"], "maintenance")
+        self.assertEqual(self.web.json("GET", "/api/v1/sites", headers=auth)[1],
+                         json.loads(quail("sites", "--home", self.home, "--json").stdout))
+        self.assertEqual(self.web.json("POST", "/api/v1/sites/example.net/suspend?seconds=soon",
+                                       headers=auth)[0], 400)
+        self.assertEqual(self.web.json("POST", "/api/v1/sites/example.net/resume", headers=auth)[0], 200)
+        self.assertEqual(self.web.json("POST", "/api/v1/sites/example.net/resume", headers=auth)[0], 404)
+        status, body = self.web.json("GET", "/api/v1/tcpto", headers=auth)
+        self.assertEqual((status, body), (200, {"hosts": []}))

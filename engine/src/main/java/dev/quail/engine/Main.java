@@ -30,7 +30,7 @@ import picocli.CommandLine.Command;
         description = "qmail's mail transfer agent, rebuilt on Apache Pekko.",
         subcommands = {StartCommand.class, ConfigFastCommand.class, UserCommand.class, AdminAccountCommand.class,
                 InjectCommand.class,
-                SendmailCommand.class, AdminCommands.Qstat.class, AdminCommands.Qread.class,
+                SendmailCommand.class, AdminCommands.Qstat.class, AdminCommands.Qread.class, AdminCommands.Qshape.class,
                 AdminCommands.Flush.class, AdminCommands.Tcpto.class, AdminCommands.Tcpok.class,
                 AdminCommands.Reload.class, AdminCommands.QueueEdit.class, SiteCommands.Suspend.class,
                 SiteCommands.Resume.class, SiteCommands.Sites.class,

@@ -120,7 +120,10 @@ public final class Quail {
                 }
             })).onFailure(SupervisorStrategy.restart()), "queue");
             context.spawn(MaildropPickup.create(controls.home().maildrop(), queue, io, bodies), "maildrop");
-            var admin = openAdmin(context, controls.home(), queue, watcher, io);
+            var query = PersistenceQuery.get(context.getSystem()).getReadJournalFor(LevelDbReadJournal.class,
+                    LevelDbReadJournal.IDENTIFIER);
+            QueueView view = new QueueView(query, query, context.getSystem());
+            var admin = openAdmin(context, controls.home(), queue, watcher, view, io);
             ActorRef<SmtpServer.Bound> bound = context.messageAdapter(SmtpServer.Bound.class, SmtpBound::new);
             Submitter submitter = new Submitter(queue, context.getSystem().scheduler(), ids);
             Supplier<JournalStore.Health> health = journalHealth(context, controls.home());
@@ -143,7 +146,7 @@ public final class Quail {
             listen(context, "submission", listeners.submission(),
                     address -> SmtpServer.submission(address, smtpServices));
             AtomicBoolean smtpBound = new AtomicBoolean();
-            HttpAdmin.Services httpServices = new HttpAdmin.Services(admin, controls.home(), smtpServices.logins(),
+            HttpAdmin.Services httpServices = new HttpAdmin.Services(admin, view, controls.home(), smtpServices.logins(),
                     health, smtpBound::get, space,
                     () -> controls.current().control().limits().httploopbackopen() == 1, io);
             listeners.admin().http().ifPresent(address -> openHttp(context, address, Optional.empty(), httpServices));
@@ -193,12 +196,9 @@ public final class Quail {
 
     private static ActorRef<Admin.Command> openAdmin(ActorContext<Command> context, Home home,
                                                      ActorRef<Queue.Command> queue,
-                                                     ActorRef<ControlWatcher.Command> watcher, Executor io) {
-        var classic = Adapter.toClassic(context.getSystem());
-        var query = PersistenceQuery.get(context.getSystem()).getReadJournalFor(LevelDbReadJournal.class,
-                LevelDbReadJournal.IDENTIFIER);
-        Admin.Views views = new Admin.Views(new QueueView(query, query, context.getSystem()),
-                new Maildrop(home.maildrop()), journalHealth(context, home));
+                                                     ActorRef<ControlWatcher.Command> watcher, QueueView view,
+                                                     Executor io) {
+        Admin.Views views = new Admin.Views(view, new Maildrop(home.maildrop()), journalHealth(context, home));
         var admin = context.spawn(Admin.create(queue, watcher, views, io), "admin");
         try {
             AdminSocket socket = AdminSocket.open(home.adminSocket(), admin, context.getSystem().scheduler());

@@ -2,6 +2,7 @@ package dev.quail.engine.http;
 
 import dev.quail.engine.Home;
 import dev.quail.engine.admin.Admin;
+import dev.quail.engine.admin.QueueView;
 import dev.quail.engine.auth.KeyedFile;
 import dev.quail.engine.auth.Logins;
 import dev.quail.engine.auth.Passwords;
@@ -35,7 +36,7 @@ public final class HttpAdmin extends AllDirectives {
     private static final long BODY_BYTES = 1 << 20;
 
     /** What the routes read and drive. */
-    public record Services(ActorRef<Admin.Command> admin, Home home, Logins logins,
+    public record Services(ActorRef<Admin.Command> admin, QueueView view, Home home, Logins logins,
                            Supplier<JournalStore.Health> journal, BooleanSupplier listening,
                            BooleanSupplier diskLow, BooleanSupplier openOnLoopback, Executor io) {}
 
@@ -47,8 +48,11 @@ public final class HttpAdmin extends AllDirectives {
                 services.io(), services.openOnLoopback());
         AdminLogin login = new AdminLogin(services.logins().against(new Passwords(services.home().admins())),
                 sessions);
+        AdminRequests requests = new AdminRequests(services.admin(), system.scheduler());
         this.route = toStrictEntity(BODY_TIMEOUT, BODY_BYTES, () -> concat(
                 new LoginRoutes(login, sessions, guard, https).route(),
+                new QueueRoutes(guard, requests, services.view()).route(),
+                new SiteRoutes(guard, requests).route(),
                 new HealthRoutes(guard, services.journal(), services.listening(), services.diskLow()).route()));
     }
 
