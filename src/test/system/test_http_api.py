@@ -354,3 +354,54 @@ class Sites(HttpCase):
         self.assertEqual(self.web.json("POST", "/api/v1/sites/example.net/resume", headers=auth)[0], 404)
         status, body = self.web.json("GET", "/api/v1/tcpto", headers=auth)
         self.assertEqual((status, body), (200, {"hosts": []}))
+
+
+class MailboxesApi(HttpCase):
+    def test_add_password_forward_list_and_remove(self):
+        auth = {"Authorization": "Bearer " + self.token()}
+        stranger = Http(self.http_port)
+        for method, path in [("GET", "/api/v1/mailboxes"), ("POST", "/api/v1/mailboxes"),
+                             ("DELETE", "/api/v1/mailboxes/postmaster@localhost"),
+                             ("DELETE", "/api/v1/mailboxes/nobody@localhost"),
+                             ("POST", "/api/v1/mailboxes/postmaster@localhost/password"),
+                             ("POST", "/api/v1/mailboxes/nobody@localhost/password"),
+                             ("POST", "/api/v1/mailboxes/postmaster@localhost/forwards")]:
+            status, _, body = stranger.request(method, path, form={"password": "x"})
+            self.assertEqual((status, json.loads(body)["error"]), (401, "sign in or send a bearer token"),
+                             "the same answer whether the mailbox exists or not")
+
+        status, body = self.web.json("POST", "/api/v1/mailboxes", headers=auth,
+                                     form={"address": "carol@localhost", "password": "pw1"})
+        self.assertEqual((status, body), (200, {"result": "added carol@localhost"}))
+        self.wait_log("admin root: user add carol@localhost")
+        with open(os.path.join(self.home, "users", "passwords")) as f:
+            self.assertIn("carol@localhost:$2", f.read())
+        self.assertEqual(self.web.json("POST", "/api/v1/mailboxes", headers=auth, form={"address": "nodomain"})[0],
+                         400)
+        status, body = self.web.json("POST", "/api/v1/mailboxes/carol@localhost/password", headers=auth,
+                                     form={"password": "pw2"})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(self.web.json("POST", "/api/v1/mailboxes/nobody@localhost/password", headers=auth,
+                                       form={"password": "pw2"})[0], 404)
+
+        status, body = self.web.json("POST", "/api/v1/mailboxes/carol@localhost/forwards", headers=auth,
+                                     form={"to": "postmaster@localhost", "keep": "1"})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(self.web.json("POST", "/api/v1/mailboxes/carol@localhost/forwards", headers=auth,
+                                       form={"to": "|rm -rf /"})[0], 400, "a forward is an address, never a program")
+        with smtplib.SMTP("127.0.0.1", self.server.port) as s:
+            s.sendmail("alice@example.org", ["carol@localhost"], b"Subject: fwd\r\n\r\nbody\r\n")
+        [copy] = self.wait_messages(1, "carol@localhost")
+        [forwarded] = self.wait_messages(1, "postmaster@localhost")
+        self.assertIn(b"Subject: fwd", forwarded)
+
+        status, body = self.web.json("GET", "/api/v1/mailboxes", headers=auth)
+        carol = next(m for m in body["mailboxes"] if m["address"] == "carol@localhost")
+        self.assertEqual(carol["forwards"], ["postmaster@localhost"])
+        listed = quail("user", "list", "--home", self.home).stdout.decode()
+        self.assertEqual(sorted(m["address"] for m in body["mailboxes"]),
+                         sorted(line.split("\t")[0] for line in listed.splitlines() if "\t=" in line))
+
+        self.assertEqual(self.web.json("DELETE", "/api/v1/mailboxes/carol@localhost", headers=auth)[0], 200)
+        self.assertEqual(self.web.json("DELETE", "/api/v1/mailboxes/carol@localhost", headers=auth)[0], 404)
+        self.assertTrue(os.path.isdir(self.maildir("carol@localhost")), "the mail itself is kept")

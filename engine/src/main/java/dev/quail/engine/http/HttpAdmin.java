@@ -53,6 +53,7 @@ public final class HttpAdmin extends AllDirectives {
                 new LoginRoutes(login, sessions, guard, https).route(),
                 new QueueRoutes(guard, requests, services.view()).route(),
                 new SiteRoutes(guard, requests).route(),
+                new MailboxRoutes(guard, services.home(), services.io()).route(),
                 new HealthRoutes(guard, services.journal(), services.listening(), services.diskLow()).route()));
     }
 
