@@ -405,3 +405,50 @@ class MailboxesApi(HttpCase):
         self.assertEqual(self.web.json("DELETE", "/api/v1/mailboxes/carol@localhost", headers=auth)[0], 200)
         self.assertEqual(self.web.json("DELETE", "/api/v1/mailboxes/carol@localhost", headers=auth)[0], 404)
         self.assertTrue(os.path.isdir(self.maildir("carol@localhost")), "the mail itself is kept")
+
+
+class Metrics(HttpCase):
+    def prepare(self):
+        import peers
+        self.sink_dir = os.path.join(self.home, "sink")
+        os.makedirs(self.sink_dir)
+        port = free_port()
+        self.sink = peers.FileSink("127.0.0.1", port, self.sink_dir)
+        with open(os.path.join(self.home, "control", "smtproutes"), "w") as f:
+            f.write(":127.0.0.1:%d\n" % port)
+        with open(os.path.join(self.home, "control", "relayclients"), "w") as f:
+            f.write("127.0.0.1\n")
+        with open(os.path.join(self.home, "control", "httploopbackopen"), "w") as f:
+            f.write("1\n")
+
+    def scrape(self):
+        status, headers, body = self.web.request("GET", "/metrics")
+        self.assertEqual(status, 200)
+        self.assertTrue(headers["Content-Type"].startswith("text/plain; version=0.0.4"))
+        values = {}
+        for line in body.decode().splitlines():
+            if line and not line.startswith("#"):
+                name, value = line.rsplit(" ", 1)
+                values[name] = float(value)
+        return values
+
+    def test_a_scrape_after_a_scripted_run_equals_the_maildir_and_the_sink(self):
+        with smtplib.SMTP("127.0.0.1", self.server.port) as s:
+            for n in range(6):
+                s.sendmail("alice@example.org", ["postmaster@localhost"], b"Subject: local\r\n\r\nbody\r\n")
+            for n in range(4):
+                s.sendmail("alice@example.org", ["dave@remote.test"], b"Subject: remote\r\n\r\nbody\r\n")
+        maildir = self.wait_messages(6)
+        wait_until(lambda: len(self.sink.messages) == 4, 60, what="4 messages at the sink")
+        wait_until(lambda: self.scrape().get(
+            'quail_recipients_delivered_total{channel="remote",domain="remote.test"}') == 4, 30,
+            what="the remote deliveries counted")
+        m = self.scrape()
+        self.assertEqual(m['quail_messages_accepted_total{origin="smtp"}'], 10)
+        self.assertEqual(m['quail_recipients_delivered_total{channel="local",domain="local"}'], len(maildir))
+        self.assertEqual(m['quail_recipients_delivered_total{channel="remote",domain="remote.test"}'],
+                         len(self.sink.messages))
+        self.assertNotIn('quail_recipients_bounced_total{channel="local",domain="local"}', m)
+        self.assertIn('quail_connections_open{listener="smtp"}', m)
+        self.assertIn("quail_queue_live_messages", m)
+        self.assertTrue(any(k.startswith("jvm_memory_used_bytes") for k in m), "the JVM's own metrics")

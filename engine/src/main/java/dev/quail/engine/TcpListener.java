@@ -2,12 +2,14 @@ package dev.quail.engine;
 
 import dev.quail.config.Limits;
 import dev.quail.engine.log.MessageLog;
+import dev.quail.engine.metrics.Meters;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
@@ -89,6 +91,7 @@ public final class TcpListener {
     public static Consumer<Tcp.IncomingConnection> gate(
             ActorSystem<?> system, String name, Controls controls, Admission admission, ByteString refusal,
             BiFunction<Tcp.IncomingConnection, Admission.Ticket, Flow<ByteString, ByteString, NotUsed>> edge) {
+        AtomicInteger open = Meters.connections(name);
         return connection -> {
             Limits limits = controls.current().control().limits();
             String ip = connection.remoteAddress().getAddress().getHostAddress();
@@ -104,6 +107,7 @@ public final class TcpListener {
                 return;
             }
             Admission.Ticket ticket = admitted.get();
+            open.incrementAndGet();
             SharedKillSwitch kill = KillSwitches.shared(name + "-" + ip);
             ticket.onEviction(() -> {
                 MessageLog.info(name + " " + ip + " closed to make room for a new client");
@@ -117,7 +121,10 @@ public final class TcpListener {
                     .via(edge.apply(connection, ticket))
                     .via(kill.<ByteString>flow())
                     .watchTermination((notUsed, done) -> {
-                        done.whenComplete((ok, failure) -> ticket.release());
+                        done.whenComplete((ok, failure) -> {
+                            ticket.release();
+                            open.decrementAndGet();
+                        });
                         return NotUsed.getInstance();
                     }), system);
         };

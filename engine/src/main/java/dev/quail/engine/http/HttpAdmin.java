@@ -54,6 +54,7 @@ public final class HttpAdmin extends AllDirectives {
                 new QueueRoutes(guard, requests, services.view()).route(),
                 new SiteRoutes(guard, requests).route(),
                 new MailboxRoutes(guard, services.home(), services.io()).route(),
+                new MetricsRoutes(guard).route(),
                 new HealthRoutes(guard, services.journal(), services.listening(), services.diskLow()).route()));
     }
 

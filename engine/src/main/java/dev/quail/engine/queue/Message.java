@@ -8,6 +8,7 @@ import dev.quail.engine.delivery.MessageBody;
 import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.local.LocalSpawn;
 import dev.quail.engine.log.MessageLog;
+import dev.quail.engine.metrics.Meters;
 import dev.quail.engine.remote.RemoteJob;
 import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.persistence.body.BodyStore;
@@ -175,7 +176,10 @@ public final class Message
                 .onCommand(SetHold.class, this::onSetHold)
                 .onCommand(Quiesce.class, (state, q) -> unsaved.isEmpty()
                         ? Effect().reply(q.replyTo(), Done.getInstance())
-                        : Effect().persist(List.copyOf(unsaved)).thenRun(s -> unsaved.clear())
+                        : Effect().persist(List.copyOf(unsaved)).thenRun(s -> {
+                            Meters.journaled(s, unsaved);
+                            unsaved.clear();
+                        })
                                 .thenReply(q.replyTo(), s -> Done.getInstance()))
                 .build();
     }
@@ -193,6 +197,7 @@ public final class Message
         return Effect().persist(accept.accepted())
                 .thenRun(s -> MessageLog.accepted(id, s.accepted().body().size(), s.accepted().sender(),
                         s.accepted().origin()))
+                .thenRun(s -> Meters.accepted(s.accepted().origin()))
                 .thenRun(s -> {
                     if (accept.deliver()) startPass(s, false);
                     else wiring.queue().tell(new Queue.Sleeping(id, System.currentTimeMillis(), bytes(s)));
@@ -319,6 +324,7 @@ public final class Message
         List<MessageEvent> events = List.copyOf(unsaved);
         unsaved.clear();
         return Effect().persist(events)
+                .thenRun(s -> Meters.journaled(s, events))
                 .thenRun(s -> context.getSelf().tell(Progress.INSTANCE))
                 .thenNoReply();
     }
