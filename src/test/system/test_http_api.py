@@ -303,6 +303,29 @@ class Api(HttpCase):
         wait_until(lambda: self.get("/api/v1/messages")["total"] == 0, 30, what="the queue to empty")
         self.assertEqual(self.post("/api/v1/messages/%s" % kept, method="DELETE")[0], 404)
 
+    def test_events_jsonl_has_a_line_per_event_after_the_journal_and_each_admin_action(self):
+        self.send(subject="evented")
+        self.deferred(1)
+        [m] = self.get("/api/v1/messages")["messages"]
+        self.post("/api/v1/messages/%s/hold" % m["id"])
+        path = os.path.join(self.home, "log", "events.jsonl")
+
+        def events():
+            if not os.path.exists(path):
+                return []
+            with open(path) as f:
+                return [json.loads(line) for line in f if line.strip()]
+        wait_until(lambda: any(e["event"] == "admin" for e in events()), 10, what="the admin line")
+        kinds = {e["event"]: e for e in events()}
+        self.assertEqual((kinds["reception"]["id"], kinds["reception"]["sender"], kinds["reception"]["recipients"]),
+                         (m["id"], "alice@example.org", 1))
+        failure = kinds["transient failure"]
+        self.assertEqual((failure["id"], failure["recipient"], failure["channel"]), (m["id"], "bob@localhost", "local"))
+        self.assertIn("Unable to chdir to maildir", failure["report"])
+        self.assertEqual((kinds["admin"]["admin"], kinds["admin"]["action"]), ("root", "queue hold " + m["id"]))
+        self.assertIn("quail_events_dropped_total 0.0", self.web.request("GET", "/metrics", headers=self.auth)[2]
+                      .decode())
+
     def test_the_trace_streams_the_journal_then_each_new_attempt(self):
         self.send(subject="traced")
         self.deferred(1)

@@ -5,9 +5,7 @@ import dev.quail.engine.Main;
 import dev.quail.engine.auth.KeyedFile;
 import dev.quail.engine.auth.Passwords;
 import dev.quail.engine.http.AdminTokens;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,12 +39,9 @@ public final class AdminAccountCommand implements Runnable {
             }
             Home home = homeOption.home();
             home.ensureDirectories();
-            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            if (line == null || line.isEmpty()) {
-                System.err.println("quail admin add: no password on stdin");
-                return Main.USAGE;
-            }
-            new Passwords(home.admins()).set(name, line.toCharArray());
+            Optional<char[]> password = PasswordInput.read("quail admin add");
+            if (password.isEmpty()) return Main.USAGE;
+            new Passwords(home.admins()).set(name, password.get());
             return 0;
         }
     }

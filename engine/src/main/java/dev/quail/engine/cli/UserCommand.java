@@ -4,11 +4,9 @@ import dev.quail.config.Assignment;
 import dev.quail.engine.Mailboxes;
 import dev.quail.engine.Main;
 import dev.quail.engine.auth.Passwords;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,12 +55,9 @@ public final class UserCommand implements Runnable {
         public Integer call() throws Exception {
             var home = homeOption.home();
             home.ensureDirectories();
-            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            if (line == null || line.isEmpty()) {
-                System.err.println("quail user passwd: no password on stdin");
-                return Main.USAGE;
-            }
-            new Passwords(home.passwords()).set(address, line.toCharArray());
+            Optional<char[]> password = PasswordInput.read("quail user passwd");
+            if (password.isEmpty()) return Main.USAGE;
+            new Passwords(home.passwords()).set(address, password.get());
             return 0;
         }
     }

@@ -1,7 +1,6 @@
 package dev.quail.engine.http;
 
 import dev.quail.engine.admin.Admin;
-import dev.quail.engine.log.MessageLog;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,7 @@ final class AdminRequests {
 
     /** A state change by {@code caller}: logged first, answered {"result": "held 1 messages"}. */
     CompletionStage<HttpResponse> act(Caller caller, String line) {
-        MessageLog.info("admin " + caller.admin() + ": " + line);
+        Actions.log(caller, line);
         return ask(line).thenApply(text -> text.startsWith("+")
                 ? Replies.ok("{\"result\":\"" + Replies.quote(text.substring(1).strip()) + "\"}\n")
                 : refusal(text));

@@ -77,7 +77,7 @@ final class MailboxRoutes extends AllDirectives {
 
     private HttpResponse add(Caller caller, Map<String, String> form) throws IOException {
         String address = form.getOrDefault("address", "");
-        MessageLog.info("admin " + caller.admin() + ": user add " + logged(address));
+        Actions.log(caller, "user add " + logged(address));
         Mailboxes.add(home, address);
         if (form.containsKey("password")) {
             new Passwords(home.passwords()).set(address, form.get("password").toCharArray());
@@ -86,13 +86,13 @@ final class MailboxRoutes extends AllDirectives {
     }
 
     private HttpResponse remove(Caller caller, String address) throws IOException {
-        MessageLog.info("admin " + caller.admin() + ": user remove " + logged(address));
+        Actions.log(caller, "user remove " + logged(address));
         return Mailboxes.remove(home, address) ? done("removed " + address)
                 : Replies.error(StatusCodes.NOT_FOUND, "no such mailbox: " + address);
     }
 
     private HttpResponse password(Caller caller, String address, Map<String, String> form) throws IOException {
-        MessageLog.info("admin " + caller.admin() + ": user passwd " + logged(address));
+        Actions.log(caller, "user passwd " + logged(address));
         if (!known(address)) return Replies.error(StatusCodes.NOT_FOUND, "no such mailbox: " + address);
         new Passwords(home.passwords()).set(address, form.getOrDefault("password", "").toCharArray());
         return done("password set for " + address);
@@ -102,7 +102,7 @@ final class MailboxRoutes extends AllDirectives {
         List<String> targets = Arrays.stream(form.getOrDefault("to", "").split("[,\\s]+"))
                 .filter(t -> !t.isEmpty()).toList();
         boolean keep = List.of("1", "on", "true", "yes").contains(form.getOrDefault("keep", ""));
-        MessageLog.info("admin " + caller.admin() + ": user forward " + logged(address) + (keep ? " --keep" : "")
+        Actions.log(caller, "user forward " + logged(address) + (keep ? " --keep" : "")
                 + " " + logged(String.join(" ", targets)));
         if (!known(address)) return Replies.error(StatusCodes.NOT_FOUND, "no such mailbox: " + address);
         Mailboxes.forward(home, address, targets, keep);

@@ -1,8 +1,10 @@
 package dev.quail.engine.metrics;
 
+import dev.quail.engine.log.EventStream;
 import dev.quail.engine.queue.MessageState;
 import dev.quail.persistence.events.Channel;
 import dev.quail.persistence.events.MessageEvent;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -48,6 +50,8 @@ public final class Meters {
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+        FunctionCounter.builder("quail_events_dropped", null, x -> EventStream.dropped())
+                .description("log/events.jsonl lines dropped because its queue was full").register(registry);
         return registry;
     }
 

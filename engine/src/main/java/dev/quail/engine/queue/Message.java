@@ -7,6 +7,7 @@ import dev.quail.engine.delivery.Injector;
 import dev.quail.engine.delivery.MessageBody;
 import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.local.LocalSpawn;
+import dev.quail.engine.log.EventStream;
 import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.metrics.Meters;
 import dev.quail.engine.remote.RemoteJob;
@@ -177,7 +178,7 @@ public final class Message
                 .onCommand(Quiesce.class, (state, q) -> unsaved.isEmpty()
                         ? Effect().reply(q.replyTo(), Done.getInstance())
                         : Effect().persist(List.copyOf(unsaved)).thenRun(s -> {
-                            Meters.journaled(s, unsaved);
+                            published(s, unsaved);
                             unsaved.clear();
                         })
                                 .thenReply(q.replyTo(), s -> Done.getInstance()))
@@ -197,7 +198,7 @@ public final class Message
         return Effect().persist(accept.accepted())
                 .thenRun(s -> MessageLog.accepted(id, s.accepted().body().size(), s.accepted().sender(),
                         s.accepted().origin()))
-                .thenRun(s -> Meters.accepted(s.accepted().origin()))
+                .thenRun(this::received)
                 .thenRun(s -> {
                     if (accept.deliver()) startPass(s, false);
                     else wiring.queue().tell(new Queue.Sleeping(id, System.currentTimeMillis(), bytes(s)));
@@ -324,9 +325,38 @@ public final class Message
         List<MessageEvent> events = List.copyOf(unsaved);
         unsaved.clear();
         return Effect().persist(events)
-                .thenRun(s -> Meters.journaled(s, events))
+                .thenRun(s -> published(s, events))
                 .thenRun(s -> context.getSelf().tell(Progress.INSTANCE))
                 .thenNoReply();
+    }
+
+    /** Journaled: /metrics counts it and log/events.jsonl gets its line. */
+    private void received(MessageState s) {
+        var a = s.accepted();
+        Meters.accepted(a.origin());
+        EventStream.offer("reception", EventStream.field("id", id), EventStream.field("sender", a.sender()),
+                EventStream.field("recipients", a.recipients().size()), EventStream.field("bytes", a.body().size()),
+                EventStream.field("origin", a.origin()));
+    }
+
+    /** Results journaled: counted for /metrics, one line each in log/events.jsonl. */
+    private void published(MessageState s, List<MessageEvent> events) {
+        Meters.journaled(s, events);
+        for (MessageEvent e : events) {
+            String kind = e instanceof MessageEvent.Delivered ? "delivery"
+                    : e instanceof MessageEvent.Deferred ? "transient failure"
+                    : e instanceof MessageEvent.Failed f ? (f.report().endsWith(RetrySchedule.TOO_LONG) ? "expiry"
+                    : "bounce") : null;
+            if (kind == null) continue;
+            int i = e instanceof MessageEvent.Delivered d ? d.recipient()
+                    : e instanceof MessageEvent.Deferred d ? d.recipient() : ((MessageEvent.Failed) e).recipient();
+            String report = e instanceof MessageEvent.Delivered d ? d.report()
+                    : e instanceof MessageEvent.Deferred d ? d.report() : ((MessageEvent.Failed) e).report();
+            EventStream.offer(kind, EventStream.field("id", id),
+                    EventStream.field("recipient", s.recipient(i).address()),
+                    EventStream.field("channel", s.recipient(i).channel() == Channel.LOCAL ? "local" : "remote"),
+                    EventStream.field("report", report));
+        }
     }
 
     /** qmail turns the last pass's temporary failures into permanent ones (RETRY-03). */
