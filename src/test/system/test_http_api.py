@@ -474,4 +474,8 @@ class Metrics(HttpCase):
         self.assertNotIn('quail_recipients_bounced_total{channel="local",domain="local"}', m)
         self.assertIn('quail_connections_open{listener="smtp"}', m)
         self.assertIn("quail_queue_live_messages", m)
+        self.assertGreaterEqual(m['quail_journal_write_seconds_count{fsync="true"}'], 10,
+                                "each acceptance was a synced journal write")
+        self.assertTrue(any(k.startswith('quail_journal_write_seconds_bucket{fsync="true"') for k in m),
+                        "a latency histogram")
         self.assertTrue(any(k.startswith("jvm_memory_used_bytes") for k in m), "the JVM's own metrics")

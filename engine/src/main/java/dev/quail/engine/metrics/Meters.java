@@ -4,8 +4,10 @@ import dev.quail.engine.log.EventStream;
 import dev.quail.engine.queue.MessageState;
 import dev.quail.persistence.events.Channel;
 import dev.quail.persistence.events.MessageEvent;
+import dev.quail.persistence.journal.WriteTimes;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -13,11 +15,13 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -50,6 +54,9 @@ public final class Meters {
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+        Timer synced = journalTimer(registry, "true");
+        Timer unsynced = journalTimer(registry, "false");
+        WriteTimes.Sink.set((fsynced, nanos) -> (fsynced ? synced : unsynced).record(nanos, TimeUnit.NANOSECONDS));
         FunctionCounter.builder("quail_events_dropped", null, x -> EventStream.dropped())
                 .description("log/events.jsonl lines dropped because its queue was full").register(registry);
         return registry;
@@ -101,6 +108,13 @@ public final class Meters {
             if (DOMAINS.size() < MAX_DOMAINS) DOMAINS.add(domain);
         }
         return DOMAINS.contains(domain) ? domain : "other";
+    }
+
+    /** A batch's write to the journal: with its fsync when synced (LevelDB does both in one call). */
+    private static Timer journalTimer(PrometheusMeterRegistry registry, String synced) {
+        return Timer.builder("quail_journal_write").tag("fsync", synced).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(10))
+                .description("time to write one batch to the journal").register(registry);
     }
 
     private static AtomicInteger gauge(String name, String description) {
