@@ -146,7 +146,8 @@ public final class Quail {
             listen(context, "submission", listeners.submission(),
                     address -> SmtpServer.submission(address, smtpServices));
             AtomicBoolean smtpBound = new AtomicBoolean();
-            HttpAdmin.Services httpServices = new HttpAdmin.Services(admin, view, controls.home(), smtpServices.logins(),
+            HttpAdmin.Services httpServices = new HttpAdmin.Services(admin, view, controls.home(),
+                    smtpServices.logins(),
                     health, smtpBound::get, space,
                     () -> controls.current().control().limits().httploopbackopen() == 1, io);
             listeners.admin().http().ifPresent(address -> openHttp(context, address, Optional.empty(), httpServices));

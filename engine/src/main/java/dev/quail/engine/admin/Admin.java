@@ -93,7 +93,8 @@ public final class Admin {
                 return view.count().thenCombine(blocking(() -> maildrop.pending().size()),
                         (messages, unprocessed) -> ok(Reports.qstat(messages, unprocessed, health.get(), json)));
             case "qread":
-                return select(arguments(words, 1)).thenApply(page -> ok(Reports.qread(page.messages(), page.total(), json)));
+                return select(arguments(words, 1))
+                        .thenApply(page -> ok(Reports.qread(page.messages(), page.total(), json)));
             case "message":
                 if (words.length < 2) return done(refused("usage: message ID"));
                 return view.history(words[1]).thenApply(h -> h.map(history -> ok(Reports.message(history, json)))

@@ -25,6 +25,7 @@ final class MetricsRoutes extends AllDirectives {
 
     Route route() {
         return path("metrics", () -> get(() -> guard.loopbackOrAdmin(
-                () -> complete(HttpResponse.create().withEntity(PROMETHEUS, registry.scrape().getBytes(StandardCharsets.UTF_8))))));
+                () -> complete(HttpResponse.create()
+                        .withEntity(PROMETHEUS, registry.scrape().getBytes(StandardCharsets.UTF_8))))));
     }
 }

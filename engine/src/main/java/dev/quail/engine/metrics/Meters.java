@@ -81,7 +81,8 @@ public final class Meters {
     public static AtomicInteger connections(String listener) {
         return CONNECTIONS.computeIfAbsent(listener, name -> {
             AtomicInteger open = new AtomicInteger();
-            Gauge.builder("quail_connections_open", open, AtomicInteger::get).tag("listener", name).strongReference(true)
+            Gauge.builder("quail_connections_open", open, AtomicInteger::get).tag("listener", name)
+                    .strongReference(true)
                     .description("connections open").register(REGISTRY);
             return open;
         });
