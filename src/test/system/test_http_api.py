@@ -479,3 +479,26 @@ class Metrics(HttpCase):
         self.assertTrue(any(k.startswith('quail_journal_write_seconds_bucket{fsync="true"') for k in m),
                         "a latency histogram")
         self.assertTrue(any(k.startswith("jvm_memory_used_bytes") for k in m), "the JVM's own metrics")
+
+
+class Https(QuailTestCase):
+    start_server = False
+
+    def test_over_https_the_session_cookie_is_secure(self):
+        import ssl
+        port = free_port()
+        quail("admin", "add", "--home", self.home, "root", input=b"s3cret\n")
+        self.server.extra = ["--https", "127.0.0.1:%d" % port]
+        self.server.start()
+        self.wait_log("http admin listening on")
+        c = http.client.HTTPSConnection("127.0.0.1", port, timeout=30, context=ssl._create_unverified_context())
+        c.request("POST", "/login", body=urllib.parse.urlencode({"name": "root", "password": "s3cret"}),
+                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+        r = c.getresponse()
+        r.read()
+        c.close()
+        self.assertEqual(r.status, 200)
+        flags = [f.strip().lower() for f in r.getheader("Set-Cookie").split(";")]
+        self.assertIn("secure", flags)
+        self.assertIn("httponly", flags)
+        self.assertIn("samesite=strict", flags)
