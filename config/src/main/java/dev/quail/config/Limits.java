@@ -29,6 +29,8 @@
  * queueminfree          free bytes the queue's file system must keep; below it new mail is refused (4xx) so
  *                       that checkpoints of mail already accepted still fit
  * timeoutshutdown       seconds a graceful stop lets deliveries in flight finish
+ * httploopbackopen      1: the admin listener's /healthz, /readyz and /metrics answer loopback clients without
+ *                       credentials (a local Prometheus or health check); 0: they need them like every other path
  */
 package dev.quail.config;
 
@@ -55,7 +57,8 @@ public record Limits(
         long timeoutcheckpassword,
         long timeoutresult,
         long queueminfree,
-        long timeoutshutdown) {
+        long timeoutshutdown,
+        int httploopbackopen) {
 
     public static final int DEFAULT_CONCURRENCYINCOMING = 400;
     public static final int DEFAULT_CONCURRENCYPERIP = 20;
@@ -78,6 +81,7 @@ public record Limits(
     public static final long DEFAULT_TIMEOUTRESULT = 7200;
     public static final long DEFAULT_QUEUEMINFREE = 16L << 20;
     public static final long DEFAULT_TIMEOUTSHUTDOWN = 30;
+    public static final int DEFAULT_HTTPLOOPBACKOPEN = 0;
 
     /** Reads one numeric control file, giving {@code dflt} when it is missing. */
     @FunctionalInterface
@@ -116,7 +120,8 @@ public record Limits(
                 atLeastOne(files, "timeoutcheckpassword", DEFAULT_TIMEOUTCHECKPASSWORD),
                 atLeastOne(files, "timeoutresult", DEFAULT_TIMEOUTRESULT),
                 files.number("queueminfree", DEFAULT_QUEUEMINFREE),
-                files.number("timeoutshutdown", DEFAULT_TIMEOUTSHUTDOWN));
+                files.number("timeoutshutdown", DEFAULT_TIMEOUTSHUTDOWN),
+                files.number("httploopbackopen", DEFAULT_HTTPLOOPBACKOPEN) == 1 ? 1 : 0);
     }
 
     private static int count(Numbers files, String name, int dflt) throws IOException {

@@ -129,7 +129,10 @@ public final class Settings {
             quail("queueminfree", Limits.DEFAULT_QUEUEMINFREE, "SmtpServer, QmtpServer, Queue",
                     "free bytes the queue's disk keeps for mail already accepted; below it new mail hears 4xx"),
             quail("timeoutshutdown", Limits.DEFAULT_TIMEOUTSHUTDOWN, "Quail",
-                    "seconds a graceful stop waits for deliveries in flight"));
+                    "seconds a graceful stop waits for deliveries in flight"),
+            quail("httploopbackopen", Limits.DEFAULT_HTTPLOOPBACKOPEN, "HttpAdmin",
+                    "1: /healthz, /readyz and /metrics of the admin listener answer loopback clients without"
+                            + " credentials; 0: only signed-in admins and bearer tokens"));
 
     private Settings() {}
 

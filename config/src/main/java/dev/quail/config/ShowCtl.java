@@ -80,7 +80,8 @@ public final class ShowCtl {
             Map.entry("timeoutcheckpassword", c -> c.limits().timeoutcheckpassword()),
             Map.entry("timeoutresult", c -> c.limits().timeoutresult()),
             Map.entry("queueminfree", c -> c.limits().queueminfree()),
-            Map.entry("timeoutshutdown", c -> c.limits().timeoutshutdown()));
+            Map.entry("timeoutshutdown", c -> c.limits().timeoutshutdown()),
+            Map.entry("httploopbackopen", c -> c.limits().httploopbackopen()));
 
     private ShowCtl() {}
 

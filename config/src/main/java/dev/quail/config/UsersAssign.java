@@ -89,6 +89,28 @@ public final class UsersAssign {
         ControlWriter.write(file, out);
     }
 
+    /**
+     * Removes every entry that serves {@code user} (a mailbox's {@code =local} and {@code +local-} lines), keeping
+     * every other line; returns whether there was one. The file is replaced atomically.
+     */
+    public static boolean remove(Path file, String user) throws IOException {
+        List<String> lines = ControlFiles.rawLines(file).orElse(List.of());
+        List<String> out = new ArrayList<>();
+        boolean found = false;
+        int n = 0;
+        for (; n < lines.size() && !lines.get(n).startsWith("."); n++) {
+            Optional<Assignment> old = lines.get(n).isEmpty() ? Optional.empty() : parse(lines.get(n));
+            if (old.isPresent() && old.get().user().equalsIgnoreCase(user)) {
+                found = true;
+            } else {
+                out.add(lines.get(n));
+            }
+        }
+        out.addAll(lines.subList(n, lines.size()));
+        if (found) ControlWriter.write(file, out);
+        return found;
+    }
+
     private static Optional<Assignment> parse(String line) {
         int colon = line.indexOf(':');
         if (colon <= 0 || line.indexOf('\0') >= 0) return Optional.empty();

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  *
  * <pre>
  *   control/     qmail control files (same names and meanings)
- *   users/       assign, passwords
+ *   users/       assign, passwords, admins, admintokens
  *   mailboxes/   virtual mailboxes: mailboxes/DOMAIN/LOCAL/Maildir
  *   queue/       journal/ (LevelDB), maildrop/ (what `quail inject` leaves for the server)
  *   log/         quail.log
@@ -33,6 +33,10 @@ public record Home(Path root) {
     public Path assign() { return users().resolve("assign"); }
     /** bcrypt hashes for POP3 and SMTP AUTH: address:hash per line. */
     public Path passwords() { return users().resolve("passwords"); }
+    /** The admin listener's accounts (quail admin add): name:bcrypt-hash per line, mode 0600. */
+    public Path admins() { return users().resolve("admins"); }
+    /** The admin listener's bearer tokens (quail admin token): name:SHA-256 of the token per line, mode 0600. */
+    public Path adminTokens() { return users().resolve("admintokens"); }
     public Path mailboxes() { return root.resolve("mailboxes"); }
     public Path queue() { return root.resolve("queue"); }
     public Path journal() { return queue().resolve("journal"); }

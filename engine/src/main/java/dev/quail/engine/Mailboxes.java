@@ -58,6 +58,55 @@ public final class Mailboxes {
         return UsersAssign.load(home.assign()).entries();
     }
 
+    /**
+     * Unregisters the mailbox from users/assign: its mail is no longer accepted for delivery there. Its directory,
+     * Maildir and all, is left on disk (as userdel without -r): removing an address never destroys mail.
+     */
+    public static boolean remove(Home home, String address) throws IOException {
+        return UsersAssign.remove(home.assign(), address);
+    }
+
+    /**
+     * The mailbox's .qmail as qmailadmin writes a forward: {@code &address} per target and, when the mail is also
+     * kept, {@code ./Maildir/} first. No targets: the .qmail is removed, and defaultdelivery serves the mailbox.
+     */
+    public static void forward(Home home, String address, List<String> targets, boolean keep) throws IOException {
+        Path dotQmail = dotQmail(home, address);
+        for (String t : targets) {
+            if (t.isBlank() || t.chars().anyMatch(c -> c <= ' ' || c == 127) || t.startsWith("|") || t.startsWith("/")
+                    || t.startsWith(".")) {
+                throw new IllegalArgumentException("a forward is one address: " + t);
+            }
+        }
+        if (targets.isEmpty()) {
+            Files.deleteIfExists(dotQmail);
+            return;
+        }
+        List<String> lines = new ArrayList<>();
+        if (keep) lines.add("./Maildir/");
+        for (String t : targets) lines.add("&" + t);
+        ControlWriter.write(dotQmail, lines);
+    }
+
+    /** The addresses the mailbox's .qmail forwards to ({@code &address} lines, and bare addresses as qmail reads). */
+    public static List<String> forwards(Home home, String address) throws IOException {
+        Path dotQmail = dotQmail(home, address);
+        List<String> out = new ArrayList<>();
+        if (!Files.exists(dotQmail)) return out;
+        for (String line : Files.readAllLines(dotQmail)) {
+            String l = line.strip();
+            if (l.startsWith("&")) out.add(l.substring(1));
+            else if (!l.isEmpty() && Character.isLetterOrDigit(l.charAt(0))) out.add(l);
+        }
+        return out;
+    }
+
+    private static Path dotQmail(Home home, String address) {
+        int at = address.lastIndexOf('@');
+        if (at <= 0) throw new IllegalArgumentException("expected LOCAL@DOMAIN, got '" + address + "'");
+        return home.mailbox(address.substring(0, at), address.substring(at + 1)).resolve(".qmail");
+    }
+
     private static void addLine(Path file, String line) throws IOException {
         List<String> lines = Files.exists(file) ? new ArrayList<>(Files.readAllLines(file)) : new ArrayList<>();
         for (String l : lines) if (l.strip().equalsIgnoreCase(line)) return;

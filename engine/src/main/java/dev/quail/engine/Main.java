@@ -1,5 +1,6 @@
 package dev.quail.engine;
 
+import dev.quail.engine.cli.AdminAccountCommand;
 import dev.quail.engine.cli.AdminCommands;
 import dev.quail.engine.cli.AnalogCommand;
 import dev.quail.engine.cli.ConfigFastCommand;
@@ -28,8 +29,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "quail", mixinStandardHelpOptions = true, version = "quail 0.1.0",
         description = "qmail's mail transfer agent, rebuilt on Apache Pekko.",
-        subcommands = {StartCommand.class, ConfigFastCommand.class, UserCommand.class, InjectCommand.class,
-                SendmailCommand.class, AdminCommands.Qstat.class, AdminCommands.Qread.class,
+        subcommands = {StartCommand.class, ConfigFastCommand.class, UserCommand.class, AdminAccountCommand.class,
+                InjectCommand.class,
+                SendmailCommand.class, AdminCommands.Qstat.class, AdminCommands.Qread.class, AdminCommands.Qshape.class,
                 AdminCommands.Flush.class, AdminCommands.Tcpto.class, AdminCommands.Tcpok.class,
                 AdminCommands.Reload.class, AdminCommands.QueueEdit.class, SiteCommands.Suspend.class,
                 SiteCommands.Resume.class, SiteCommands.Sites.class,

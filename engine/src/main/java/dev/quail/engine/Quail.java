@@ -4,6 +4,7 @@ import dev.quail.engine.admin.Admin;
 import dev.quail.engine.admin.AdminSocket;
 import dev.quail.engine.admin.QueueView;
 import dev.quail.engine.auth.Logins;
+import dev.quail.engine.http.HttpAdmin;
 import dev.quail.engine.auth.Passwords;
 import dev.quail.engine.local.LocalDelivery;
 import dev.quail.engine.local.LocalSpawn;
@@ -34,6 +35,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
@@ -68,12 +70,15 @@ public final class Quail {
     public record Listeners(String smtpHost, int smtpPort, Optional<InetSocketAddress> pop3,
                             Optional<InetSocketAddress> qmtp, Optional<InetSocketAddress> qmqp,
                             Optional<InetSocketAddress> smtps, Optional<InetSocketAddress> submission,
-                            Optional<InetSocketAddress> pop3s, boolean proxyProtocol) {
+                            Optional<InetSocketAddress> pop3s, boolean proxyProtocol, AdminListener admin) {
         public Listeners(String smtpHost, int smtpPort) {
             this(smtpHost, smtpPort, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.empty(), false);
+                    Optional.empty(), Optional.empty(), false, new AdminListener(Optional.empty(), Optional.empty()));
         }
     }
+
+    /** The admin listener, over HTTP or HTTPS; none unless given. */
+    public record AdminListener(Optional<InetSocketAddress> http, Optional<InetSocketAddress> https) {}
 
     /**
      * SEND-01, as qmail-send: SIGHUP rereads the control files and users/assign (as quail reload), SIGALRM retries
@@ -82,6 +87,8 @@ public final class Quail {
     public enum Signalled implements Command { HUP, ALRM }
 
     private record SmtpBound(SmtpServer.Bound bound) implements Command {}
+
+    private record HttpBound(String address) implements Command {}
 
     private record ChildFailed(String name) implements Command {}
 
@@ -120,7 +127,10 @@ public final class Quail {
                 }
             })).onFailure(SupervisorStrategy.restart()), "queue");
             context.spawn(MaildropPickup.create(controls.home().maildrop(), queue, io, bodies), "maildrop");
-            openAdmin(context, controls.home(), queue, watcher, io);
+            var query = PersistenceQuery.get(context.getSystem()).getReadJournalFor(LevelDbReadJournal.class,
+                    LevelDbReadJournal.IDENTIFIER);
+            QueueView view = new QueueView(query, query, context.getSystem());
+            var admin = openAdmin(context, controls.home(), queue, watcher, view, io);
             ActorRef<SmtpServer.Bound> bound = context.messageAdapter(SmtpServer.Bound.class, SmtpBound::new);
             Submitter submitter = new Submitter(queue, context.getSystem().scheduler(), ids);
             Supplier<JournalStore.Health> health = journalHealth(context, controls.home());
@@ -147,10 +157,25 @@ public final class Quail {
             listen(context, "smtps", listeners.smtps(), address -> SmtpServer.smtps(address, smtpServices));
             listen(context, "submission", listeners.submission(),
                     address -> SmtpServer.submission(address, smtpServices));
+            AtomicBoolean smtpBound = new AtomicBoolean();
+            HttpAdmin.Services httpServices = new HttpAdmin.Services(admin, view, controls.home(),
+                    smtpServices.logins(),
+                    health, smtpBound::get, space,
+                    () -> controls.current().control().limits().httploopbackopen() == 1, io);
+            listeners.admin().http().ifPresent(address -> openHttp(context, address, Optional.empty(), httpServices));
+            listeners.admin().https().ifPresent(address -> openHttp(context, address, Optional.of(smtpServices.tls()),
+                    httpServices));
             context.watchWith(watcher, new ChildFailed("control"));
             gracefulStop(context.getSystem(), controls, smtp, queue);
             return Behaviors.receive(Command.class)
-                    .onMessage(SmtpBound.class, b -> Behaviors.same())
+                    .onMessage(SmtpBound.class, b -> {
+                        smtpBound.set(true);
+                        return Behaviors.same();
+                    })
+                    .onMessage(HttpBound.class, b -> {
+                        MessageLog.info("http admin listening on " + b.address());
+                        return Behaviors.same();
+                    })
                     .onMessageEquals(Signalled.HUP, () -> {
                         watcher.tell(new ControlWatcher.Reload(context.getSystem().ignoreRef()));
                         return Behaviors.same();
@@ -178,13 +203,24 @@ public final class Quail {
         address.ifPresent(a -> context.watchWith(context.spawn(server.apply(a), name), new ChildFailed(name)));
     }
 
-    private static void openAdmin(ActorContext<Command> context, Home home, ActorRef<Queue.Command> queue,
-                                  ActorRef<ControlWatcher.Command> watcher, Executor io) {
-        var classic = Adapter.toClassic(context.getSystem());
-        var query = PersistenceQuery.get(context.getSystem()).getReadJournalFor(LevelDbReadJournal.class,
-                LevelDbReadJournal.IDENTIFIER);
-        Admin.Views views = new Admin.Views(new QueueView(query, query, context.getSystem()),
-                new Maildrop(home.maildrop()), journalHealth(context, home));
+    /**
+     * The admin listener. Like an SMTP listener that cannot bind, one that cannot is a refusal to start; once
+     * bound it unbinds with the other listeners when the server stops.
+     */
+    private static void openHttp(ActorContext<Command> context, InetSocketAddress address, Optional<ServerTls> tls,
+                                 HttpAdmin.Services services) {
+        context.pipeToSelf(HttpAdmin.bind(context.getSystem(), address, tls, services), (binding, failure) -> {
+            if (failure != null) return new ChildFailed("http admin on " + address + ": " + failure.getMessage());
+            binding.addToCoordinatedShutdown(Duration.ofSeconds(5), context.getSystem());
+            return new HttpBound(binding.localAddress().getHostString() + ":" + binding.localAddress().getPort());
+        });
+    }
+
+    private static ActorRef<Admin.Command> openAdmin(ActorContext<Command> context, Home home,
+                                                     ActorRef<Queue.Command> queue,
+                                                     ActorRef<ControlWatcher.Command> watcher, QueueView view,
+                                                     Executor io) {
+        Admin.Views views = new Admin.Views(view, new Maildrop(home.maildrop()), journalHealth(context, home));
         var admin = context.spawn(Admin.create(queue, watcher, views, io), "admin");
         try {
             AdminSocket socket = AdminSocket.open(home.adminSocket(), admin, context.getSystem().scheduler());
@@ -201,6 +237,7 @@ public final class Quail {
             MessageLog.alert("no admin socket at " + home.adminSocket() + ": " + e.getMessage()
                     + "; qstat, qread, flush and reload will not reach this server");
         }
+        return admin;
     }
 
     /** The journal's store, opened now so that a journal that cannot be opened is a refusal to start. */

@@ -2,6 +2,7 @@ package dev.quail.engine;
 
 import dev.quail.config.Limits;
 import dev.quail.engine.log.MessageLog;
+import dev.quail.engine.metrics.Meters;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
@@ -107,18 +109,19 @@ public final class TcpListener {
     public static Consumer<Tcp.IncomingConnection> gate(
             ActorSystem<?> system, String name, Controls controls, Admission admission, ByteString refusal,
             boolean proxyProtocol, BiFunction<Peer, Admission.Ticket, Flow<ByteString, ByteString, NotUsed>> edge) {
+        AtomicInteger open = Meters.connections(name);
         return connection -> {
             Peer socket = new Peer(connection.remoteAddress(), connection.localAddress());
             connection.handleWith(proxyProtocol
                     ? ProxyProtocol.expect(name, socket, controls,
-                            peer -> door(system, name, controls, admission, refusal, peer, edge))
-                    : door(system, name, controls, admission, refusal, socket, edge), system);
+                            peer -> door(system, name, controls, admission, refusal, peer, open, edge))
+                    : door(system, name, controls, admission, refusal, socket, open, edge), system);
         };
     }
 
     private static Flow<ByteString, ByteString, NotUsed> door(
             ActorSystem<?> system, String name, Controls controls, Admission admission, ByteString refusal, Peer peer,
-            BiFunction<Peer, Admission.Ticket, Flow<ByteString, ByteString, NotUsed>> edge) {
+            AtomicInteger open, BiFunction<Peer, Admission.Ticket, Flow<ByteString, ByteString, NotUsed>> edge) {
         Limits limits = controls.current().control().limits();
         Optional<Admission.Ticket> admitted = admission.admit(peer.address(), limits.concurrencyincoming(),
                 limits.concurrencyperip());
@@ -130,6 +133,7 @@ public final class TcpListener {
                     : Flow.fromSinkAndSource(Sink.<ByteString>ignore(), Source.single(refusal));
         }
         Admission.Ticket ticket = admitted.get();
+        open.incrementAndGet();
         SharedKillSwitch kill = KillSwitches.shared(name + "-" + peer.ip());
         ticket.onEviction(() -> {
             MessageLog.info(name + " " + peer.ip() + " closed to make room for a new client");
@@ -143,7 +147,10 @@ public final class TcpListener {
                 .via(edge.apply(peer, ticket))
                 .via(kill.<ByteString>flow())
                 .watchTermination((notUsed, done) -> {
-                    done.whenComplete((ok, failure) -> ticket.release());
+                    done.whenComplete((ok, failure) -> {
+                        ticket.release();
+                        open.decrementAndGet();
+                    });
                     return NotUsed.getInstance();
                 });
     }

@@ -3,9 +3,12 @@ package dev.quail.engine.admin;
 import dev.quail.engine.queue.Message;
 import dev.quail.engine.queue.MessageState;
 import dev.quail.persistence.events.MessageEvent;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
@@ -20,6 +23,7 @@ import org.apache.pekko.stream.javadsl.Source;
  * states, never more of its body than the inline tail of its Accepted event.
  */
 public final class QueueView {
+    static final Duration FOLLOW_INTERVAL = Duration.ofSeconds(1);
     /** Messages read at once by qread. */
     private static final int PARALLELISM = 4;
 
@@ -44,6 +48,53 @@ public final class QueueView {
 
     public CompletionStage<Optional<MessageState>> message(String id) {
         return read(id).thenApply(state -> state.isEmpty() ? Optional.empty() : Optional.of(state));
+    }
+
+    /** One journaled event of a message, with its sequence number and the time it was written. */
+    public record Stamped(long seq, long millis, MessageEvent event) {}
+
+    /** A message's state and every event that made it, oldest first: its life so far. */
+    public record History(MessageState state, List<Stamped> events) {}
+
+    public CompletionStage<Optional<History>> history(String id) {
+        return events(id, 0).runWith(Sink.seq(), system).thenApply(events -> {
+            MessageState state = new MessageState();
+            for (Stamped e : events) state.apply(e.event());
+            return state.isEmpty() ? Optional.empty() : Optional.of(new History(state, events));
+        });
+    }
+
+    /**
+     * A message's events from acceptance on, then each new one as it is journaled (the read journal offers
+     * current queries only, so it is asked again every {@link #FOLLOW_INTERVAL}); ends once the message is gone
+     * from the journal (finished and cleaned, or deleted).
+     */
+    public Source<Stamped, NotUsed> follow(String id) {
+        AtomicLong next = new AtomicLong(1);
+        return Source.tick(Duration.ZERO, FOLLOW_INTERVAL, NotUsed.getInstance())
+                .mapMaterializedValue(cancellable -> NotUsed.getInstance())
+                .flatMapConcat(tick -> newer(id, next.get()))
+                .takeWhile(Optional::isPresent)
+                .mapConcat(batch -> {
+                    List<Stamped> events = batch.get();
+                    if (!events.isEmpty()) next.set(events.get(events.size() - 1).seq() + 1);
+                    return events;
+                });
+    }
+
+    /** The events from {@code from} on; empty when there is no message (any more) at all. */
+    private Source<Optional<List<Stamped>>, NotUsed> newer(String id, long from) {
+        return events(id, from).fold(new ArrayList<Stamped>(), (list, e) -> {
+            list.add(e);
+            return list;
+        }).flatMapConcat(batch -> !batch.isEmpty() ? Source.single(Optional.of(batch))
+                : events(id, 0).take(1).fold(false, (any, e) -> true)
+                        .map(any -> any ? Optional.of(List.<Stamped>of()) : Optional.empty()));
+    }
+
+    private Source<Stamped, NotUsed> events(String id, long from) {
+        return events.currentEventsByPersistenceId(Message.persistenceId(id), from, Long.MAX_VALUE)
+                .map(e -> new Stamped(e.sequenceNr(), e.timestamp(), (MessageEvent) e.event()));
     }
 
     private Source<String, NotUsed> messageIds() {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.quail.engine.queue.MessageState;
 import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.persistence.events.Channel;
+import dev.quail.persistence.events.MessageEvent;
+import dev.quail.persistence.events.Recipient;
 import dev.quail.persistence.journal.JournalStore;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -55,10 +57,20 @@ public final class Reports {
      * recipients wait for their bounce to be queued (QREAD-01), and (Quail) {@code held} when held.
      */
     public static String qread(List<MessageState> messages, boolean json) {
+        return qread(messages, messages.size(), json);
+    }
+
+    /** One page of {@code total} matching messages; JSON says the total, so a client knows how far to page. */
+    public static String qread(List<MessageState> messages, int total, boolean json) {
         if (json) return json(g -> {
             g.writeStartObject();
+            g.writeNumberField("total", total);
             g.writeArrayFieldStart("messages");
-            for (MessageState m : messages) writeMessage(g, m);
+            for (MessageState m : messages) {
+                g.writeStartObject();
+                writeMessageFields(g, m);
+                g.writeEndObject();
+            }
             g.writeEndArray();
             g.writeEndObject();
         });
@@ -170,10 +182,140 @@ public final class Reports {
         g.writeEndArray();
     }
 
-    private static void writeMessage(JsonGenerator g, MessageState m) throws IOException {
-        var a = m.accepted();
+    /**
+     * One message's life: qread's lines, then every attempt in order (time, recipient, outcome, the remote or
+     * local report) and the retries and holds between them.
+     */
+    public static String message(QueueView.History history, boolean json) {
+        if (json) return json(g -> {
+            g.writeStartObject();
+            writeMessageFields(g, history.state());
+            g.writeArrayFieldStart("events");
+            for (var e : history.events()) writeEvent(g, e, history.state().accepted().recipients());
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+        StringBuilder b = new StringBuilder(qread(List.of(history.state()), false));
+        for (var e : history.events()) {
+            b.append("  ").append(Instant.ofEpochMilli(e.millis())).append(' ')
+                    .append(describe(e.event(), history.state().accepted().recipients())).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** One event of a trace (GET /api/v1/messages/ID/trace), as a JSON object on one line. */
+    public static String event(QueueView.Stamped e, List<Recipient> recipients) {
+        return json(g -> writeEvent(g, e, recipients)).strip();
+    }
+
+    /**
+     * Postfix's qshape for Quail's queue: pending recipients by destination domain (the busiest first, at most
+     * {@link #SHAPE_ROWS}) and age bucket, after counts of messages by state and of pending recipients by channel.
+     */
+    public static String qshape(List<MessageState> messages, long nowMillis, boolean json) {
+        Shape shape = Shape.of(messages, nowMillis, SHAPE_ROWS);
+        if (json) return json(g -> {
+            g.writeStartObject();
+            g.writeNumberField("messages", messages.size());
+            g.writeObjectFieldStart("states");
+            for (var e : shape.states().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
+            g.writeEndObject();
+            g.writeObjectFieldStart("channels");
+            for (var e : shape.channels().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
+            g.writeEndObject();
+            g.writeArrayFieldStart("buckets");
+            for (String label : Shape.LABELS) g.writeString(label);
+            g.writeEndArray();
+            g.writeArrayFieldStart("destinations");
+            for (var row : shape.rows()) {
+                g.writeStartObject();
+                g.writeStringField("destination", row.destination());
+                g.writeNumberField("total", row.total());
+                g.writeArrayFieldStart("counts");
+                for (long n : row.counts()) g.writeNumber(n);
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+        StringBuilder b = new StringBuilder();
+        b.append("messages ").append(messages.size());
+        shape.states().forEach((k, v) -> b.append(", ").append(k).append(' ').append(v));
+        b.append("\nrecipients pending");
+        shape.channels().forEach((k, v) -> b.append(", ").append(k).append(' ').append(v));
+        b.append('\n').append(String.format("%-30s %6s", "", "T"));
+        for (String label : Shape.LABELS) b.append(String.format(" %6s", label));
+        b.append('\n');
+        for (var row : shape.rows()) {
+            b.append(String.format("%-30s %6d", row.destination(), row.total()));
+            for (long n : row.counts()) b.append(String.format(" %6d", n));
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    private static final int SHAPE_ROWS = 50;
+
+    private static String describe(MessageEvent event, List<Recipient> recipients) {
+        if (event instanceof MessageEvent.Accepted a) return "accepted from <" + a.sender() + "> via " + a.origin();
+        if (event instanceof MessageEvent.Delivered d) return recipients.get(d.recipient()).address() + ": delivered: "
+                + d.report();
+        if (event instanceof MessageEvent.Deferred d) return recipients.get(d.recipient()).address() + ": deferred: "
+                + d.report();
+        if (event instanceof MessageEvent.Failed f) return recipients.get(f.recipient()).address() + ": failed: "
+                + f.report();
+        if (event instanceof MessageEvent.RetryScheduled r) return "next " + channel(r.channel()) + " try at "
+                + Instant.ofEpochMilli(r.atMillis());
+        if (event instanceof MessageEvent.BounceQueued q) return "bounce queued as " + q.bounceId();
+        if (event instanceof MessageEvent.Held h) return h.held() ? "held" : "released";
+        return event.getClass().getSimpleName();
+    }
+
+    private static void writeEvent(JsonGenerator g, QueueView.Stamped e, List<Recipient> recipients)
+            throws IOException {
         g.writeStartObject();
+        g.writeNumberField("seq", e.seq());
+        g.writeStringField("time", Instant.ofEpochMilli(e.millis()).toString());
+        MessageEvent event = e.event();
+        g.writeStringField("event", kind(event));
+        int recipient = event instanceof MessageEvent.Delivered d ? d.recipient()
+                : event instanceof MessageEvent.Deferred d ? d.recipient()
+                : event instanceof MessageEvent.Failed f ? f.recipient() : -1;
+        if (recipient >= 0 && recipient < recipients.size()) {
+            g.writeStringField("recipient", recipients.get(recipient).address());
+        }
+        if (event instanceof MessageEvent.Delivered d) g.writeStringField("report", d.report());
+        if (event instanceof MessageEvent.Deferred d) g.writeStringField("report", d.report());
+        if (event instanceof MessageEvent.Failed f) g.writeStringField("report", f.report());
+        if (event instanceof MessageEvent.RetryScheduled r) {
+            g.writeStringField("channel", channel(r.channel()));
+            g.writeStringField("at", Instant.ofEpochMilli(r.atMillis()).toString());
+        }
+        if (event instanceof MessageEvent.Accepted a) g.writeStringField("sender", a.sender());
+        if (event instanceof MessageEvent.BounceQueued q) g.writeStringField("bounce", q.bounceId());
+        g.writeEndObject();
+    }
+
+    private static String kind(MessageEvent event) {
+        if (event instanceof MessageEvent.Accepted) return "accepted";
+        if (event instanceof MessageEvent.Delivered) return "delivered";
+        if (event instanceof MessageEvent.Deferred) return "deferred";
+        if (event instanceof MessageEvent.Failed) return "failed";
+        if (event instanceof MessageEvent.RetryScheduled) return "retry";
+        if (event instanceof MessageEvent.BounceQueued) return "bounce";
+        if (event instanceof MessageEvent.Held h) return h.held() ? "held" : "released";
+        return "other";
+    }
+
+    private static String channel(Channel c) {
+        return c == Channel.LOCAL ? "local" : "remote";
+    }
+
+    private static void writeMessageFields(JsonGenerator g, MessageState m) throws IOException {
+        var a = m.accepted();
         g.writeStringField("id", a.id());
+        g.writeStringField("state", Selection.state(m));
         g.writeStringField("queued", Instant.ofEpochMilli(a.birthMillis()).toString());
         g.writeNumberField("bytes", a.body().size());
         g.writeStringField("sender", a.sender());
@@ -197,7 +339,6 @@ public final class Reports {
             g.writeEndObject();
         }
         g.writeEndArray();
-        g.writeEndObject();
     }
 
     interface Body {

@@ -43,6 +43,14 @@ public final class Logins {
         this.bcrypt = bcrypt;
     }
 
+    /**
+     * Logins against another password file on the same throttle and bcrypt pool: the admin listener's accounts
+     * (users/admins), so a guesser there gets no allowance of its own and no more CPU than the pool's.
+     */
+    public Logins against(Passwords other) {
+        return new Logins(other, throttle, bcrypt);
+    }
+
     public AuthThrottle throttle() {
         return throttle;
     }

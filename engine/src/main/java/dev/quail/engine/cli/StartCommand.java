@@ -65,6 +65,14 @@ public final class StartCommand implements Callable<Integer> {
             + " only from control/proxyclients (default: 127.0.0.1 and ::1)")
     boolean proxyProtocol;
 
+    @Option(names = "--http", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+            description = "admin listener (web admin, JSON API, metrics), loopback expected (default: none)")
+    HostPort http;
+
+    @Option(names = "--https", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+            description = "admin listener over TLS with control/servercert.pem (default: none)")
+    HostPort https;
+
     @Override
     public Integer call() throws Exception {
         Home home = homeOption.home();
@@ -82,8 +90,9 @@ public final class StartCommand implements Callable<Integer> {
                         "pekko.coordinated-shutdown.phases.service-requests-done.timeout", drain + "s"))
                 .withFallback(ConfigFactory.load());
         ActorSystem<Quail.Command> system = ActorSystem.create(
-                Quail.create(controls, Ids.open(home.ids(), ""), new Quail.Listeners(smtp.host(), smtp.port(), address(pop3), address(qmtp),
-                        address(qmqp), address(smtps), address(submission), address(pop3s), proxyProtocol)),
+                Quail.create(controls, Ids.open(home.ids(), ""), new Quail.Listeners(smtp.host(), smtp.port(),
+                        address(pop3), address(qmtp), address(qmqp), address(smtps), address(submission),
+                        address(pop3s), proxyProtocol, new Quail.AdminListener(address(http), address(https)))),
                 "quail", config);
         AtomicBoolean signalled = new AtomicBoolean();
         for (String name : new String[] {"TERM", "INT"}) {

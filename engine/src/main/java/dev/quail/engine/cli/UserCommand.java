@@ -4,17 +4,22 @@ import dev.quail.config.Assignment;
 import dev.quail.engine.Mailboxes;
 import dev.quail.engine.Main;
 import dev.quail.engine.auth.Passwords;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code quail user add|list|passwd}: virtual mailboxes in users/assign and their passwords. */
+/**
+ * {@code quail user add|list|passwd|remove|forward}: virtual mailboxes in users/assign, their passwords and
+ * forwards (what qmailadmin did for vpopmail users; the web admin calls the same {@link Mailboxes} code).
+ */
 @Command(name = "user", description = "Manage virtual mailboxes.",
-        subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Passwd.class})
+        subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Passwd.class,
+                UserCommand.Remove.class, UserCommand.Forward.class})
 public final class UserCommand implements Runnable {
     @Override
     public void run() {
@@ -50,12 +55,46 @@ public final class UserCommand implements Runnable {
         public Integer call() throws Exception {
             var home = homeOption.home();
             home.ensureDirectories();
-            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            if (line == null || line.isEmpty()) {
-                System.err.println("quail user passwd: no password on stdin");
-                return Main.USAGE;
-            }
-            new Passwords(home.passwords()).set(address, line.toCharArray());
+            Optional<char[]> password = PasswordInput.read("quail user passwd");
+            if (password.isEmpty()) return Main.USAGE;
+            new Passwords(home.passwords()).set(address, password.get());
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", description = "Unregister a mailbox (its Maildir stays on disk).")
+    static final class Remove implements Callable<Integer> {
+        @Mixin
+        HomeOption homeOption;
+
+        @Parameters(paramLabel = "ADDRESS")
+        String address;
+
+        @Override
+        public Integer call() throws Exception {
+            if (Mailboxes.remove(homeOption.home(), address)) return 0;
+            System.err.println("quail user remove: no mailbox " + address);
+            return Main.USAGE;
+        }
+    }
+
+    @Command(name = "forward", description = "Forward a mailbox's mail (its .qmail); no address: stop forwarding.")
+    static final class Forward implements Callable<Integer> {
+        @Mixin
+        HomeOption homeOption;
+
+        @Option(names = "--keep", description = "also keep a copy in the Maildir")
+        boolean keep;
+
+        @Parameters(index = "0", paramLabel = "ADDRESS")
+        String address;
+
+        @Parameters(index = "1..*", paramLabel = "TO")
+        List<String> targets = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            Mailboxes.forward(homeOption.home(), address, targets, keep);
             return 0;
         }
     }

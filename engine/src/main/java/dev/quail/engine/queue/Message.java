@@ -7,7 +7,9 @@ import dev.quail.engine.delivery.Injector;
 import dev.quail.engine.delivery.MessageBody;
 import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.local.LocalSpawn;
+import dev.quail.engine.log.EventStream;
 import dev.quail.engine.log.MessageLog;
+import dev.quail.engine.metrics.Meters;
 import dev.quail.engine.remote.RemoteJob;
 import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.persistence.body.BodyStore;
@@ -183,7 +185,10 @@ public final class Message
                 .onCommand(Rejuvenate.class, this::onRejuvenate)
                 .onCommand(Quiesce.class, (state, q) -> unsaved.isEmpty()
                         ? Effect().reply(q.replyTo(), Done.getInstance())
-                        : Effect().persist(List.copyOf(unsaved)).thenRun(s -> unsaved.clear())
+                        : Effect().persist(List.copyOf(unsaved)).thenRun(s -> {
+                            published(s, unsaved);
+                            unsaved.clear();
+                        })
                                 .thenReply(q.replyTo(), s -> Done.getInstance()))
                 .build();
     }
@@ -200,7 +205,8 @@ public final class Message
         }
         var persisted = Effect().persist(accept.accepted())
                 .thenRun(s -> MessageLog.accepted(id, s.accepted().body().size(), s.accepted().sender(),
-                        s.accepted().origin()));
+                        s.accepted().origin()))
+                .thenRun(this::received);
         if (accept.deliver()) {
             return persisted.thenRun(s -> startPass(s, false)).thenReply(accept.replyTo(), s -> new Queue.Accepted(id));
         }
@@ -342,8 +348,38 @@ public final class Message
         List<MessageEvent> events = List.copyOf(unsaved);
         unsaved.clear();
         return Effect().persist(events)
+                .thenRun(s -> published(s, events))
                 .thenRun(s -> context.getSelf().tell(Progress.INSTANCE))
                 .thenNoReply();
+    }
+
+    /** Journaled: /metrics counts it and log/events.jsonl gets its line. */
+    private void received(MessageState s) {
+        var a = s.accepted();
+        Meters.accepted(a.origin());
+        EventStream.offer("reception", EventStream.field("id", id), EventStream.field("sender", a.sender()),
+                EventStream.field("recipients", a.recipients().size()), EventStream.field("bytes", a.body().size()),
+                EventStream.field("origin", a.origin()));
+    }
+
+    /** Results journaled: counted for /metrics, one line each in log/events.jsonl. */
+    private void published(MessageState s, List<MessageEvent> events) {
+        Meters.journaled(s, events);
+        for (MessageEvent e : events) {
+            String kind = e instanceof MessageEvent.Delivered ? "delivery"
+                    : e instanceof MessageEvent.Deferred ? "transient failure"
+                    : e instanceof MessageEvent.Failed f ? (f.report().endsWith(RetrySchedule.TOO_LONG) ? "expiry"
+                    : "bounce") : null;
+            if (kind == null) continue;
+            int i = e instanceof MessageEvent.Delivered d ? d.recipient()
+                    : e instanceof MessageEvent.Deferred d ? d.recipient() : ((MessageEvent.Failed) e).recipient();
+            String report = e instanceof MessageEvent.Delivered d ? d.report()
+                    : e instanceof MessageEvent.Deferred d ? d.report() : ((MessageEvent.Failed) e).report();
+            EventStream.offer(kind, EventStream.field("id", id),
+                    EventStream.field("recipient", s.recipient(i).address()),
+                    EventStream.field("channel", s.recipient(i).channel() == Channel.LOCAL ? "local" : "remote"),
+                    EventStream.field("report", report));
+        }
     }
 
     /** qmail turns the last pass's temporary failures into permanent ones (RETRY-03). */

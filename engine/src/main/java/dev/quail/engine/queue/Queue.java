@@ -6,6 +6,7 @@ import dev.quail.engine.Controls;
 import dev.quail.engine.delivery.Injector;
 import dev.quail.engine.local.LocalSpawn;
 import dev.quail.engine.log.MessageLog;
+import dev.quail.engine.metrics.Meters;
 import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.persistence.body.Body;
 import dev.quail.persistence.body.BodyStore;
@@ -352,6 +353,7 @@ public final class Queue {
         schedule.due(System.currentTimeMillis());
         wakeSome();
         writeIndex();
+        Meters.queue(schedule.live(), schedule.asleep(), schedule.waiting());
         return Behaviors.same();
     }
 

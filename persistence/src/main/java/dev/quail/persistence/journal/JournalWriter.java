@@ -191,7 +191,9 @@ final class JournalWriter implements Runnable {
             for (WriteRequest request : requests) {
                 sync |= request.addTo(db, batch);
             }
+            long started = System.nanoTime();
             db.write(batch, new WriteOptions().sync(sync && fsync));
+            WriteTimes.Sink.get().batch(sync && fsync, System.nanoTime() - started);
         }
         long free = disk.getUsableSpace();
         if (free == 0) {
