@@ -383,7 +383,8 @@ class SmtpEdgeTest {
             Queue.Submit submit = queue.expectMessageClass(Queue.Submit.class);
             String text = new String(bodies.read(Submitter.owner(submit.id()), submit.body()),
                     StandardCharsets.ISO_8859_1);
-            assertTrue(text.startsWith("Received: from unknown ([127.0.0.2])\n"), text);
+            assertTrue(text.matches("(?s)Received: \\(quail \\S+ invoked from network\\); [^\n]*\n"
+                    + "Received: from unknown \\(\\[127\\.0\\.0\\.2\\]\\)\n.*"), text);
             submit.replyTo().tell(new QueueResult.Queued("1"));
             assertTrue(relay.line().startsWith("250 2.0.0 ok "));
         }
