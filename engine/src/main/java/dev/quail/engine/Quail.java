@@ -158,7 +158,7 @@ public final class Quail {
             listen(context, "submission", listeners.submission(),
                     address -> SmtpServer.submission(address, smtpServices));
             AtomicBoolean smtpBound = new AtomicBoolean();
-            HttpAdmin.Services httpServices = new HttpAdmin.Services(admin, view, controls.home(),
+            HttpAdmin.Services httpServices = new HttpAdmin.Services(admin, view, controls,
                     smtpServices.logins(),
                     health, smtpBound::get, space,
                     () -> controls.current().control().limits().httploopbackopen() == 1, io);

@@ -1,6 +1,6 @@
 package dev.quail.engine.http;
 
-import dev.quail.engine.Home;
+import dev.quail.engine.Controls;
 import dev.quail.engine.admin.Admin;
 import dev.quail.engine.admin.QueueView;
 import dev.quail.engine.auth.KeyedFile;
@@ -36,7 +36,7 @@ public final class HttpAdmin extends AllDirectives {
     private static final long BODY_BYTES = 1 << 20;
 
     /** What the routes read and drive. */
-    public record Services(ActorRef<Admin.Command> admin, QueueView view, Home home, Logins logins,
+    public record Services(ActorRef<Admin.Command> admin, QueueView view, Controls controls, Logins logins,
                            Supplier<JournalStore.Health> journal, BooleanSupplier listening,
                            BooleanSupplier diskLow, BooleanSupplier openOnLoopback, Executor io) {}
 
@@ -44,16 +44,16 @@ public final class HttpAdmin extends AllDirectives {
 
     private HttpAdmin(ActorSystem<?> system, Services services, boolean https) {
         Sessions sessions = new Sessions(System::currentTimeMillis);
-        Guard guard = new Guard(sessions, new AdminTokens(new KeyedFile(services.home().adminTokens())),
+        Guard guard = new Guard(sessions, new AdminTokens(new KeyedFile(services.controls().home().adminTokens())),
                 services.io(), services.openOnLoopback());
-        AdminLogin login = new AdminLogin(services.logins().against(new Passwords(services.home().admins())),
+        AdminLogin login = new AdminLogin(services.logins().against(new Passwords(services.controls().home().admins())),
                 sessions);
         AdminRequests requests = new AdminRequests(services.admin(), system.scheduler());
         this.route = toStrictEntity(BODY_TIMEOUT, BODY_BYTES, () -> concat(
                 new LoginRoutes(login, sessions, guard, https).route(),
                 new QueueRoutes(guard, requests, services.view()).route(),
                 new SiteRoutes(guard, requests).route(),
-                new MailboxRoutes(guard, services.home(), services.io()).route(),
+                new MailboxRoutes(guard, services.controls(), services.io()).route(),
                 new MetricsRoutes(guard).route(),
                 new HealthRoutes(guard, services.journal(), services.listening(), services.diskLow()).route()));
     }

@@ -1,6 +1,7 @@
 package dev.quail.engine.http;
 
 import dev.quail.config.Assignment;
+import dev.quail.engine.Controls;
 import dev.quail.engine.Home;
 import dev.quail.engine.Mailboxes;
 import dev.quail.engine.auth.Passwords;
@@ -25,12 +26,14 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 final class MailboxRoutes extends AllDirectives {
     private final Guard guard;
+    private final Controls controls;
     private final Home home;
     private final Executor io;
 
-    MailboxRoutes(Guard guard, Home home, Executor io) {
+    MailboxRoutes(Guard guard, Controls controls, Executor io) {
         this.guard = guard;
-        this.home = home;
+        this.controls = controls;
+        this.home = controls.home();
         this.io = io;
     }
 
@@ -79,6 +82,7 @@ final class MailboxRoutes extends AllDirectives {
         String address = form.getOrDefault("address", "");
         Actions.log(caller, "user add " + logged(address));
         Mailboxes.add(home, address);
+        controls.reload(); // the next RCPT for it is accepted: no wait for the watcher to see users/assign change
         if (form.containsKey("password")) {
             new Passwords(home.passwords()).set(address, form.get("password").toCharArray());
         }
@@ -87,8 +91,11 @@ final class MailboxRoutes extends AllDirectives {
 
     private HttpResponse remove(Caller caller, String address) throws IOException {
         Actions.log(caller, "user remove " + logged(address));
-        return Mailboxes.remove(home, address) ? done("removed " + address)
-                : Replies.error(StatusCodes.NOT_FOUND, "no such mailbox: " + address);
+        if (!Mailboxes.remove(home, address)) {
+            return Replies.error(StatusCodes.NOT_FOUND, "no such mailbox: " + address);
+        }
+        controls.reload();
+        return done("removed " + address);
     }
 
     private HttpResponse password(Caller caller, String address, Map<String, String> form) throws IOException {
