@@ -30,6 +30,28 @@ final class AdminClient {
 
     /** The server's whole answer, "+" or "-" first; empty (said on stderr) when the server cannot be reached. */
     static Optional<String> ask(Home home, String request) {
+        try {
+            return Optional.of(send(home, request));
+        } catch (IOException e) {
+            System.err.println("quail: the server for " + home.root() + " is not running or not reachable ("
+                    + home.adminSocket() + ": " + e.getMessage() + ")");
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Tells a running server, if there is one, what a tool just changed for it (a reload after users/assign was
+     * written); says nothing when none runs: the change takes effect when it starts.
+     */
+    static void ifRunning(Home home, String request) {
+        try {
+            send(home, request);
+        } catch (IOException notRunning) {
+            // nothing to tell
+        }
+    }
+
+    private static String send(Home home, String request) throws IOException {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(home.adminSocket()));
             channel.write(ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -40,11 +62,7 @@ final class AdminClient {
                 bytes.write(buffer.array(), 0, buffer.position());
                 buffer.clear();
             }
-            return Optional.of(bytes.toString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            System.err.println("quail: the server for " + home.root() + " is not running or not reachable ("
-                    + home.adminSocket() + ": " + e.getMessage() + ")");
-            return Optional.empty();
+            return bytes.toString(StandardCharsets.UTF_8);
         }
     }
 

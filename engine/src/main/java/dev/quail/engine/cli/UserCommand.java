@@ -39,6 +39,7 @@ public final class UserCommand implements Runnable {
             var home = homeOption.home();
             home.ensureDirectories();
             System.out.println(Mailboxes.add(home, address));
+            AdminClient.ifRunning(home, "reload"); // its first message is not refused at RCPT meanwhile
             return 0;
         }
     }
@@ -72,7 +73,10 @@ public final class UserCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (Mailboxes.remove(homeOption.home(), address)) return 0;
+            if (Mailboxes.remove(homeOption.home(), address)) {
+                AdminClient.ifRunning(homeOption.home(), "reload");
+                return 0;
+            }
             System.err.println("quail user remove: no mailbox " + address);
             return Main.USAGE;
         }
