@@ -148,9 +148,10 @@ class QuailTestCase(unittest.TestCase):
 
 
 def far_qmtp_server(test, mailbox):
-    """A second Quail for `mailbox`'s domain with QMTP on a free loopback port, stopped and removed after the test:
-    the far end of a qmtproutes relay. Returns (its home, its QMTP port)."""
-    domain = mailbox.split("@")[1]
+    """A second Quail for `mailbox`'s domain with QMTP on a free loopback port, stopped and removed after the test,
+    and the test's own home routed to it (control/qmtproutes): the far end of a qmtproutes relay. Returns a function
+    that waits for the first message in `mailbox` there and returns it."""
+    local, domain = mailbox.split("@")
     far_home = tempfile.mkdtemp(prefix="quail-st-far-")
     test.addCleanup(shutil.rmtree, far_home, True)
     os.makedirs(os.path.join(far_home, "control"))
@@ -161,4 +162,13 @@ def far_qmtp_server(test, mailbox):
     port = free_port()
     far = Server(far_home, extra=["--qmtp", "127.0.0.1:%d" % port]).start()
     test.addCleanup(far.stop)
-    return far_home, port
+    os.makedirs(os.path.join(test.home, "control"), exist_ok=True)
+    with open(os.path.join(test.home, "control", "qmtproutes"), "w") as f:
+        f.write("%s:127.0.0.1:%d\n" % (domain, port))
+    box = os.path.join(far_home, "mailboxes", domain, local, "Maildir", "new")
+
+    def first_message():
+        wait_until(lambda: os.listdir(box), 60, what="the message at the far end")
+        with open(os.path.join(box, os.listdir(box)[0]), "rb") as f:
+            return f.read()
+    return first_message
