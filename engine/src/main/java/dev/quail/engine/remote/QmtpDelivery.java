@@ -55,6 +55,9 @@ public final class QmtpDelivery {
     public static CompletionStage<List<Outcome>> deliver(ActorSystem<?> system, BodyStore store, Routes.Relay relay,
                                                          Timeouts timeouts, String sender, List<String> recipients,
                                                          MessageBody message, Stamp stamp) {
+        if (stamp == Stamp.NONE) {
+            return send(system, store, relay, timeouts, sender, recipients, message, Optional.empty()); // no hop
+        }
         // The stamp's field goes inside the message's netstring, whose length comes first: it is made before.
         Executor io = system.dispatchers().lookup(DispatcherSelector.blocking());
         return CompletableFuture.supplyAsync(() -> {
