@@ -9,6 +9,8 @@
  *   chunks  'c' + pid (UTF-8)                                       -> chunks stored (4 bytes, big-endian)
  *   snapshot 's' + pid (UTF-8) + 0x00 + seqNr (8 bytes, big-endian) -> a snapshot, as its serializer made it
  *   snapshots 'n' + pid (UTF-8)                                     -> the pid's SnapshotIndex
+ *   probe   'p'                                                     -> never stored: the writer's health probe
+ *                                                                      writes only its deletion (JournalWriter)
  *
  * Big-endian sequence numbers sort numerically under LevelDB's bytewise order,
  * so a pid's events are one contiguous, ordered key range. The 0x00 separator
@@ -46,6 +48,7 @@ final class JournalKeys {
     static final byte CHUNK_COUNT = 'c';
     static final byte SNAPSHOT = 's';
     static final byte SNAPSHOT_INDEX = 'n';
+    static final byte[] PROBE = {'p'};
 
     private JournalKeys() {
     }

@@ -28,8 +28,11 @@
  * Deletes need no reserve: they are what frees space.
  *
  * The store is healthy again once a write succeeds and leaves Limits.minFreeBytes free, not when a reopen does: a
- * reopen needs little space, so on a disk that is still full it succeeds and the next write fails. Health changes
- * are logged once each to the mail log ("quail.send"): an alert, then "journal ok again".
+ * reopen needs little space, so on a disk that is still full it succeeds and the next write fails. The writer does
+ * not wait for someone else's write to find out: the front ends refuse new mail while the store is unhealthy, and
+ * mail already queued may have nothing to write for a while, so a store left idle PROBE_MILLIS while unhealthy
+ * writes a probe of its own (a synced deletion of a key that is never stored). Health changes are logged once
+ * each to the mail log ("quail.send"): an alert, then "journal ok again".
  */
 package dev.quail.persistence.journal;
 
@@ -42,6 +45,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.iq80.leveldb.DB;
@@ -59,6 +63,7 @@ final class JournalWriter implements Runnable {
     static final String THREAD = "quail-journal-writer";
     static final long FIRST_BACKOFF_MILLIS = 50;
     static final long MAX_BACKOFF_MILLIS = 1000;
+    static final long PROBE_MILLIS = 500;
 
     private static final Logger MAIL_LOG = LoggerFactory.getLogger("quail.send");
 
@@ -127,11 +132,18 @@ final class JournalWriter implements Runnable {
         }
     }
 
-    /** The next request; null when a reopen is due first. Waits no longer than until the next reopen. */
+    /**
+     * The next request; null when a reopen is due first. Waits no longer than until the next reopen, and while the
+     * store is open but unhealthy, no longer than PROBE_MILLIS before it probes.
+     */
     private WriteRequest next() {
         try {
-            if (db != null) {
+            if (db != null && health.ok()) {
                 return queue.take();
+            }
+            if (db != null) {
+                WriteRequest request = queue.poll(PROBE_MILLIS, TimeUnit.MILLISECONDS);
+                return request != null ? request : new WriteRequest.Probe(new CompletableFuture<>());
             }
             return queue.poll(Math.max(0, nextReopenMillis - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -118,6 +118,20 @@ sealed interface WriteRequest {
         }
     }
 
+    /** The writer's own synced write of a key that is never stored, to learn whether writes succeed again. */
+    record Probe(CompletableFuture<Void> done) implements WriteRequest {
+        @Override
+        public boolean addTo(DB db, WriteBatch batch) {
+            batch.delete(JournalKeys.PROBE);
+            return true;
+        }
+
+        @Override
+        public Stream<String> pids() {
+            return Stream.empty();
+        }
+    }
+
     /** Close the database once everything queued before is written; nothing is written for it. */
     record Stop(CompletableFuture<Void> done) implements WriteRequest {
         @Override
