@@ -174,11 +174,13 @@ class ResponseRules(ShapingCase):
         self.assertGreater(len(b_during), 10, "site B keeps flowing meanwhile")
 
         # The release hands out one due time per message, at most 10 a second after a slow start (1, 2, 4, 8);
-        # the Queue wakes what is due once a second, so the sink sees each second's share together.
+        # the Queue wakes what is due once a second, so the sink sees each second's share together. On a loaded
+        # machine one wake-up can be late and take two seconds' shares at once: hence 7 (1 + 2 + 4), where no
+        # ramp would give 20.
         resumed = sorted(m["time"] for m in a_messages if m["time"] >= opened_after[0])
         first = resumed[0]
         per_second = [sum(1 for t in resumed if first + s - 0.5 <= t < first + s + 0.5) for s in range(20)]
-        self.assertLessEqual(per_second[0] + per_second[1], 5, "a slow start (1, 2, ...): %s" % per_second)
+        self.assertLessEqual(per_second[0] + per_second[1], 7, "a slow start (1, 2, ...): %s" % per_second)
         self.assertLessEqual(max(per_second), 15, "about 10 a second at most: %s" % per_second)
         rate = (len(resumed) - 1) / (resumed[-1] - first)
         self.assertLessEqual(rate, 11, "released at %.1f/s on average: %s" % (rate, per_second))
