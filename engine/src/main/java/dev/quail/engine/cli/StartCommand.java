@@ -8,6 +8,7 @@ import dev.quail.engine.Home;
 import dev.quail.engine.queue.Ids;
 import dev.quail.engine.Main;
 import dev.quail.engine.Quail;
+import dev.quail.engine.log.MessageLog;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code quail start}: the server in the foreground (qmail-start + tcpserver qmail-smtpd). The first start
@@ -101,7 +103,11 @@ public final class StartCommand implements Callable<Integer> {
                 CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.jvmExitReason());
             });
         }
-        Signal.handle(new Signal("HUP"), signal -> system.tell(Quail.Signalled.HUP));
+        if (Signal.handle(new Signal("HUP"), signal -> system.tell(Quail.Signalled.HUP)) == SignalHandler.SIG_IGN) {
+            // The JVM leaves a hangup that was ignored when it started (nohup) ignored: say so, or a HUP meant to
+            // reread the controls would do nothing without a word.
+            MessageLog.alert("SIGHUP is ignored (started under nohup?): use quail reload to reread control files");
+        }
         Signal.handle(new Signal("ALRM"), signal -> system.tell(Quail.Signalled.ALRM));
         system.getWhenTerminated().toCompletableFuture().join();
         return signalled.get() ? 0 : Main.TEMPORARY;
