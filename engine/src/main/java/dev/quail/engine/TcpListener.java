@@ -129,8 +129,7 @@ public final class TcpListener {
             MessageLog.info(name + " refused " + peer.ip() + ": too many connections");
             // Without a word to say, reading stops too: on a half-closing listener (QMTP, QMQP) a client that
             // went on sending would otherwise keep a connection no limit counts.
-            return refusal.isEmpty() ? closed()
-                    : Flow.fromSinkAndSource(Sink.<ByteString>ignore(), Source.single(refusal));
+            return sayAndClose(refusal);
         }
         Admission.Ticket ticket = admitted.get();
         open.incrementAndGet();
@@ -153,6 +152,11 @@ public final class TcpListener {
                     });
                     return NotUsed.getInstance();
                 });
+    }
+
+    /** A connection that hears {@code words} and is closed, or is closed without a word if there are none. */
+    public static <T> Flow<T, ByteString, NotUsed> sayAndClose(ByteString words) {
+        return words.isEmpty() ? closed() : Flow.fromSinkAndSource(Sink.<T>ignore(), Source.single(words));
     }
 
     /** A connection closed without a word, reading nothing. */

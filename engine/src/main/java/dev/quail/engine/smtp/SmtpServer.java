@@ -6,6 +6,7 @@ import dev.quail.engine.TcpListener;
 import dev.quail.engine.auth.Logins;
 import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.queue.Submitter;
+import dev.quail.engine.serial.SerialPickup;
 import dev.quail.engine.tls.ServerTls;
 import dev.quail.persistence.body.BodyStore;
 import dev.quail.protocols.smtp.SmtpClient;
@@ -41,7 +42,9 @@ import org.apache.pekko.util.ByteString;
  *   <li>{@link #submission} the message submission port (RFC 6409, port 587): STARTTLS, then AUTH, required
  *       before MAIL.</li>
  * </ul>
- * An authenticated client may relay on any of them; nobody else may, except control/relayclients.
+ * An authenticated client may relay on any of them; nobody else may, except control/relayclients and the clients
+ * control/clients gives RELAYCLIENT. A client control/clients denies hears 554 5.7.1 (nothing under implicit TLS)
+ * and is closed, as tcpserver's deny rule closed it, after the door's limits counted it: it is refused cheaply.
  */
 public final class SmtpServer {
     public sealed interface Command {}
@@ -59,7 +62,7 @@ public final class SmtpServer {
      */
     public record Services(Controls controls, Submitter submitter, BodyStore bodies, ServerTls tls, Logins logins,
                            BooleanSupplier storageLow, RecipientCheck recipients, Executor io,
-                           boolean proxyProtocol) {}
+                           boolean proxyProtocol, SerialPickup serial) {}
 
     private record BindResult(Tcp.ServerBinding binding, Throwable failure) implements Command {}
 
@@ -134,8 +137,13 @@ public final class SmtpServer {
     private static Flow<ByteString, ByteString, NotUsed> edge(TcpListener.Peer peer, Admission.Ticket ticket,
                                                              Services services, String name, SmtpSecurity security) {
         Controls.Snapshot snapshot = services.controls().current();
-        SmtpSession session = new SmtpSession(
-                SmtpPolicies.forClient(snapshot, peer.address(), services.storageLow(), services.recipients()),
+        if (!snapshot.control().clients().of(peer.address()).allow()) {
+            MessageLog.info(name + " refused " + peer.ip() + ": denied by control/clients");
+            return TcpListener.sayAndClose(security.tls() == SmtpSecurity.Tls.IMPLICIT ? ByteString.emptyByteString()
+                    : ByteString.fromString(SmtpSession.denied(), StandardCharsets.US_ASCII));
+        }
+        SmtpSession session = new SmtpSession(SmtpPolicies.forClient(snapshot, peer.address(), services.storageLow(),
+                services.recipients(), services.serial()),
                 security, new SmtpClient(peer.ip(), peer.remote().getPort(), peer.local().getAddress().getHostAddress()),
                 SmtpPolicies.timing(snapshot), Clock.systemUTC());
         String origin = name + " " + peer.ip();

@@ -10,6 +10,7 @@ import dev.quail.engine.auth.Logins;
 import dev.quail.engine.auth.Passwords;
 import dev.quail.engine.queue.Queue;
 import dev.quail.engine.queue.Submitter;
+import dev.quail.engine.serial.SerialPickup;
 import dev.quail.engine.tls.ServerTls;
 import dev.quail.protocols.smtp.QueueResult;
 import java.io.BufferedReader;
@@ -85,7 +86,8 @@ class SmtpEdgeTest {
                 ServerTls.open(Files.createTempDirectory("quail-tls").resolve("servercert.pem"), "mx.test"),
                 new Logins(new Passwords(controls.home().passwords()), controls), () -> false,
                 new RecipientCheck(QuailHome.of(controls.home().root()).alias(), System::currentTimeMillis),
-                Executors.newCachedThreadPool(), proxyProtocol);
+                Executors.newCachedThreadPool(), proxyProtocol,
+                new SerialPickup(controls, Executors.newCachedThreadPool(), java.time.Clock.systemUTC()));
         TestProbe<SmtpServer.Bound> bound = testKit.createTestProbe();
         testKit.spawn(SmtpServer.create("127.0.0.1", 0, services, bound.ref()));
         return Integer.parseInt(bound.receiveMessage().address().replaceFirst(".*:", ""));
