@@ -14,10 +14,11 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * ETRN's side of serialmail (RFC 1985): a host that has just come online asks for the mail kept for its domain, and
- * the push starts in the background on the I/O executor while the session answers. The mail goes to the domain's
- * qmtproutes or smtproutes entry if it has one (a host whose address the admin knows), else to port 25 of the
- * client that asked, the host that is online now (what serialmail set-ups did with tcpserver's $TCPREMOTEIP).
- * Each push is logged as {@code serialmail DOMAIN to HOST:PORT: N sent, N bounced, N kept}. Thread-safe.
+ * the push starts in the background on the I/O executor while the session answers. The mail goes only where the
+ * admin said: the domain's qmtproutes entry (QMTP), else its smtproutes entry (a host name is resolved at each push,
+ * so a dynamic-DNS name follows a dial-up host). Never to the client that asked: any relay client may give ETRN, and
+ * one must not be able to collect another customer's mail. A domain without a route hears 458. Each push is logged
+ * as {@code serialmail DOMAIN to HOST:PORT: N sent, N bounced, N kept}. Thread-safe.
  */
 public final class SerialPickup {
     private final Controls controls;
@@ -47,24 +48,28 @@ public final class SerialPickup {
             return Etrn.of(Etrn.Kind.UNABLE);
         }
         if (pending == 0) return Etrn.of(Etrn.Kind.NONE_WAITING);
-        SerialPush.Destination to = destination(control, domain.get(), client);
+        Optional<SerialPush.Destination> to = destination(control, domain.get());
+        if (to.isEmpty()) {
+            MessageLog.warning("serialmail " + domain.get() + ": ETRN from " + client.getHostAddress()
+                    + " but no qmtproutes or smtproutes entry says where its host is");
+            return Etrn.of(Etrn.Kind.UNABLE);
+        }
         try {
-            io.execute(() -> push(control, domain.get(), to));
+            io.execute(() -> push(control, domain.get(), to.get()));
         } catch (RejectedExecutionException e) {
             return Etrn.of(Etrn.Kind.UNABLE);
         }
         return Etrn.started(pending);
     }
 
-    static SerialPush.Destination destination(Control control, String domain, InetAddress client) {
+    static Optional<SerialPush.Destination> destination(Control control, String domain) {
         Optional<Routes.Relay> qmtp = control.qmtproutes().lookup(domain);
         if (qmtp.isPresent()) {
-            return new SerialPush.Destination(qmtp.get().host(), qmtp.get().port(), SerialPush.Protocol.QMTP);
+            return Optional.of(new SerialPush.Destination(qmtp.get().host(), qmtp.get().port(),
+                    SerialPush.Protocol.QMTP));
         }
-        Optional<Routes.Relay> smtp = control.smtproutes().lookup(domain);
-        return smtp.map(r -> new SerialPush.Destination(r.host(), r.port(), SerialPush.Protocol.SMTP))
-                .orElse(new SerialPush.Destination(client.getHostAddress(), Routes.DEFAULT_PORT,
-                        SerialPush.Protocol.SMTP));
+        return control.smtproutes().lookup(domain)
+                .map(r -> new SerialPush.Destination(r.host(), r.port(), SerialPush.Protocol.SMTP));
     }
 
     private void push(Control control, String domain, SerialPush.Destination to) {
@@ -73,7 +78,7 @@ public final class SerialPickup {
             for (String line : r.lines()) MessageLog.info("serialmail " + domain + ": " + line);
             MessageLog.info("serialmail " + domain + " to " + to + ": " + r.sent() + " sent, " + r.bounced()
                     + " bounced, " + r.kept() + " kept");
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             MessageLog.warning("serialmail " + domain + " to " + to + ": " + e.getMessage());
         }
     }
