@@ -12,6 +12,9 @@
  *  RELAYCLIENT   set, even empty: rcpthosts is not consulted and the value is appended to each recipient
  *  DATABYTES     this client's message size limit (0 unlimited), instead of control/databytes
  *  SMTPGREETING  this client's greeting text, instead of control/smtpgreeting
+ * and one of tcpserver's: its -c limit per client (Quail: per rule)
+ *  CONCURRENCYPERIP  connections this client may hold open to one listener, instead of control/concurrencyperip
+ *                    (a busy relay host may need more, a suspect one fewer)
  * The rule whose network is the most specific (longest prefix) that holds the client wins, whatever the order;
  * tcprules took the first match of its own most-specific-first search, which comes to the same. A line that is
  * not a rule, or names another variable (a typo must not pass for a setting), is kept in {@link #invalid()} and
@@ -32,7 +35,7 @@ import java.util.regex.Pattern;
 
 public record Clients(List<Rule> rules, List<String> invalid) {
 
-    public static final Set<String> VARIABLES = Set.of("RELAYCLIENT", "DATABYTES", "SMTPGREETING");
+    public static final Set<String> VARIABLES = Set.of("RELAYCLIENT", "DATABYTES", "SMTPGREETING", "CONCURRENCYPERIP");
 
     /** Every client, as tcprules' empty key: less specific than any network, /0 included. */
     private static final int CATCH_ALL = -1;
@@ -60,7 +63,16 @@ public record Clients(List<Rule> rules, List<String> invalid) {
 
         /** DATABYTES as qmail-smtpd reads it (leading digits); empty if unset or without a digit. */
         public OptionalLong databytes() {
-            String v = variables.get("DATABYTES");
+            return number("DATABYTES");
+        }
+
+        /** CONCURRENCYPERIP, read the same way (at least 1 is enforced where it is used). */
+        public OptionalLong concurrencyPerIp() {
+            return number("CONCURRENCYPERIP");
+        }
+
+        private OptionalLong number(String name) {
+            String v = variables.get(name);
             if (v == null || v.isEmpty() || !Character.isDigit(v.charAt(0))) return OptionalLong.empty();
             int end = 0;
             while (end < v.length() && Character.isDigit(v.charAt(end)) && end < 18) end++;

@@ -43,6 +43,8 @@ class ClientsTest {
         Clients.Rule r = c.rules().get(0);
         assertEquals(Map.of("SMTPGREETING", "say \"hi\", then:deny", "DATABYTES", "0"), r.variables());
         assertEquals(OptionalLong.of(0), r.databytes());
+        assertEquals(OptionalLong.of(5), Clients.parse(List.of(":allow,CONCURRENCYPERIP=\"5\""))
+                .of(InetAddress.getLoopbackAddress()).concurrencyPerIp());
     }
 
     @Test

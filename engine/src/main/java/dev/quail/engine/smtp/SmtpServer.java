@@ -12,6 +12,8 @@ import dev.quail.persistence.body.BodyStore;
 import dev.quail.protocols.smtp.SmtpClient;
 import dev.quail.protocols.smtp.SmtpSecurity;
 import dev.quail.protocols.smtp.SmtpSession;
+import dev.quail.config.Control;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.function.BooleanSupplier;
 import java.nio.charset.StandardCharsets;
@@ -121,16 +123,24 @@ public final class SmtpServer {
 
     /**
      * The listener's door ({@link TcpListener#gate}): one more client than concurrencyincoming or concurrencyperip
-     * hears 421 4.7.0, except under implicit TLS, where a word in clear would not be understood and a handshake
-     * per refused client would spend the CPU the limit protects.
+     * (control/clients' CONCURRENCYPERIP for the client, if its rule sets it) hears 421 4.7.0, except under implicit
+     * TLS, where a word in clear would not be understood and a handshake per refused client would spend the CPU the
+     * limit protects.
      */
     private static Consumer<Tcp.IncomingConnection> gate(ActorSystem<Void> system, Services services, String name,
                                                          SmtpSecurity security) {
         boolean implicitTls = security.tls() == SmtpSecurity.Tls.IMPLICIT;
         ByteString refusal = implicitTls ? ByteString.emptyByteString()
                 : ByteString.fromString(SmtpSession.busy(), StandardCharsets.US_ASCII);
-        return TcpListener.gate(system, name, services.controls(), new Admission(System::currentTimeMillis), refusal,
-                services.proxyProtocol(), (peer, ticket) -> edge(peer, ticket, services, name, security));
+        return TcpListener.gate(system, name, services.controls(), new Admission(System::currentTimeMillis),
+                SmtpServer::concurrencyPerIp, refusal, services.proxyProtocol(),
+                (peer, ticket) -> edge(peer, ticket, services, name, security));
+    }
+
+    /** control/clients' CONCURRENCYPERIP for this client, else concurrencyperip (tcpserver -c, per rule). */
+    private static int concurrencyPerIp(Control control, InetAddress client) {
+        long limit = control.clients().of(client).concurrencyPerIp().orElse(control.limits().concurrencyperip());
+        return (int) Math.min(Integer.MAX_VALUE, limit);
     }
 
     /** Runs on a stream thread, not the actor's: touches only thread-safe things. */

@@ -328,6 +328,26 @@ class SmtpEdgeTest {
     }
 
     @Test
+    void smtp21_control_clients_sets_a_clients_connection_limit_and_a_denied_client_hears_554_and_is_closed()
+            throws Exception {
+        int port = listen(Map.of("concurrencyperip", "1", "clients",
+                "127.0.0.2:allow,CONCURRENCYPERIP=\"2\"\n127.0.0.3:deny\n"));
+        try (Client a = new Client(port, "127.0.0.2"); Client b = new Client(port, "127.0.0.2");
+             Client c = new Client(port, "127.0.0.2"); Client d = new Client(port, "127.0.0.1");
+             Client e = new Client(port, "127.0.0.1")) {
+            assertTrue(a.line().startsWith("220 "));
+            assertTrue(b.line().startsWith("220 "), "its rule lets it hold two");
+            assertEquals("421 4.7.0 too many connections, try again later (#4.7.0)", c.line());
+            assertTrue(d.line().startsWith("220 "));
+            assertEquals("421 4.7.0 too many connections, try again later (#4.7.0)", e.line(), "the others hold one");
+        }
+        try (Client denied = new Client(port, "127.0.0.3")) {
+            assertEquals("554 5.7.1 sorry, your address is not allowed to send mail here (#5.7.1)", denied.line());
+            assertNull(denied.line());
+        }
+    }
+
+    @Test
     void a_full_listener_closes_its_idlest_connection_for_a_newcomer_but_not_one_in_data() throws Exception {
         int port = listen(Map.of("concurrencyincoming", "2"));
         try (Client idle = new Client(port, "127.0.0.1"); Client busy = new Client(port, "127.0.0.2")) {
