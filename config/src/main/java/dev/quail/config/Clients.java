@@ -23,7 +23,6 @@
 package dev.quail.config;
 
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,14 +92,8 @@ public record Clients(List<Rule> rules, List<String> invalid) {
     }
 
     public static Clients parse(List<String> lines) {
-        List<Rule> rules = new ArrayList<>();
-        List<String> invalid = new ArrayList<>();
-        for (String line : lines) {
-            Optional<Rule> rule = rule(line.strip());
-            if (rule.isPresent()) rules.add(rule.get());
-            else invalid.add(line);
-        }
-        return new Clients(rules, invalid);
+        ParsedLines<Rule> parsed = ParsedLines.of(lines, line -> rule(line.strip()));
+        return new Clients(parsed.entries(), parsed.invalid());
     }
 
     /** The rule for {@code client}: the most specific that holds it, else {@link #DEFAULT}. */

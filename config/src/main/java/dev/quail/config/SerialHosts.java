@@ -7,7 +7,6 @@
  */
 package dev.quail.config;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -23,14 +22,8 @@ public record SerialHosts(Set<String> domains, List<String> invalid) {
     }
 
     public static SerialHosts parse(List<String> lines) {
-        Set<String> domains = new LinkedHashSet<>();
-        List<String> invalid = new ArrayList<>();
-        for (String line : lines) {
-            Optional<String> domain = domain(line);
-            if (domain.isPresent()) domains.add(domain.get());
-            else invalid.add(line);
-        }
-        return new SerialHosts(domains, invalid);
+        ParsedLines<String> parsed = ParsedLines.of(lines, SerialHosts::domain);
+        return new SerialHosts(new LinkedHashSet<>(parsed.entries()), parsed.invalid());
     }
 
     /** The listed domain, lower-cased, if {@code text} is a domain name and listed. */
