@@ -18,7 +18,9 @@ import java.util.concurrent.RejectedExecutionException;
  * admin said: the domain's qmtproutes entry (QMTP), else its smtproutes entry (a host name is resolved at each push,
  * so a dynamic-DNS name follows a dial-up host). Never to the client that asked: any relay client may give ETRN, and
  * one must not be able to collect another customer's mail. A domain without a route hears 458. Each push is logged
- * as {@code serialmail DOMAIN to HOST:PORT: N sent, N bounced, N kept}. Thread-safe.
+ * as {@code serialmail DOMAIN to HOST:PORT: N sent, N bounced, N kept}; a push that fails (host unreachable, another
+ * push of the domain running, anything thrown) is logged as a warning and leaves the mail for the next pick-up: no
+ * actor, nothing to restart. Thread-safe.
  */
 public final class SerialPickup {
     private final Controls controls;

@@ -62,6 +62,9 @@ final class SmtpCommands {
       Map.entry("AUTH", SmtpCommands::auth),
       Map.entry("ETRN", SmtpCommands::etrn));
 
+  /** The longest domain name DNS can hold, in text without the final dot (RFC 1035 sec. 3.1). */
+  static final int MAX_NODE = 253;
+
   /** RFC 1985's node: a domain name, optionally with the '@' that asks for its subdomains too. */
   private static final Pattern NODE = Pattern.compile("@?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
       + "(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
@@ -318,10 +321,10 @@ final class SmtpCommands {
     if (transaction.isPresent()) {
       return List.of(Replies.ETRN_IN_TRANSACTION);
     }
-    if (!NODE.matcher(argument).matches() || argument.length() > 254) {
+    String node = argument.startsWith("@") ? argument.substring(1) : argument;
+    if (!NODE.matcher(argument).matches() || node.length() > MAX_NODE) {
       return List.of(Replies.ETRN_SYNTAX);
     }
-    String node = argument.startsWith("@") ? argument.substring(1) : argument;
     if (policy.relayClient().isEmpty() && authenticated.isEmpty()) {
       return List.of(Replies.etrnRefused(node));
     }

@@ -77,9 +77,15 @@ class SmtpRelayClientAndEtrnTest {
         .client("ETRN #queue\r\n").server("501 5.5.4 syntax error in parameters: ETRN domain (#5.5.4)")
         .client("ETRN ../../etc\r\n").server("501 5.5.4 syntax error in parameters: ETRN domain (#5.5.4)")
         .client("ETRN a.example b.example\r\n").server("501 5.5.4 syntax error in parameters: ETRN domain (#5.5.4)")
-        .client("ETRN " + "a".repeat(250) + ".example\r\n")
+        .client("ETRN @" + "a".repeat(SmtpCommands.MAX_NODE - 7) + ".example\r\n")
         .server("501 5.5.4 syntax error in parameters: ETRN domain (#5.5.4)");
     assertEquals(List.of(), asked);
+    String longest = "a".repeat(SmtpCommands.MAX_NODE - 8) + ".example";
+    Transcript.open(policy)
+        .client("HELO c.example\r\n").server("250 mx.example.org")
+        .client("ETRN @" + longest + "\r\n")
+        .server("253 2.0.0 OK, 1 pending messages for node " + longest + " started");
+    assertEquals(List.of(longest), asked);
   }
 
   @Test
