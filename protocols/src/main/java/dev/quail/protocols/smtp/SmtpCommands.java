@@ -65,7 +65,10 @@ final class SmtpCommands {
   /** The longest domain name DNS can hold, in text without the final dot (RFC 1035 sec. 3.1). */
   static final int MAX_NODE = 253;
 
-  /** RFC 1985's node: a domain name, optionally with the '@' that asks for its subdomains too. */
+  /**
+   * RFC 1985's node: a domain name, optionally with the '@' that asks for its subdomains too; the policy gets the
+   * name without it (serialhosts lists domains exactly, so there are no subdomains to add).
+   */
   private static final Pattern NODE = Pattern.compile("@?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
       + "(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
 
