@@ -10,7 +10,7 @@ import shutil
 import smtplib
 import subprocess
 
-from quailtest import QuailTestCase, ROOT, free_port, quail, wait_until
+from quailtest import QuailTestCase, ROOT, far_qmtp_server, free_port, quail, wait_until
 
 BIN = os.path.join(ROOT, "bin")
 RECEIVED = rb"Received: \(quail \d+ invoked by uid \d+\); \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d -0000\n"
@@ -552,3 +552,95 @@ class QmqpSatellite(CompatCase):
         p = self.sh("qmail-qmqpc <%s 1<%s" % (msg, refused), env=env)
         self.assertEqual(p.returncode, 31, p.stderr)
         self.assertIn(b"sorry, I can't accept addresses like that", p.stderr)
+
+
+class Clients(CompatCase):
+    """SMTP-21: control/clients gives each client what tcprules gave qmail-smtpd (RELAYCLIENT with its suffix,
+    DATABYTES, a greeting, or deny), per connection, reloaded like every control file."""
+
+    def test_smtp21_clients_rules_give_the_relayclient_suffix_databytes_a_greeting_or_deny(self):
+        # The suffix trick: RELAYCLIENT="@fixme" sends a relay client's mail through a fix-up virtual user.
+        self.file("control/virtualdomains", b"fixme:fixup\n")
+        os.makedirs(os.path.join(self.home, "alias"))
+        quail("maildirmake", os.path.join(self.home, "alias", "Maildir-fixup"))
+        self.file("alias/.qmail-fixup-default", b"./Maildir-fixup/\n")
+        self.file("control/clients", b'127.0.0.0/8:deny\n'
+                  b'127.0.0.1:allow,RELAYCLIENT="@fixme",DATABYTES="2000",SMTPGREETING="dial-up door"\n'
+                  b'127.0.0.0/33:allow\n')
+        self.server.start()
+        self.wait_log("control/clients: ignored invalid line")
+        with smtplib.SMTP() as s:
+            self.assertEqual((220, b"dial-up door ESMTP"), s.connect("127.0.0.1", self.server.port))
+            s.ehlo("client.test")
+            self.assertEqual("2000", s.esmtp_features["size"])
+            s.sendmail("someone@elsewhere.test", ["u@far.example"], "Subject: fix me\n\nhello\n")
+            with self.assertRaises(smtplib.SMTPSenderRefused) as big:  # SIZE says so at MAIL
+                s.sendmail("someone@elsewhere.test", ["u@far.example"], "Subject: big\n\n" + "x" * 2100 + "\n")
+            self.assertEqual(552, big.exception.smtp_code)
+        fixed = self.wait_maildir(os.path.join(self.home, "alias", "Maildir-fixup"), 1)[0]
+        self.assertIn(b"Delivered-To: fixup-u@far.example@fixme\n", fixed)
+        self.assertIn(b"Subject: fix me", fixed)
+
+        self.file("control/clients", b"127.0.0.1:deny\n")
+        quail("reload", "--home", self.home)
+        with self.assertRaises(smtplib.SMTPConnectError) as denied:
+            smtplib.SMTP("127.0.0.1", self.server.port)
+        self.assertEqual(554, denied.exception.smtp_code)
+        self.assertIn(b"not allowed", denied.exception.smtp_error)
+
+
+class SerialMail(CompatCase):
+    """serialmail: mail for a control/serialhosts domain waits in serialmail/DOMAIN/ until its host asks for it with
+    ETRN (RFC 1985) or a script runs quail serialsmtp; each message leaves only once the host took it, a refused one
+    is bounced as maildirsmtp did, a deferred one stays."""
+
+    def test_mail_for_a_serialhost_waits_for_etrn_or_serialsmtp_and_leaves_only_when_taken(self):
+        from peers import ScriptedSink
+        port = free_port()
+        dialup = ScriptedSink([("127.0.0.1", port)], rcpt=lambda a: "550 no such user" if a.startswith("refused@")
+                              else "451 try later" if a.startswith("later@") else None)
+        self.addCleanup(dialup.close)
+        self.file("control/serialhosts", b"dialup.example\n")
+        with open(os.path.join(self.home, "control", "rcpthosts"), "a") as f:
+            f.write("dialup.example\n")  # as qmail's admins listed the domain they took mail for
+        self.file("control/smtproutes", b"dialup.example:127.0.0.1:%d\n" % port)
+        self.server.start()
+        kept = os.path.join(self.home, "serialmail", "dialup.example")
+        with smtplib.SMTP("127.0.0.1", self.server.port) as s:
+            for who in ("a", "refused", "later"):
+                s.sendmail("postmaster@localhost", [who + "@dialup.example"], f"Subject: for {who}\n\nhi\n")
+        self.wait_maildir(kept, 3)
+        self.assertEqual([], dialup.snapshot()[1], "nothing is sent before the host asks")
+
+        with smtplib.SMTP("127.0.0.1", self.server.port) as s:
+            s.ehlo("dialup.example")
+            self.assertIn("etrn", s.esmtp_features)
+            code, text = s.docmd("ETRN", "dialup.example")
+            self.assertEqual(459, code, "who may not relay may not ETRN")
+            self.file("control/relayclients", b"127.0.0.1\n")
+            quail("reload", "--home", self.home)
+        with smtplib.SMTP("127.0.0.1", self.server.port) as s:
+            s.ehlo("dialup.example")
+            self.assertEqual((501, ), s.docmd("ETRN", "dialup.example/../x")[:1])
+            self.assertEqual(459, s.docmd("ETRN", "other.example")[0])
+            code, text = s.docmd("ETRN", "dialup.example")
+            self.assertEqual((253, b"2.0.0 OK, 3 pending messages for node dialup.example started"), (code, text))
+        self.wait_log("serialmail dialup.example to 127.0.0.1:%d: 1 sent, 1 bounced, 1 kept" % port)
+        self.assertEqual([("postmaster@localhost", ["a@dialup.example"])],
+                         [(m["sender"], m["recipients"]) for m in dialup.snapshot()[1]])
+        bounce = self.wait_messages(1)[0]
+        self.assertIn(b"<refused@dialup.example>:\n", bounce)
+        self.assertIn(b"550 no such user", bounce)
+        self.assertEqual(1, len(os.listdir(os.path.join(kept, "new"))), "the deferred message stays")
+
+        # The host comes back on another link, over QMTP, from a script: quail serialsmtp.
+        first_message = far_qmtp_server(self, "later@dialup.example")
+        with open(os.path.join(self.home, "control", "qmtproutes")) as f:
+            qmtp = f.read().strip().split(":", 1)[1]
+        p = quail("serialsmtp", "--home", self.home, "dialup.example", qmtp, "--qmtp")
+        self.assertTrue(p.stdout.endswith(b"1 sent, 0 bounced, 0 kept\n"), p.stdout)
+        message = first_message()
+        self.assertEqual(1, message.count(b"Delivered-To: later@dialup.example\n"), "the envelope lines stay here")
+        self.assertIn(b"Subject: for later", message)
+        self.assertEqual([], os.listdir(os.path.join(kept, "new")))
+        self.assertEqual(100, quail("serialsmtp", "--home", self.home, "nothere.example", qmtp, check=False).returncode)

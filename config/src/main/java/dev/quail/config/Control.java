@@ -7,11 +7,13 @@
  * Quail departures:
  *  - me missing ⇒ "localhost" (the engine writes control/me at first start; qmail would refuse to run).
  *    Because of this, qmail's literal fallbacks (`bouncehost`, `envnoathost`...) never apply.
- *  - rcpthosts missing ⇒ only locals and the virtualdomains domains are accepted, never every domain
+ *  - rcpthosts missing ⇒ only locals, the virtualdomains and the serialhosts domains are accepted, never every domain
  *    (CTL-06 is qmail's open-relay weakness). morercpthosts is a plain list file (no cdb) and is consulted
  *    whether or not rcpthosts exists.
  *  - qmqpservers (qmail-qmqpc's, QMQP-00) also takes IP:PORT and [IPv6]:PORT, for a hub on another port.
  *  - relayclients and dnsservers are Quail files (see {@link RelayClients}, {@link DnsServers}).
+ *  - clients (Quail) holds the per-client rules tcprules gave qmail-smtpd ({@link Clients}: RELAYCLIENT, DATABYTES,
+ *    SMTPGREETING, deny); serialhosts (Quail) the domains kept for serialmail pick-up ({@link SerialHosts}).
  *  - proxyclients (Quail) lists the load balancers whose PROXY protocol headers are believed (with `quail start
  *    --proxy-protocol`), in relayclients' format; missing ⇒ 127.0.0.1 and ::1, a balancer on the same host.
  *  - tlsdestinations (Quail; qmail's TLS patch has tlsdestinations with another format) lists the recipient
@@ -79,6 +81,8 @@ public record Control(
         Shaping shaping,
         Responses responses,
         DkimDomains dkimdomains,
+        Clients clients,
+        SerialHosts serialhosts,
         Limits limits) {
 
     public static final String DEFAULT_ME = "localhost";
@@ -106,8 +110,10 @@ public record Control(
         String me = files.line("me", DEFAULT_ME);
         Set<String> locals = lowered(files.list("locals", List.of(me)));
         VirtualDomains virtualdomains = new VirtualDomains(files.map("virtualdomains"));
+        SerialHosts serialhosts = SerialHosts.parse(files.list("serialhosts"));
         Set<String> ownDomains = new LinkedHashSet<>(locals);
         ownDomains.addAll(virtualdomains.acceptedDomains());
+        ownDomains.addAll(serialhosts.domains());
         return new Control(
                 me,
                 locals,
@@ -150,6 +156,8 @@ public record Control(
                 Shaping.parse(files.list("shaping")),
                 Responses.parse(files.list("responses", Responses.SHIPPED)),
                 new DkimDomains(files.map("dkimdomains")),
+                Clients.parse(files.list("clients")),
+                serialhosts,
                 Limits.load(files::number));
     }
 

@@ -2,7 +2,8 @@
  * The layout of a Quail home directory (DESIGN.md "The home directory"), like /var/qmail:
  * control/ (qmail control files, same names and meanings), users/ (assign, and the POP3 password file),
  * mailboxes/ (virtual users' Maildirs), alias/ (the home of the alias mailbox: .qmail-postmaster,
- * .qmail-default..., DQ-24), queue/ (the journal), log/. Only paths; nothing is created here.
+ * .qmail-default..., DQ-24), serialmail/ (a Maildir per control/serialhosts domain), queue/ (the journal), log/.
+ * Only paths; nothing is created here.
  */
 package dev.quail.config;
 
@@ -33,6 +34,14 @@ public record QuailHome(Path root) {
     /** The alias mailbox's home: local parts users/assign does not know are delivered by its .qmail files. */
     public Path alias() {
         return root.resolve("alias");
+    }
+
+    /**
+     * The home of the serialmail Maildirs: {@code serialmail/DOMAIN/} holds the mail kept for a host that connects
+     * now and then (qmail's virtualdomains + maildirsmtp set-up), {@code DOMAIN} as control/serialhosts lists it.
+     */
+    public Path serialmail() {
+        return root.resolve("serialmail");
     }
 
     public Path queue() {

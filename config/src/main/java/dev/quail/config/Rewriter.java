@@ -4,7 +4,8 @@
  *  RW-01 no '@' ⇒ append "@" + envnoathost. The domain is the text after the last '@'.
  *  RW-02 while the domain is in percenthack and the local part has a '%': the last '%' becomes the '@'
  *        and the old domain is dropped (u%h%g@relay → u%h@g, and again if g is in percenthack).
- *  RW-03 domain in locals (case-insensitive) ⇒ local, unchanged.
+ *  RW-03 domain in locals (case-insensitive) ⇒ local, unchanged. So is a domain in serialhosts (Quail): its
+ *        mail is kept in its serialmail Maildir, as qmail's virtualdomains entry for it delivered to one.
  *  RW-04 virtualdomains (see {@link VirtualDomains}): non-empty prepend P ⇒ local as "P-" + address;
  *        an empty prepend, or no key, ⇒ not virtual.
  *  RW-05 everything else is remote, unchanged; nothing is ever lower-cased.
@@ -20,12 +21,14 @@ public final class Rewriter {
     private final Set<String> percenthack;
     private final Set<String> locals;
     private final VirtualDomains virtualdomains;
+    private final SerialHosts serialhosts;
 
     public Rewriter(Control control) {
         this.envnoathost = control.envnoathost();
         this.percenthack = control.percenthack();
         this.locals = control.locals();
         this.virtualdomains = control.virtualdomains();
+        this.serialhosts = control.serialhosts();
     }
 
     public Routed route(String recipient) {
@@ -37,7 +40,8 @@ public final class Rewriter {
             address = address.substring(0, percent) + "@" + address.substring(percent + 1, at);
             at = percent;
         }
-        if (locals.contains(Ascii.lower(address.substring(at + 1)))) return new Routed(address, true);
+        String domain = Ascii.lower(address.substring(at + 1));
+        if (locals.contains(domain) || serialhosts.listed(domain).isPresent()) return new Routed(address, true);
         Optional<String> prepend = virtualdomains.prepend(address);
         if (prepend.isPresent() && !prepend.get().isEmpty()) return new Routed(prepend.get() + "-" + address, true);
         return new Routed(address, false);

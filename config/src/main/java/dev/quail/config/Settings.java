@@ -49,6 +49,13 @@ public final class Settings {
             new Setting("relayclients", "none (nobody relays)", "SmtpServer, QmtpServer",
                     "(Quail) client networks that may relay, one CIDR per line (qmail's RELAYCLIENT)"),
             new Setting("smtpgreeting", ME, "SmtpServer", "text after 220 in the greeting"),
+            new Setting("clients", "none (every client allowed, with the files' settings)", "SmtpServer",
+                    "(Quail; tcprules' rules) CIDR:allow,VAR=\"value\"... or CIDR:deny per line, the most specific"
+                            + " network wins; VAR is RELAYCLIENT (relay, value appended to each recipient), DATABYTES,"
+                            + " SMTPGREETING or CONCURRENCYPERIP; deny hears 554 5.7.1 and the connection closes"),
+            new Setting("serialhosts", "none (all mail sent when it arrives)", "Queue, SmtpServer, serialsmtp",
+                    "(Quail; serialmail) domains whose mail is kept in serialmail/DOMAIN/ (a Maildir) until their"
+                            + " host asks with ETRN or quail serialsmtp pushes it"),
             new Setting("smtproutes", "none", "SmtpClient", "artificial routes domain:relay[:port]"),
             new Setting("timeoutconnect", String.valueOf(Control.DEFAULT_TIMEOUTCONNECT), "SmtpClient",
                     "seconds to wait for a TCP connection"),

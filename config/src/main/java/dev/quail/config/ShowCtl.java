@@ -44,6 +44,8 @@ public final class ShowCtl {
             Map.entry("rcpthosts", c -> sorted(c.rcpthosts().entries())),
             Map.entry("relayclients", c -> join(c.relayclients().networks().stream().map(Object::toString).toList())),
             Map.entry("smtpgreeting", Control::smtpgreeting),
+            Map.entry("clients", c -> c.clients().rules().size() + " rules"),
+            Map.entry("serialhosts", c -> sorted(c.serialhosts().domains())),
             Map.entry("smtproutes", c -> join(c.smtproutes().lines())),
             Map.entry("timeoutconnect", Control::timeoutconnect),
             Map.entry("timeoutremote", Control::timeoutremote),
@@ -96,6 +98,8 @@ public final class ShowCtl {
             out.append(String.format("%-20s %-8s %s\n", s.name(), source, value.apply(control)));
         }
         ignored(out, "relayclients", control.relayclients().invalid());
+        ignored(out, "clients", control.clients().invalid());
+        ignored(out, "serialhosts", control.serialhosts().invalid());
         ignored(out, "dnsservers", control.dnsservers().invalid());
         ignored(out, "qmqpclients", control.qmqpclients().invalid());
         ignored(out, "proxyclients", control.proxyclients().invalid());

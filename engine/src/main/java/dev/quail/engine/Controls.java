@@ -1,11 +1,15 @@
 package dev.quail.engine;
 
+import dev.quail.config.Clients;
 import dev.quail.config.Control;
 import dev.quail.config.Rewriter;
 import dev.quail.config.UsersAssign;
+import dev.quail.engine.log.MessageLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -59,7 +63,17 @@ public final class Controls {
 
     private Snapshot load() throws IOException {
         Control control = Control.load(home.root());
+        ignored("clients", control.clients().invalid(), "CIDR:allow,VAR=\"value\"... or CIDR:deny; VAR one of "
+                + String.join(", ", new TreeSet<>(Clients.VARIABLES)));
+        ignored("serialhosts", control.serialhosts().invalid(), "a domain name");
         return new Snapshot(control, UsersAssign.load(home.assign()), new Rewriter(control));
+    }
+
+    /** An ignored line is logged at every load, so the admin who wrote it sees why it does nothing. */
+    private static void ignored(String file, List<String> lines, String expected) {
+        for (String line : lines) {
+            MessageLog.warning("control/" + file + ": ignored invalid line (expected " + expected + "): " + line);
+        }
     }
 
     private String fingerprint() throws IOException {

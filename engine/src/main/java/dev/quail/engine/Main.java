@@ -16,6 +16,7 @@ import dev.quail.engine.cli.MailsubjCommand;
 import dev.quail.engine.cli.QmailQueueCommand;
 import dev.quail.engine.cli.QmqpcCommand;
 import dev.quail.engine.cli.SendmailCommand;
+import dev.quail.engine.cli.SerialSmtpCommand;
 import dev.quail.engine.cli.ShowCtlCommand;
 import dev.quail.engine.cli.SiteCommands;
 import dev.quail.engine.cli.StartCommand;
@@ -40,7 +41,8 @@ import picocli.CommandLine.Command;
                 QmailQueueCommand.class, DotQmailHelpers.Bouncesaying.class, DotQmailHelpers.Condredirect.class,
                 DotQmailHelpers.Except.class, DotQmailHelpers.Forward.class, DotQmailHelpers.Preline.class,
                 DotQmailHelpers.Predate.class, DotQmailHelpers.Qreceipt.class, AnalogCommand.class,
-                LocalCommand.class, MailqCommand.class, QmqpcCommand.class, DkimCommand.class})
+                LocalCommand.class, MailqCommand.class, QmqpcCommand.class, DkimCommand.class,
+                SerialSmtpCommand.class})
 public final class Main implements Runnable {
     public static final int USAGE = 100;
     public static final int TEMPORARY = 111;

@@ -20,6 +20,7 @@ import dev.quail.engine.queue.QueueSpace;
 import dev.quail.engine.queue.Submitter;
 import dev.quail.engine.delivery.SpawnStatus;
 import dev.quail.engine.remote.RemoteSpawn;
+import dev.quail.engine.serial.SerialPickup;
 import dev.quail.engine.smtp.SmtpServer;
 import dev.quail.engine.smtp.RecipientCheck;
 import dev.quail.config.QuailHome;
@@ -31,6 +32,7 @@ import dev.quail.persistence.journal.LevelDbReadJournal;
 import dev.quail.persistence.maildir.MaildirWriter;
 import dev.quail.persistence.maildrop.Maildrop;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -139,7 +141,7 @@ public final class Quail {
                     ServerTls.open(controls.home().control("servercert.pem"), me),
                     new Logins(new Passwords(controls.home().passwords()), controls), space,
                     new RecipientCheck(QuailHome.of(controls.home().root()).alias(), System::currentTimeMillis), io,
-                    listeners.proxyProtocol());
+                    listeners.proxyProtocol(), new SerialPickup(controls, io, Clock.systemUTC()));
             var smtp = context.spawn(SmtpServer.create(listeners.smtpHost(), listeners.smtpPort(), smtpServices,
                     bound), "smtpd");
             context.watchWith(smtp, new ChildFailed("smtpd"));

@@ -1,5 +1,6 @@
 package dev.quail.engine;
 
+import dev.quail.config.Control;
 import dev.quail.config.Limits;
 import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.metrics.Meters;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.ToIntBiFunction;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -109,28 +111,38 @@ public final class TcpListener {
     public static Consumer<Tcp.IncomingConnection> gate(
             ActorSystem<?> system, String name, Controls controls, Admission admission, ByteString refusal,
             boolean proxyProtocol, BiFunction<Peer, Admission.Ticket, Flow<ByteString, ByteString, NotUsed>> edge) {
+        return gate(system, name, controls, admission, (control, client) -> control.limits().concurrencyperip(),
+                refusal, proxyProtocol, edge);
+    }
+
+    /** As above, with the limit on one client's connections given per client ({@code perClient}). */
+    public static Consumer<Tcp.IncomingConnection> gate(
+            ActorSystem<?> system, String name, Controls controls, Admission admission,
+            ToIntBiFunction<Control, InetAddress> perClient, ByteString refusal, boolean proxyProtocol,
+            BiFunction<Peer, Admission.Ticket, Flow<ByteString, ByteString, NotUsed>> edge) {
         AtomicInteger open = Meters.connections(name);
         return connection -> {
             Peer socket = new Peer(connection.remoteAddress(), connection.localAddress());
             connection.handleWith(proxyProtocol
                     ? ProxyProtocol.expect(name, socket, controls,
-                            peer -> door(system, name, controls, admission, refusal, peer, open, edge))
-                    : door(system, name, controls, admission, refusal, socket, open, edge), system);
+                            peer -> door(system, name, controls, admission, perClient, refusal, peer, open, edge))
+                    : door(system, name, controls, admission, perClient, refusal, socket, open, edge), system);
         };
     }
 
     private static Flow<ByteString, ByteString, NotUsed> door(
-            ActorSystem<?> system, String name, Controls controls, Admission admission, ByteString refusal, Peer peer,
+            ActorSystem<?> system, String name, Controls controls, Admission admission,
+            ToIntBiFunction<Control, InetAddress> perClient, ByteString refusal, Peer peer,
             AtomicInteger open, BiFunction<Peer, Admission.Ticket, Flow<ByteString, ByteString, NotUsed>> edge) {
-        Limits limits = controls.current().control().limits();
+        Control control = controls.current().control();
+        Limits limits = control.limits();
         Optional<Admission.Ticket> admitted = admission.admit(peer.address(), limits.concurrencyincoming(),
-                limits.concurrencyperip());
+                perClient.applyAsInt(control, peer.address()));
         if (admitted.isEmpty()) {
             MessageLog.info(name + " refused " + peer.ip() + ": too many connections");
             // Without a word to say, reading stops too: on a half-closing listener (QMTP, QMQP) a client that
             // went on sending would otherwise keep a connection no limit counts.
-            return refusal.isEmpty() ? closed()
-                    : Flow.fromSinkAndSource(Sink.<ByteString>ignore(), Source.single(refusal));
+            return sayAndClose(refusal);
         }
         Admission.Ticket ticket = admitted.get();
         open.incrementAndGet();
@@ -153,6 +165,11 @@ public final class TcpListener {
                     });
                     return NotUsed.getInstance();
                 });
+    }
+
+    /** A connection that hears {@code words} and is closed, or is closed without a word if there are none. */
+    public static <T> Flow<T, ByteString, NotUsed> sayAndClose(ByteString words) {
+        return words.isEmpty() ? closed() : Flow.fromSinkAndSource(Sink.<T>ignore(), Source.single(words));
     }
 
     /** A connection closed without a word, reading nothing. */

@@ -11,6 +11,11 @@ import dev.quail.engine.delivery.QuailPrograms;
 import dev.quail.persistence.body.BodyStore;
 import dev.quail.persistence.maildir.MaildirWriter;
 import dev.quail.persistence.mbox.MboxWriter;
+import dev.quail.persistence.maildir.Maildir;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -54,6 +59,8 @@ public final class LocalDelivery {
         String local = address.substring(0, at);
         if (local.isEmpty()) return new Outcome.Success("Trashed: empty local part. (#2.0.0)");
         Controls.Snapshot config = controls.current();
+        Optional<String> serial = config.control().serialhosts().ofAddress(address);
+        if (serial.isPresent()) return keep(job, serial.get(), local, address.substring(at + 1), config);
         Optional<Assignment> found =
                 LocalMailbox.assignment(config.assign(), QuailHome.of(controls.home().root()).alias(), local);
         if (found.isEmpty()) return new Outcome.Failure(QmailLocal.NO_MAILBOX + "\n");
@@ -61,6 +68,27 @@ public final class LocalDelivery {
         QmailLocal.Job run = new QmailLocal.Job(job.messageId(), a.user(), a.home(), local, a.dash(), a.ext(),
                 address.substring(at + 1), job.sender(), config.control().defaultdelivery(), job.body(),
                 config.control().limits());
+        return new QmailLocal(maildir, mbox, injector, bodies, programs).deliver(run);
+    }
+
+    /**
+     * serialmail: a serialhosts domain's mail is kept in its Maildir for its host to pick up, by qmail-local as for
+     * a mailbox whose home is serialmail/ and whose delivery is {@code ./DOMAIN/}, so the Return-Path and Delivered-To
+     * lines on top carry the envelope to the push ({@link dev.quail.engine.serial.SerialMaildir}).
+     */
+    private Outcome keep(Delivery job, String domain, String local, String host, Controls.Snapshot config) {
+        Path home = QuailHome.of(controls.home().root()).serialmail();
+        try {
+            Files.createDirectories(home);
+            if (!Maildir.isMaildir(home.resolve(domain))) Maildir.make(home.resolve(domain));
+        } catch (FileAlreadyExistsException raced) {
+            // another delivery made it meanwhile
+        } catch (IOException e) {
+            return new Outcome.Deferral("Unable to make the serialmail maildir for " + domain + ": " + e.getMessage()
+                    + " (#4.3.0)\n");
+        }
+        QmailLocal.Job run = new QmailLocal.Job(job.messageId(), "serialmail", home, local, "", "", host, job.sender(),
+                "./" + domain + "/\n", job.body(), config.control().limits());
         return new QmailLocal(maildir, mbox, injector, bodies, programs).deliver(run);
     }
 }

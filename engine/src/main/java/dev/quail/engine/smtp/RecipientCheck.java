@@ -33,7 +33,9 @@ public final class RecipientCheck {
         Limits limits = snapshot.control().limits();
         if (!limits.checkrcpt()) return SmtpPolicy.Mailbox.KNOWN;
         Routed routed = snapshot.rewriter().route(recipient);
-        if (!routed.local()) return SmtpPolicy.Mailbox.KNOWN;
+        if (!routed.local() || snapshot.control().serialhosts().ofAddress(routed.address()).isPresent()) {
+            return SmtpPolicy.Mailbox.KNOWN; // a serialhosts domain's mail is kept whatever its local part
+        }
         if (unknown.recent(client) >= limits.unknownrcpts()) return SmtpPolicy.Mailbox.GUESSING;
         String local = routed.address().substring(0, routed.address().lastIndexOf('@'));
         if (LocalMailbox.accepts(snapshot.assign(), aliasHome, local)) return SmtpPolicy.Mailbox.KNOWN;

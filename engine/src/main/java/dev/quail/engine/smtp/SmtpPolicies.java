@@ -1,21 +1,27 @@
 package dev.quail.engine.smtp;
 
+import dev.quail.config.Clients;
 import dev.quail.config.Control;
 import dev.quail.config.IpLiteral;
 import dev.quail.config.Limits;
 import dev.quail.config.RelayPolicy;
 import dev.quail.engine.Controls;
 import dev.quail.engine.LocalAddresses;
+import dev.quail.engine.serial.SerialPickup;
+import dev.quail.protocols.smtp.Etrn;
 import dev.quail.protocols.smtp.Deadlines;
 import dev.quail.protocols.smtp.SmtpPolicy;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * Turns the control files into the policy one SMTP session obeys: qmail-smtpd's greeting, databytes,
- * badmailfrom and rcpthosts/relayclients decision, plus the modern bounds qmail lacked: maxrecipients RCPTs per
+ * badmailfrom and rcpthosts/relayclients decision, with control/clients' rule for the client in tcprules' place
+ * (SMTP-21: its RELAYCLIENT, else "" for a client relayclients lists; its DATABYTES and SMTPGREETING over the
+ * files'), ETRN where serialhosts keeps mail, plus the modern bounds qmail lacked: maxrecipients RCPTs per
  * transaction (RFC 5321 §4.5.3.1.8's minimum of 100 by default; the next gets 452) and maxhops Received /
  * Delivered-To lines that make a message a loop (SMTP-33).
  */
@@ -29,13 +35,18 @@ public final class SmtpPolicies {
      * {@code recipients}: whether a local recipient has a mailbox (SEC-06).
      */
     public static SmtpPolicy forClient(Controls.Snapshot snapshot, InetAddress client, BooleanSupplier storageLow,
-                                       RecipientCheck recipients) {
+                                       RecipientCheck recipients, SerialPickup serial) {
         Control c = snapshot.control();
         RelayPolicy relay = new RelayPolicy(c);
-        return new SmtpPolicy(c.smtpgreeting(), c.me(), c.databytes(), c.limits().maxrecipients(),
-                c.limits().maxhops(), recipient -> relay.accepts(client, recipient), c.badmailfrom()::matches,
-                storageLow, recipient -> localIpHost(c, recipient), recipient -> recipients.check(snapshot, client,
-                recipient));
+        Clients.Rule rule = c.clients().of(client);
+        Optional<String> relayClient = rule.relayClient()
+                .or(() -> relay.isRelayClient(client) ? Optional.of("") : Optional.empty());
+        Optional<Function<String, Etrn>> etrn = serial.keepsMail(c)
+                ? Optional.of(node -> serial.etrn(node, client)) : Optional.empty();
+        return new SmtpPolicy(rule.greeting().orElse(c.smtpgreeting()), c.me(), rule.databytes().orElse(c.databytes()),
+                c.limits().maxrecipients(), c.limits().maxhops(), recipient -> relay.accepts(client, recipient),
+                c.badmailfrom()::matches, storageLow, recipient -> localIpHost(c, recipient),
+                recipient -> recipients.check(snapshot, client, recipient), relayClient, etrn);
     }
 
     /**
@@ -74,6 +85,6 @@ public final class SmtpPolicies {
         Control c = snapshot.control();
         return new SmtpPolicy(c.smtpgreeting(), c.me(), 0, c.limits().maxrecipients(), c.limits().maxhops(),
                 recipient -> true, c.badmailfrom()::matches, () -> false, recipient -> localIpHost(c, recipient),
-                recipient -> SmtpPolicy.Mailbox.KNOWN);
+                recipient -> SmtpPolicy.Mailbox.KNOWN, Optional.of(""), Optional.empty());
     }
 }

@@ -6,11 +6,14 @@ import dev.quail.engine.TcpListener;
 import dev.quail.engine.auth.Logins;
 import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.queue.Submitter;
+import dev.quail.engine.serial.SerialPickup;
 import dev.quail.engine.tls.ServerTls;
 import dev.quail.persistence.body.BodyStore;
 import dev.quail.protocols.smtp.SmtpClient;
 import dev.quail.protocols.smtp.SmtpSecurity;
 import dev.quail.protocols.smtp.SmtpSession;
+import dev.quail.config.Control;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.function.BooleanSupplier;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +44,9 @@ import org.apache.pekko.util.ByteString;
  *   <li>{@link #submission} the message submission port (RFC 6409, port 587): STARTTLS, then AUTH, required
  *       before MAIL.</li>
  * </ul>
- * An authenticated client may relay on any of them; nobody else may, except control/relayclients.
+ * An authenticated client may relay on any of them; nobody else may, except control/relayclients and the clients
+ * control/clients gives RELAYCLIENT. A client control/clients denies hears 554 5.7.1 (nothing under implicit TLS)
+ * and is closed, as tcpserver's deny rule closed it, after the door's limits counted it: it is refused cheaply.
  */
 public final class SmtpServer {
     public sealed interface Command {}
@@ -59,7 +64,7 @@ public final class SmtpServer {
      */
     public record Services(Controls controls, Submitter submitter, BodyStore bodies, ServerTls tls, Logins logins,
                            BooleanSupplier storageLow, RecipientCheck recipients, Executor io,
-                           boolean proxyProtocol) {}
+                           boolean proxyProtocol, SerialPickup serial) {}
 
     private record BindResult(Tcp.ServerBinding binding, Throwable failure) implements Command {}
 
@@ -118,24 +123,37 @@ public final class SmtpServer {
 
     /**
      * The listener's door ({@link TcpListener#gate}): one more client than concurrencyincoming or concurrencyperip
-     * hears 421 4.7.0, except under implicit TLS, where a word in clear would not be understood and a handshake
-     * per refused client would spend the CPU the limit protects.
+     * (control/clients' CONCURRENCYPERIP for the client, if its rule sets it) hears 421 4.7.0, except under implicit
+     * TLS, where a word in clear would not be understood and a handshake per refused client would spend the CPU the
+     * limit protects.
      */
     private static Consumer<Tcp.IncomingConnection> gate(ActorSystem<Void> system, Services services, String name,
                                                          SmtpSecurity security) {
         boolean implicitTls = security.tls() == SmtpSecurity.Tls.IMPLICIT;
         ByteString refusal = implicitTls ? ByteString.emptyByteString()
                 : ByteString.fromString(SmtpSession.busy(), StandardCharsets.US_ASCII);
-        return TcpListener.gate(system, name, services.controls(), new Admission(System::currentTimeMillis), refusal,
-                services.proxyProtocol(), (peer, ticket) -> edge(peer, ticket, services, name, security));
+        return TcpListener.gate(system, name, services.controls(), new Admission(System::currentTimeMillis),
+                SmtpServer::concurrencyPerIp, refusal, services.proxyProtocol(),
+                (peer, ticket) -> edge(peer, ticket, services, name, security));
+    }
+
+    /** control/clients' CONCURRENCYPERIP for this client, else concurrencyperip (tcpserver -c, per rule). */
+    private static int concurrencyPerIp(Control control, InetAddress client) {
+        long limit = control.clients().of(client).concurrencyPerIp().orElse(control.limits().concurrencyperip());
+        return (int) Math.min(Integer.MAX_VALUE, limit);
     }
 
     /** Runs on a stream thread, not the actor's: touches only thread-safe things. */
     private static Flow<ByteString, ByteString, NotUsed> edge(TcpListener.Peer peer, Admission.Ticket ticket,
                                                              Services services, String name, SmtpSecurity security) {
         Controls.Snapshot snapshot = services.controls().current();
-        SmtpSession session = new SmtpSession(
-                SmtpPolicies.forClient(snapshot, peer.address(), services.storageLow(), services.recipients()),
+        if (!snapshot.control().clients().of(peer.address()).allow()) {
+            MessageLog.info(name + " refused " + peer.ip() + ": denied by control/clients");
+            return TcpListener.sayAndClose(security.tls() == SmtpSecurity.Tls.IMPLICIT ? ByteString.emptyByteString()
+                    : ByteString.fromString(SmtpSession.denied(), StandardCharsets.US_ASCII));
+        }
+        SmtpSession session = new SmtpSession(SmtpPolicies.forClient(snapshot, peer.address(), services.storageLow(),
+                services.recipients(), services.serial()),
                 security, new SmtpClient(peer.ip(), peer.remote().getPort(), peer.local().getAddress().getHostAddress()),
                 SmtpPolicies.timing(snapshot), Clock.systemUTC());
         String origin = name + " " + peer.ip();

@@ -128,6 +128,17 @@ class LocalDeliveryTest {
         }
     }
 
+    /** serialmail: a serialhosts domain's mail is kept in serialmail/DOMAIN/ with the envelope lines on top. */
+    @Test
+    void serialhostsMailIsKeptInTheDomainsMaildirWhateverTheLocalPart() throws IOException {
+        control("serialhosts", "dialup.example");
+        assertEquals(new Outcome.Success("did 1+0+0\n"), deliver("anyone@Dialup.Example"));
+        assertEquals(new Outcome.Success("did 1+0+0\n"), deliver("other@dialup.example"));
+        assertEquals(List.of("Return-Path: <a@b.c>\nDelivered-To: anyone@Dialup.Example\n" + MESSAGE,
+                "Return-Path: <a@b.c>\nDelivered-To: other@dialup.example\n" + MESSAGE).stream().sorted().toList(),
+                maildir(root.resolve("serialmail/dialup.example")).stream().sorted().toList());
+    }
+
     @Test
     void dq12NoDotQmailDeliversToTheDefaultMaildir() throws IOException {
         Outcome o = deliver("joe@example.com");

@@ -10,6 +10,7 @@ import dev.quail.engine.auth.Logins;
 import dev.quail.engine.auth.Passwords;
 import dev.quail.engine.queue.Queue;
 import dev.quail.engine.queue.Submitter;
+import dev.quail.engine.serial.SerialPickup;
 import dev.quail.engine.tls.ServerTls;
 import dev.quail.protocols.smtp.QueueResult;
 import java.io.BufferedReader;
@@ -85,7 +86,8 @@ class SmtpEdgeTest {
                 ServerTls.open(Files.createTempDirectory("quail-tls").resolve("servercert.pem"), "mx.test"),
                 new Logins(new Passwords(controls.home().passwords()), controls), () -> false,
                 new RecipientCheck(QuailHome.of(controls.home().root()).alias(), System::currentTimeMillis),
-                Executors.newCachedThreadPool(), proxyProtocol);
+                Executors.newCachedThreadPool(), proxyProtocol,
+                new SerialPickup(controls, Executors.newCachedThreadPool(), java.time.Clock.systemUTC()));
         TestProbe<SmtpServer.Bound> bound = testKit.createTestProbe();
         testKit.spawn(SmtpServer.create("127.0.0.1", 0, services, bound.ref()));
         return Integer.parseInt(bound.receiveMessage().address().replaceFirst(".*:", ""));
@@ -322,6 +324,26 @@ class SmtpEdgeTest {
             assertEquals("421 4.7.0 too many connections, try again later (#4.7.0)", c.line());
             assertNull(c.line());
             assertTrue(other.line().startsWith("220 "));
+        }
+    }
+
+    @Test
+    void smtp21_control_clients_sets_a_clients_connection_limit_and_a_denied_client_hears_554_and_is_closed()
+            throws Exception {
+        int port = listen(Map.of("concurrencyperip", "1", "clients",
+                "127.0.0.2:allow,CONCURRENCYPERIP=\"2\"\n127.0.0.3:deny\n"));
+        try (Client a = new Client(port, "127.0.0.2"); Client b = new Client(port, "127.0.0.2");
+             Client c = new Client(port, "127.0.0.2"); Client d = new Client(port, "127.0.0.1");
+             Client e = new Client(port, "127.0.0.1")) {
+            assertTrue(a.line().startsWith("220 "));
+            assertTrue(b.line().startsWith("220 "), "its rule lets it hold two");
+            assertEquals("421 4.7.0 too many connections, try again later (#4.7.0)", c.line());
+            assertTrue(d.line().startsWith("220 "));
+            assertEquals("421 4.7.0 too many connections, try again later (#4.7.0)", e.line(), "the others hold one");
+        }
+        try (Client denied = new Client(port, "127.0.0.3")) {
+            assertEquals("554 5.7.1 sorry, your address is not allowed to send mail here (#5.7.1)", denied.line());
+            assertNull(denied.line());
         }
     }
 

@@ -18,6 +18,7 @@ import dev.quail.protocols.smtp.SmtpClient;
 import dev.quail.protocols.smtp.SmtpPolicy;
 import dev.quail.protocols.smtp.SmtpSecurity;
 import dev.quail.protocols.smtp.SmtpSession;
+import java.util.Optional;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -74,7 +75,7 @@ class SmtpTlsConnectionTest {
     /** A listener on a free loopback port whose sessions have this security. */
     private static int listen(SmtpSecurity security) {
         SmtpPolicy policy = new SmtpPolicy("mx.quail.test", "mx.quail.test", 0, 100, 100, r -> false, s -> false,
-                () -> false, r -> r, r -> SmtpPolicy.Mailbox.KNOWN);
+                () -> false, r -> r, r -> SmtpPolicy.Mailbox.KNOWN, Optional.empty(), Optional.empty());
         var system = testKit.system();
         Tcp.ServerBinding binding = Tcp.get(system).bind("127.0.0.1", 0).to(Sink.foreach(connection -> {
             InetSocketAddress remote = connection.remoteAddress();

@@ -10,6 +10,7 @@ package dev.quail.loadtest.sink;
 import dev.quail.protocols.smtp.SmtpClient;
 import dev.quail.protocols.smtp.SmtpPolicy;
 import dev.quail.protocols.smtp.SmtpSession;
+import java.util.Optional;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,7 +38,7 @@ public final class SinkServer {
                     RecipientRules.Verdicts verdicts = rules.forConnection();
                     SmtpPolicy policy = new SmtpPolicy(NAME, NAME, 0, MAX_RECIPIENTS, MAX_HOPS, verdicts,
                             sender -> false, () -> false, recipient -> recipient,
-                            recipient -> SmtpPolicy.Mailbox.KNOWN);
+                            recipient -> SmtpPolicy.Mailbox.KNOWN, Optional.empty(), Optional.empty());
                     SmtpSession session = new SmtpSession(policy, new SmtpClient(remote.getAddress().getHostAddress(),
                             remote.getPort(), connection.localAddress().getAddress().getHostAddress()),
                             Clock.systemUTC());

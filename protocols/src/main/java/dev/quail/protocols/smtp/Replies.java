@@ -51,6 +51,7 @@ final class Replies {
   static final Reply COMMAND_TOO_SLOW = line("421 4.4.2 command line too slow, closing connection (#4.4.2)");
   static final Reply DATA_TOO_SLOW = line("421 4.4.2 data too slow, closing connection (#4.4.2)");
   static final Reply LIFETIME_OVER = line("421 4.4.2 connection too long, closing it (#4.4.2)");
+  static final Reply DENIED = line("554 5.7.1 sorry, your address is not allowed to send mail here (#5.7.1)");
   static final Reply BUSY = line("421 4.7.0 too many connections, try again later (#4.7.0)");
   static final Reply EVICTED = line("421 4.7.0 too many connections, closing this idle one (#4.7.0)");
 
@@ -58,6 +59,8 @@ final class Replies {
   static final Reply READY_FOR_TLS = line("220 2.0.0 ready to start TLS");
   static final Reply TLS_ALREADY_ACTIVE = line("503 5.5.1 TLS already active (#5.5.1)");
   static final Reply ARGUMENT_SYNTAX = line("501 5.5.4 syntax error (#5.5.4)");
+  static final Reply ETRN_SYNTAX = line("501 5.5.4 syntax error in parameters: ETRN domain (#5.5.4)");
+  static final Reply ETRN_IN_TRANSACTION = line("503 5.5.1 ETRN not permitted during a mail transaction (#5.5.1)");
   static final Reply EHLO_FIRST = line("503 5.5.1 send EHLO first (#5.5.1)");
   static final Reply STARTTLS_FIRST = line("530 5.7.0 must issue a STARTTLS command first (#5.7.0)");
   static final Reply AUTH_REQUIRED = line("530 5.7.0 authentication required (#5.7.0)");
@@ -91,7 +94,7 @@ final class Replies {
    * RFC 5321 4.1.1.1 multi-line EHLO answer; SIZE carries the limit when there is one (RFC 1870); STARTTLS only
    * while the connection is in clear (RFC 3207 sec. 4.2), AUTH only under TLS (RFC 4954 sec. 4).
    */
-  static Reply ehlo(String greeting, long databytes, boolean startTls, boolean auth) {
+  static Reply ehlo(String greeting, long databytes, boolean startTls, boolean auth, boolean etrn) {
     String size = databytes > 0 ? "SIZE " + databytes : "SIZE";
     return new Reply("250-" + greeting + "\r\n"
         + "250-PIPELINING\r\n"
@@ -99,7 +102,22 @@ final class Replies {
         + "250-" + size + "\r\n"
         + (startTls ? "250-STARTTLS\r\n" : "")
         + (auth ? "250-AUTH " + SaslExchange.MECHANISMS + "\r\n" : "")
+        + (etrn ? "250-ETRN\r\n" : "")
         + "250 ENHANCEDSTATUSCODES\r\n");
+  }
+
+  /** RFC 1985 sec. 5's replies, with enhanced status codes. */
+  static Reply etrn(Etrn answer, String node) {
+    return line(switch (answer.kind()) {
+      case STARTED -> "253 2.0.0 OK, " + answer.pending() + " pending messages for node " + node + " started";
+      case NONE_WAITING -> "251 2.0.0 OK, no messages waiting for node " + node;
+      case NOT_KEPT -> "459 4.7.1 Node " + node + " not allowed: no mail is kept here for it";
+      case UNABLE -> "458 4.3.0 Unable to queue messages for node " + node;
+    });
+  }
+
+  static Reply etrnRefused(String node) {
+    return line("459 4.7.1 Node " + node + " not allowed: relay clients and authenticated clients only");
   }
 
   static Reply quit(String greeting) {

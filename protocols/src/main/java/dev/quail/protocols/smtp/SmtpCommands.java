@@ -3,13 +3,18 @@
  * conversation state it changes. Each handler is named after its verb, takes the argument
  * (text after the first space, surrounding spaces removed) and returns the outputs; none does
  * I/O. Verbs are case-insensitive; a verb that is not all letters is a 500 syntax error, an
- * unknown one 502 (EXPN, TURN, ETRN, AUTH, STARTTLS, BDAT... as in qmail).
+ * unknown one 502 (EXPN, TURN, AUTH, STARTTLS, BDAT... as in qmail).
  *
  * Modernised from qmail: MAIL inside a transaction is 503 (RFC 5321 4.1.4) instead of a
  * silent reset; a malformed path, or one holding a control character, is 501 (AddressParser);
  * ESMTP parameters are checked (MailParameters); RCPT caps the recipient count (RFC 5321
  * 4.5.3.1.8); "<>" is refused as a recipient (ADDR-02); a local address without a mailbox is refused at RCPT,
- * and a client guessing local addresses is sent away (SEC-06, the policy's mailbox check).
+ * and a client guessing local addresses is sent away (SEC-06, the policy's mailbox check). RELAYCLIENT (SMTP-21):
+ * a relay client's recipients skip rcpthosts and get the policy's relayClient value appended, as in qmail-smtpd.
+ *
+ * ETRN (RFC 1985), only where the policy keeps mail for pick-up (else 502 as in qmail): `ETRN domain` or
+ * `ETRN @domain`, outside a transaction (503), after HELO/EHLO (503), from a relay client or an authenticated one
+ * (else 459); the domain must be a host name (501): the policy starts the push and says what to answer.
  *
  * TLS and AUTH, where the listener's SmtpSecurity offers them (else 502 as in qmail):
  * STARTTLS (RFC 3207)  no argument; 220 then the StartTls output; 503 once TLS is on. tlsStarted() then
@@ -31,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 final class SmtpCommands {
 
@@ -53,7 +59,18 @@ final class SmtpCommands {
       Map.entry("HELP", SmtpCommands::help),
       Map.entry("QUIT", SmtpCommands::quit),
       Map.entry("STARTTLS", SmtpCommands::startTls),
-      Map.entry("AUTH", SmtpCommands::auth));
+      Map.entry("AUTH", SmtpCommands::auth),
+      Map.entry("ETRN", SmtpCommands::etrn));
+
+  /** The longest domain name DNS can hold, in text without the final dot (RFC 1035 sec. 3.1). */
+  static final int MAX_NODE = 253;
+
+  /**
+   * RFC 1985's node: a domain name, optionally with the '@' that asks for its subdomains too; the policy gets the
+   * name without it (serialhosts lists domains exactly, so there are no subdomains to add).
+   */
+  private static final Pattern NODE = Pattern.compile("@?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
+      + "(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
 
   /** MAIL has been accepted; RCPTs collect here until DATA or a reset. */
   private static final class Transaction {
@@ -157,7 +174,7 @@ final class SmtpCommands {
   private List<SmtpOutput> ehlo(String argument) {
     greet(argument, true);
     boolean startTls = security.tls() == SmtpSecurity.Tls.STARTTLS && !tls;
-    return List.of(Replies.ehlo(policy.greeting(), policy.databytes(), startTls, tls));
+    return List.of(Replies.ehlo(policy.greeting(), policy.databytes(), startTls, tls, policy.etrn().isPresent()));
   }
 
   private List<SmtpOutput> mail(String argument) {
@@ -205,8 +222,9 @@ final class SmtpCommands {
     if (current.senderListed) {
       return List.of(Replies.BAD_MAIL_FROM); // SMTP-05
     }
-    String recipient = policy.localIpHost().apply(path.get().address());
-    if (path.get().domain().isPresent() && authenticated.isEmpty() && !policy.rcptAllowed().test(recipient)) {
+    String recipient = policy.localIpHost().apply(path.get().address()) + policy.relayClient().orElse("");
+    if (path.get().domain().isPresent() && authenticated.isEmpty() && policy.relayClient().isEmpty()
+        && !policy.rcptAllowed().test(recipient)) {
       return List.of(Replies.NOT_RCPTHOST); // SMTP-13: no '@' always passes; SMTP-20
     }
     if (current.recipients.size() >= policy.maxRecipients()) {
@@ -294,6 +312,26 @@ final class SmtpCommands {
     SaslExchange started = new SaslExchange();
     exchange = Optional.of(started);
     return step(started.begin(argument));
+  }
+
+  private List<SmtpOutput> etrn(String argument) {
+    if (policy.etrn().isEmpty()) {
+      return List.of(Replies.UNIMPLEMENTED);
+    }
+    if (!greeted) {
+      return List.of(Replies.EHLO_FIRST);
+    }
+    if (transaction.isPresent()) {
+      return List.of(Replies.ETRN_IN_TRANSACTION);
+    }
+    String node = argument.startsWith("@") ? argument.substring(1) : argument;
+    if (!NODE.matcher(argument).matches() || node.length() > MAX_NODE) {
+      return List.of(Replies.ETRN_SYNTAX);
+    }
+    if (policy.relayClient().isEmpty() && authenticated.isEmpty()) {
+      return List.of(Replies.etrnRefused(node));
+    }
+    return List.of(Replies.etrn(policy.etrn().get().apply(node), node));
   }
 
   private List<SmtpOutput> step(SaslExchange.Step step) {

@@ -17,9 +17,14 @@
  * mailbox        whether a recipient has a mailbox here (SEC-06): UNKNOWN gets 550 5.1.1, GUESSING (the client
  *                tried too many unknown ones lately) 421 4.7.0 and the end of the session; remote addresses
  *                and a server that does not check are KNOWN
+ * relayClient    qmail's RELAYCLIENT for this client (SMTP-21): when present, rcpthosts is not consulted and the
+ *                value (often empty) is appended to every recipient
+ * etrn           present when the server keeps mail for hosts to pick up (serialmail): starts the push of the kept
+ *                mail of a domain for ETRN (RFC 1985), which only a relay client or an authenticated one may give
  */
 package dev.quail.protocols.smtp;
 
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -35,7 +40,9 @@ public record SmtpPolicy(
     Predicate<String> badMailFrom,
     BooleanSupplier storageLow,
     UnaryOperator<String> localIpHost,
-    Function<String, SmtpPolicy.Mailbox> mailbox) {
+    Function<String, SmtpPolicy.Mailbox> mailbox,
+    Optional<String> relayClient,
+    Optional<Function<String, Etrn>> etrn) {
 
   /** The recipient check's verdict on one RCPT address. */
   public enum Mailbox { KNOWN, UNKNOWN, GUESSING }

@@ -75,6 +75,11 @@ public final class SmtpSession {
   }
 
   /** What a client over the listener's connection limits hears before the connection is closed. */
+  /** SMTP-21: what a client that control/clients denies hears before the connection closes (RFC 5321 3.1's 554). */
+  public static String denied() {
+    return Replies.DENIED.text();
+  }
+
   public static String busy() {
     return Replies.BUSY.text();
   }

@@ -60,7 +60,22 @@ final class Transcript {
         address -> address.equalsIgnoreCase("spammer@bad.example"), storageLow,
         address -> address.replace("@[198.51.100.1]", "@example.org"),
         address -> address.startsWith("unknown@") ? SmtpPolicy.Mailbox.UNKNOWN
-            : address.startsWith("guess@") ? SmtpPolicy.Mailbox.GUESSING : SmtpPolicy.Mailbox.KNOWN);
+            : address.startsWith("guess@") ? SmtpPolicy.Mailbox.GUESSING : SmtpPolicy.Mailbox.KNOWN,
+        Optional.empty(), Optional.empty());
+  }
+
+  /** {@link #policy()} for a client with RELAYCLIENT set to {@code relayClient} (SMTP-21). */
+  static SmtpPolicy relayClient(String relayClient) {
+    SmtpPolicy p = policy();
+    return new SmtpPolicy(p.greeting(), p.me(), p.databytes(), p.maxRecipients(), p.maxHops(), p.rcptAllowed(),
+        p.badMailFrom(), p.storageLow(), p.localIpHost(), p.mailbox(), Optional.of(relayClient), p.etrn());
+  }
+
+  /** {@code base} on a server that keeps mail for pick-up and answers every ETRN with {@code answer}. */
+  static SmtpPolicy etrn(SmtpPolicy base, java.util.function.Function<String, Etrn> answer) {
+    SmtpPolicy p = base;
+    return new SmtpPolicy(p.greeting(), p.me(), p.databytes(), p.maxRecipients(), p.maxHops(), p.rcptAllowed(),
+        p.badMailFrom(), p.storageLow(), p.localIpHost(), p.mailbox(), p.relayClient(), Optional.of(answer));
   }
 
   /** A session whose greeting has been checked. */
