@@ -1,5 +1,6 @@
 package dev.quail.engine;
 
+import dev.quail.engine.lists.Lists;
 import dev.quail.engine.admin.Admin;
 import dev.quail.engine.admin.AdminSocket;
 import dev.quail.engine.admin.QueueView;
@@ -138,7 +139,8 @@ public final class Quail {
             SmtpServer.Services smtpServices = new SmtpServer.Services(controls, submitter, bodies,
                     ServerTls.open(controls.home().control("servercert.pem"), me),
                     new Logins(new Passwords(controls.home().passwords()), controls), space,
-                    new RecipientCheck(QuailHome.of(controls.home().root()).alias(), System::currentTimeMillis), io,
+                    new RecipientCheck(QuailHome.of(controls.home().root()).alias(),
+                            Lists.of(controls.home().root()), System::currentTimeMillis), io,
                     listeners.proxyProtocol());
             var smtp = context.spawn(SmtpServer.create(listeners.smtpHost(), listeners.smtpPort(), smtpServices,
                     bound), "smtpd");

@@ -8,10 +8,13 @@ import dev.quail.engine.delivery.Delivery;
 import dev.quail.engine.delivery.Injector;
 import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.delivery.QuailPrograms;
+import dev.quail.engine.lists.ListDelivery;
+import dev.quail.engine.lists.Lists;
 import dev.quail.persistence.body.BodyStore;
 import dev.quail.persistence.maildir.MaildirWriter;
 import dev.quail.persistence.mbox.MboxWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,6 +28,8 @@ import java.util.Optional;
  *     {@code alias/.qmail-default} and friends decide. Without an {@code alias/} directory there is no such
  *     mailbox (permanent). A {@code +:alias:...} catch-all in users/assign works the same way.</li>
  * </ul>
+ * An address of a mailing list (lists/, see {@link Lists#find}) is the list manager's ({@link ListDelivery}),
+ * before any mailbox is looked up, as ezmlm's .qmail files take a list's addresses.
  * The mailbox's home (the directory holding its Maildir/) is where its .qmail files live. defaultdelivery comes
  * from control/defaultdelivery ({@code ./Maildir/}), maxhops and timeoutprogram from control/ too. The message is
  * read from the body store by each instruction that needs it.
@@ -38,6 +43,7 @@ public final class LocalDelivery {
     private final Injector injector;
     private final BodyStore bodies;
     private final Map<String, String> programs;
+    private final Lists lists;
 
     public LocalDelivery(Controls controls, MaildirWriter maildir, Injector injector, BodyStore bodies) {
         this.controls = controls;
@@ -45,6 +51,7 @@ public final class LocalDelivery {
         this.injector = injector;
         this.bodies = bodies;
         this.programs = QuailPrograms.environment(controls.home().root(), System.getenv());
+        this.lists = Lists.of(controls.home().root());
     }
 
     public Outcome deliver(Delivery job) {
@@ -54,6 +61,11 @@ public final class LocalDelivery {
         String local = address.substring(0, at);
         if (local.isEmpty()) return new Outcome.Success("Trashed: empty local part. (#2.0.0)");
         Controls.Snapshot config = controls.current();
+        Optional<Lists.Target> list = lists.find(address);
+        if (list.isPresent()) {
+            return new ListDelivery(injector, Instant::now, "postmaster@" + config.control().me())
+                    .deliver(list.get(), job.messageId(), job.sender(), job.body().open(bodies));
+        }
         Optional<Assignment> found =
                 LocalMailbox.assignment(config.assign(), QuailHome.of(controls.home().root()).alias(), local);
         if (found.isEmpty()) return new Outcome.Failure(QmailLocal.NO_MAILBOX + "\n");

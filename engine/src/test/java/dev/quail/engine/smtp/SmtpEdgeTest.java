@@ -1,6 +1,7 @@
 package dev.quail.engine.smtp;
 
 
+import dev.quail.engine.lists.Lists;
 import dev.quail.config.QuailHome;
 import dev.quail.engine.Mailboxes;
 import dev.quail.engine.MemoryBodies;
@@ -84,7 +85,8 @@ class SmtpEdgeTest {
                 TestHomes.ids()), bodies,
                 ServerTls.open(Files.createTempDirectory("quail-tls").resolve("servercert.pem"), "mx.test"),
                 new Logins(new Passwords(controls.home().passwords()), controls), () -> false,
-                new RecipientCheck(QuailHome.of(controls.home().root()).alias(), System::currentTimeMillis),
+                new RecipientCheck(QuailHome.of(controls.home().root()).alias(), Lists.of(controls.home().root()),
+                        System::currentTimeMillis),
                 Executors.newCachedThreadPool(), proxyProtocol);
         TestProbe<SmtpServer.Bound> bound = testKit.createTestProbe();
         testKit.spawn(SmtpServer.create("127.0.0.1", 0, services, bound.ref()));
