@@ -1,5 +1,6 @@
 package dev.quail.engine;
 
+import dev.quail.engine.lists.BounceWarden;
 import dev.quail.engine.lists.Lists;
 import dev.quail.engine.admin.Admin;
 import dev.quail.engine.admin.AdminSocket;
@@ -17,6 +18,7 @@ import dev.quail.engine.queue.Message;
 import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.queue.Ids;
 import dev.quail.engine.queue.Queue;
+import dev.quail.engine.queue.QueueInjector;
 import dev.quail.engine.queue.QueueSpace;
 import dev.quail.engine.queue.Submitter;
 import dev.quail.engine.delivery.SpawnStatus;
@@ -33,6 +35,7 @@ import dev.quail.persistence.maildir.MaildirWriter;
 import dev.quail.persistence.maildrop.Maildrop;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -134,6 +137,10 @@ public final class Quail {
             var admin = openAdmin(context, controls.home(), queue, watcher, view, io);
             ActorRef<SmtpServer.Bound> bound = context.messageAdapter(SmtpServer.Bound.class, SmtpBound::new);
             Submitter submitter = new Submitter(queue, context.getSystem().scheduler(), ids);
+            // A warden that throws is restarted: its state is only when each list last ran, which it can forget.
+            context.spawn(Behaviors.supervise(BounceWarden.create(Lists.of(controls.home().root()),
+                    new QueueInjector(submitter, bodies), io, Instant::now)).onFailure(SupervisorStrategy.restart()),
+                    "list-bounces");
             Supplier<JournalStore.Health> health = journalHealth(context, controls.home());
             QueueSpace space = new QueueSpace(controls.home().queue(), controls, health, System::currentTimeMillis);
             SmtpServer.Services smtpServices = new SmtpServer.Services(controls, submitter, bodies,
