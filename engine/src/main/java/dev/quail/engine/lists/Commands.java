@@ -53,27 +53,30 @@ final class Commands {
         }
         int dash = extension.indexOf('-');
         String action = (dash < 0 ? extension : extension.substring(0, dash));
+        Matcher confirm = CONFIRM.matcher(action);
+        String verb = action.toLowerCase(Locale.ROOT);
+        if (!confirm.matches() && !verb.equals("subscribe") && !verb.equals("unsubscribe")) {
+            return tell(list, sender, "help for " + name, Replies.help(name));
+        }
         Optional<String> target = dash < 0 ? Member.parse(sender, new StringBuilder())
                 : Member.unverp(extension.substring(dash + 1));
         if (target.isEmpty()) return dropped("no address to act on");
         String who = target.get();
-        Matcher confirm = CONFIRM.matcher(action);
         if (confirm.matches()) {
             boolean subscribing = confirm.group(1).equals("s");
             long time = Long.parseLong(confirm.group(2));
             if (!valid(list, subscribing, time, confirm.group(3), who)) return request(list, subscribing, who, true);
             return done(list, subscribing, who);
         }
-        return switch (action.toLowerCase(Locale.ROOT)) {
-            case "subscribe" -> list.subscribers().contains(who)
+        if (verb.equals("subscribe")) {
+            return list.subscribers().contains(who)
                     ? tell(list, who, "you are already subscribed to " + name, "You are already subscribed.\n")
                     : request(list, true, who, false);
-            case "unsubscribe" -> !list.subscribers().contains(who)
-                    ? tell(list, who, "you are not subscribed to " + name, "You are not subscribed, so there is"
-                            + " nothing to do.\n")
-                    : request(list, false, who, false);
-            default -> tell(list, sender, "help for " + name, Replies.help(name));
-        };
+        }
+        return !list.subscribers().contains(who)
+                ? tell(list, who, "you are not subscribed to " + name, "You are not subscribed, so there is"
+                        + " nothing to do.\n")
+                : request(list, false, who, false);
     }
 
     /** The address that confirms: {@code LIST-sc.T.C-box=dom@DOMAIN}. */
