@@ -18,7 +18,7 @@ final class Outbox implements Injector {
     int accepting = Integer.MAX_VALUE;
 
     @Override
-    public QueueResult inject(String sender, List<String> recipients, InputStream message, ReceivedLine.Invoked how,
+    public synchronized QueueResult inject(String sender, List<String> recipients, InputStream message, ReceivedLine.Invoked how,
                               String origin) {
         try (message) {
             if (sent.size() >= accepting) return new QueueResult.Temporary("4.3.0 queue full (#4.3.0)");
@@ -30,7 +30,11 @@ final class Outbox implements Injector {
         }
     }
 
-    Sent last() {
+    synchronized Sent last() {
         return sent.get(sent.size() - 1);
+    }
+
+    synchronized int size() {
+        return sent.size();
     }
 }
