@@ -2,10 +2,17 @@ package dev.quail.engine.lists;
 
 import dev.quail.engine.delivery.Injector;
 import dev.quail.engine.delivery.Outcome;
+import dev.quail.engine.delivery.ReceivedLine;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -21,6 +28,7 @@ import java.util.regex.Pattern;
  *     T and the target; nothing is stored. Already subscribed (or not): a note saying so, no cookie (idx 7.1).</li>
  * <li>{@code sc.T.C}, {@code uc.T.C}: a good cookie, at most {@link #COOKIE_LIFE} old, does it and says so
  *     (welcome, goodbye); a tampered or expired one gets a fresh request, never an action (EZ-15).</li>
+ * <li>{@code get.N}: post N from the archive, to the sender.</li>
  * <li>{@code help} and any other action: the help text, to the sender.</li>
  * </ul>
  * Bounces, and mail that is list traffic or one of this list's own replies, are never answered (EZ-11): dropped.
@@ -29,6 +37,8 @@ final class Commands {
     /** EZ-15: a confirmation is good for 1,000,000 seconds (about 11.6 days). */
     static final Duration COOKIE_LIFE = Duration.ofSeconds(1_000_000);
     private static final Pattern CONFIRM = Pattern.compile("([su])c\\.([0-9]{1,18})\\.([a-p]{20})");
+    /** EZ-12, EZ-44: get.N, get-N, get_N or getN. */
+    private static final Pattern GET = Pattern.compile("(?i)get[._-]?([0-9]{1,18})");
 
     private final Injector injector;
     private final Instant now;
@@ -51,6 +61,8 @@ final class Commands {
         if (header.values("delivered-to").stream().anyMatch(v -> v.equalsIgnoreCase("responder for " + name))) {
             return dropped("my own reply came back");
         }
+        Matcher get = GET.matcher(extension);
+        if (get.matches()) return fetch(list, sender, Long.parseLong(get.group(1)));
         int dash = extension.indexOf('-');
         String action = (dash < 0 ? extension : extension.substring(0, dash));
         Matcher confirm = CONFIRM.matcher(action);
@@ -117,6 +129,32 @@ final class Commands {
         list.unsubscribe(List.of(member), "-");
         return tell(list, member, "GOODBYE from " + list.name(),
                 member + " is no longer subscribed to " + list.name() + ".\n");
+    }
+
+    /**
+     * Post n from the archive, attached whole (message/rfc822) and streamed from its file, to the sender; on a
+     * subscribers-only list only to a member (idx's subgetonly).
+     */
+    private Outcome fetch(MailingList list, String sender, long n) throws IOException {
+        ListAddress name = list.name();
+        if (list.subscribersOnly() && !list.subscribers().contains(sender)) {
+            return tell(list, sender, "no archive for you", "Sorry, only members may fetch posts of " + name + ".\n");
+        }
+        Path post = list.archive(n);
+        if (n < 1 || !Files.isRegularFile(post)) {
+            return tell(list, sender, "no post " + n + " in " + name, "There is no post " + n + " in the archive of "
+                    + name + "; the last one is " + list.lastNumber() + ".\n");
+        }
+        String boundary = "quail-get-" + n + "-" + now.getEpochSecond();
+        byte[] head = Replies.message(name, sender, "post " + n + " of " + name, Optional.empty(),
+                "multipart/mixed; boundary=\"" + boundary + "\"", "--" + boundary + "\n"
+                        + "Content-Type: text/plain; charset=utf-8\n\nHere is post " + n + " of " + name + ".\n\n--"
+                        + boundary + "\nContent-Type: message/rfc822\n\n", now);
+        InputStream mail = new SequenceInputStream(Collections.enumeration(List.of(new ByteArrayInputStream(head),
+                Files.newInputStream(post), new ByteArrayInputStream(("\n--" + boundary + "--\n")
+                        .getBytes(StandardCharsets.US_ASCII)))));
+        return ListDelivery.queued(injector.inject(name.command("return-"), List.of(sender), mail,
+                ReceivedLine.Invoked.BY_UID, "list"), "sent post " + n + " to " + sender);
     }
 
     private Outcome tell(MailingList list, String to, String subject, String text) {

@@ -23,6 +23,12 @@ final class Replies {
 
     static byte[] message(ListAddress list, String to, String subject, Optional<String> replyTo, String text,
                           Instant now) {
+        return message(list, to, subject, replyTo, "text/plain; charset=utf-8", text, now);
+    }
+
+    /** A message whose body, {@code text}, is of {@code contentType}. */
+    static byte[] message(ListAddress list, String to, String subject, Optional<String> replyTo, String contentType,
+                          String text, Instant now) {
         StringBuilder b = new StringBuilder();
         b.append("From: ").append(list.command("help")).append('\n')
                 .append("To: ").append(to).append('\n');
@@ -37,7 +43,7 @@ final class Replies {
                 .append("List-Help: <mailto:").append(list.command("help")).append(">\n")
                 .append("Delivered-To: responder for ").append(list).append('\n')
                 .append("Auto-Submitted: auto-replied\n")
-                .append("MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n")
+                .append("MIME-Version: 1.0\nContent-Type: ").append(contentType).append("\n\n")
                 .append(text);
         if (!text.endsWith("\n")) b.append('\n');
         return b.toString().getBytes(StandardCharsets.UTF_8);

@@ -104,4 +104,21 @@ class ListCommandsTest {
         assertTrue(outbox.last().message().contains("Subject: help for news@lists.test"));
         assertTrue(outbox.last().message().contains("Delivered-To: responder for news@lists.test"));
     }
+
+    @Test
+    void getNSendsThePostFromTheArchiveAndSaysSoWhenThereIsNone() throws IOException {
+        MailingList l = list();
+        java.nio.file.Files.createDirectories(l.archive(1).getParent());
+        java.nio.file.Files.writeString(l.archive(1), "Subject: the first post\n\nhello\n");
+        for (String get : List.of("get.1", "GET-1", "get_1", "get1")) {
+            mail(l, get, "x@far.test", "", NOW);
+            assertTrue(outbox.last().message().contains("Content-Type: message/rfc822\n\nSubject: the first post\n"
+                    + "\nhello\n\n--quail-get-1-"), get);
+            assertEquals(List.of("x@far.test"), outbox.last().recipients());
+        }
+        mail(l, "get.2", "x@far.test", "", NOW);
+        assertTrue(outbox.last().message().contains("There is no post 2"));
+        mail(l, "get.0", "x@far.test", "", NOW);
+        assertTrue(outbox.last().message().contains("There is no post 0"));
+    }
 }
