@@ -62,8 +62,8 @@ class Lists(unittest.TestCase):
     def members(self, name):
         return self.list("members", name).stdout.decode().split()
 
-    def create(self, name, bouncetimeout=None):
-        self.list("create", name, "--owner", "boss@" + DOMAIN)
+    def create(self, name, *options, bouncetimeout=None, owner="boss@" + DOMAIN):
+        self.list("create", name, "--owner", owner, *options)
         directory = os.path.join(self.home, "lists", DOMAIN, name.split("@")[0])
         with open(os.path.join(directory, "url"), "w") as f:
             f.write("http://127.0.0.1:%d\n" % self.http)
@@ -164,6 +164,22 @@ class Lists(unittest.TestCase):
         with open(os.path.join(self.home, "lists", DOMAIN, "flaky", "Log")) as f:
             self.assertRegex(f.read(), r"-probe dead@dead\.test")
         self.assertEqual(self.list("bounces", "flaky@" + DOMAIN).stdout, b"")
+
+    def test_a_moderated_list_holds_a_post_until_the_owner_accepts_it(self):
+        self.create("mod@" + DOMAIN, "--moderated", owner="owner@far.test")
+        self.list("subscribe", "mod@" + DOMAIN, "reader@far.test")
+        self.send("poster@far.test", "mod@" + DOMAIN, "From: poster@far.test\nSubject: held post\n\nhello\n")
+        _, _, request = self.at_sink(lambda s, r, d: r == ["owner@far.test"] and b"MODERATE for mod@" in d,
+                                     "the moderation request")
+        self.assertIn(b"Subject: held post", request)
+        self.assertFalse([m for m in self.far.messages if m[1] == ["reader@far.test"]], "nothing sent yet")
+        accept = message_from_bytes(request)["Reply-To"]
+        self.assertRegex(accept, r"^mod-accept-[0-9]+\.[0-9a-z]+\.[a-p]{20}@lists\.test$")
+        self.send("owner@far.test", accept, "Subject: Re: MODERATE\n\nok\n")
+        _, _, post = self.at_sink(lambda s, r, d: r == ["reader@far.test"] and s.startswith("mod-return-1-"),
+                                  "the accepted post")
+        self.assertIn(b"Subject: held post", post)
+        self.assertIn(b"List-Id: <mod.lists.test>", post)
 
     def test_bad_input_gets_a_clear_refusal(self):
         bad = self.list("create", "a/b@" + DOMAIN, check=False)

@@ -78,6 +78,10 @@ public final class ListCommand implements Runnable {
         @Option(names = "--owner", paramLabel = "ADDR", description = "where LIST-owner@DOMAIN goes")
         String owner;
 
+        @Option(names = "--moderated", description = "posts wait for the owner's accept or reject (with"
+                + " --subscribers-only: only non-members' posts wait)")
+        boolean moderated;
+
         @Option(names = "--subscribers-only", description = "only members may post (others: 5.7.2)")
         boolean subscribersOnly;
 
@@ -100,7 +104,7 @@ public final class ListCommand implements Runnable {
                 System.err.println("quail list create: " + a.get() + " already exists");
                 return Main.USAGE;
             }
-            MailingList l = lists().create(a.get(), ownerAddress, subscribersOnly);
+            MailingList l = lists().create(a.get(), ownerAddress, moderated, subscribersOnly);
             System.out.println("created " + a.get() + " in " + l.dir());
             return 0;
         }
@@ -132,6 +136,7 @@ public final class ListCommand implements Runnable {
             PrintStream out = System.out;
             out.println("list: " + l.name());
             out.println("owner: " + l.owner().orElse("(none: the postmaster)"));
+            out.println("moderated: " + (l.moderated() ? "yes" : "no"));
             out.println("subscribers-only: " + (l.subscribersOnly() ? "yes" : "no"));
             out.println("members: " + l.subscribers().count());
             out.println("posts: " + l.lastNumber());

@@ -3,16 +3,12 @@ package dev.quail.engine.lists;
 import dev.quail.engine.delivery.Injector;
 import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.delivery.ReceivedLine;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -145,14 +141,8 @@ final class Commands {
             return tell(list, sender, "no post " + n + " in " + name, "There is no post " + n + " in the archive of "
                     + name + "; the last one is " + list.lastNumber() + ".\n");
         }
-        String boundary = "quail-get-" + n + "-" + now.getEpochSecond();
-        byte[] head = Replies.message(name, sender, "post " + n + " of " + name, Optional.empty(),
-                "multipart/mixed; boundary=\"" + boundary + "\"", "--" + boundary + "\n"
-                        + "Content-Type: text/plain; charset=utf-8\n\nHere is post " + n + " of " + name + ".\n\n--"
-                        + boundary + "\nContent-Type: message/rfc822\n\n", now);
-        InputStream mail = new SequenceInputStream(Collections.enumeration(List.of(new ByteArrayInputStream(head),
-                Files.newInputStream(post), new ByteArrayInputStream(("\n--" + boundary + "--\n")
-                        .getBytes(StandardCharsets.US_ASCII)))));
+        InputStream mail = Replies.withAttachment(name, sender, "post " + n + " of " + name, Optional.empty(),
+                "Here is post " + n + " of " + name + ".\n", Files.newInputStream(post), now);
         return ListDelivery.queued(injector.inject(name.command("return-"), List.of(sender), mail,
                 ReceivedLine.Invoked.BY_UID, "list"), "sent post " + n + " to " + sender);
     }

@@ -34,13 +34,28 @@ public final class Distribution {
     static final int BATCH = 1000;
 
     private final Injector injector;
+    private final Moderation moderation;
 
-    public Distribution(Injector injector) {
+    Distribution(Injector injector, Moderation moderation) {
         this.injector = injector;
+        this.moderation = moderation;
     }
 
-    /** Distributes {@code message} (the queued copy that reached LIST@DOMAIN) from {@code sender}; blocking. */
-    public Outcome post(MailingList list, String messageId, String sender, InputStream message) throws IOException {
+    /**
+     * Distributes {@code message} (the queued copy that reached LIST@DOMAIN, queue id {@code messageId}) from
+     * {@code sender}, or holds it for the moderator; blocking.
+     */
+    Outcome post(MailingList list, String messageId, String sender, InputStream message) throws IOException {
+        return distribute(list, messageId, sender, message, false);
+    }
+
+    /** Distributes a post the moderator accepted. */
+    Outcome approved(MailingList list, String id, String sender, InputStream message) throws IOException {
+        return distribute(list, id, sender, message, true);
+    }
+
+    private Outcome distribute(MailingList list, String messageId, String sender, InputStream message,
+                               boolean approved) throws IOException {
         PostHeader header;
         try {
             header = PostHeader.read(message);
@@ -49,7 +64,14 @@ public final class Distribution {
         }
         Optional<Outcome> refused = Posting.refusal(list.name(), sender, header);
         if (refused.isPresent()) return refused.get();
-        if (list.subscribersOnly() && !list.subscribers().contains(sender)) return Posting.notMember(list.name()).get();
+        if (!approved) {
+            // ezmlm's flags: -m holds every post; -m -u lets members through and holds the rest; -u refuses them.
+            boolean member = (list.subscribersOnly() || list.moderated()) && list.subscribers().contains(sender);
+            if (list.moderated() && !(list.subscribersOnly() && member)) {
+                return moderation.hold(list, sender, header, message);
+            }
+            if (list.subscribersOnly() && !member) return Posting.notMember(list.name()).get();
+        }
         Path progress = list.dir().resolve("sending").resolve(messageId.replaceAll("[^A-Za-z0-9._-]", "_"));
         long[] start = list.locked(() -> {
             List<String> saved = ControlFiles.list(progress);

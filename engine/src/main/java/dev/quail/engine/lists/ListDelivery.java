@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * Local delivery to a list's address, in place of ezmlm's .qmail files (EZ-01, EZ-04..07): LIST@ is a post
- * ({@link Distribution}), LIST-return-...@ a bounce ({@link Bouncer}), LIST-owner@ goes to the owner, and the
+ * ({@link Distribution}), LIST-accept-/reject-...@ a moderator's decision ({@link Moderation}), LIST-return-...@ a
+ * bounce ({@link Bouncer}), LIST-owner@ goes to the owner, and the
  * commands ({@link Commands}) answer the rest. Runs on the blocking-I/O executor, as every local delivery; an I/O
  * error is a deferral (ezmlm's exit 111), so the queue tries again.
  */
@@ -36,7 +37,10 @@ public final class ListDelivery {
         MailingList list = target.list();
         String ext = target.extension();
         try (message) {
-            if (ext.isEmpty()) return new Distribution(injector).post(list, messageId, sender, message);
+            Moderation moderation = new Moderation(injector, clock.get(), postmaster);
+            Distribution distribution = new Distribution(injector, moderation);
+            if (ext.isEmpty()) return distribution.post(list, messageId, sender, message);
+            if (Moderation.decision(ext)) return moderation.decide(list, ext, distribution);
             Optional<ReturnAddress> bounce = ReturnAddress.parse(ext);
             if (bounce.isPresent()) {
                 return new Bouncer(clock.get().getEpochSecond()).record(list, bounce.get(), message);

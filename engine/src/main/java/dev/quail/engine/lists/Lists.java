@@ -49,14 +49,15 @@ public final class Lists {
         return Files.isRegularFile(dir.resolve("key")) ? Optional.of(new MailingList(name, dir)) : Optional.empty();
     }
 
-    public MailingList create(ListAddress name, Optional<String> owner, boolean subscribersOnly) throws IOException {
+    public MailingList create(ListAddress name, Optional<String> owner, boolean moderated, boolean subscribersOnly)
+            throws IOException {
         Path domain = root.resolve(name.domain());
         Path dir = domain.resolve(name.local());
         if (Files.exists(dir)) throw new IOException(name + " already exists");
         Files.createDirectories(domain);
         Path building = domain.resolve("." + name.local() + ".new");
         deleteTree(building); // a create a crash interrupted
-        MailingList.initialise(name, building, owner, subscribersOnly);
+        MailingList.initialise(name, building, owner, moderated, subscribersOnly);
         Files.move(building, dir);
         AtomicFile.syncDirectory(domain);
         return new MailingList(name, dir);

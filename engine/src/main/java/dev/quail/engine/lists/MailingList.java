@@ -25,6 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *   outlocal, outhost   the list's name (written at create, for an admin reading the directory)
  *   owner               where LIST-owner@ goes (one address; none: the postmaster)
  *   subpostonly         flag: only subscribers may post
+ *   modpost             flag: posts wait for the moderator (the owner) in mod/pending/
  *   key                 32 bytes from a CSPRNG, mode 0600: the key of every cookie and unsubscribe token
  *   num                 the number of the last post
  *   archive/M/NN        post M*100+NN as distributed
@@ -70,6 +71,8 @@ public final class MailingList {
     }
 
     public boolean subscribersOnly() { return Files.exists(dir.resolve("subpostonly")); }
+
+    public boolean moderated() { return Files.exists(dir.resolve("modpost")); }
 
     /** Where one-click unsubscribe URLs point, without a trailing '/'. */
     public String url() throws IOException {
@@ -155,8 +158,8 @@ public final class MailingList {
     }
 
     /** Creates the directory's files for a new list. */
-    static void initialise(ListAddress name, Path dir, Optional<String> owner, boolean subscribersOnly)
-            throws IOException {
+    static void initialise(ListAddress name, Path dir, Optional<String> owner, boolean moderated,
+                           boolean subscribersOnly) throws IOException {
         Files.createDirectories(dir.resolve("subscribers"));
         Files.createDirectories(dir.resolve("archive"));
         Files.createDirectories(dir.resolve("bounce"));
@@ -164,6 +167,7 @@ public final class MailingList {
         ControlWriter.write(dir.resolve("outhost"), List.of(name.domain()));
         if (owner.isPresent()) ControlWriter.write(dir.resolve("owner"), List.of(owner.get()));
         if (subscribersOnly) ControlWriter.write(dir.resolve("subpostonly"), List.of());
+        if (moderated) ControlWriter.write(dir.resolve("modpost"), List.of());
         byte[] key = new byte[KEY_BYTES];
         new SecureRandom().nextBytes(key);
         // Created 0600 before a byte is in it, so the key is never readable by others, not even for a moment.

@@ -1,10 +1,15 @@
 package dev.quail.engine.lists;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -47,6 +52,21 @@ final class Replies {
                 .append(text);
         if (!text.endsWith("\n")) b.append('\n');
         return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A message whose body is {@code text} and then {@code attached}, whole, as message/rfc822: streamed, so an
+     * attached post of any size is never in memory.
+     */
+    static InputStream withAttachment(ListAddress list, String to, String subject, Optional<String> replyTo,
+                                      String text, InputStream attached, Instant now) {
+        String boundary = "quail-" + Long.toUnsignedString(RANDOM.nextLong(), 36);
+        byte[] head = message(list, to, subject, replyTo, "multipart/mixed; boundary=\"" + boundary + "\"",
+                "--" + boundary + "\nContent-Type: text/plain; charset=utf-8\n\n" + text + "\n--" + boundary
+                        + "\nContent-Type: message/rfc822\n\n", now);
+        byte[] tail = ("\n--" + boundary + "--\n").getBytes(StandardCharsets.US_ASCII);
+        return new SequenceInputStream(Collections.enumeration(List.of(new ByteArrayInputStream(head), attached,
+                new ByteArrayInputStream(tail))));
     }
 
     static String help(ListAddress list) {

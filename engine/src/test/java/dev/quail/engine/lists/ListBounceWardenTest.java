@@ -39,7 +39,7 @@ class ListBounceWardenTest {
 
     @Test
     void aBouncingMemberIsWarnedThenProbedThenRemovedWithoutAnyMailTraffic() throws IOException {
-        MailingList l = Lists.of(home).create(ListAddress.parse("news@lists.test").orElseThrow(), Optional.empty(),
+        MailingList l = Lists.of(home).create(ListAddress.parse("news@lists.test").orElseThrow(), Optional.empty(), false,
                 false);
         Files.writeString(l.dir().resolve("bouncetimeout"), "100\n");
         l.subscribe(List.of("a@far.test", "gone@far.test"), "+");

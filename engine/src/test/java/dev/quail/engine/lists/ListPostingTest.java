@@ -29,7 +29,7 @@ class ListPostingTest {
     final Outbox outbox = new Outbox();
 
     private MailingList list(boolean subscribersOnly, int members) throws IOException {
-        MailingList l = Lists.of(home).create(ListAddress.parse("news@lists.test").orElseThrow(), Optional.empty(),
+        MailingList l = Lists.of(home).create(ListAddress.parse("news@lists.test").orElseThrow(), Optional.empty(), false,
                 subscribersOnly);
         List<String> m = new ArrayList<>();
         for (int i = 0; i < members; i++) m.add("m" + i + "@far.test");
@@ -38,7 +38,7 @@ class ListPostingTest {
     }
 
     private Outcome post(MailingList l, String id, String sender, String message) throws IOException {
-        return new Distribution(outbox).post(l, id, sender,
+        return new Distribution(outbox, new Moderation(outbox, java.time.Instant.now(), "postmaster@lists.test")).post(l, id, sender,
                 new ByteArrayInputStream(message.getBytes(StandardCharsets.ISO_8859_1)));
     }
 

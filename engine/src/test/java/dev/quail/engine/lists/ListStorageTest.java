@@ -22,7 +22,7 @@ class ListStorageTest {
     Path home;
 
     private MailingList create(String name) throws IOException {
-        return Lists.of(home).create(ListAddress.parse(name).orElseThrow(), Optional.empty(), false);
+        return Lists.of(home).create(ListAddress.parse(name).orElseThrow(), Optional.empty(), false, false);
     }
 
     @Test
