@@ -154,9 +154,17 @@ public final class ListCommand implements Runnable {
                 + " one a line)")
         List<String> addresses = new ArrayList<>();
 
-        abstract List<String> apply(MailingList l, List<String> members) throws IOException;
+        private final boolean adding;
 
-        abstract String done();
+        Change(boolean adding) {
+            this.adding = adding;
+        }
+
+        String name() { return adding ? "subscribe" : "unsubscribe"; }
+
+        private List<String> apply(MailingList l, List<String> members) throws IOException {
+            return adding ? l.subscribe(members, "+manual") : l.unsubscribe(members, "-manual");
+        }
 
         @Override
         public Integer call() throws IOException {
@@ -183,7 +191,7 @@ public final class ListCommand implements Runnable {
                 if (batch.size() == STDIN_BATCH) flush(l, batch, changed);
             }
             flush(l, batch, changed);
-            System.out.println(l.name() + ": " + changed[0] + " " + done() + ", " + changed[1] + " unchanged"
+            System.out.println(l.name() + ": " + changed[0] + " " + name() + "d, " + changed[1] + " unchanged"
                     + (bad > 0 ? ", " + bad + " refused" : ""));
             return bad > 0 ? Main.USAGE : 0;
         }
@@ -200,23 +208,15 @@ public final class ListCommand implements Runnable {
 
     @Command(name = "subscribe", description = "Add members (ezmlm-sub), at once and without confirmation.")
     static final class Subscribe extends Change {
-        String name() { return "subscribe"; }
-
-        String done() { return "subscribed"; }
-
-        List<String> apply(MailingList l, List<String> members) throws IOException {
-            return l.subscribe(members, "+manual");
+        Subscribe() {
+            super(true);
         }
     }
 
     @Command(name = "unsubscribe", description = "Remove members (ezmlm-unsub).")
     static final class Unsubscribe extends Change {
-        String name() { return "unsubscribe"; }
-
-        String done() { return "unsubscribed"; }
-
-        List<String> apply(MailingList l, List<String> members) throws IOException {
-            return l.unsubscribe(members, "-manual");
+        Unsubscribe() {
+            super(false);
         }
     }
 
