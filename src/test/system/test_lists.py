@@ -40,6 +40,7 @@ class Lists(unittest.TestCase):
             with open(os.path.join(control, name), "w") as f:
                 f.write(value + "\n")
         cls.dkim_record = quail("dkim", "keygen", "--home", cls.home, DOMAIN).stdout.decode()
+        quail("user", "add", "--home", cls.home, "dora@" + DOMAIN)  # a member with a mailbox here
         cls.server = Server(cls.home, extra=["--http", "127.0.0.1:%d" % cls.http]).start()
 
     @classmethod
@@ -88,7 +89,7 @@ class Lists(unittest.TestCase):
 
     def test_subscribe_by_mail_post_to_members_with_list_fields_verp_dkim_and_one_click_unsubscribe(self):
         self.create("news@" + DOMAIN)
-        self.list("subscribe", "news@" + DOMAIN, "bob@far.test")
+        self.list("subscribe", "news@" + DOMAIN, "bob@far.test", "dora@" + DOMAIN)
         # Subscribing by mail: the request goes to the target, whose reply (to Reply-To) confirms it.
         self.send("carol@far.test", "news-subscribe@" + DOMAIN, "Subject: sub\n\nplease\n")
         _, _, request = self.at_sink(lambda s, r, d: r == ["carol@far.test"] and b"confirm subscribe" in d,
@@ -103,7 +104,8 @@ class Lists(unittest.TestCase):
         self.assertNotIn("carol@far.test", self.members("news@" + DOMAIN))
         self.send("carol@far.test", confirm, "Subject: Re: confirm\n\nyes\n")
         self.at_sink(lambda s, r, d: r == ["carol@far.test"] and b"WELCOME" in d, "the welcome")
-        self.assertEqual(sorted(self.members("news@" + DOMAIN)), ["bob@far.test", "carol@far.test"])
+        self.assertEqual(sorted(self.members("news@" + DOMAIN)),
+                         ["bob@far.test", "carol@far.test", "dora@lists.test"])
 
         # Unknown addresses at the list's domain are refused at RCPT; the list's own are known.
         with smtplib.SMTP("127.0.0.1", self.server.port, timeout=30) as s:
@@ -117,6 +119,13 @@ class Lists(unittest.TestCase):
         for member in ("bob@far.test", "carol@far.test"):
             verp = "news-return-1-%s@lists.test" % member.replace("@", "=")
             posts[member] = self.at_sink(lambda s, r, d: s == verp and r == [member], "the post for " + member)[2]
+        # A member with a mailbox here gets the post in her Maildir, with her own fields under Delivered-To.
+        new = os.path.join(self.home, "mailboxes", DOMAIN, "dora", "Maildir", "new")
+        wait_until(lambda: os.listdir(new), 60, what="the post in dora's Maildir")
+        with open(os.path.join(new, os.listdir(new)[0]), "rb") as f:
+            dora = message_from_bytes(f.read())
+        self.assertEqual(dora["Return-Path"], "<news-return-1-dora=lists.test@lists.test>")
+        self.assertIn("<mailto:news-unsubscribe-dora=lists.test@lists.test>", dora["List-Unsubscribe"])
         bob = message_from_bytes(posts["bob@far.test"])
         self.assertEqual(bob["List-Id"], "<news.lists.test>")
         self.assertEqual(bob["List-Post"], "<mailto:news@lists.test>")
@@ -144,13 +153,16 @@ class Lists(unittest.TestCase):
             with self.assertRaises(urllib.error.HTTPError) as refused:
                 urllib.request.urlopen(urllib.request.Request(forged_url, data=data), timeout=30)
             self.assertEqual(refused.exception.code, 403)
+        with self.assertRaises(urllib.error.HTTPError) as wrong_body:
+            urllib.request.urlopen(urllib.request.Request(urls[0], data=b"List-Unsubscribe=Yes"), timeout=30)
+        self.assertEqual(wrong_body.exception.code, 400)
         page = urllib.request.urlopen(urls[0], timeout=30).read()
         self.assertIn(b"List-Unsubscribe", page)
         self.assertIn("bob@far.test", self.members("news@" + DOMAIN))
         done = urllib.request.urlopen(urllib.request.Request(urls[0], data=b"List-Unsubscribe=One-Click"),
                                       timeout=30)
         self.assertEqual(done.status, 200)
-        self.assertEqual(self.members("news@" + DOMAIN), ["carol@far.test"])
+        self.assertEqual(sorted(self.members("news@" + DOMAIN)), ["carol@far.test", "dora@lists.test"])
 
     def test_a_member_whose_server_refuses_is_warned_probed_and_removed(self):
         self.create("flaky@" + DOMAIN, bouncetimeout=2)

@@ -47,7 +47,8 @@ record BounceReport(String text) {
         for (int i = 0; i < addresses.size(); i++) {
             String paragraph = text.substring(spans.get(i)[0], spans.get(i)[1]);
             int blank = paragraph.indexOf("\n\n");
-            failed.add(new Failed(addresses.get(i), firstStatus(blank < 0 ? paragraph : paragraph.substring(0, blank))));
+            String own = blank < 0 ? paragraph : paragraph.substring(0, blank);
+            failed.add(new Failed(addresses.get(i), firstStatus(own)));
         }
         return failed;
     }

@@ -90,7 +90,8 @@ public final class BounceStore {
 
     private Path file(String member) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(Member.key(member).getBytes(StandardCharsets.UTF_8));
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(Member.key(member).getBytes(StandardCharsets.UTF_8));
             return dir.resolve("h" + HexFormat.of().formatHex(hash, 0, 16));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java has SHA-256", e);

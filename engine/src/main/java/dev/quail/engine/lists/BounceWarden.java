@@ -94,7 +94,8 @@ public final class BounceWarden {
         try {
             for (MailingList list : lists.all()) {
                 Duration timeout = list.bounceTimeout();
-                long period = Math.min(LONGEST_PERIOD.toSeconds(), Math.max(TICK.toSeconds(), timeout.toSeconds() / 50));
+                long period = Math.min(LONGEST_PERIOD.toSeconds(),
+                        Math.max(TICK.toSeconds(), timeout.toSeconds() / 50));
                 Long last = before.get(list.name().address());
                 if (last != null && now - last < period) continue;
                 walk(list, timeout, now);

@@ -120,7 +120,8 @@ final class Commands {
         if (subscribing) {
             list.subscribe(List.of(member), "+");
             return tell(list, member, "WELCOME to " + list.name(),
-                    "Welcome! " + member + " is now subscribed to " + list.name() + ".\n\n" + Replies.help(list.name()));
+                    "Welcome! " + member + " is now subscribed to " + list.name() + ".\n\n"
+                            + Replies.help(list.name()));
         }
         list.unsubscribe(List.of(member), "-");
         return tell(list, member, "GOODBYE from " + list.name(),

@@ -3,6 +3,7 @@ package dev.quail.engine.lists;
 import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.queue.Bounces;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -28,8 +29,8 @@ final class Posting {
         if (header.values("delivered-to").stream().anyMatch(v -> v.equalsIgnoreCase(mine))) {
             return failure("This message is looping: it already has my Delivered-To line. (#5.4.6)");
         }
-        String contact = list.command("help").toLowerCase(java.util.Locale.ROOT);
-        if (header.values("mailing-list").stream().anyMatch(v -> v.toLowerCase(java.util.Locale.ROOT).contains(contact))) {
+        String contact = list.command("help").toLowerCase(Locale.ROOT);
+        if (header.values("mailing-list").stream().anyMatch(v -> v.toLowerCase(Locale.ROOT).contains(contact))) {
             return failure("This message is looping: it already has my Mailing-List line. (#5.4.6)");
         }
         return Optional.empty();

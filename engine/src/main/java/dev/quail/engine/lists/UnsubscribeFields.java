@@ -37,7 +37,8 @@ public final class UnsubscribeFields {
         Optional<Lists.Target> target = lists.find(sender);
         if (target.isEmpty()) return Optional.empty();
         Optional<String> member = ReturnAddress.distribution(target.get().extension());
-        if (member.isEmpty() || !Member.key(member.get()).equals(Member.key(recipients.get(0)))) return Optional.empty();
+        boolean theirs = member.isPresent() && Member.key(member.get()).equals(Member.key(recipients.get(0)));
+        if (!theirs) return Optional.empty();
         MailingList list = target.get().list();
         String fields = "List-Unsubscribe: <" + url(list, member.get()) + ">,\n <mailto:"
                 + list.name().command("unsubscribe-" + Member.verp(member.get())) + ">\n"

@@ -10,11 +10,16 @@ import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.delivery.QuailPrograms;
 import dev.quail.engine.lists.ListDelivery;
 import dev.quail.engine.lists.Lists;
+import dev.quail.engine.lists.UnsubscribeFields;
 import dev.quail.persistence.body.BodyStore;
 import dev.quail.persistence.maildir.MaildirWriter;
 import dev.quail.persistence.mbox.MboxWriter;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -44,6 +49,7 @@ public final class LocalDelivery {
     private final BodyStore bodies;
     private final Map<String, String> programs;
     private final Lists lists;
+    private final UnsubscribeFields unsubscribeFields;
 
     public LocalDelivery(Controls controls, MaildirWriter maildir, Injector injector, BodyStore bodies) {
         this.controls = controls;
@@ -52,6 +58,7 @@ public final class LocalDelivery {
         this.bodies = bodies;
         this.programs = QuailPrograms.environment(controls.home().root(), System.getenv());
         this.lists = Lists.of(controls.home().root());
+        this.unsubscribeFields = new UnsubscribeFields(lists);
     }
 
     public Outcome deliver(Delivery job) {
@@ -64,7 +71,8 @@ public final class LocalDelivery {
         Optional<Lists.Target> list = lists.find(address);
         if (list.isPresent()) {
             return new ListDelivery(injector, Instant::now, "postmaster@" + config.control().me())
-                    .deliver(list.get(), job.messageId(), job.sender(), job.body().open(bodies));
+                    .deliver(list.get(), job.messageId(), job.sender(),
+                            new BufferedInputStream(job.body().open(bodies), BodyStore.CHUNK));
         }
         Optional<Assignment> found =
                 LocalMailbox.assignment(config.assign(), QuailHome.of(controls.home().root()).alias(), local);
@@ -72,7 +80,21 @@ public final class LocalDelivery {
         Assignment a = found.get();
         QmailLocal.Job run = new QmailLocal.Job(job.messageId(), a.user(), a.home(), local, a.dash(), a.ext(),
                 address.substring(at + 1), job.sender(), config.control().defaultdelivery(), job.body(),
-                config.control().limits());
+                config.control().limits(), listFields(job.sender(), address));
         return new QmailLocal(maildir, mbox, injector, bodies, programs).deliver(run);
+    }
+
+    /**
+     * A list member's List-Unsubscribe fields when this is a list post to them, as remote delivery adds them;
+     * octet for octet (ISO-8859-1 keeps each byte), for the header the delivery writes. A list whose key cannot
+     * be read gives none: the post still arrives, without its one-click link.
+     */
+    private String listFields(String sender, String address) {
+        try {
+            return unsubscribeFields.fields(sender, List.of(address))
+                    .map(f -> new String(f, StandardCharsets.ISO_8859_1)).orElse("");
+        } catch (IOException e) {
+            return "";
+        }
     }
 }

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ListBounceWardenTest {
     private static final ActorTestKit KIT = ActorTestKit.create();
     private static final long T0 = 1_800_000_000L;
-    private static final Pattern FROM = Pattern.compile("news-(return-(warn|probe)-[0-9]+\\.[a-p]{20}-a=far\\.test)@lists\\.test");
+    private static final Pattern FROM =
+            Pattern.compile("news-(return-(warn|probe)-[0-9]+\\.[a-p]{20}-a=far\\.test)@lists\\.test");
 
     @TempDir
     Path home;
@@ -39,8 +40,8 @@ class ListBounceWardenTest {
 
     @Test
     void aBouncingMemberIsWarnedThenProbedThenRemovedWithoutAnyMailTraffic() throws IOException {
-        MailingList l = Lists.of(home).create(ListAddress.parse("news@lists.test").orElseThrow(), Optional.empty(), false,
-                false);
+        MailingList l = Lists.of(home).create(ListAddress.parse("news@lists.test").orElseThrow(),
+                Optional.empty(), false, false);
         Files.writeString(l.dir().resolve("bouncetimeout"), "100\n");
         l.subscribe(List.of("a@far.test", "gone@far.test"), "+");
         l.bounces().put(new BounceStore.Record("a@far.test", T0, 3, BounceStore.State.BOUNCING, T0, "5.1.1"));
@@ -52,12 +53,13 @@ class ListBounceWardenTest {
         ExecutorService io = Executors.newSingleThreadExecutor();
         ActorRef<BounceWarden.Command> warden = KIT.spawn(BounceWarden.create(Lists.of(home), outbox, io, now::get));
         try {
-            eventually(() -> assertFalse(l.bounces().get("gone@far.test").isPresent(), "a non-member's record is forgotten"));
+            eventually(() -> assertFalse(l.bounces().get("gone@far.test").isPresent(),
+                    "a non-member's record is forgotten"));
             assertEquals(0, outbox.size(), "no warning before the timeout");
 
             // At the timeout, on the first pass the list's rate allows (timeout / 50 = 2 s after the last one).
             now.set(Instant.ofEpochSecond(T0 + 101));
-            eventually(() -> assertEquals(BounceStore.State.WARNED, l.bounces().get("a@far.test").orElseThrow().state()));
+            eventually(() -> assertEquals(BounceStore.State.WARNED, state(l)));
             assertEquals(1, outbox.size());
             Outbox.Sent warning = outbox.last();
             assertEquals(List.of("a@far.test"), warning.recipients());
@@ -67,7 +69,7 @@ class ListBounceWardenTest {
 
             bounceBack(l, w.group(1), T0 + 102);
             now.set(Instant.ofEpochSecond(T0 + 202)); // the timeout after the warning bounced
-            eventually(() -> assertEquals(BounceStore.State.PROBED, l.bounces().get("a@far.test").orElseThrow().state()));
+            eventually(() -> assertEquals(BounceStore.State.PROBED, state(l)));
             assertEquals(2, outbox.size());
             Matcher p = FROM.matcher(outbox.last().sender());
             assertTrue(p.matches() && p.group(2).equals("probe"), outbox.last().sender());
@@ -91,6 +93,10 @@ class ListBounceWardenTest {
             check.run();
             return true;
         });
+    }
+
+    private static BounceStore.State state(MailingList l) throws IOException {
+        return l.bounces().get("a@far.test").orElseThrow().state();
     }
 
     private static void bounceBack(MailingList l, String extension, long at) throws IOException {

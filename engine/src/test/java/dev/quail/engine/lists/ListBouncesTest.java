@@ -29,8 +29,8 @@ class ListBouncesTest {
     Path home;
 
     private MailingList list() throws IOException {
-        MailingList l = Lists.of(home).create(ListAddress.parse("news@lists.test").orElseThrow(), Optional.empty(), false,
-                false);
+        MailingList l = Lists.of(home).create(ListAddress.parse("news@lists.test").orElseThrow(),
+                Optional.empty(), false, false);
         l.subscribe(List.of("a@far.test", "b@far.test"), "+");
         return l;
     }

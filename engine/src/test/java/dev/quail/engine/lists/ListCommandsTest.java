@@ -27,7 +27,8 @@ class ListCommandsTest {
     final Outbox outbox = new Outbox();
 
     private MailingList list() throws IOException {
-        return Lists.of(home).create(ListAddress.parse("news@lists.test").orElseThrow(), Optional.empty(), false, false);
+        return Lists.of(home).create(ListAddress.parse("news@lists.test").orElseThrow(), Optional.empty(),
+                false, false);
     }
 
     private Outcome mail(MailingList l, String extension, String sender, String header, Instant now)

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** EZ-20, EZ-41: a moderated list holds posts until the owner accepts or rejects them. */
 class ListModerationTest {
-    private static final Pattern ACCEPT = Pattern.compile("(?m)^Reply-To: news-(accept-[0-9.a-z]+\\.[a-p]{20})@lists\\.test$");
+    private static final Pattern ACCEPT =
+            Pattern.compile("(?m)^Reply-To: news-(accept-[0-9.a-z]+\\.[a-p]{20})@lists\\.test$");
 
     @TempDir
     Path home;

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,8 +30,8 @@ class ListPostingTest {
     final Outbox outbox = new Outbox();
 
     private MailingList list(boolean subscribersOnly, int members) throws IOException {
-        MailingList l = Lists.of(home).create(ListAddress.parse("news@lists.test").orElseThrow(), Optional.empty(), false,
-                subscribersOnly);
+        MailingList l = Lists.of(home).create(ListAddress.parse("news@lists.test").orElseThrow(),
+                Optional.empty(), false, subscribersOnly);
         List<String> m = new ArrayList<>();
         for (int i = 0; i < members; i++) m.add("m" + i + "@far.test");
         l.subscribe(m, "+");
@@ -38,7 +39,8 @@ class ListPostingTest {
     }
 
     private Outcome post(MailingList l, String id, String sender, String message) throws IOException {
-        return new Distribution(outbox, new Moderation(outbox, java.time.Instant.now(), "postmaster@lists.test")).post(l, id, sender,
+        Moderation moderation = new Moderation(outbox, Instant.now(), "postmaster@lists.test");
+        return new Distribution(outbox, moderation).post(l, id, sender,
                 new ByteArrayInputStream(message.getBytes(StandardCharsets.ISO_8859_1)));
     }
 

@@ -99,7 +99,8 @@ class ListStorageTest {
     @Test
     void theKeyIsOwnerOnlyAndTheListIsCreatedWholeOrNotAtAll() throws IOException {
         MailingList list = create("news@lists.test");
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(list.dir().resolve("key"))));
+        assertEquals("rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(list.dir().resolve("key"))));
         assertEquals(32, list.key().length);
         assertThrows(IOException.class, () -> create("news@lists.test"));
         Files.createDirectories(home.resolve("lists/lists.test/.half.new/subscribers")); // a create that crashed
@@ -124,7 +125,8 @@ class ListStorageTest {
 
     @Test
     void returnAddressesAreReadAsEzmlmReturnReadsThemWithoutItsDigitQuirk() {
-        assertEquals(new ReturnAddress.Distribution(12, "123abc@x.org"), ReturnAddress.parse("return-12-123abc=x.org").orElseThrow());
+        assertEquals(new ReturnAddress.Distribution(12, "123abc@x.org"),
+                ReturnAddress.parse("return-12-123abc=x.org").orElseThrow());
         assertEquals(new ReturnAddress.Report(7), ReturnAddress.parse("return-7-").orElseThrow());
         assertEquals(new ReturnAddress.Cycle(true, 1700000000, "abcdefghijklmnopabcd", "u@x.org"),
                 ReturnAddress.parse("return-probe-1700000000.abcdefghijklmnopabcd-u=x.org").orElseThrow());

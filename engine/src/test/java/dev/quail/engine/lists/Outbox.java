@@ -18,8 +18,8 @@ final class Outbox implements Injector {
     int accepting = Integer.MAX_VALUE;
 
     @Override
-    public synchronized QueueResult inject(String sender, List<String> recipients, InputStream message, ReceivedLine.Invoked how,
-                              String origin) {
+    public synchronized QueueResult inject(String sender, List<String> recipients, InputStream message,
+                                           ReceivedLine.Invoked how, String origin) {
         try (message) {
             if (sent.size() >= accepting) return new QueueResult.Temporary("4.3.0 queue full (#4.3.0)");
             sent.add(new Sent(sender, List.copyOf(recipients),
