@@ -20,6 +20,11 @@ record BounceReport(String text) {
     private static final Pattern STATUS = Pattern.compile("(?<![0-9.])([245])\\.([0-9]{1,3})\\.([0-9]{1,3})(?![0-9])");
     private static final Pattern ACTION = Pattern.compile("(?im)^Action:\\s*([a-z]+)");
     private static final Pattern RECIPIENT = Pattern.compile("(?m)^<([^<>\\s]+)>:\\s*$");
+    /** ezmlm-weed's marks of an autoresponder or of list traffic, in a header (EZ-35), matched ignoring case. */
+    private static final Pattern AUTOMATIC = Pattern.compile("(?im)^(auto-submitted:\\s*(?!no\\b)"
+            + "|precedence:\\s*(bulk|junk|list)\\b|x-autoreply:|x-autorespond:|x-amazon-auto-reply:|mailing-list:"
+            + "|list-(id|help|unsubscribe|subscribe|post|owner|archive):"
+            + "|subject:.*(out of office|autoresponse|auto-reply|automatic reply|vacation))");
 
     /** A recipient a QSBMF report names, with the status code of its paragraph ("" for none). */
     record Failed(String address, String status) {}
@@ -31,6 +36,17 @@ record BounceReport(String text) {
             if (!action.group(1).toLowerCase(Locale.ROOT).equals("failed")) return Optional.empty();
         }
         return Optional.of(firstStatus(text));
+    }
+
+    /**
+     * Whether this is an autoresponder's reply or list traffic rather than a bounce (ezmlm-weed): never counted,
+     * so a vacation message to a return address cannot remove anyone. A DSN is judged by its Action instead (bounce
+     * generators mark their DSNs Auto-Submitted too), and qmail's QSBMF has none of these marks.
+     */
+    boolean automatic() {
+        if (ACTION.matcher(text).find()) return false;
+        int end = text.indexOf("\n\n");
+        return AUTOMATIC.matcher(end < 0 ? text : text.substring(0, end)).find();
     }
 
     /** QSBMF's paragraphs, {@code <address>:} then the report, up to the next empty line or the next address. */

@@ -12,7 +12,8 @@ import java.util.Optional;
  * counts against a member still subscribed (unless its status is a policy rejection, see {@link BounceReport}); a
  * bounced warning moves the member on in {@link BounceCycle}; a bounced probe removes the member at once. Cookies
  * that do not check out, and bounces about non-members, are trash: accepted and forgotten, never an error, so a
- * forger learns nothing and can at most start a cycle (EZ-36).
+ * forger learns nothing and can at most start a cycle (EZ-36). Autoresponders' replies are not bounces at all
+ * ({@link BounceReport#automatic}).
  */
 final class Bouncer {
     private final long now;
@@ -24,6 +25,8 @@ final class Bouncer {
     Outcome record(MailingList list, ReturnAddress address, InputStream message) throws IOException {
         BounceReport report = new BounceReport(new String(message.readNBytes(BounceReport.MAX_TEXT),
                 StandardCharsets.ISO_8859_1));
+        boolean trash = address instanceof ReturnAddress.Trash;
+        if (!trash && report.automatic()) return done("an autoresponder, not a bounce");
         if (address instanceof ReturnAddress.Distribution d) {
             Optional<String> status = report.failureStatus();
             if (status.isEmpty()) return done("not a failure report");

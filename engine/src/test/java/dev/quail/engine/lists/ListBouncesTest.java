@@ -97,4 +97,22 @@ class ListBouncesTest {
         assertFalse(l.subscribers().contains("a@far.test"));
         assertFalse(l.bounces().get("a@far.test").isPresent());
     }
+
+    @Test
+    void anAutoresponderIsNoBounceEvenToAProbeAddressButADsnMarkedAutoSubmittedIs() throws IOException {
+        MailingList l = list();
+        String probe = Cookies.cookie(l.key(), 'P', Long.toString(NOW), "a@far.test");
+        for (String reply : List.of("Auto-Submitted: auto-replied\nSubject: hi\n\naway\n",
+                "Subject: Out of Office: back Monday\n\naway\n", "Precedence: bulk\n\nx\n",
+                "List-Id: <other.x.test>\n\nx\n")) {
+            assertTrue(bounce(l, "return-probe-" + NOW + "." + probe + "-a=far.test", reply, NOW)
+                    .contains("autoresponder"), reply);
+            bounce(l, "return-1-a=far.test", reply, NOW);
+        }
+        assertTrue(l.subscribers().contains("a@far.test"));
+        assertFalse(l.bounces().get("a@far.test").isPresent());
+        bounce(l, "return-1-a=far.test", "Auto-Submitted: auto-replied\n" + DSN.formatted("a@far.test", "failed",
+                "5.1.1"), NOW);
+        assertTrue(l.bounces().get("a@far.test").isPresent());
+    }
 }
