@@ -1,6 +1,6 @@
 package dev.quail.engine;
 
-import dev.quail.engine.lists.BounceWarden;
+import dev.quail.engine.lists.ListWarden;
 import dev.quail.engine.lists.Lists;
 import dev.quail.engine.admin.Admin;
 import dev.quail.engine.admin.AdminSocket;
@@ -138,9 +138,9 @@ public final class Quail {
             ActorRef<SmtpServer.Bound> bound = context.messageAdapter(SmtpServer.Bound.class, SmtpBound::new);
             Submitter submitter = new Submitter(queue, context.getSystem().scheduler(), ids);
             // A warden that throws is restarted: its state is only when each list last ran, which it can forget.
-            context.spawn(Behaviors.supervise(BounceWarden.create(Lists.of(controls.home().root()),
+            context.spawn(Behaviors.supervise(ListWarden.create(Lists.of(controls.home().root()),
                     new QueueInjector(submitter, bodies), io, Instant::now)).onFailure(SupervisorStrategy.restart()),
-                    "list-bounces");
+                    "list-warden");
             Supplier<JournalStore.Health> health = journalHealth(context, controls.home());
             QueueSpace space = new QueueSpace(controls.home().queue(), controls, health, System::currentTimeMillis);
             SmtpServer.Services smtpServices = new SmtpServer.Services(controls, submitter, bodies,

@@ -1,5 +1,6 @@
 package dev.quail.engine.lists;
 
+import dev.quail.config.ControlFiles;
 import dev.quail.engine.delivery.Injector;
 import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.delivery.ReceivedLine;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -25,12 +27,16 @@ import java.util.regex.Pattern;
  * {@code LIST-reject-ID.C@DOMAIN}, C the list's cookie over ID. Accepting distributes it as any post; rejecting
  * returns a note to the poster. The decision leaves {@code mod/accepted/ID} or {@code mod/rejected/ID} behind, so a
  * second, conflicting decision is refused and a repeated one is harmless. A cookie that does not check out decides
- * nothing.
+ * nothing. A post nobody decided on within the list's {@code modtime} hours (default 120, kept within 24 and 240:
+ * ezmlm-clean's) goes back to its poster and is forgotten.
  */
 final class Moderation {
     private static final Pattern DECISION = Pattern.compile("(?i:(accept|reject))-([0-9]{1,18}\\.[0-9a-z]{1,16})"
             + "\\.([a-p]{20})");
     private static final SecureRandom RANDOM = new SecureRandom();
+    static final Duration MODTIME = Duration.ofHours(120);
+    private static final Duration SHORTEST = Duration.ofHours(24);
+    private static final Duration LONGEST = Duration.ofHours(240);
 
     private final Injector injector;
     private final Instant now;
@@ -106,6 +112,44 @@ final class Moderation {
         Files.delete(pending);
         AtomicFile.syncDirectory(pending.getParent());
         return outcome;
+    }
+
+    /** Returns to their posters the held posts older than the list's modtime (ID starts with its time). */
+    void expire(MailingList list) throws IOException {
+        Path pending = dir(list, "pending");
+        if (!Files.isDirectory(pending)) return;
+        long oldest = now.getEpochSecond() - modtime(list).toSeconds();
+        List<Path> due;
+        try (var files = Files.list(pending)) {
+            due = files.filter(f -> heldAt(f.getFileName().toString()) <= oldest).toList();
+        }
+        for (Path post : due) {
+            String sender = sender(post);
+            if (!ListDelivery.unanswerable(sender)) {
+                Outcome told = ListDelivery.send(injector, list.name(), sender, Replies.message(list.name(), sender,
+                        "your post to " + list.name() + " timed out", Optional.empty(), "Nobody moderated your post to "
+                                + list.name() + " in time, so it was not distributed.\n", now), "timed out");
+                if (!(told instanceof Outcome.Success)) continue; // tried again at the next pass
+            }
+            Files.delete(post);
+        }
+        if (!due.isEmpty()) AtomicFile.syncDirectory(pending);
+    }
+
+    /** The list's modtime file, in hours, within ezmlm-clean's bounds. */
+    static Duration modtime(MailingList list) throws IOException {
+        long hours = ControlFiles.number(list.dir().resolve("modtime"), MODTIME.toHours());
+        return Duration.ofHours(Math.max(SHORTEST.toHours(), Math.min(LONGEST.toHours(), hours)));
+    }
+
+    /** When a held post's ID says it was held; never for a name that is not an ID (a crash's .new file). */
+    private static long heldAt(String id) {
+        int dot = id.indexOf('.');
+        try {
+            return id.endsWith(".new") || dot < 0 ? Long.MAX_VALUE : Long.parseLong(id.substring(0, dot));
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static Path dir(MailingList list, String which) {

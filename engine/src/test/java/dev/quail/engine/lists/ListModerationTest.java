@@ -88,4 +88,24 @@ class ListModerationTest {
         assertTrue(deliver(l, "", "stranger@far.test", "Subject: wait\n\nx\n").report().startsWith("held"));
         assertEquals(1, l.lastNumber());
     }
+
+    @Test
+    void aPostNobodyDecidesOnGoesBackToItsPosterAfterModtimeWithinEzmlmsBounds() throws IOException {
+        MailingList l = list(false);
+        deliver(l, "", "m@far.test", "Subject: slow\n\nx\n");
+        String accept = acceptAddress();
+        Instant held = Instant.ofEpochSecond(1_800_000_000L);
+        int asked = outbox.size();
+        new Moderation(outbox, held.plus(Moderation.MODTIME).minusSeconds(1), "").expire(l);
+        assertEquals(asked, outbox.size(), "not yet");
+        new Moderation(outbox, held.plus(Moderation.MODTIME), "").expire(l);
+        assertEquals(List.of("m@far.test"), outbox.last().recipients());
+        assertTrue(outbox.last().message().contains("timed out"));
+        assertInstanceOf(Outcome.Failure.class, deliver(l, accept, "boss@lists.test", "\n"));
+        assertEquals(0, l.lastNumber());
+        java.nio.file.Files.writeString(l.dir().resolve("modtime"), "1\n");
+        assertEquals(java.time.Duration.ofHours(24), Moderation.modtime(l));
+        java.nio.file.Files.writeString(l.dir().resolve("modtime"), "1000\n");
+        assertEquals(java.time.Duration.ofHours(240), Moderation.modtime(l));
+    }
 }

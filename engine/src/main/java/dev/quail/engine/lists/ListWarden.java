@@ -20,13 +20,14 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * ezmlm-warn run by a scheduler, not by traffic (EZ-08): every {@link #TICK} it looks at the lists whose turn has
- * come, each at most once per its timeout / 50 (idx's rate, at least {@link #TICK}, at most an hour), and walks
- * their bouncing members through {@link BounceCycle}: warnings, probes, forgetting. The work is file I/O and
+ * ezmlm-warn and ezmlm-clean run by a scheduler, not by traffic (EZ-08): every {@link #TICK} it looks at the lists
+ * whose turn has come, each at most once per its timeout / 50 (idx's rate, at least {@link #TICK}, at most an hour),
+ * walks their bouncing members through {@link BounceCycle} (warnings, probes, forgetting) and returns held posts
+ * that waited too long ({@link Moderation#expire}). The work is file I/O and
  * queueing, so it runs on the blocking-I/O executor, one pass at a time; a tick that finds a pass still running is
  * skipped. A pass that fails is logged and the next tick tries again.
  */
-public final class BounceWarden {
+public final class ListWarden {
     public sealed interface Command {}
 
     private enum Tick implements Command { INSTANCE }
@@ -48,11 +49,11 @@ public final class BounceWarden {
     public static Behavior<Command> create(Lists lists, Injector injector, Executor io, Supplier<Instant> clock) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
-            return new BounceWarden(context, lists, injector, io, clock).receive();
+            return new ListWarden(context, lists, injector, io, clock).receive();
         }));
     }
 
-    private BounceWarden(ActorContext<Command> context, Lists lists, Injector injector, Executor io,
+    private ListWarden(ActorContext<Command> context, Lists lists, Injector injector, Executor io,
                          Supplier<Instant> clock) {
         this.context = context;
         this.lists = lists;
@@ -99,6 +100,7 @@ public final class BounceWarden {
                 Long last = before.get(list.name().address());
                 if (last != null && now - last < period) continue;
                 walk(list, timeout, now);
+                new Moderation(injector, Instant.ofEpochSecond(now), "").expire(list);
                 ran.put(list.name().address(), now);
             }
         } catch (IOException e) {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** EZ-08, EZ-33: the scheduler walks a bouncing member through warning, probe and removal, on its own. */
-class ListBounceWardenTest {
+class ListWardenTest {
     private static final ActorTestKit KIT = ActorTestKit.create();
     private static final long T0 = 1_800_000_000L;
     private static final Pattern FROM =
@@ -51,7 +51,7 @@ class ListBounceWardenTest {
         Outbox outbox = new Outbox();
         AtomicReference<Instant> now = new AtomicReference<>(Instant.ofEpochSecond(T0 + 99));
         ExecutorService io = Executors.newSingleThreadExecutor();
-        ActorRef<BounceWarden.Command> warden = KIT.spawn(BounceWarden.create(Lists.of(home), outbox, io, now::get));
+        ActorRef<ListWarden.Command> warden = KIT.spawn(ListWarden.create(Lists.of(home), outbox, io, now::get));
         try {
             eventually(() -> assertFalse(l.bounces().get("gone@far.test").isPresent(),
                     "a non-member's record is forgotten"));
