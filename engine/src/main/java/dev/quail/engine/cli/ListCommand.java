@@ -18,9 +18,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code quail list}: ezmlm-make, ezmlm-sub, ezmlm-unsub and ezmlm-list in one command. Lists live under
@@ -43,14 +45,19 @@ public final class ListCommand implements Runnable {
     }
 
     /** The LIST@DOMAIN argument and the home every subcommand shares. */
-    abstract static class OnList implements Callable<Integer> {
+    abstract static class ListArgument {
         @Mixin
         HomeOption homeOption;
 
         @Parameters(index = "0", paramLabel = "LIST@DOMAIN")
         String list;
 
-        abstract String name();
+        @Spec
+        CommandSpec spec;
+
+        String name() {
+            return spec.name();
+        }
 
         Optional<ListAddress> address() {
             Optional<ListAddress> a = ListAddress.parse(list);
@@ -61,23 +68,33 @@ public final class ListCommand implements Runnable {
             return a;
         }
 
-        /** The existing list, or a message saying there is none. */
-        Optional<MailingList> existing() {
+        Lists lists() {
+            return Lists.of(homeOption.home().root());
+        }
+    }
+
+    /** A subcommand on an existing list: a list that is not there is a usage error, said once, here. */
+    abstract static class OnList extends ListArgument implements Callable<Integer> {
+        abstract int run(MailingList l) throws IOException;
+
+        @Override
+        public Integer call() throws IOException {
+            Optional<MailingList> l = existing();
+            return l.isEmpty() ? Main.USAGE : run(l.get());
+        }
+
+        private Optional<MailingList> existing() {
             Optional<MailingList> l = address().flatMap(a -> lists().open(a));
             if (l.isEmpty() && ListAddress.parse(list).isPresent()) {
                 System.err.println("quail list " + name() + ": no such list: " + printable(list));
             }
             return l;
         }
-
-        Lists lists() {
-            return Lists.of(homeOption.home().root());
-        }
     }
 
     @Command(name = "create", description = "Create LIST@DOMAIN (ezmlm-make). Its domain must be one this server"
             + " delivers locally (control/locals).")
-    static final class Create extends OnList {
+    static final class Create extends ListArgument implements Callable<Integer> {
         @Option(names = "--owner", paramLabel = "ADDR", description = "where LIST-owner@DOMAIN goes")
         String owner;
 
@@ -88,7 +105,6 @@ public final class ListCommand implements Runnable {
         @Option(names = "--subscribers-only", description = "only members may post (others: 5.7.2)")
         boolean subscribersOnly;
 
-        String name() { return "create"; }
 
         @Override
         public Integer call() throws IOException {
@@ -115,27 +131,20 @@ public final class ListCommand implements Runnable {
 
     @Command(name = "delete", description = "Delete LIST@DOMAIN with its members, archive and bounce records.")
     static final class Delete extends OnList {
-        String name() { return "delete"; }
 
         @Override
-        public Integer call() throws IOException {
-            Optional<MailingList> l = existing();
-            if (l.isEmpty()) return Main.USAGE;
-            lists().delete(l.get().name());
-            System.out.println("deleted " + l.get().name());
+        int run(MailingList l) throws IOException {
+            lists().delete(l.name());
+            System.out.println("deleted " + l.name());
             return 0;
         }
     }
 
     @Command(name = "show", description = "Settings and counts of LIST@DOMAIN.")
     static final class Show extends OnList {
-        String name() { return "show"; }
 
         @Override
-        public Integer call() throws IOException {
-            Optional<MailingList> found = existing();
-            if (found.isEmpty()) return Main.USAGE;
-            MailingList l = found.get();
+        int run(MailingList l) throws IOException {
             PrintStream out = System.out;
             out.println("list: " + l.name());
             out.println("owner: " + l.owner().orElse("(none: the postmaster)"));
@@ -163,17 +172,12 @@ public final class ListCommand implements Runnable {
             this.adding = adding;
         }
 
-        String name() { return adding ? "subscribe" : "unsubscribe"; }
-
         private List<String> apply(MailingList l, List<String> members) throws IOException {
             return adding ? l.subscribe(members, "+manual") : l.unsubscribe(members, "-manual");
         }
 
         @Override
-        public Integer call() throws IOException {
-            Optional<MailingList> found = existing();
-            if (found.isEmpty()) return Main.USAGE;
-            MailingList l = found.get();
+        int run(MailingList l) throws IOException {
             Iterator<String> input = addresses.isEmpty()
                     ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).lines().iterator()
                     : addresses.iterator();
@@ -225,15 +229,12 @@ public final class ListCommand implements Runnable {
 
     @Command(name = "members", description = "Print the members, one a line (ezmlm-list).")
     static final class Members extends OnList {
-        String name() { return "members"; }
 
         @Override
-        public Integer call() throws IOException {
-            Optional<MailingList> l = existing();
-            if (l.isEmpty()) return Main.USAGE;
+        int run(MailingList l) throws IOException {
             PrintStream out = new PrintStream(new java.io.BufferedOutputStream(System.out, 64 * 1024), false,
                     StandardCharsets.UTF_8);
-            l.get().subscribers().forEach(out::println);
+            l.subscribers().forEach(out::println);
             out.flush();
             return 0;
         }
@@ -241,13 +242,10 @@ public final class ListCommand implements Runnable {
 
     @Command(name = "bounces", description = "Bouncing members: first bounce, count, state, last status code.")
     static final class Bounces extends OnList {
-        String name() { return "bounces"; }
 
         @Override
-        public Integer call() throws IOException {
-            Optional<MailingList> l = existing();
-            if (l.isEmpty()) return Main.USAGE;
-            for (BounceStore.Record r : l.get().bounces().all()) {
+        int run(MailingList l) throws IOException {
+            for (BounceStore.Record r : l.bounces().all()) {
                 System.out.println(r.member() + " first=" + Instant.ofEpochSecond(r.first()) + " count=" + r.count()
                         + " state=" + r.state().shown.replace(' ', '-')
                         + (r.status().isEmpty() ? "" : " status=" + r.status()));
