@@ -33,6 +33,9 @@ import java.util.Optional;
 public final class Distribution {
     static final int BATCH = 1000;
 
+    /** Where a post's fan-out starts: its number, and how many members a try before this one reached. */
+    private record Resume(long number, long reached) {}
+
     private final Injector injector;
     private final Moderation moderation;
 
@@ -73,13 +76,13 @@ public final class Distribution {
             if (list.subscribersOnly() && !member) return Posting.notMember(list.name()).get();
         }
         Path progress = list.dir().resolve("sending").resolve(messageId.replaceAll("[^A-Za-z0-9._-]", "_"));
-        long[] start = list.locked(() -> {
+        Resume start = list.locked(() -> {
             List<String> saved = ControlFiles.list(progress);
             if (saved.size() == 1) {
                 String[] p = saved.get(0).split(" ");
                 long n = Long.parseLong(p[0]);
                 if (list.lastNumber() < n) list.setLastNumber(n);
-                return new long[] {n, Long.parseLong(p[1])};
+                return new Resume(n, Long.parseLong(p[1]));
             }
             long n = list.lastNumber() + 1;
             Path archive = list.archive(n);
@@ -92,10 +95,10 @@ public final class Distribution {
             });
             ControlWriter.write(progress, List.of(n + " 0"));
             list.setLastNumber(n);
-            return new long[] {n, 0};
+            return new Resume(n, 0);
         });
-        long n = start[0];
-        long reached = fanOut(list, n, start[1], progress);
+        long n = start.number();
+        long reached = fanOut(list, n, start.reached(), progress);
         if (reached < 0) return new Outcome.Deferral("Unable to queue post " + n + " of " + list.name()
                 + " to all its members; trying again later. (#4.3.0)");
         Files.deleteIfExists(progress);
