@@ -163,6 +163,14 @@ class Lists(unittest.TestCase):
                                       timeout=30)
         self.assertEqual(done.status, 200)
         self.assertEqual(sorted(self.members("news@" + DOMAIN)), ["carol@far.test", "dora@lists.test"])
+        # RFC 8058 allows the body as multipart/form-data too.
+        carol_url = re.findall(r"<([^>]+)>", message_from_bytes(posts["carol@far.test"])["List-Unsubscribe"])[0]
+        multipart = (b'--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n'
+                     b'--b--\r\n')
+        done = urllib.request.urlopen(urllib.request.Request(
+            carol_url, data=multipart, headers={"Content-Type": "multipart/form-data; boundary=b"}), timeout=30)
+        self.assertEqual(done.status, 200)
+        self.assertEqual(self.members("news@" + DOMAIN), ["dora@lists.test"])
 
     def test_a_member_whose_server_refuses_is_warned_probed_and_removed(self):
         self.create("flaky@" + DOMAIN, bouncetimeout=2)
