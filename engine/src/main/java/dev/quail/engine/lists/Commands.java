@@ -64,7 +64,7 @@ final class Commands {
         Matcher confirm = CONFIRM.matcher(action);
         String verb = action.toLowerCase(Locale.ROOT);
         if (!confirm.matches() && !verb.equals("subscribe") && !verb.equals("unsubscribe")) {
-            return tell(list, sender, "help for " + name, Replies.help(name));
+            return tell(list, sender, "help for " + name, help(list, sender));
         }
         Optional<String> target = dash < 0 ? Member.parse(sender, new StringBuilder())
                 : Member.unverp(extension.substring(dash + 1));
@@ -119,13 +119,17 @@ final class Commands {
     private Outcome done(MailingList list, boolean subscribing, String member) throws IOException {
         if (subscribing) {
             list.subscribe(List.of(member), "+");
-            return tell(list, member, "WELCOME to " + list.name(),
-                    "Welcome! " + member + " is now subscribed to " + list.name() + ".\n\n"
-                            + Replies.help(list.name()));
+            return tell(list, member, "WELCOME to " + list.name(), Replies.text(list, "sub-ok",
+                    "Welcome! " + member + " is now subscribed to " + list.name() + ".\n\n", member)
+                    + help(list, member));
         }
         list.unsubscribe(List.of(member), "-");
-        return tell(list, member, "GOODBYE from " + list.name(),
-                member + " is no longer subscribed to " + list.name() + ".\n");
+        return tell(list, member, "GOODBYE from " + list.name(), Replies.text(list, "unsub-ok",
+                member + " is no longer subscribed to " + list.name() + ".\n", member));
+    }
+
+    private static String help(MailingList list, String target) throws IOException {
+        return Replies.text(list, "help", Replies.help(list.name()), target);
     }
 
     /**

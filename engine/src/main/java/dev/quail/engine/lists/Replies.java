@@ -1,9 +1,12 @@
 package dev.quail.engine.lists;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -17,12 +20,14 @@ import java.util.Optional;
  * The mail a list writes itself (EZ-17): help, confirmation requests, welcome and goodbye, bounce warnings and
  * probes. From {@code LIST-help@DOMAIN}, with {@code Delivered-To: responder for LIST@DOMAIN} as ezmlm's loop mark
  * and the list's List-* fields, so autoresponders and other lists leave it alone; a confirmation request's
- * {@code Reply-To} is the address that confirms it, so "just reply" works. Texts are plain and short.
+ * {@code Reply-To} is the address that confirms it, so "just reply" works. Texts are plain and short; a list's
+ * text/help, text/sub-ok and text/unsub-ok replace the help, welcome and goodbye ({@link #text}).
  */
 final class Replies {
     private static final DateTimeFormatter DATE =
             DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss '+0000'", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
+    static final int MAX_TEXT = 64 * 1024;
 
     private Replies() {}
 
@@ -67,6 +72,22 @@ final class Replies {
         byte[] tail = ("\n--" + boundary + "--\n").getBytes(StandardCharsets.US_ASCII);
         return new SequenceInputStream(Collections.enumeration(List.of(new ByteArrayInputStream(head), attached,
                 new ByteArrayInputStream(tail))));
+    }
+
+    /**
+     * The list's own text/NAME when it has one (ezmlm's text files, EZ-18: {@code <#l#>} the list's name,
+     * {@code <#h#>} its domain, {@code <#A#>} the address the answer is about), its first {@link #MAX_TEXT} octets;
+     * else {@code builtin}.
+     */
+    static String text(MailingList list, String name, String builtin, String target) throws IOException {
+        Path file = list.dir().resolve("text").resolve(name);
+        if (!Files.isRegularFile(file)) return builtin;
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_TEXT);
+        }
+        return new String(bytes, StandardCharsets.UTF_8).replace("<#l#>", list.name().local())
+                .replace("<#h#>", list.name().domain()).replace("<#A#>", target);
     }
 
     static String help(ListAddress list) {

@@ -122,4 +122,22 @@ class ListCommandsTest {
         mail(l, "get.0", "x@far.test", "", NOW);
         assertTrue(outbox.last().message().contains("There is no post 0"));
     }
+
+    @Test
+    void aListsOwnTextFilesReplaceTheHelpWelcomeAndGoodbye() throws IOException {
+        MailingList l = list();
+        java.nio.file.Path text = l.dir().resolve("text");
+        java.nio.file.Files.createDirectories(text);
+        java.nio.file.Files.writeString(text.resolve("help"), "Write to <#l#>-owner@<#h#>, <#A#>.\n");
+        java.nio.file.Files.writeString(text.resolve("sub-ok"), "Hello <#A#>!\n");
+        mail(l, "help", "x@far.test", "", NOW);
+        assertTrue(outbox.last().message().endsWith("\n\nWrite to news-owner@lists.test, x@far.test.\n"));
+        mail(l, "subscribe", "carol@far.test", "", NOW);
+        mail(l, confirmExtension(), "carol@far.test", "", NOW);
+        assertTrue(outbox.last().message().endsWith("\n\nHello carol@far.test!\nWrite to news-owner@lists.test,"
+                + " carol@far.test.\n"), outbox.last().message());
+        mail(l, "unsubscribe", "carol@far.test", "", NOW);
+        mail(l, confirmExtension(), "carol@far.test", "", NOW);
+        assertTrue(outbox.last().message().contains("carol@far.test is no longer subscribed"), "the built-in text");
+    }
 }
