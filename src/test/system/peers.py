@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
@@ -331,7 +332,9 @@ class FileSink:
                     reply("250 ok")
                 elif verb == "DATA":
                     reply("354 go ahead")
-                    path = os.path.join(self.directory, "message-%d" % len(self.messages))
+                    # Named by the thread too: two connections in DATA at once must not share a file.
+                    path = os.path.join(self.directory, "message-%d-%d" % (len(self.messages),
+                                                                           threading.get_ident()))
                     if not self._data(lines, path):
                         return
                     self.messages.append((sender, recipients, path, secure))

@@ -14,6 +14,7 @@ import java.nio.file.Path;
  *   mailboxes/   virtual mailboxes: mailboxes/DOMAIN/LOCAL/Maildir
  *   queue/       journal/ (LevelDB), maildrop/ (what `quail inject` leaves for the server)
  *   log/         quail.log
+ *   lists/       DOMAIN/LIST/: mailing lists (see Lists)
  * </pre>
  *
  * Chosen by {@code --home DIR}, else {@code $QUAIL_HOME}, else {@code ./quail-home}.

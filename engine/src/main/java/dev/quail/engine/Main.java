@@ -7,6 +7,7 @@ import dev.quail.engine.cli.ConfigFastCommand;
 import dev.quail.engine.cli.DkimCommand;
 import dev.quail.engine.cli.DotQmailHelpers;
 import dev.quail.engine.cli.InjectCommand;
+import dev.quail.engine.cli.ListCommand;
 import dev.quail.engine.cli.LocalCommand;
 import dev.quail.engine.cli.Maildir2MboxCommand;
 import dev.quail.engine.cli.MaildirMakeCommand;
@@ -42,7 +43,7 @@ import picocli.CommandLine.Command;
                 DotQmailHelpers.Except.class, DotQmailHelpers.Forward.class, DotQmailHelpers.Preline.class,
                 DotQmailHelpers.Predate.class, DotQmailHelpers.Qreceipt.class, AnalogCommand.class,
                 LocalCommand.class, MailqCommand.class, QmqpcCommand.class, DkimCommand.class,
-                SerialSmtpCommand.class})
+                SerialSmtpCommand.class, ListCommand.class})
 public final class Main implements Runnable {
     public static final int USAGE = 100;
     public static final int TEMPORARY = 111;

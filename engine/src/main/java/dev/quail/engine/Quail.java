@@ -1,5 +1,7 @@
 package dev.quail.engine;
 
+import dev.quail.engine.lists.ListWarden;
+import dev.quail.engine.lists.Lists;
 import dev.quail.engine.admin.Admin;
 import dev.quail.engine.admin.AdminSocket;
 import dev.quail.engine.admin.QueueView;
@@ -16,6 +18,7 @@ import dev.quail.engine.queue.Message;
 import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.queue.Ids;
 import dev.quail.engine.queue.Queue;
+import dev.quail.engine.queue.QueueInjector;
 import dev.quail.engine.queue.QueueSpace;
 import dev.quail.engine.queue.Submitter;
 import dev.quail.engine.delivery.SpawnStatus;
@@ -34,6 +37,7 @@ import dev.quail.persistence.maildrop.Maildrop;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -135,12 +139,17 @@ public final class Quail {
             var admin = openAdmin(context, controls.home(), queue, watcher, view, io);
             ActorRef<SmtpServer.Bound> bound = context.messageAdapter(SmtpServer.Bound.class, SmtpBound::new);
             Submitter submitter = new Submitter(queue, context.getSystem().scheduler(), ids);
+            // A warden that throws is restarted: its state is only when each list last ran, which it can forget.
+            context.spawn(Behaviors.supervise(ListWarden.create(Lists.of(controls.home().root()),
+                    new QueueInjector(submitter, bodies), io, Instant::now)).onFailure(SupervisorStrategy.restart()),
+                    "list-warden");
             Supplier<JournalStore.Health> health = journalHealth(context, controls.home());
             QueueSpace space = new QueueSpace(controls.home().queue(), controls, health, System::currentTimeMillis);
             SmtpServer.Services smtpServices = new SmtpServer.Services(controls, submitter, bodies,
                     ServerTls.open(controls.home().control("servercert.pem"), me),
                     new Logins(new Passwords(controls.home().passwords()), controls), space,
-                    new RecipientCheck(QuailHome.of(controls.home().root()).alias(), System::currentTimeMillis), io,
+                    new RecipientCheck(QuailHome.of(controls.home().root()).alias(),
+                            Lists.of(controls.home().root()), System::currentTimeMillis), io,
                     listeners.proxyProtocol(), new SerialPickup(controls, io, Clock.systemUTC()));
             var smtp = context.spawn(SmtpServer.create(listeners.smtpHost(), listeners.smtpPort(), smtpServices,
                     bound), "smtpd");

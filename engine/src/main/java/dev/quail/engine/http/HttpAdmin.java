@@ -1,5 +1,7 @@
 package dev.quail.engine.http;
 
+import dev.quail.engine.lists.Lists;
+import dev.quail.engine.lists.OneClick;
 import dev.quail.engine.Controls;
 import dev.quail.engine.admin.Admin;
 import dev.quail.engine.admin.QueueView;
@@ -55,7 +57,8 @@ public final class HttpAdmin extends AllDirectives {
                 new SiteRoutes(guard, requests).route(),
                 new MailboxRoutes(guard, services.controls(), services.io()).route(),
                 new MetricsRoutes(guard).route(),
-                new HealthRoutes(guard, services.journal(), services.listening(), services.diskLow()).route()));
+                new HealthRoutes(guard, services.journal(), services.listening(), services.diskLow()).route(),
+                new ListRoutes(new OneClick(Lists.of(services.controls().home().root())), services.io()).route()));
     }
 
     /** Binds HOST:PORT; over TLS with control/servercert.pem when {@code tls} is given. */

@@ -8,15 +8,22 @@ import dev.quail.engine.delivery.Delivery;
 import dev.quail.engine.delivery.Injector;
 import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.delivery.QuailPrograms;
+import dev.quail.engine.lists.ListDelivery;
+import dev.quail.engine.lists.Lists;
+import dev.quail.engine.lists.UnsubscribeFields;
 import dev.quail.persistence.body.BodyStore;
 import dev.quail.persistence.maildir.MaildirWriter;
 import dev.quail.persistence.mbox.MboxWriter;
 import dev.quail.persistence.maildir.Maildir;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,6 +37,8 @@ import java.util.Optional;
  *     {@code alias/.qmail-default} and friends decide. Without an {@code alias/} directory there is no such
  *     mailbox (permanent). A {@code +:alias:...} catch-all in users/assign works the same way.</li>
  * </ul>
+ * An address of a mailing list (lists/, see {@link Lists#find}) is the list manager's ({@link ListDelivery}),
+ * before any mailbox is looked up, as ezmlm's .qmail files take a list's addresses.
  * The mailbox's home (the directory holding its Maildir/) is where its .qmail files live. defaultdelivery comes
  * from control/defaultdelivery ({@code ./Maildir/}), maxhops and timeoutprogram from control/ too. The message is
  * read from the body store by each instruction that needs it.
@@ -43,6 +52,8 @@ public final class LocalDelivery {
     private final Injector injector;
     private final BodyStore bodies;
     private final Map<String, String> programs;
+    private final Lists lists;
+    private final UnsubscribeFields unsubscribeFields;
 
     public LocalDelivery(Controls controls, MaildirWriter maildir, Injector injector, BodyStore bodies) {
         this.controls = controls;
@@ -50,6 +61,8 @@ public final class LocalDelivery {
         this.injector = injector;
         this.bodies = bodies;
         this.programs = QuailPrograms.environment(controls.home().root(), System.getenv());
+        this.lists = Lists.of(controls.home().root());
+        this.unsubscribeFields = new UnsubscribeFields(lists);
     }
 
     public Outcome deliver(Delivery job) {
@@ -61,13 +74,19 @@ public final class LocalDelivery {
         Controls.Snapshot config = controls.current();
         Optional<String> serial = config.control().serialhosts().ofAddress(address);
         if (serial.isPresent()) return keep(job, serial.get(), local, address.substring(at + 1), config);
+        Optional<Lists.Target> list = lists.find(address);
+        if (list.isPresent()) {
+            return new ListDelivery(injector, Instant::now, "postmaster@" + config.control().me())
+                    .deliver(list.get(), job.messageId(), job.sender(),
+                            new BufferedInputStream(job.body().open(bodies), BodyStore.CHUNK));
+        }
         Optional<Assignment> found =
                 LocalMailbox.assignment(config.assign(), QuailHome.of(controls.home().root()).alias(), local);
         if (found.isEmpty()) return new Outcome.Failure(QmailLocal.NO_MAILBOX + "\n");
         Assignment a = found.get();
         QmailLocal.Job run = new QmailLocal.Job(job.messageId(), a.user(), a.home(), local, a.dash(), a.ext(),
                 address.substring(at + 1), job.sender(), config.control().defaultdelivery(), job.body(),
-                config.control().limits());
+                config.control().limits(), listFields(job.sender(), address));
         return new QmailLocal(maildir, mbox, injector, bodies, programs).deliver(run);
     }
 
@@ -88,7 +107,22 @@ public final class LocalDelivery {
                     + " (#4.3.0)\n");
         }
         QmailLocal.Job run = new QmailLocal.Job(job.messageId(), "serialmail", home, local, "", "", host, job.sender(),
-                "./" + domain + "/\n", job.body(), config.control().limits());
+                "./" + domain + "/\n", job.body(), config.control().limits(),
+                listFields(job.sender(), job.address()));
         return new QmailLocal(maildir, mbox, injector, bodies, programs).deliver(run);
+    }
+
+    /**
+     * A list member's List-Unsubscribe fields when this is a list post to them, as remote delivery adds them;
+     * octet for octet (ISO-8859-1 keeps each byte), for the header the delivery writes. A list whose key cannot
+     * be read gives none: the post still arrives, without its one-click link.
+     */
+    private String listFields(String sender, String address) {
+        try {
+            return unsubscribeFields.fields(sender, List.of(address))
+                    .map(f -> new String(f, StandardCharsets.ISO_8859_1)).orElse("");
+        } catch (IOException e) {
+            return "";
+        }
     }
 }

@@ -80,9 +80,12 @@ final class QmailLocal {
     private static final int DIRECTORY = 0040000;
     private static final int REGULAR_FILE = 0100000;
 
-    /** What qmail-lspawn passes to qmail-local, plus the message and the limits that bound the delivery. */
+    /**
+     * What qmail-lspawn passes to qmail-local, plus the message and the limits that bound the delivery, and a list
+     * post's per-recipient fields (empty for other mail), which a Maildir or mbox copy gets under Delivered-To.
+     */
     record Job(String messageId, String user, Path home, String local, String dash, String ext, String host,
-               String sender, String defaultDelivery, MessageBody message, Limits limits) {}
+               String sender, String defaultDelivery, MessageBody message, Limits limits, String listFields) {}
 
     /** qmail-local's exit: the outcome's kind; the report is collected separately. */
     private static final class Stop extends Exception {
@@ -153,7 +156,7 @@ final class QmailLocal {
         Optional<String> defaultPart = found.flatMap(Found::defaultPart);
         ProgramEnvironment.Delivery env = new ProgramEnvironment.Delivery(job.user(), home.toString(), job.local(),
                 job.ext(), job.host(), job.sender(), newSender, defaultPart, dtline, rpline, ufline);
-        byte[] head = (rpline + dtline).getBytes(StandardCharsets.ISO_8859_1);
+        byte[] head = (rpline + dtline + job.listFields()).getBytes(StandardCharsets.ISO_8859_1);
         List<String> forwards = new ArrayList<>();
         for (Instruction i : instructions) {
             if (i instanceof Instruction.ForwardOnly) {
@@ -167,7 +170,8 @@ final class QmailLocal {
             } else if (i instanceof Instruction.Mbox b) {
                 files++;
                 if (forwardOnly) throw temporary("Uh-oh: .qmail has file delivery but has x bit set. (#4.7.0)");
-                toMbox(home, b.path(), (ufline + rpline + dtline).getBytes(StandardCharsets.ISO_8859_1),
+                toMbox(home, b.path(),
+                        (ufline + rpline + dtline + job.listFields()).getBytes(StandardCharsets.ISO_8859_1),
                         job.message());
             } else if (i instanceof Instruction.Program p) {
                 programs++;

@@ -281,7 +281,8 @@ final class Connection {
     }
 
     private void sendBody() {
-        body = OutgoingBody.smtp(current.body(), bodies, io, settings.stamp());
+        body = OutgoingBody.smtp(current.body(), bodies, io, settings.stamp(), current.sender(),
+                current.targets().stream().map(RemoteJob.Target::address).toList());
         readMore();
     }
 

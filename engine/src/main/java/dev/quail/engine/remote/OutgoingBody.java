@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -32,6 +33,8 @@ final class OutgoingBody {
     private final Executor io;
     private final DataEncoder encoder;
     private final Stamp stamp;
+    private final String sender;
+    private final List<String> recipients;
     private CompletableFuture<Optional<Piece>> reading = CompletableFuture.completedFuture(Optional.empty());
     /** Only the read tasks touch these, one at a time. */
     private InputStream in;
@@ -39,22 +42,26 @@ final class OutgoingBody {
     private boolean ended;
     private boolean closed;
 
-    private OutgoingBody(MessageBody body, BodyStore store, Executor io, DataEncoder encoder, Stamp stamp) {
+    private OutgoingBody(MessageBody body, BodyStore store, Executor io, DataEncoder encoder, Stamp stamp,
+                         String sender, List<String> recipients) {
         this.body = body;
+        this.sender = sender;
+        this.recipients = recipients;
         this.store = store;
         this.io = io;
         this.encoder = encoder;
         this.stamp = stamp;
     }
 
-    /** The DATA of an SMTP transaction, after the stamp's field if it makes one. */
-    static OutgoingBody smtp(MessageBody body, BodyStore store, Executor io, Stamp stamp) {
-        return new OutgoingBody(body, store, io, new DataEncoder(), stamp);
+    /** The DATA of an SMTP transaction from {@code sender} to {@code recipients}, after the stamp's fields. */
+    static OutgoingBody smtp(MessageBody body, BodyStore store, Executor io, Stamp stamp, String sender,
+                             List<String> recipients) {
+        return new OutgoingBody(body, store, io, new DataEncoder(), stamp, sender, recipients);
     }
 
     /** The message as stored (QMTP's netstring around it is the caller's). */
     static OutgoingBody stored(MessageBody body, BodyStore store, Executor io) {
-        return new OutgoingBody(body, store, io, null, Stamp.NONE);
+        return new OutgoingBody(body, store, io, null, Stamp.NONE, "", List.of());
     }
 
     /** The next piece, empty after the last; fails with the IOException that stopped the read. */
@@ -73,7 +80,7 @@ final class OutgoingBody {
         try {
             if (closed) throw new IOException("cancelled");
             if (in == null) {
-                Optional<byte[]> field = stamp.read(body, store);
+                Optional<byte[]> field = stamp.read(sender, recipients, body, store);
                 in = body.open(store);
                 if (field.isPresent()) {
                     byte[] f = field.get();

@@ -62,7 +62,7 @@ public final class QmtpDelivery {
         Executor io = system.dispatchers().lookup(DispatcherSelector.blocking());
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return stamp.read(message, store);
+                return stamp.read(sender, recipients, message, store);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

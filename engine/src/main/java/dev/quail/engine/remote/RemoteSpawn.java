@@ -8,6 +8,11 @@ import dev.quail.config.Shaping;
 import dev.quail.engine.Controls;
 import dev.quail.engine.LocalAddresses;
 import dev.quail.engine.dkim.DkimSigner;
+import dev.quail.engine.lists.Lists;
+import dev.quail.engine.lists.UnsubscribeFields;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import dev.quail.engine.delivery.DeliveryResult;
 import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.delivery.SpawnStatus;
@@ -17,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -140,11 +146,27 @@ public final class RemoteSpawn {
 
     /** What every Host of this spawn shares. */
     record Shared(Controls controls, CurrentDns dns, AtomicLong deliveries, Supplier<Duration> reuseWindow,
-                  BodyStore bodies, LongSupplier clock, DkimSigner dkim) {
-        /** What a delivery under {@code control} puts before a message: its DKIM-Signature, when it gets one. */
+                  BodyStore bodies, LongSupplier clock, DkimSigner dkim, UnsubscribeFields listFields) {
+        /**
+         * What a delivery under {@code control} puts before a message: a list member's List-Unsubscribe fields
+         * when it is a list post, then a DKIM-Signature over them and the message when its author's domain has a
+         * key, so the signature covers the per-recipient fields.
+         */
         Stamp stamp(Control control) {
-            return control.dkimdomains().selectors().isEmpty() ? Stamp.NONE
-                    : message -> dkim.sign(control.dkimdomains(), message);
+            boolean signing = !control.dkimdomains().selectors().isEmpty();
+            if (!signing && !listFields.any()) return Stamp.NONE;
+            return (sender, recipients, message) -> {
+                Optional<byte[]> fields = listFields.fields(sender, recipients);
+                if (!signing) return fields;
+                InputStream whole = fields.isEmpty() ? message
+                        : new SequenceInputStream(new ByteArrayInputStream(fields.get()), message);
+                Optional<byte[]> signature = dkim.sign(control.dkimdomains(), whole);
+                if (signature.isEmpty()) return fields;
+                if (fields.isEmpty()) return signature;
+                byte[] both = Arrays.copyOf(signature.get(), signature.get().length + fields.get().length);
+                System.arraycopy(fields.get(), 0, both, signature.get().length, fields.get().length);
+                return Optional.of(both);
+            };
         }
     }
 
@@ -237,7 +259,8 @@ public final class RemoteSpawn {
         this.shared = new Shared(controls, new CurrentDns(environment.resolvers(), new LocalAddresses(),
                 environment.clock()), status.deliveries(), () -> environment.reuseWindow().orElseGet(() ->
                         Duration.ofSeconds(controls.current().control().limits().timeoutreuse())), bodies,
-                environment.clock(), DkimSigner.of(controls.home().control()));
+                environment.clock(), DkimSigner.of(controls.home().control()),
+                new UnsubscribeFields(Lists.of(controls.home().root())));
         this.tcpto = controls.home().queue().resolve("tcpto");
         TcptoFile.load(tcpto, this::downedFor);
         this.shaper = new Shaper(controls.home().queue().resolve("suspensions"), controls.current().control().shaping(),

@@ -5,6 +5,7 @@ import dev.quail.config.Routed;
 import dev.quail.config.dotqmail.LocalMailbox;
 import dev.quail.engine.Controls;
 import dev.quail.engine.RecentFailures;
+import dev.quail.engine.lists.Lists;
 import dev.quail.protocols.smtp.SmtpPolicy;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -22,10 +23,15 @@ import java.util.function.LongSupplier;
 public final class RecipientCheck {
     private final Path aliasHome;
     private final RecentFailures unknown;
+    private final Lists lists;
 
-    /** {@code aliasHome}: the alias mailbox's home, which serves local parts users/assign does not know. */
-    public RecipientCheck(Path aliasHome, LongSupplier millis) {
+    /**
+     * {@code aliasHome}: the alias mailbox's home, which serves local parts users/assign does not know;
+     * {@code lists}: the mailing lists, whose addresses (LIST@, LIST-anything@) are known too.
+     */
+    public RecipientCheck(Path aliasHome, Lists lists, LongSupplier millis) {
         this.aliasHome = aliasHome;
+        this.lists = lists;
         this.unknown = new RecentFailures(millis);
     }
 
@@ -39,6 +45,7 @@ public final class RecipientCheck {
         if (unknown.recent(client) >= limits.unknownrcpts()) return SmtpPolicy.Mailbox.GUESSING;
         String local = routed.address().substring(0, routed.address().lastIndexOf('@'));
         if (LocalMailbox.accepts(snapshot.assign(), aliasHome, local)) return SmtpPolicy.Mailbox.KNOWN;
+        if (lists.find(routed.address()).isPresent()) return SmtpPolicy.Mailbox.KNOWN;
         unknown.attempt(client, limits.unknownrcpts());
         return SmtpPolicy.Mailbox.UNKNOWN;
     }

@@ -10,6 +10,8 @@ import dev.quail.engine.delivery.MessageBody;
 import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.delivery.SpawnStatus;
 import dev.quail.engine.dkim.DkimSigner;
+import dev.quail.engine.lists.Lists;
+import dev.quail.engine.lists.UnsubscribeFields;
 import dev.quail.persistence.body.Body;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -60,7 +62,8 @@ class HostFailureTest {
             var controls = TestHomes.controls(Map.of());
             var shared = new RemoteSpawn.Shared(controls, new CurrentDns(CurrentDns::standardResolver,
                     new LocalAddresses(), System::currentTimeMillis), new AtomicLong(), () -> Duration.ofSeconds(10),
-                    new MemoryBodies(), System::currentTimeMillis, DkimSigner.of(controls.home().control()));
+                    new MemoryBodies(), System::currentTimeMillis, DkimSigner.of(controls.home().control()),
+                    new UnsubscribeFields(Lists.of(controls.home().root())));
             TestProbe<RemoteSpawn.Command> spawn = testKit.createTestProbe();
             Site literal = Site.of(new Destination("[127.0.83.71]", Destination.Kind.LITERAL, "127.0.83.71", peer.port,
                     false));

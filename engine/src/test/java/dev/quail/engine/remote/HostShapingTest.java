@@ -12,6 +12,8 @@ import dev.quail.engine.delivery.DeliveryResult;
 import dev.quail.engine.delivery.MessageBody;
 import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.dkim.DkimSigner;
+import dev.quail.engine.lists.Lists;
+import dev.quail.engine.lists.UnsubscribeFields;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,7 +83,8 @@ class HostShapingTest {
         Controls controls = TestHomes.controls(all);
         var shared = new RemoteSpawn.Shared(controls, new CurrentDns(CurrentDns::standardResolver, new LocalAddresses(),
                 System::currentTimeMillis), new AtomicLong(), () -> Duration.ofMillis(500), STORE,
-                System::currentTimeMillis, DkimSigner.of(controls.home().control()));
+                System::currentTimeMillis, DkimSigner.of(controls.home().control()),
+                    new UnsubscribeFields(Lists.of(controls.home().root())));
         Shaping.Limits limits = Shaping.parse(List.of("default " + shaping)).forSite(site.names());
         Host.Setup setup = new Host.Setup(site.key(), site, limits, new DownedHosts(System::currentTimeMillis,
                 3_840_000), new SiteStats());

@@ -1,6 +1,7 @@
 package dev.quail.engine.smtp;
 
 
+import dev.quail.engine.lists.Lists;
 import dev.quail.config.QuailHome;
 import dev.quail.engine.Mailboxes;
 import dev.quail.engine.MemoryBodies;
@@ -85,7 +86,8 @@ class SmtpEdgeTest {
                 TestHomes.ids()), bodies,
                 ServerTls.open(Files.createTempDirectory("quail-tls").resolve("servercert.pem"), "mx.test"),
                 new Logins(new Passwords(controls.home().passwords()), controls), () -> false,
-                new RecipientCheck(QuailHome.of(controls.home().root()).alias(), System::currentTimeMillis),
+                new RecipientCheck(QuailHome.of(controls.home().root()).alias(), Lists.of(controls.home().root()),
+                        System::currentTimeMillis),
                 Executors.newCachedThreadPool(), proxyProtocol,
                 new SerialPickup(controls, Executors.newCachedThreadPool(), java.time.Clock.systemUTC()));
         TestProbe<SmtpServer.Bound> bound = testKit.createTestProbe();

@@ -2,6 +2,7 @@ package dev.quail.engine.smtp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.quail.engine.lists.Lists;
 import dev.quail.config.Limits;
 import dev.quail.engine.TestHomes;
 import dev.quail.engine.serial.SerialPickup;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /** The SMTP bounds come from the settings table (maxrecipients, maxhops, databytes), with their defaults. */
 class SmtpPoliciesTest {
     private static final RecipientCheck NO_ALIAS =
-            new RecipientCheck(Path.of("/nonexistent/alias"), System::currentTimeMillis);
+            new RecipientCheck(Path.of("/nonexistent/alias"), Lists.of(Path.of("/nonexistent")),
+                    System::currentTimeMillis);
     private static final SerialPickup NO_SERIAL = new SerialPickup(null, Runnable::run, Clock.systemUTC());
 
     @Test
