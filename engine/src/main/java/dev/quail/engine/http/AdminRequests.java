@@ -29,17 +29,30 @@ final class AdminRequests {
         this.scheduler = scheduler;
     }
 
+    /** The Admin actor's answer: its text without the leading + (done) or - (refused). */
+    record Answer(boolean ok, String text) {}
+
     /** A request whose answer is JSON (qread, qshape, sites... with --json). */
     CompletionStage<HttpResponse> read(String line) {
-        return ask(line).thenApply(text -> text.startsWith("+") ? Replies.ok(text.substring(1)) : refusal(text));
+        return query(line).thenApply(a -> a.ok() ? Replies.ok(a.text()) : refusal(a.text()));
     }
 
     /** A state change by {@code caller}: logged first, answered {"result": "held 1 messages"}. */
     CompletionStage<HttpResponse> act(Caller caller, String line) {
+        return perform(caller, line).thenApply(a -> a.ok()
+                ? Replies.ok("{\"result\":\"" + Replies.quote(a.text()) + "\"}\n") : refusal(a.text()));
+    }
+
+    CompletionStage<Answer> query(String line) {
+        return AskPattern.<Admin.Command, String>ask(admin, r -> new Admin.Request(line, r), TIMEOUT, scheduler)
+                .exceptionally(e -> "-" + e.getMessage() + "\n")
+                .thenApply(text -> new Answer(text.startsWith("+"), text.substring(Math.min(1, text.length()))));
+    }
+
+    /** A state change by {@code caller}, logged with the admin's name first; the answer's text stripped. */
+    CompletionStage<Answer> perform(Caller caller, String line) {
         Actions.log(caller, line);
-        return ask(line).thenApply(text -> text.startsWith("+")
-                ? Replies.ok("{\"result\":\"" + Replies.quote(text.substring(1).strip()) + "\"}\n")
-                : refusal(text));
+        return query(line).thenApply(a -> new Answer(a.ok(), a.text().strip()));
     }
 
     /**
@@ -66,14 +79,13 @@ final class AdminRequests {
         return CompletableFuture.completedFuture(Replies.error(StatusCodes.BAD_REQUEST, why));
     }
 
-    private CompletionStage<String> ask(String line) {
-        return AskPattern.<Admin.Command, String>ask(admin, r -> new Admin.Request(line, r), TIMEOUT, scheduler)
-                .exceptionally(e -> "-" + e.getMessage() + "\n");
+    private static HttpResponse refusal(String why) {
+        return Replies.error(missing(why) ? StatusCodes.NOT_FOUND : StatusCodes.BAD_REQUEST, why.strip());
     }
 
-    private static HttpResponse refusal(String text) {
-        String why = text.substring(Math.min(1, text.length())).strip();
-        boolean missing = why.startsWith("no such") || why.startsWith("nothing is suspended");
-        return Replies.error(missing ? StatusCodes.NOT_FOUND : StatusCodes.BAD_REQUEST, why);
+    /** A refusal that names nothing there (an unknown message or site hold): 404 rather than 400. */
+    static boolean missing(String why) {
+        String w = why.strip();
+        return w.startsWith("no such") || w.startsWith("nothing is suspended");
     }
 }

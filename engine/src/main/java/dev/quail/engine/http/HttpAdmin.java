@@ -49,13 +49,15 @@ public final class HttpAdmin extends AllDirectives {
         AdminLogin login = new AdminLogin(services.logins().against(new Passwords(services.controls().home().admins())),
                 sessions);
         AdminRequests requests = new AdminRequests(services.admin(), system.scheduler());
+        MailboxDesk mailboxes = new MailboxDesk(services.controls(), services.io());
         this.route = toStrictEntity(BODY_TIMEOUT, BODY_BYTES, () -> concat(
                 new LoginRoutes(login, sessions, guard, https).route(),
                 new QueueRoutes(guard, requests, services.view()).route(),
                 new SiteRoutes(guard, requests).route(),
-                new MailboxRoutes(guard, services.controls(), services.io()).route(),
+                new MailboxRoutes(guard, mailboxes).route(),
                 new MetricsRoutes(guard).route(),
-                new HealthRoutes(guard, services.journal(), services.listening(), services.diskLow()).route()));
+                new HealthRoutes(guard, services.journal(), services.listening(), services.diskLow()).route(),
+                new WebRoutes(login, sessions, guard, requests, mailboxes, https).route()));
     }
 
     /** Binds HOST:PORT; over TLS with control/servercert.pem when {@code tls} is given. */

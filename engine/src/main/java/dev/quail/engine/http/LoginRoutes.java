@@ -49,15 +49,16 @@ final class LoginRoutes extends AllDirectives {
             HttpResponse ok = Replies.ok(session(in.session().admin(), in.session().csrf()));
             return complete(ok.addHeaders(List.of(SetCookie.create(cookie(in.session().id())))));
         }
-        return switch ((AdminLogin.Refusal) outcome) {
-            case REFUSED -> complete(Replies.error(StatusCodes.UNAUTHORIZED, "wrong name or password"));
-            case THROTTLED -> complete(Replies.error(StatusCodes.TOO_MANY_REQUESTS,
-                    "too many failed logins from this address; try again in a minute"));
-            case BUSY -> complete(Replies.error(StatusCodes.SERVICE_UNAVAILABLE, "busy; try again"));
-        };
+        AdminLogin.Refusal refusal = (AdminLogin.Refusal) outcome;
+        return complete(Replies.error(refusal.status, refusal.why));
     }
 
     private HttpCookie cookie(String value) {
+        return cookie(value, https);
+    }
+
+    /** The session cookie: HttpOnly, SameSite=Strict, Secure over HTTPS; the web's sign-in page sets it too. */
+    static HttpCookie cookie(String value, boolean https) {
         return HttpCookie.create(Guard.COOKIE, value).withPath("/").withHttpOnly(true).withSecure(https)
                 .withSameSite(SameSite.Strict);
     }

@@ -5,6 +5,7 @@ import dev.quail.engine.queue.MessageState;
 import dev.quail.persistence.events.Channel;
 import dev.quail.persistence.events.MessageEvent;
 import dev.quail.persistence.journal.WriteTimes;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -16,6 +17,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -75,6 +77,20 @@ public final class Meters {
             else if (e instanceof MessageEvent.Deferred d) count("deferred", state, d.recipient());
             else if (e instanceof MessageEvent.Failed f) count("bounced", state, f.recipient());
         }
+    }
+
+    /** Each count since start, summed over its labels, by what it counts: what the web dashboard shows. */
+    public static Map<String, Double> totals() {
+        Map<String, Double> totals = new LinkedHashMap<>();
+        totals.put("accepted", sum("quail_messages_accepted"));
+        for (String what : List.of("delivered", "deferred", "bounced")) {
+            totals.put(what, sum("quail_recipients_" + what));
+        }
+        return totals;
+    }
+
+    private static double sum(String name) {
+        return REGISTRY.find(name).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     /** The open connections of one listener (smtpd, pop3d, ...): up when admitted, down when it ends. */
