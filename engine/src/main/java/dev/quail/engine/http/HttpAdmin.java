@@ -55,7 +55,7 @@ public final class HttpAdmin extends AllDirectives {
                 new QueueRoutes(guard, requests, services.view()).route(),
                 new SiteRoutes(guard, requests).route(),
                 new MailboxRoutes(guard, mailboxes).route(),
-                new MetricsRoutes(guard).route(),
+                new MetricsRoutes(guard, services.view()).route(),
                 new HealthRoutes(guard, services.journal(), services.listening(), services.diskLow()).route(),
                 new WebRoutes(login, sessions, guard, requests, mailboxes, https).route()));
     }

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What /metrics shows, counted where it happens, as MessageLog logs, on one Prometheus registry for the process
@@ -42,6 +43,11 @@ public final class Meters {
     private static final AtomicInteger ASLEEP = gauge("quail_queue_sleeping_messages", "messages waiting to retry");
     private static final AtomicInteger WAITING = gauge("quail_queue_waiting_messages",
             "messages due, waiting for room among the live ones");
+
+    private static final AtomicLong QUEUED = longGauge("quail_queue_messages",
+            "messages in the queue, as qstat counts them, when last scraped");
+    private static final AtomicLong OLDEST = longGauge("quail_queue_oldest_message_age_seconds",
+            "age of the oldest message in the queue when last scraped (0: the queue is empty)");
 
     private Meters() {}
 
@@ -111,6 +117,12 @@ public final class Meters {
         WAITING.set(waiting);
     }
 
+    /** The queue's census: its size and the age of its oldest message. */
+    public static void census(long messages, long oldestAgeSeconds) {
+        QUEUED.set(messages);
+        OLDEST.set(oldestAgeSeconds);
+    }
+
     private static void count(String what, MessageState state, int recipient) {
         var r = state.recipient(recipient);
         boolean local = r.channel() == Channel.LOCAL;
@@ -132,6 +144,12 @@ public final class Meters {
         return Timer.builder("quail_journal_write").tag("fsync", synced).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(10))
                 .description("time to write one batch to the journal").register(registry);
+    }
+
+    private static AtomicLong longGauge(String name, String description) {
+        AtomicLong value = new AtomicLong();
+        Gauge.builder(name, value, AtomicLong::get).description(description).strongReference(true).register(REGISTRY);
+        return value;
     }
 
     private static AtomicInteger gauge(String name, String description) {
