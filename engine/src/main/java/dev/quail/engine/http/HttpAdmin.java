@@ -50,14 +50,15 @@ public final class HttpAdmin extends AllDirectives {
                 sessions);
         AdminRequests requests = new AdminRequests(services.admin(), system.scheduler());
         MailboxDesk mailboxes = new MailboxDesk(services.controls(), services.io());
+        LoginRoutes logins = new LoginRoutes(login, sessions, guard, https);
         this.route = toStrictEntity(BODY_TIMEOUT, BODY_BYTES, () -> concat(
-                new LoginRoutes(login, sessions, guard, https).route(),
+                logins.route(),
                 new QueueRoutes(guard, requests, services.view()).route(),
                 new SiteRoutes(guard, requests).route(),
                 new MailboxRoutes(guard, mailboxes).route(),
                 new MetricsRoutes(guard, services.view()).route(),
                 new HealthRoutes(guard, services.journal(), services.listening(), services.diskLow()).route(),
-                new WebRoutes(login, sessions, guard, requests, mailboxes, https).route()));
+                new WebRoutes(logins, guard, requests, mailboxes).route()));
     }
 
     /** Binds HOST:PORT; over TLS with control/servercert.pem when {@code tls} is given. */

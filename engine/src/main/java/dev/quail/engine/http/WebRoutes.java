@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -23,7 +22,6 @@ import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
-import org.apache.pekko.http.javadsl.model.headers.SetCookie;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -41,36 +39,25 @@ final class WebRoutes extends AllDirectives {
     private static final ContentType.NonBinary JAVASCRIPT = ContentTypes.create(MediaTypes.APPLICATION_JAVASCRIPT,
             HttpCharsets.UTF_8);
 
-    private final AdminLogin login;
-    private final Sessions sessions;
+    private final LoginRoutes login;
     private final Guard guard;
     private final AdminRequests admin;
     private final MailboxDesk mailboxes;
-    private final boolean https;
 
-    WebRoutes(AdminLogin login, Sessions sessions, Guard guard, AdminRequests admin, MailboxDesk mailboxes,
-              boolean https) {
+    WebRoutes(LoginRoutes login, Guard guard, AdminRequests admin, MailboxDesk mailboxes) {
         this.login = login;
-        this.sessions = sessions;
         this.guard = guard;
         this.admin = admin;
         this.mailboxes = mailboxes;
-        this.https = https;
     }
 
     Route route() {
         return concat(
                 path("signin", () -> concat(
                         get(() -> complete(Pages.signIn(StatusCodes.OK, ""))),
-                        post(() -> guard.clientAddress(client -> formFieldMap(form -> client.isEmpty()
-                                ? complete(Pages.signIn(StatusCodes.BAD_REQUEST, "no client address"))
-                                : onSuccess(login.signIn(client.get(), form.getOrDefault("name", ""),
-                                        form.getOrDefault("password", "").toCharArray()), this::signedIn)))))),
-                path("signout", () -> post(() -> guard.page(caller -> {
-                    caller.session().ifPresent(s -> sessions.close(s.id()));
-                    return complete(see("/signin").addHeader(SetCookie.create(
-                            LoginRoutes.cookie("deleted", https).withMaxAge(0))));
-                }))),
+                        post(() -> login.signIn(this::signedIn,
+                                () -> complete(Pages.signIn(StatusCodes.BAD_REQUEST, "no client address")))))),
+                path("signout", () -> post(() -> guard.page(caller -> login.signOut(caller, see("/signin"))))),
                 path("trace.js", () -> get(() -> guard.page(caller -> complete(HttpResponse.create()
                         .withEntity(JAVASCRIPT, TRACE_JS))))),
                 guard.page(this::pages));
@@ -99,7 +86,7 @@ final class WebRoutes extends AllDirectives {
 
     private Route signedIn(AdminLogin.Outcome outcome) {
         if (outcome instanceof AdminLogin.SignedIn in) {
-            return complete(see("/").addHeader(SetCookie.create(LoginRoutes.cookie(in.session().id(), https))));
+            return complete(login.withCookie(see("/"), in.session()));
         }
         AdminLogin.Refusal refusal = (AdminLogin.Refusal) outcome;
         return complete(Pages.signIn(refusal.status, refusal.why));
