@@ -103,7 +103,9 @@ class WebAdmin(QuailTestCase):
         self.shows("#total", "1 messages match.")
         self.shoot("queue")
 
-        row.find_element(By.TAG_NAME, "a").click()
+        self.suspends_and_resumes_the_site_from_the_dashboard()
+        self.open("/queue?destination=remote.test")
+        self.element("#messages tr[id^=message-] a").click()
         message = self.element("h1", "Message").text.split()[-1]
         self.shows("#sender", "alice@example.org")
         self.element("#trace-state", "(live)")
@@ -158,6 +160,18 @@ class WebAdmin(QuailTestCase):
         self.assertIn(b"Subject: forwarded", self.wait_messages(1)[0])
 
         self.prints_text_and_refuses_a_form_without_its_token()
+
+    def suspends_and_resumes_the_site_from_the_dashboard(self):
+        self.open("/")
+        self.element("#suspend-site").send_keys("remote.test")
+        self.element("#suspend-reason").send_keys("<i>maintenance</i>")
+        self.click("Suspend")
+        alert = self.element("#alerts .alert", "site remote.test is suspended until")
+        self.assertTrue(alert.text.endswith(": <i>maintenance</i>"), alert.text)
+        self.shoot("dashboard-suspended")
+        self.element('#sites tr[data-site="remote.test"] button', "Resume").click()
+        self.assertTrue(self.element("#done", "resumed remote.test").text.startswith("resumed remote.test;"))
+        self.element("#no-alerts")
 
     def prints_text_and_refuses_a_form_without_its_token(self):
         self.open("/queue?done=%3Cb%20id%3Dinjected%3Ebold%3C%2Fb%3E")

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -41,6 +43,28 @@ final class AdminRequests {
     CompletionStage<HttpResponse> act(Caller caller, String line) {
         return perform(caller, line).thenApply(a -> a.ok()
                 ? Replies.ok("{\"result\":\"" + Replies.quote(a.text()) + "\"}\n") : refusal(a.text()));
+    }
+
+    /** As {@link #read(String)}, the line made from a request's parameters: 400 when they cannot make one. */
+    CompletionStage<HttpResponse> read(Supplier<String> line) {
+        return made(line, this::read, AdminRequests::badRequest);
+    }
+
+    /** As {@link #act(Caller, String)}, the line made from a request's parameters: 400 when they cannot make one. */
+    CompletionStage<HttpResponse> act(Caller caller, Supplier<String> line) {
+        return made(line, l -> act(caller, l), AdminRequests::badRequest);
+    }
+
+    /** {@code asked} with the line {@code line} makes, or {@code refused} with why the line could not be made. */
+    static <T> CompletionStage<T> made(Supplier<String> line, Function<String, CompletionStage<T>> asked,
+                                       Function<String, CompletionStage<T>> refused) {
+        String made;
+        try {
+            made = line.get();
+        } catch (IllegalArgumentException e) {
+            return refused.apply(e.getMessage());
+        }
+        return asked.apply(made);
     }
 
     CompletionStage<Answer> query(String line) {

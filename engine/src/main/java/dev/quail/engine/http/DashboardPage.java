@@ -7,15 +7,16 @@ import java.util.Map;
 
 /**
  * The dashboard: alerts first (an unhealthy journal, a suspended site, hosts marked down), then the counts since
- * start, the queue by state and channel, its qshape table and the sites. Made from qstat, qshape, sites and tcpto,
+ * start, the queue by state and channel, its qshape table and the sites, each with its suspend or resume. Made from qstat, qshape, sites and tcpto,
  * as JSON, each of which may be an {"error": ...} when the Admin could not answer it.
  */
 final class DashboardPage {
     private DashboardPage() {}
 
-    static Html render(JsonNode stat, JsonNode shape, JsonNode sites, JsonNode tcpto, Map<String, Double> totals) {
+    static Html render(Caller caller, JsonNode stat, JsonNode shape, JsonNode sites, JsonNode tcpto,
+                       Map<String, Double> totals) {
         return Html.of("<section id=\"alerts\">{}</section><h2>Since start</h2>{}<h2>Queue</h2>{}{}<h2>Sites</h2>{}",
-                alerts(stat, sites, tcpto), totals(totals), queue(stat, shape), shape(shape), sites(sites));
+                alerts(stat, sites, tcpto), totals(totals), queue(stat, shape), shape(shape), sites(caller, sites));
     }
 
     private static Html alerts(JsonNode stat, JsonNode sites, JsonNode tcpto) {
@@ -79,16 +80,25 @@ final class DashboardPage {
                 "<table id=\"shape\"><tr><th>destination</th><th>total</th>{}</tr>{}</table>", head, rows);
     }
 
-    private static Html sites(JsonNode sites) {
+    /** The sites, a suspended one with its resume, and a form to suspend any site or domain. */
+    private static Html sites(Caller caller, JsonNode sites) {
         List<Html> rows = new ArrayList<>();
         for (JsonNode s : sites.path("sites")) {
-            rows.add(Html.of("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    s.path("site").asText(), s.path("connections").asText(), s.path("queuedRecipients").asText(),
-                    s.path("lastMinute").asText(), s.has("suspendedUntil")
-                            ? "suspended until " + s.path("suspendedUntil").asText() : "", s.path("limits").asText()));
+            String site = s.path("site").asText();
+            boolean suspended = s.has("suspendedUntil");
+            rows.add(Html.of("<tr data-site=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                    + "</tr>", site, site, s.path("connections").asText(), s.path("queuedRecipients").asText(),
+                    s.path("lastMinute").asText(), s.path("limits").asText(), suspended ? Html.of("until {}: {} {}",
+                            s.path("suspendedUntil").asText(), s.path("reason").asText(), Pages.form(caller,
+                                    "/sites/resume", Pages.hidden("site", site), "Resume")) : Html.of("")));
         }
-        return rows.isEmpty() ? Html.of("<p>No remote site in use.</p>") : Html.of("<table id=\"sites\"><tr>"
-                + "<th>site</th><th>connections</th><th>queued recipients</th><th>messages in the last minute</th>"
-                + "<th>hold</th><th>limits</th></tr>{}</table>", rows);
+        Html suspend = Pages.form(caller, "/sites/suspend", Html.of("<label>Site or domain <input name=\"site\" "
+                + "id=\"suspend-site\" placeholder=\".google.com or example.org\" required></label> <label>for "
+                + "<input name=\"seconds\" id=\"suspend-seconds\" value=\"600\" size=\"6\"> s</label> <label>"
+                + "reason <input name=\"reason\" id=\"suspend-reason\"></label> "), "Suspend");
+        return Html.of("{}<p id=\"suspend\">{}</p>", rows.isEmpty() ? Html.of("<p>No remote site in use.</p>")
+                : Html.of("<table id=\"sites\"><tr><th>site</th><th>connections</th><th>queued recipients</th>"
+                        + "<th>messages in the last minute</th><th>limits</th><th>suspended</th></tr>{}</table>", rows),
+                suspend);
     }
 }

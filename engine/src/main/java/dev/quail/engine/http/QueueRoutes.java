@@ -3,11 +3,8 @@ package dev.quail.engine.http;
 import dev.quail.engine.admin.QueueView;
 import dev.quail.engine.admin.Reports;
 import java.time.Duration;
-import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -49,21 +46,11 @@ final class QueueRoutes extends AllDirectives {
     }
 
     private Route read(Supplier<String> line) {
-        return completeWithFuture(ask(line, admin::read));
+        return completeWithFuture(admin.read(line));
     }
 
     private Route act(Caller caller, Supplier<String> line) {
-        return completeWithFuture(ask(line, l -> admin.act(caller, l)));
-    }
-
-    /** The Admin's answer to the line {@code line} makes, or 400 when the parameters cannot make one. */
-    private static CompletionStage<HttpResponse> ask(Supplier<String> line,
-                                                     Function<String, CompletionStage<HttpResponse>> admin) {
-        try {
-            return admin.apply(line.get());
-        } catch (IllegalArgumentException e) {
-            return AdminRequests.badRequest(e.getMessage());
-        }
+        return completeWithFuture(admin.act(caller, line));
     }
 
     /** The message's events from acceptance on, then live, as Server-Sent Events of type {@code event}. */

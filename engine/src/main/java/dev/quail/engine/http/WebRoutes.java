@@ -28,7 +28,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The web admin: server-rendered pages at /, /queue, /messages/ID and /mailboxes, made from the very Admin
- * requests (through {@link QueueLines}) and {@link MailboxDesk} operations the API uses, parsed from the same JSON.
+ * requests (through {@link QueueLines} and {@link SiteLines}) and {@link MailboxDesk} operations the API uses, parsed from the same JSON.
  * Every page but the sign-in page needs a session (a stranger is sent to /signin); every form that changes
  * something carries the session's CSRF token, which {@link Guard} checks. An action answers with a redirect to the
  * page it came from (so a reload repeats nothing), its result in a {@code done} or {@code failed} parameter.
@@ -75,6 +75,11 @@ final class WebRoutes extends AllDirectives {
                 path(PathMatchers.segment("messages").slash(PathMatchers.segment()).slash(PathMatchers.segment()),
                         (id, action) -> post(() -> act(caller, () -> QueueLines.edit(action, id),
                                 action.equals("delete") ? "/queue" : "/messages/" + encode(id)))),
+                path(PathMatchers.segment("sites").slash("suspend"), () -> post(() -> formFieldMap(
+                        f -> act(caller, () -> SiteLines.suspend(caller, f.getOrDefault("site", ""),
+                                f.getOrDefault("seconds", ""), f.getOrDefault("reason", "")), "/")))),
+                path(PathMatchers.segment("sites").slash("resume"), () -> post(() -> formFieldMap(
+                        f -> act(caller, () -> SiteLines.resume(f.getOrDefault("site", "")), "/")))),
                 path("mailboxes", () -> concat(
                         get(() -> page(mailboxList(caller, query))),
                         post(() -> formFieldMap(f -> mailbox(() -> mailboxes.add(caller, f)))))),
@@ -98,7 +103,7 @@ final class WebRoutes extends AllDirectives {
         var sites = read("sites --json");
         var tcpto = read("tcpto --json");
         return CompletableFuture.allOf(stat, shape, sites, tcpto).thenApply(x -> Pages.layout(caller, "Dashboard",
-                query, DashboardPage.render(stat.join(), shape.join(), sites.join(), tcpto.join(), Meters.totals())));
+                query, DashboardPage.render(caller, stat.join(), shape.join(), sites.join(), tcpto.join(), Meters.totals())));
     }
 
     private CompletionStage<HttpResponse> queue(Caller caller, Map<String, String> query) {
@@ -123,27 +128,17 @@ final class WebRoutes extends AllDirectives {
 
     /** A page made from one Admin answer, or the refusal on an error page (404 for an unknown message). */
     private CompletionStage<HttpResponse> answer(Supplier<String> line, Function<JsonNode, HttpResponse> page) {
-        String asked;
-        try {
-            asked = line.get();
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.completedFuture(Pages.error(StatusCodes.BAD_REQUEST, e.getMessage()));
-        }
-        return admin.query(asked).thenApply(a -> a.ok() ? page.apply(parse(a.text()))
+        return AdminRequests.made(line, asked -> admin.query(asked).thenApply(a -> a.ok() ? page.apply(parse(a.text()))
                 : Pages.error(AdminRequests.missing(a.text()) ? StatusCodes.NOT_FOUND : StatusCodes.BAD_REQUEST,
-                        a.text().strip()));
+                        a.text().strip())),
+                why -> CompletableFuture.completedFuture(Pages.error(StatusCodes.BAD_REQUEST, why)));
     }
 
     /** An action by {@code caller}, then back to {@code back} with its result. */
     private Route act(Caller caller, Supplier<String> line, String back) {
-        String asked;
-        try {
-            asked = line.get();
-        } catch (IllegalArgumentException e) {
-            return complete(see(back, "failed", e.getMessage()));
-        }
-        return onSuccess(admin.perform(caller, asked),
-                a -> complete(see(back, a.ok() ? "done" : "failed", a.text())));
+        return completeWithFuture(AdminRequests.made(line, asked -> admin.perform(caller, asked)
+                        .thenApply(a -> see(back, a.ok() ? "done" : "failed", a.text())),
+                why -> CompletableFuture.completedFuture(see(back, "failed", why))));
     }
 
     private Route mailbox(MailboxDesk.Work<String> work) {

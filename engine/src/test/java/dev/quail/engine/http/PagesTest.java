@@ -57,7 +57,7 @@ class PagesTest {
 
     @Test
     void theDashboardRaisesAnUnhealthyJournalASuspendedSiteAndADownedHost() throws Exception {
-        String page = DashboardPage.render(json("{`messages`:0,`journal`:{`ok`:false,`detail`:`disk full`}}"),
+        String page = DashboardPage.render(CALLER, json("{`messages`:0,`journal`:{`ok`:false,`detail`:`disk full`}}"),
                 json("{`states`:{},`channels`:{},`buckets`:[],`destinations`:[]}"),
                 json("{`sites`:[{`site`:`.example.net`,`suspendedUntil`:`2026-12-02T12:00:00Z`,`reason`:`"
                         + quoted(HOSTILE) + "`}]}"),
@@ -67,6 +67,7 @@ class PagesTest {
         assertTrue(page.contains("site .example.net is suspended until 2026-12-02T12:00:00Z: &lt;img"), page);
         assertTrue(page.contains("host 192.0.2.1 (example.org) is marked down after 3 connection timeouts"), page);
         assertFalse(page.contains("<img"), page);
+        assertForms(page, 2);
     }
 
     /** Each form that posts carries the session's CSRF token. */
