@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The dashboard: alerts first (an unhealthy journal, a suspended site, hosts marked down), then the counts since
- * start, the queue by state and channel, its qshape table and the sites, each with its suspend or resume. Made from qstat, qshape, sites and tcpto,
- * as JSON, each of which may be an {"error": ...} when the Admin could not answer it.
+ * start, the queue by state and channel, its qshape table and the sites, with their suspend and resume. Made from
+ * qstat, qshape, sites and tcpto, as JSON, each of which may be an {"error": ...} when the Admin could not answer.
  */
 final class DashboardPage {
     private DashboardPage() {}

@@ -23,7 +23,8 @@ final class MailboxesPage {
         Html add = Pages.form(caller, "/mailboxes", Html.of("<label>Address <input name=\"address\" id=\"new-address\" "
                 + "required></label> <label>Password <input name=\"password\" id=\"new-password\" type=\"password\">"
                 + "</label> "), "Add mailbox");
-        return Html.of("<section id=\"add\"><h2>Add a mailbox</h2>{}</section><h2>Mailboxes</h2><table id=\"mailboxes\">"
-                + "<tr><th>address</th><th>forwards to</th><th>password</th><th>forwards</th></tr>{}</table>", add, rows);
+        return Html.of("<section id=\"add\"><h2>Add a mailbox</h2>{}</section><h2>Mailboxes</h2>"
+                + "<table id=\"mailboxes\"><tr><th>address</th><th>forwards to</th><th>password</th><th>forwards</th>"
+                + "</tr>{}</table>", add, rows);
     }
 }

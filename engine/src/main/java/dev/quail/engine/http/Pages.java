@@ -23,7 +23,8 @@ final class Pages {
             body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#222}
             header{background:#234;color:#fff;padding:.5em 1em;display:flex;gap:1.5em;align-items:center}
             header a{color:#fff} header form{margin-left:auto}
-            main{padding:1em} table{border-collapse:collapse;margin:.5em 0} td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}
+            main{padding:1em} table{border-collapse:collapse;margin:.5em 0}
+            td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}
             .done{background:#dfd;padding:.5em} .failed,.alert{background:#fdd;padding:.5em}
             form.inline{display:inline} pre{white-space:pre-wrap;margin:0} li{font-family:monospace}
             </style>""");

@@ -28,7 +28,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The web admin: server-rendered pages at /, /queue, /messages/ID and /mailboxes, made from the very Admin
- * requests (through {@link QueueLines} and {@link SiteLines}) and {@link MailboxDesk} operations the API uses, parsed from the same JSON.
+ * requests (through {@link QueueLines} and {@link SiteLines}) and {@link MailboxDesk} operations the API uses,
+ * parsed from the same JSON.
  * Every page but the sign-in page needs a session (a stranger is sent to /signin); every form that changes
  * something carries the session's CSRF token, which {@link Guard} checks. An action answers with a redirect to the
  * page it came from (so a reload repeats nothing), its result in a {@code done} or {@code failed} parameter.
@@ -65,13 +66,13 @@ final class WebRoutes extends AllDirectives {
 
     private Route pages(Caller caller) {
         return parameterMap(query -> concat(
-                pathSingleSlash(() -> get(() -> page(dashboard(caller, query)))),
-                path("queue", () -> get(() -> page(queue(caller, query)))),
+                pathSingleSlash(() -> get(() -> completeWithFuture(dashboard(caller, query)))),
+                path("queue", () -> get(() -> completeWithFuture(queue(caller, query)))),
                 path(PathMatchers.segment("queue").slash(PathMatchers.segment()), action -> post(() -> formFieldMap(
                         form -> act(caller, () -> QueueLines.onQueue(action, filters(form)),
                                 "/queue" + QueuePage.query(filters(form)))))),
                 path(PathMatchers.segment("messages").slash(PathMatchers.segment()),
-                        id -> get(() -> page(message(caller, id, query)))),
+                        id -> get(() -> completeWithFuture(message(caller, id, query)))),
                 path(PathMatchers.segment("messages").slash(PathMatchers.segment()).slash(PathMatchers.segment()),
                         (id, action) -> post(() -> act(caller, () -> QueueLines.edit(action, id),
                                 action.equals("delete") ? "/queue" : "/messages/" + encode(id)))),
@@ -81,7 +82,7 @@ final class WebRoutes extends AllDirectives {
                 path(PathMatchers.segment("sites").slash("resume"), () -> post(() -> formFieldMap(
                         f -> act(caller, () -> SiteLines.resume(f.getOrDefault("site", "")), "/")))),
                 path("mailboxes", () -> concat(
-                        get(() -> page(mailboxList(caller, query))),
+                        get(() -> completeWithFuture(mailboxList(caller, query))),
                         post(() -> formFieldMap(f -> mailbox(() -> mailboxes.add(caller, f)))))),
                 path(PathMatchers.segment("mailboxes").slash("password"), () -> post(() -> formFieldMap(
                         f -> mailbox(() -> mailboxes.password(caller, f.getOrDefault("address", ""), f))))),
@@ -103,7 +104,8 @@ final class WebRoutes extends AllDirectives {
         var sites = read("sites --json");
         var tcpto = read("tcpto --json");
         return CompletableFuture.allOf(stat, shape, sites, tcpto).thenApply(x -> Pages.layout(caller, "Dashboard",
-                query, DashboardPage.render(caller, stat.join(), shape.join(), sites.join(), tcpto.join(), Meters.totals())));
+                query, DashboardPage.render(caller, stat.join(), shape.join(), sites.join(), tcpto.join(),
+                        Meters.totals())));
     }
 
     private CompletionStage<HttpResponse> queue(Caller caller, Map<String, String> query) {
@@ -128,7 +130,8 @@ final class WebRoutes extends AllDirectives {
 
     /** A page made from one Admin answer, or the refusal on an error page (404 for an unknown message). */
     private CompletionStage<HttpResponse> answer(Supplier<String> line, Function<JsonNode, HttpResponse> page) {
-        return AdminRequests.made(line, asked -> admin.query(asked).thenApply(a -> a.ok() ? page.apply(parse(a.text()))
+        return AdminRequests.made(line, asked -> admin.query(asked).thenApply(a -> a.ok()
+                ? page.apply(parse(a.text()))
                 : Pages.error(AdminRequests.missing(a.text()) ? StatusCodes.NOT_FOUND : StatusCodes.BAD_REQUEST,
                         a.text().strip())),
                 why -> CompletableFuture.completedFuture(Pages.error(StatusCodes.BAD_REQUEST, why)));
@@ -142,8 +145,8 @@ final class WebRoutes extends AllDirectives {
     }
 
     private Route mailbox(MailboxDesk.Work<String> work) {
-        return onSuccess(mailboxes.attempt(work),
-                done -> complete(see("/mailboxes", done.ok() ? "done" : "failed", done.ok() ? done.value() : done.why())));
+        return onSuccess(mailboxes.attempt(work), done -> complete(
+                see("/mailboxes", done.ok() ? "done" : "failed", done.ok() ? done.value() : done.why())));
     }
 
     private CompletableFuture<JsonNode> read(String line) {
@@ -175,10 +178,6 @@ final class WebRoutes extends AllDirectives {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private Route page(CompletionStage<HttpResponse> page) {
-        return completeWithFuture(page);
     }
 
     private static String resource(String name) {
