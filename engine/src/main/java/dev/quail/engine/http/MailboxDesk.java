@@ -22,7 +22,8 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  * What the API and the mailboxes page do to mailboxes: `quail user add|list|remove|passwd|forward`, the same
  * {@link Mailboxes} and {@link Passwords} code, each action logged with the admin's name first. Blocking (files,
  * fsync, a bcrypt): run through {@link #attempt}, on the I/O executor. Form fields: address, password, to
- * (addresses separated by commas or spaces), keep. Bad input is an {@link IllegalArgumentException}; an unknown mailbox {@link Missing}.
+ * (addresses separated by commas or spaces), keep. Bad input is an {@link IllegalArgumentException}; an unknown
+ * mailbox {@link Missing}.
  */
 final class MailboxDesk {
     /** A mailbox as the list shows it. */
