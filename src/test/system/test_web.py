@@ -158,6 +158,9 @@ class WebAdmin(QuailTestCase):
         with smtplib.SMTP("127.0.0.1", self.server.port) as s:
             s.sendmail("alice@example.org", ["carol@localhost"], b"Subject: forwarded\r\n\r\nbody\r\n")
         self.assertIn(b"Subject: forwarded", self.wait_messages(1)[0])
+        self.element('#mailboxes tr[data-address="carol@localhost"] button', "Remove").click()
+        self.shows("#done", "removed carol@localhost")
+        self.assertEqual(self.browser.find_elements(By.CSS_SELECTOR, 'tr[data-address="carol@localhost"]'), [])
 
         self.prints_text_and_refuses_a_form_without_its_token()
 

@@ -87,7 +87,9 @@ final class WebRoutes extends AllDirectives {
                 path(PathMatchers.segment("mailboxes").slash("password"), () -> post(() -> formFieldMap(
                         f -> mailbox(() -> mailboxes.password(caller, f.getOrDefault("address", ""), f))))),
                 path(PathMatchers.segment("mailboxes").slash("forwards"), () -> post(() -> formFieldMap(
-                        f -> mailbox(() -> mailboxes.forward(caller, f.getOrDefault("address", ""), f)))))));
+                        f -> mailbox(() -> mailboxes.forward(caller, f.getOrDefault("address", ""), f))))),
+                path(PathMatchers.segment("mailboxes").slash("remove"), () -> post(() -> formFieldMap(
+                        f -> mailbox(() -> mailboxes.remove(caller, f.getOrDefault("address", ""))))))));
     }
 
     private Route signedIn(AdminLogin.Outcome outcome) {

@@ -52,7 +52,7 @@ class PagesTest {
         String page = MailboxesPage.render(CALLER, List.of(new MailboxDesk.Box(HOSTILE, Path.of("/m"),
                 List.of(HOSTILE)))).toString();
         assertFalse(page.contains("<img"), page);
-        assertForms(page, 3);
+        assertForms(page, 4);
     }
 
     @Test
