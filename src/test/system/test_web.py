@@ -8,6 +8,7 @@ import smtplib
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -56,13 +57,15 @@ class WebAdmin(QuailTestCase):
         self.assertTrue(self.browser.save_screenshot(os.path.join(self.shots, name + ".png")))
 
     def element(self, css, text=None):
-        """The element css selects, once there (and holding text, when given)."""
+        """The element css selects, once there (and holding text, when given). An element of the page being left
+        goes stale as it is read: the wait then looks again, in the page that replaces it."""
         def found(browser):
             for e in browser.find_elements(By.CSS_SELECTOR, css):
                 if text is None or text in e.text:
                     return e
             return False
-        return WebDriverWait(self.browser, WAIT).until(found, "no %s%s" % (css, " with " + text if text else ""))
+        return WebDriverWait(self.browser, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(
+            found, "no %s%s" % (css, " with " + text if text else ""))
 
     def shows(self, css, text):
         """Waits for the element css selects to hold text (the page an action leads to), then wants it exactly."""
