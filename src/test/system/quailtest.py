@@ -47,7 +47,8 @@ def quail(*args, input=None, env=None, check=True, timeout=120):
 class Server:
     """One `quail start` process."""
 
-    def __init__(self, home, port=None, extra=(), env=None):
+    def __init__(self, home, port=None, extra=(), env=None, launcher=QUAIL):
+        self.launcher = launcher
         self.home = home
         self.port = port or free_port()
         self.extra = list(extra)
@@ -58,7 +59,7 @@ class Server:
     def start(self, timeout=60):
         self.out = open(os.path.join(self.home, "server.out"), "ab")
         self.proc = subprocess.Popen(
-            [QUAIL, "start", "--home", self.home, "--smtp", "127.0.0.1:%d" % self.port] + self.extra,
+            [self.launcher, "start", "--home", self.home, "--smtp", "127.0.0.1:%d" % self.port] + self.extra,
             stdout=self.out, stderr=subprocess.STDOUT, env=self.env)
         wait_until(lambda: self._listening() or self._died(), timeout, what="the server to listen")
         if self.proc.poll() is not None:

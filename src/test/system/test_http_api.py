@@ -46,6 +46,16 @@ class Http:
         return status, json.loads(data) if data.strip() else None
 
 
+def samples(body):
+    """Prometheus' text format as {"name{labels}": value}."""
+    values = {}
+    for line in body.decode().splitlines():
+        if line and not line.startswith("#"):
+            name, value = line.rsplit(" ", 1)
+            values[name] = float(value)
+    return values
+
+
 class HttpCase(QuailTestCase):
     start_server = False
 
@@ -358,6 +368,22 @@ class Api(HttpCase):
         c.close()
 
 
+    def test_metrics_count_the_queue_and_the_age_of_its_oldest_message(self):
+        def scrape():
+            status, _, body = self.web.request("GET", "/metrics", headers=self.auth)
+            self.assertEqual(status, 200)
+            return samples(body)
+        sent = time.time()
+        self.send(subject="oldest")
+        self.deferred(1)
+        self.send(subject="younger")
+        m = wait_until(lambda: (lambda m: m if m["quail_queue_messages"] == 2
+                                and m["quail_queue_oldest_message_age_seconds"] >= 1 else None)(scrape()),
+                       30, what="2 queued, the oldest at least a second old")
+        self.assertLessEqual(m["quail_queue_oldest_message_age_seconds"], time.time() - sent + 1)
+        self.assertEqual(m["quail_queue_messages"], self.cli("qstat")["messages"])
+
+
 class Sites(HttpCase):
     def test_sites_suspend_and_resume(self):
         auth = {"Authorization": "Bearer " + self.token()}
@@ -448,12 +474,7 @@ class Metrics(HttpCase):
         status, headers, body = self.web.request("GET", "/metrics")
         self.assertEqual(status, 200)
         self.assertTrue(headers["Content-Type"].startswith("text/plain; version=0.0.4"))
-        values = {}
-        for line in body.decode().splitlines():
-            if line and not line.startswith("#"):
-                name, value = line.rsplit(" ", 1)
-                values[name] = float(value)
-        return values
+        return samples(body)
 
     def test_a_scrape_after_a_scripted_run_equals_the_maildir_and_the_sink(self):
         with smtplib.SMTP("127.0.0.1", self.server.port) as s:

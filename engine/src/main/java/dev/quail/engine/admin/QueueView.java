@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
@@ -39,6 +40,34 @@ public final class QueueView {
 
     public CompletionStage<Long> count() {
         return messageIds().runWith(Sink.fold(0L, (n, id) -> n + 1), system);
+    }
+
+    /** How many messages the queue holds and when the oldest of them was accepted. */
+    public record Census(long messages, Optional<Long> oldestBirthMillis) {}
+
+    /**
+     * The queue's size and its oldest message's birth, reading one message only: ids come from a counter that only
+     * grows, so the lowest id is the message accepted first (its lifetime may since have been restarted by
+     * rejuvenate, which this ignores).
+     */
+    public CompletionStage<Census> census() {
+        record Fold(long count, String lowest) {}
+        return messageIds().runWith(Sink.fold(new Fold(0, null), (f, id) -> new Fold(f.count() + 1,
+                f.lowest() == null || number(id) < number(f.lowest()) ? id : f.lowest())), system)
+                .thenCompose(f -> f.lowest() == null
+                        ? CompletableFuture.completedFuture(new Census(0, Optional.empty()))
+                        : message(f.lowest()).thenApply(m -> new Census(f.count(),
+                                m.map(state -> state.accepted().birthMillis()))));
+    }
+
+    /** An id's counter value: base 36 before the node's name, if any. */
+    private static long number(String id) {
+        int dot = id.indexOf('.');
+        try {
+            return Long.parseLong(dot < 0 ? id : id.substring(0, dot), 36);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE; // not one of ours: never the oldest
+        }
     }
 
     public CompletionStage<List<MessageState>> messages() {

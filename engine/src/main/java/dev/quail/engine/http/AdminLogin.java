@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
  * Signing in to the admin listener: users/admins checked on the bcrypt pool under the throttle SMTP AUTH and POP3
@@ -19,7 +21,20 @@ final class AdminLogin {
 
     record SignedIn(Sessions.Session session) implements Outcome {}
 
-    enum Refusal implements Outcome { REFUSED, THROTTLED, BUSY }
+    /** Why not, as the API's status and the words both the API and the sign-in page say. */
+    enum Refusal implements Outcome {
+        REFUSED(StatusCodes.UNAUTHORIZED, "wrong name or password"),
+        THROTTLED(StatusCodes.TOO_MANY_REQUESTS, "too many failed logins from this address; try again in a minute"),
+        BUSY(StatusCodes.SERVICE_UNAVAILABLE, "busy; try again");
+
+        final StatusCode status;
+        final String why;
+
+        Refusal(StatusCode status, String why) {
+            this.status = status;
+            this.why = why;
+        }
+    }
 
     private final Logins logins;
     private final Sessions sessions;

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -29,17 +31,52 @@ final class AdminRequests {
         this.scheduler = scheduler;
     }
 
+    /** The Admin actor's answer: its text without the leading + (done) or - (refused). */
+    record Answer(boolean ok, String text) {}
+
     /** A request whose answer is JSON (qread, qshape, sites... with --json). */
     CompletionStage<HttpResponse> read(String line) {
-        return ask(line).thenApply(text -> text.startsWith("+") ? Replies.ok(text.substring(1)) : refusal(text));
+        return query(line).thenApply(a -> a.ok() ? Replies.ok(a.text()) : refusal(a.text()));
     }
 
     /** A state change by {@code caller}: logged first, answered {"result": "held 1 messages"}. */
     CompletionStage<HttpResponse> act(Caller caller, String line) {
+        return perform(caller, line).thenApply(a -> a.ok()
+                ? Replies.ok("{\"result\":\"" + Replies.quote(a.text()) + "\"}\n") : refusal(a.text()));
+    }
+
+    /** As {@link #read(String)}, the line made from a request's parameters: 400 when they cannot make one. */
+    CompletionStage<HttpResponse> read(Supplier<String> line) {
+        return made(line, this::read, AdminRequests::badRequest);
+    }
+
+    /** As {@link #act(Caller, String)}, the line made from a request's parameters: 400 when they cannot make one. */
+    CompletionStage<HttpResponse> act(Caller caller, Supplier<String> line) {
+        return made(line, l -> act(caller, l), AdminRequests::badRequest);
+    }
+
+    /** {@code asked} with the line {@code line} makes, or {@code refused} with why the line could not be made. */
+    static <T> CompletionStage<T> made(Supplier<String> line, Function<String, CompletionStage<T>> asked,
+                                       Function<String, CompletionStage<T>> refused) {
+        String made;
+        try {
+            made = line.get();
+        } catch (IllegalArgumentException e) {
+            return refused.apply(e.getMessage());
+        }
+        return asked.apply(made);
+    }
+
+    CompletionStage<Answer> query(String line) {
+        return AskPattern.<Admin.Command, String>ask(admin, r -> new Admin.Request(line, r), TIMEOUT, scheduler)
+                .exceptionally(e -> "-" + e.getMessage() + "\n")
+                .thenApply(text -> new Answer(text.startsWith("+"), text.substring(Math.min(1, text.length()))));
+    }
+
+    /** A state change by {@code caller}, logged with the admin's name first; the answer's text stripped. */
+    CompletionStage<Answer> perform(Caller caller, String line) {
         Actions.log(caller, line);
-        return ask(line).thenApply(text -> text.startsWith("+")
-                ? Replies.ok("{\"result\":\"" + Replies.quote(text.substring(1).strip()) + "\"}\n")
-                : refusal(text));
+        return query(line).thenApply(a -> new Answer(a.ok(), a.text().strip()));
     }
 
     /**
@@ -66,14 +103,13 @@ final class AdminRequests {
         return CompletableFuture.completedFuture(Replies.error(StatusCodes.BAD_REQUEST, why));
     }
 
-    private CompletionStage<String> ask(String line) {
-        return AskPattern.<Admin.Command, String>ask(admin, r -> new Admin.Request(line, r), TIMEOUT, scheduler)
-                .exceptionally(e -> "-" + e.getMessage() + "\n");
+    private static HttpResponse refusal(String why) {
+        return Replies.error(missing(why) ? StatusCodes.NOT_FOUND : StatusCodes.BAD_REQUEST, why.strip());
     }
 
-    private static HttpResponse refusal(String text) {
-        String why = text.substring(Math.min(1, text.length())).strip();
-        boolean missing = why.startsWith("no such") || why.startsWith("nothing is suspended");
-        return Replies.error(missing ? StatusCodes.NOT_FOUND : StatusCodes.BAD_REQUEST, why);
+    /** A refusal that names nothing there (an unknown message or site hold): 404 rather than 400. */
+    static boolean missing(String why) {
+        String w = why.strip();
+        return w.startsWith("no such") || w.startsWith("nothing is suspended");
     }
 }

@@ -16,6 +16,7 @@ import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.Uri;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -47,15 +48,24 @@ final class Guard extends AllDirectives {
 
     /** {@code inner} for an authenticated caller (and, for a state change by cookie, a valid CSRF token). */
     Route admin(Function<Caller, Route> inner) {
+        return admin(inner, this::unauthorized);
+    }
+
+    /** As {@link #admin(Function)} for a web page: a stranger is sent to the sign-in page instead. */
+    Route page(Function<Caller, Route> inner) {
+        return admin(inner, () -> redirect(Uri.create("/signin"), StatusCodes.SEE_OTHER));
+    }
+
+    private Route admin(Function<Caller, Route> inner, Supplier<Route> stranger) {
         return optionalHeaderValueByName("Authorization", auth -> optionalCookie(COOKIE, cookie -> {
             if (auth.isPresent() && auth.get().startsWith(BEARER)) {
                 String token = auth.get().substring(BEARER.length()).strip();
                 return onSuccess(CompletableFuture.supplyAsync(() -> owner(token), io), owner -> owner
                         .map(name -> inner.apply(new Caller(name, Optional.empty())))
-                        .orElseGet(this::unauthorized));
+                        .orElseGet(stranger));
             }
             Optional<Sessions.Session> session = cookie.flatMap(c -> sessions.find(c.value()));
-            if (session.isEmpty()) return unauthorized();
+            if (session.isEmpty()) return stranger.get();
             Caller caller = new Caller(session.get().admin(), session);
             return extractMethod(method -> safe(method) ? inner.apply(caller)
                     : csrf(session.get(), () -> inner.apply(caller)));

@@ -51,14 +51,17 @@ public final class HttpAdmin extends AllDirectives {
         AdminLogin login = new AdminLogin(services.logins().against(new Passwords(services.controls().home().admins())),
                 sessions);
         AdminRequests requests = new AdminRequests(services.admin(), system.scheduler());
+        MailboxDesk mailboxes = new MailboxDesk(services.controls(), services.io());
+        LoginRoutes logins = new LoginRoutes(login, sessions, guard, https);
         this.route = toStrictEntity(BODY_TIMEOUT, BODY_BYTES, () -> concat(
-                new LoginRoutes(login, sessions, guard, https).route(),
+                logins.route(),
                 new QueueRoutes(guard, requests, services.view()).route(),
                 new SiteRoutes(guard, requests).route(),
-                new MailboxRoutes(guard, services.controls(), services.io()).route(),
-                new MetricsRoutes(guard).route(),
+                new MailboxRoutes(guard, mailboxes).route(),
+                new MetricsRoutes(guard, services.view()).route(),
                 new HealthRoutes(guard, services.journal(), services.listening(), services.diskLow()).route(),
-                new ListRoutes(new OneClick(Lists.of(services.controls().home().root())), services.io()).route()));
+                new ListRoutes(new OneClick(Lists.of(services.controls().home().root())), services.io()).route(),
+                new WebRoutes(logins, guard, requests, mailboxes).route()));
     }
 
     /** Binds HOST:PORT; over TLS with control/servercert.pem when {@code tls} is given. */

@@ -1,6 +1,7 @@
 package dev.quail.engine.http;
 
-import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.HttpCookie;
@@ -13,7 +14,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * POST /login (form fields name, password) opens a session: its cookie (HttpOnly, SameSite=Strict, Secure over
  * HTTPS) and, in the answer, the CSRF token its state-changing requests must carry. POST /logout ends it.
- * GET /api/v1/session says who is signed in and repeats the CSRF token.
+ * GET /api/v1/session says who is signed in and repeats the CSRF token. The web's sign-in page signs in and out
+ * through the same methods.
  */
 final class LoginRoutes extends AllDirectives {
     private final AdminLogin login;
@@ -30,31 +32,39 @@ final class LoginRoutes extends AllDirectives {
 
     Route route() {
         return concat(
-                path("login", () -> post(() -> guard.clientAddress(client -> formFieldOptional("name",
-                        name -> formFieldOptional("password", password -> client.isEmpty()
-                                ? complete(Replies.error(StatusCodes.BAD_REQUEST, "no client address"))
-                                : onSuccess(login.signIn(client.get(), name.orElse(""),
-                                        password.orElse("").toCharArray()), this::answer)))))),
-                path("logout", () -> post(() -> guard.admin(caller -> {
-                    caller.session().ifPresent(s -> sessions.close(s.id()));
-                    return complete(Replies.ok("{}\n").addHeader(SetCookie.create(cookie("deleted").withMaxAge(0))));
-                }))),
+                path("login", () -> post(() -> signIn(this::answer,
+                        () -> complete(Replies.error(StatusCodes.BAD_REQUEST, "no client address"))))),
+                path("logout", () -> post(() -> guard.admin(caller -> signOut(caller, Replies.ok("{}\n"))))),
                 path(PathMatchers.segment("api").slash("v1").slash("session"), () -> get(() -> guard.admin(
                         caller -> complete(Replies.ok(session(caller.admin(),
                                 caller.session().map(Sessions.Session::csrf).orElse(null))))))));
     }
 
+    /** A sign-in with the form fields name and password, from the peer's own address. */
+    Route signIn(Function<AdminLogin.Outcome, Route> answer, Supplier<Route> noAddress) {
+        return guard.clientAddress(client -> formFieldMap(form -> client.isEmpty() ? noAddress.get()
+                : onSuccess(login.signIn(client.get(), form.getOrDefault("name", ""),
+                        form.getOrDefault("password", "").toCharArray()), answer)));
+    }
+
+    /** The caller's session closed, and {@code answer} clearing its cookie. */
+    Route signOut(Caller caller, HttpResponse answer) {
+        caller.session().ifPresent(s -> sessions.close(s.id()));
+        return complete(answer.addHeader(SetCookie.create(cookie("deleted").withMaxAge(0))));
+    }
+
+    /** The signed-in session's cookie on {@code answer}. */
+    HttpResponse withCookie(HttpResponse answer, Sessions.Session session) {
+        return answer.addHeader(SetCookie.create(cookie(session.id())));
+    }
+
     private Route answer(AdminLogin.Outcome outcome) {
         if (outcome instanceof AdminLogin.SignedIn in) {
             HttpResponse ok = Replies.ok(session(in.session().admin(), in.session().csrf()));
-            return complete(ok.addHeaders(List.of(SetCookie.create(cookie(in.session().id())))));
+            return complete(withCookie(ok, in.session()));
         }
-        return switch ((AdminLogin.Refusal) outcome) {
-            case REFUSED -> complete(Replies.error(StatusCodes.UNAUTHORIZED, "wrong name or password"));
-            case THROTTLED -> complete(Replies.error(StatusCodes.TOO_MANY_REQUESTS,
-                    "too many failed logins from this address; try again in a minute"));
-            case BUSY -> complete(Replies.error(StatusCodes.SERVICE_UNAVAILABLE, "busy; try again"));
-        };
+        AdminLogin.Refusal refusal = (AdminLogin.Refusal) outcome;
+        return complete(Replies.error(refusal.status, refusal.why));
     }
 
     private HttpCookie cookie(String value) {

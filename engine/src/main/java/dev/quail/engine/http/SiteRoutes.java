@@ -32,19 +32,11 @@ final class SiteRoutes extends AllDirectives {
 
     /** ?seconds=N&reason=TEXT, as quail suspend SITE --for Ns --reason TEXT. */
     private CompletionStage<HttpResponse> suspend(Caller caller, String site, Map<String, String> parameters) {
-        String seconds = parameters.getOrDefault("seconds", "");
-        String reason = parameters.getOrDefault("reason", "suspended by " + caller.admin()).strip();
-        if (!AdminRequests.plain(site) || !seconds.matches("[0-9]{1,9}")) {
-            return AdminRequests.badRequest("expected a site and seconds=N (1 to 9 digits)");
-        }
-        if (reason.isEmpty() || reason.codePoints().anyMatch(Character::isISOControl)) {
-            return AdminRequests.badRequest("the reason is one line of text");
-        }
-        return admin.act(caller, "suspend " + site + " " + seconds + " " + reason);
+        return admin.act(caller, () -> SiteLines.suspend(caller, site, parameters.getOrDefault("seconds", ""),
+                parameters.getOrDefault("reason", "")));
     }
 
     private CompletionStage<HttpResponse> resume(Caller caller, String site) {
-        if (!AdminRequests.plain(site)) return AdminRequests.badRequest("bad site");
-        return admin.act(caller, "resume " + site);
+        return admin.act(caller, () -> SiteLines.resume(site));
     }
 }

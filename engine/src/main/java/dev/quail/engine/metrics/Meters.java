@@ -5,6 +5,7 @@ import dev.quail.engine.queue.MessageState;
 import dev.quail.persistence.events.Channel;
 import dev.quail.persistence.events.MessageEvent;
 import dev.quail.persistence.journal.WriteTimes;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -16,6 +17,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What /metrics shows, counted where it happens, as MessageLog logs, on one Prometheus registry for the process
@@ -40,6 +43,11 @@ public final class Meters {
     private static final AtomicInteger ASLEEP = gauge("quail_queue_sleeping_messages", "messages waiting to retry");
     private static final AtomicInteger WAITING = gauge("quail_queue_waiting_messages",
             "messages due, waiting for room among the live ones");
+
+    private static final AtomicLong QUEUED = longGauge("quail_queue_messages",
+            "messages in the queue, as qstat counts them, when last scraped");
+    private static final AtomicLong OLDEST = longGauge("quail_queue_oldest_message_age_seconds",
+            "age of the oldest message in the queue when last scraped (0: the queue is empty)");
 
     private Meters() {}
 
@@ -77,6 +85,20 @@ public final class Meters {
         }
     }
 
+    /** Each count since start, summed over its labels, by what it counts: what the web dashboard shows. */
+    public static Map<String, Double> totals() {
+        Map<String, Double> totals = new LinkedHashMap<>();
+        totals.put("accepted", sum("quail_messages_accepted"));
+        for (String what : List.of("delivered", "deferred", "bounced")) {
+            totals.put(what, sum("quail_recipients_" + what));
+        }
+        return totals;
+    }
+
+    private static double sum(String name) {
+        return REGISTRY.find(name).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
     /** The open connections of one listener (smtpd, pop3d, ...): up when admitted, down when it ends. */
     public static AtomicInteger connections(String listener) {
         return CONNECTIONS.computeIfAbsent(listener, name -> {
@@ -93,6 +115,12 @@ public final class Meters {
         LIVE.set(live);
         ASLEEP.set(asleep);
         WAITING.set(waiting);
+    }
+
+    /** The queue's census: its size and the age of its oldest message. */
+    public static void census(long messages, long oldestAgeSeconds) {
+        QUEUED.set(messages);
+        OLDEST.set(oldestAgeSeconds);
     }
 
     private static void count(String what, MessageState state, int recipient) {
@@ -116,6 +144,12 @@ public final class Meters {
         return Timer.builder("quail_journal_write").tag("fsync", synced).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(10))
                 .description("time to write one batch to the journal").register(registry);
+    }
+
+    private static AtomicLong longGauge(String name, String description) {
+        AtomicLong value = new AtomicLong();
+        Gauge.builder(name, value, AtomicLong::get).description(description).strongReference(true).register(REGISTRY);
+        return value;
     }
 
     private static AtomicInteger gauge(String name, String description) {

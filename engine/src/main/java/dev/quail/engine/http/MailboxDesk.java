@@ -1,0 +1,132 @@
+package dev.quail.engine.http;
+
+import dev.quail.config.Assignment;
+import dev.quail.engine.Controls;
+import dev.quail.engine.Home;
+import dev.quail.engine.Mailboxes;
+import dev.quail.engine.auth.Passwords;
+import dev.quail.engine.log.MessageLog;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+
+/**
+ * What the API and the mailboxes page do to mailboxes: `quail user add|list|remove|passwd|forward`, the same
+ * {@link Mailboxes} and {@link Passwords} code, each action logged with the admin's name first. Blocking (files,
+ * fsync, a bcrypt): run through {@link #attempt}, on the I/O executor. Form fields: address, password, to
+ * (addresses separated by commas or spaces), keep. Bad input is an {@link IllegalArgumentException}; an unknown
+ * mailbox {@link Missing}.
+ */
+final class MailboxDesk {
+    /** A mailbox as the list shows it. */
+    record Box(String address, Path maildir, List<String> forwards) {}
+
+    /** The named mailbox is not in users/assign. */
+    static final class Missing extends RuntimeException {
+        Missing(String address) {
+            super("no such mailbox: " + address);
+        }
+    }
+
+    /** A file operation that may refuse its input. */
+    interface Work<T> {
+        T run() throws IOException;
+    }
+
+    /** An operation's value, or why it was refused, with the HTTP status that says which. */
+    record Done<T>(StatusCode status, T value, String why) {
+        boolean ok() {
+            return status.isSuccess();
+        }
+    }
+
+    private final Controls controls;
+    private final Home home;
+    private final Executor io;
+
+    MailboxDesk(Controls controls, Executor io) {
+        this.controls = controls;
+        this.home = controls.home();
+        this.io = io;
+    }
+
+    /** {@code work} on the I/O executor; refused with 400 (bad input), 404 (no such mailbox) or 503 (a file). */
+    <T> CompletionStage<Done<T>> attempt(Work<T> work) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return new Done<>(StatusCodes.OK, work.run(), "");
+            } catch (Missing e) {
+                return new Done<>(StatusCodes.NOT_FOUND, null, e.getMessage());
+            } catch (IllegalArgumentException e) {
+                return new Done<>(StatusCodes.BAD_REQUEST, null, e.getMessage());
+            } catch (IOException e) {
+                MessageLog.warning("http: mailboxes: " + e.getMessage());
+                return new Done<>(StatusCodes.SERVICE_UNAVAILABLE, null, "unable to write: " + e.getMessage());
+            }
+        }, io);
+    }
+
+    List<Box> list() throws IOException {
+        List<Box> boxes = new ArrayList<>();
+        for (Assignment a : Mailboxes.list(home)) {
+            if (a.wildcard()) continue;
+            boxes.add(new Box(a.user(), a.home().resolve("Maildir"), Mailboxes.forwards(home, a.user())));
+        }
+        return boxes;
+    }
+
+    String add(Caller caller, Map<String, String> form) throws IOException {
+        String address = form.getOrDefault("address", "");
+        Actions.log(caller, "user add " + logged(address));
+        Mailboxes.add(home, address);
+        controls.reload(); // the next RCPT for it is accepted: no wait for the watcher to see users/assign change
+        String password = form.getOrDefault("password", "");
+        if (!password.isEmpty()) new Passwords(home.passwords()).set(address, password.toCharArray());
+        return "added " + address;
+    }
+
+    String remove(Caller caller, String address) throws IOException {
+        Actions.log(caller, "user remove " + logged(address));
+        if (!Mailboxes.remove(home, address)) throw new Missing(address);
+        controls.reload();
+        return "removed " + address;
+    }
+
+    String password(Caller caller, String address, Map<String, String> form) throws IOException {
+        Actions.log(caller, "user passwd " + logged(address));
+        known(address);
+        new Passwords(home.passwords()).set(address, form.getOrDefault("password", "").toCharArray());
+        return "password set for " + address;
+    }
+
+    String forward(Caller caller, String address, Map<String, String> form) throws IOException {
+        List<String> targets = Arrays.stream(form.getOrDefault("to", "").split("[,\\s]+"))
+                .filter(t -> !t.isEmpty()).toList();
+        boolean keep = List.of("1", "on", "true", "yes").contains(form.getOrDefault("keep", ""));
+        Actions.log(caller, "user forward " + logged(address) + (keep ? " --keep" : "")
+                + " " + logged(String.join(" ", targets)));
+        known(address);
+        Mailboxes.forward(home, address, targets, keep);
+        return (targets.isEmpty() ? "no forwards for " : "forwards set for ") + address;
+    }
+
+    private void known(String address) throws IOException {
+        if (Mailboxes.list(home).stream().noneMatch(a -> a.user().equalsIgnoreCase(address))) {
+            throw new Missing(address);
+        }
+    }
+
+    /** What a request says goes into the mail log: one line, bounded. */
+    private static String logged(String text) {
+        String line = text.replaceAll("\\p{Cntrl}", "?");
+        return line.length() <= 200 ? line : line.substring(0, 200) + "...";
+    }
+}
