@@ -160,8 +160,9 @@ for r in dict.fromkeys(x["round"] for x in rows):
     if a is not None: rate_ov.append(a)
     if b is not None: cpu_ov.append(b)
     f = lambda v: "n/a" if v is None else f"{v:+.1f}%"
+    g = lambda v: "n/a" if v is None else f"{v:,.0f}"
     st = "; ".join(s for s in (off["status"], on["status"]) if s != "ok") or "ok"
-    print(f"| {r} | {ro:,.0f} | {rn:,.0f} | {f(a)} | {off['cpu_seconds']} | {on['cpu_seconds']} | {f(b)} "
+    print(f"| {r} | {g(ro)} | {g(rn)} | {f(a)} | {off['cpu_seconds']} | {on['cpu_seconds']} | {f(b)} "
           f"| {on['scrapes']} ({on['scrapes_ok']}) | {st} |")
 for name, xs in (("rate", rate_ov), ("CPU", cpu_ov)):
     if xs:
