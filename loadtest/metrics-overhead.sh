@@ -7,6 +7,7 @@
 #   off       `quail start --home TMP --smtp 127.0.0.1:PORT`
 #   on        the same plus `--http 127.0.0.1:HPORT` and control/httploopbackopen = 1, with
 #             `curl http://127.0.0.1:HPORT/metrics` once a second from the start of the load to its end
+#   listen    (with --listen) the admin listener open but never scraped, to tell its cost from the scrapes'
 #
 # Each round runs both, on fresh homes, alternating which goes first (round 1: off then on, round 2: on then
 # off, ...), so a drift of the shared machine does not always favour one side. Per round: the end-to-end
@@ -14,7 +15,7 @@
 # (cpu_on - cpu_off) / cpu_off. Every scrape must answer 200, or the round is marked. Prints a Markdown table,
 # the mean and the spread, and writes loadtest/results/metrics-overhead.csv.
 #
-# Usage: loadtest/metrics-overhead.sh [--messages N] [--rounds R] [--keep]
+# Usage: loadtest/metrics-overhead.sh [--messages N] [--rounds R] [--listen] [--keep]
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,12 +26,14 @@ py=/usr/bin/python3
 messages=20000
 rounds=3
 keep=no
+modes="off on"
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --messages) messages="${2:?--messages needs a number}"; shift 2 ;;
     --rounds) rounds="${2:?--rounds needs a number}"; shift 2 ;;
     --keep) keep=yes; shift ;;
+    --listen) modes="off on listen"; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "metrics-overhead: unknown argument '$1'" >&2; usage >&2; exit 100 ;;
   esac
@@ -95,7 +98,7 @@ one() { # ROUND off|on
   mkdir -p "$dir/home/control"
   local maildir
   maildir=$("$quail" user add --home "$dir/home" bench@localhost | tail -n 1)
-  if [ "$mode" = on ]; then
+  if [ "$mode" != off ]; then
     hport=$(free_port)
     echo 1 > "$dir/home/control/httploopbackopen"
     http=(--http "127.0.0.1:$hport")
@@ -106,8 +109,10 @@ one() { # ROUND off|on
   local server=$!
   pids+=("$server")
   wait_listening "$port" "$server" || { tail -n 30 "$dir/server.out" >&2; log "Quail did not start"; exit 111; }
-  if [ "$mode" = on ]; then
+  if [ "$mode" != off ]; then
     wait_listening "$hport" "$server" || { tail -n 30 "$dir/server.out" >&2; log "the admin listener did not start"; exit 111; }
+  fi
+  if [ "$mode" = on ]; then
     scrape "$hport" "$dir/scrapes" &
     scraper=$!
     pids+=("$scraper")
@@ -134,7 +139,9 @@ one() { # ROUND off|on
 }
 
 for round in $(seq 1 "$rounds"); do
-  if [ $((round % 2)) = 1 ]; then one "$round" off; one "$round" on; else one "$round" on; one "$round" off; fi
+  order=$modes
+  [ $((round % 2)) = 1 ] || order=$(echo "$modes" | tr ' ' '\n' | tac | tr '\n' ' ')
+  for mode in $order; do one "$round" "$mode"; done
 done
 
 mkdir -p "$results"
@@ -148,12 +155,13 @@ rows = list(csv.DictReader(open(sys.argv[1])))
 def num(v):
     try: return float(v)
     except (TypeError, ValueError): return None
-print("| round | msg/s off | msg/s on | rate overhead | CPU s off | CPU s on | CPU overhead | scrapes (200) | status |")
-print("|---|---|---|---|---|---|---|---|---|")
-rate_ov, cpu_ov = [], []
-for r in dict.fromkeys(x["round"] for x in rows):
+print("| round | mode | msg/s off | msg/s mode | rate overhead | CPU s off | CPU s mode | CPU overhead | scrapes (200) | status |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+over = {}
+for r, mode in dict.fromkeys((x["round"], x["mode"]) for x in rows if x["mode"] != "off"):
+    rate_ov, cpu_ov = over.setdefault(mode, ([], []))
     off = next(x for x in rows if x["round"] == r and x["mode"] == "off")
-    on = next(x for x in rows if x["round"] == r and x["mode"] == "on")
+    on = next(x for x in rows if x["round"] == r and x["mode"] == mode)
     ro, rn, co, cn = (num(off["end_to_end_rate"]), num(on["end_to_end_rate"]), num(off["cpu_seconds"]), num(on["cpu_seconds"]))
     a = (ro - rn) / ro * 100 if ro and rn else None
     b = (cn - co) / co * 100 if co and cn else None
@@ -162,11 +170,12 @@ for r in dict.fromkeys(x["round"] for x in rows):
     f = lambda v: "n/a" if v is None else f"{v:+.1f}%"
     g = lambda v: "n/a" if v is None else f"{v:,.0f}"
     st = "; ".join(s for s in (off["status"], on["status"]) if s != "ok") or "ok"
-    print(f"| {r} | {g(ro)} | {g(rn)} | {f(a)} | {off['cpu_seconds']} | {on['cpu_seconds']} | {f(b)} "
+    print(f"| {r} | {mode} | {g(ro)} | {g(rn)} | {f(a)} | {off['cpu_seconds']} | {on['cpu_seconds']} | {f(b)} "
           f"| {on['scrapes']} ({on['scrapes_ok']}) | {st} |")
-for name, xs in (("rate", rate_ov), ("CPU", cpu_ov)):
+for mode, (rate_ov, cpu_ov) in over.items():
+  for name, xs in (("rate", rate_ov), ("CPU", cpu_ov)):
     if xs:
-        print(f"\n{name} overhead: mean {statistics.mean(xs):+.1f}%, range {min(xs):+.1f}% to {max(xs):+.1f}% over {len(xs)} rounds")
+        print(f"\n{mode}: {name} overhead: mean {statistics.mean(xs):+.1f}%, range {min(xs):+.1f}% to {max(xs):+.1f}% over {len(xs)} rounds")
 EOF
 echo
 echo "wrote $results/metrics-overhead.csv"
