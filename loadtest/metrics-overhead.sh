@@ -136,6 +136,7 @@ one() { # ROUND off|on
   fi
   log "$(tail -n 1 "$csv")"
   [ "$keep" = yes ] || rm -rf "$dir"
+  sync # the next run should not pay for this one's Maildir and journal being written back or deleted
 }
 
 for round in $(seq 1 "$rounds"); do
