@@ -18,7 +18,7 @@
 # Every domain is routed to 127.0.0.1; nothing leaves the machine. Measured per system: the time from the
 # post's injection to the last delivery at the sink, recipients per second, CPU seconds of the server, its
 # peak memory (Quail: VmHWM, the JVM's peak RSS; Postfix: the largest sum of Pss over its processes) and the
-# largest queue on disk (du of Quail's home without lists/, or Postfix's queue_directory), both sampled
+# largest queue on disk (du of Quail's queue/, or Postfix's queue_directory), both sampled
 # every 0.5 s. Prints a Markdown table and writes loadtest/results/list-fanout.csv.
 # Needs root (Postfix's daemons change user) and /usr/bin/python3.
 #
