@@ -1,0 +1,340 @@
+#!/usr/bin/env bash
+# list-fanout.sh: one post to a big mailing list, Quail's list manager against Postfix's alias expansion,
+# both relaying every copy to one `./quail sink` on loopback, in the same run (issue 14's list benchmark).
+#
+#   members  N addresses mIII@dJJJ.test, spread round-robin over 1,000 domains d0.test ... d999.test
+#            (fewer domains when N < 1,000)
+#   Quail    `quail list create news@lists.test`, `quail list subscribe` from stdin; control/locals
+#            lists.test; control/smtproutes one line per member domain, `dJJJ.test:127.0.0.1:SINK`. The post
+#            fans out in batches of 1,000 with VERP: one SMTP transaction per member.
+#   Postfix  a private instance (as in bench.sh): mydestination = lists.test, alias_maps with
+#            `news: :include:MEMBERS` (local(8) expands it into one queue file), relayhost
+#            [127.0.0.1]:SINK; every other setting Postfix's default, so it sends up to 50 recipients a
+#            transaction (smtp_destination_recipient_limit) where Quail's VERP makes one per member. Postfix
+#            cannot VERP here: local(8) re-injects the expansion without the post's XVERP request.
+#   Post     one 2 KiB message to news@lists.test over SMTP, timed from the connection to the poll
+#            (every 0.1 s, the sink's STAT) that sees the sink's recipient count reach N.
+#
+# Every domain is routed to 127.0.0.1; nothing leaves the machine. Measured per system: the time from the
+# post's injection to the last delivery at the sink, recipients per second, CPU seconds of the server, its
+# peak memory (Quail: VmHWM, the JVM's peak RSS; Postfix: the largest sum of Pss over its processes) and the
+# largest queue on disk (du of Quail's queue/, or Postfix's queue_directory), both sampled
+# every 0.5 s. Prints a Markdown table and writes loadtest/results/list-fanout.csv.
+# Needs root (Postfix's daemons change user) and /usr/bin/python3.
+#
+# Usage: loadtest/list-fanout.sh [--members N] [--only quail|postfix] [--timeout S]
+#                                [--shaping RULE] [--keep]
+#   --shaping RULE  a line for Quail's control/shaping, e.g. "default ready-recipients=200000"
+#   --timeout S     give up when the sink's count has not grown for S seconds (default 120)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+quail="$root/quail"
+results="$root/loadtest/results"
+py=/usr/bin/python3
+
+members=100000
+systems="quail postfix"
+shaping=""
+timeout=120
+keep=no
+usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --members) members="${2:?--members needs a number}"; shift 2 ;;
+    --only) systems="${2:?--only needs quail or postfix}"; shift 2 ;;
+    --timeout) timeout="${2:?--timeout needs seconds}"; shift 2 ;;
+    --shaping) shaping="${2:?--shaping needs a rule}"; shift 2 ;;
+    --keep) keep=yes; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "list-fanout: unknown argument '$1'" >&2; usage >&2; exit 100 ;;
+  esac
+done
+[[ "$members" =~ ^[1-9][0-9]*$ ]] || { echo "list-fanout: --members needs a positive number" >&2; exit 100; }
+domains=$(( members < 1000 ? members : 1000 ))
+
+[ "$(id -u)" = 0 ] || { echo "list-fanout: must run as root (Postfix's daemons change user)" >&2; exit 100; }
+[ -x "$py" ] || { echo "list-fanout: needs $py" >&2; exit 111; }
+if [[ " $systems " == *" postfix"* ]] && [ ! -x /usr/sbin/postfix ]; then
+  echo "list-fanout: installing Postfix from apt" >&2
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postfix >&2 \
+    || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postfix >&2; }
+fi
+postfix_bin=/usr/sbin/postfix
+
+work="$(mktemp -d /tmp/quail-fanout.XXXXXX)"
+chmod 755 "$work" # Postfix's local(8) reads the :include: file as nobody
+
+# Build once and run a copy of the launcher and the jars (see bench.sh: a rebuild must not swap jars).
+"$quail" loadtest --help >/dev/null
+dist="$work/dist"
+mkdir -p "$dist/engine/target" "$dist/loadtest/target"
+cp "$quail" "$dist/quail"
+cp -r "$root/engine/target/quail-engine.jar" "$root/engine/target/lib" "$root/engine/target/.built" "$dist/engine/target/"
+cp -r "$root/loadtest/target/quail-loadtest.jar" "$root/loadtest/target/lib" "$dist/loadtest/target/"
+quail="$dist/quail"
+
+pids=()
+postfix_dirs=()
+cleanup() {
+  local pid dir
+  for dir in "${postfix_dirs[@]+"${postfix_dirs[@]}"}"; do "$postfix_bin" -c "$dir/etc" stop >/dev/null 2>&1 || true; done
+  for pid in "${pids[@]+"${pids[@]}"}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]+"${pids[@]}"}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "$keep" = yes ]; then echo "list-fanout: kept $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+log() { echo "list-fanout: $*" >&2; }
+free_port() { "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+wait_listening() { # PORT PID
+  local i
+  for i in $(seq 1 600); do
+    listening "$1" && return 0
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+forget_pid() { local keep_pids=() p; for p in "${pids[@]}"; do [ "$p" = "$1" ] || keep_pids+=("$p"); done; pids=("${keep_pids[@]+"${keep_pids[@]}"}"); }
+
+# --- measuring a server (as bench.sh) --------------------------------------------------------------------
+tree_pids() { ps -o pid= -p "$1" --ppid "$1" 2>/dev/null || true; }
+cpu_ticks() {
+  local rootpid=$1 total=0 pid stat
+  for pid in $(tree_pids "$rootpid"); do
+    read -r stat < "/proc/$pid/stat" 2>/dev/null || continue
+    stat=${stat##*) }
+    # shellcheck disable=SC2086
+    set -- $stat
+    total=$((total + ${12} + ${13}))
+    [ "$pid" = "$rootpid" ] && total=$((total + ${14} + ${15}))
+  done
+  echo "$total"
+}
+pss_kib() {
+  local pid files=()
+  for pid in $(tree_pids "$1"); do files+=("/proc/$pid/smaps_rollup"); done
+  cat "${files[@]}" 2>/dev/null | awk '/^Pss:/ {s += $2} END {print s + 0}'
+}
+hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+queue_bytes() { du -sb --exclude=lists "$1" 2>/dev/null | awk '{print $1 + 0}' || echo 0; }
+sample() { # ROOTPID QUEUEDIR FILE: "peak_pss_kib peak_queue_bytes" until FILE.stop appears
+  local mem=0 q=0 now
+  while [ ! -e "$3.stop" ] && kill -0 "$1" 2>/dev/null; do
+    now=$(pss_kib "$1"); [ "$now" -gt "$mem" ] && mem=$now
+    now=$(queue_bytes "$2"); [ "$now" -gt "$q" ] && q=$now
+    echo "$mem $q" > "$3"
+    sleep 0.5
+  done
+}
+
+# --- the members ---------------------------------------------------------------------------------------
+"$py" - "$members" "$domains" > "$work/members.txt" <<'EOF'
+import sys
+n, d = int(sys.argv[1]), int(sys.argv[2])
+sys.stdout.write("".join(f"m{i}@d{i % d}.test\n" for i in range(n)))
+EOF
+chmod 644 "$work/members.txt"
+
+# --- the sink ------------------------------------------------------------------------------------------
+start_sink() { # DIR -> SINK_PORT, SINK_PID
+  SINK_PORT=$(free_port)
+  "$quail" sink --listen "127.0.0.1:$SINK_PORT" > "$1/sink.out" 2>&1 &
+  SINK_PID=$!
+  pids+=("$SINK_PID")
+  wait_listening "$SINK_PORT" "$SINK_PID" || { cat "$1/sink.out" >&2; log "the sink did not start"; exit 111; }
+}
+stop_sink() { kill -TERM "$SINK_PID" 2>/dev/null || true; wait "$SINK_PID" 2>/dev/null || true; forget_pid "$SINK_PID"; }
+
+# --- Quail ---------------------------------------------------------------------------------------------
+start_quail() { # HOME SINKPORT -> SERVER_PORT, SERVER_PID, QUEUE_DIR
+  local home=$1 t0
+  mkdir -p "$home/control"
+  echo "lists.test" > "$home/control/locals"
+  echo "lists.test" > "$home/control/rcpthosts" # a first start writes rcpthosts from its own defaults, not from locals
+  [ -z "$shaping" ] || echo "$shaping" > "$home/control/shaping"
+  awk -v d="$domains" -v p="$2" 'BEGIN {for (i = 0; i < d; i++) printf "d%d.test:127.0.0.1:%d\n", i, p}' > "$home/control/smtproutes"
+  "$quail" list create --home "$home" news@lists.test >&2
+  t0=$(date +%s.%N)
+  "$quail" list subscribe --home "$home" news@lists.test < "$work/members.txt" >&2
+  log "quail: subscribed $members members in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}') s"
+  SERVER_PORT=$(free_port)
+  "$quail" start --home "$home" --smtp "127.0.0.1:$SERVER_PORT" > "$home/../server.out" 2>&1 &
+  SERVER_PID=$!
+  pids+=("$SERVER_PID")
+  wait_listening "$SERVER_PORT" "$SERVER_PID" || { tail -n 30 "$home/../server.out" >&2; log "Quail did not start"; exit 111; }
+  QUEUE_DIR=$home/queue # not log/ (one line per attempt) nor lists/ (members, archive)
+}
+stop_quail() { kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; forget_pid "$SERVER_PID"; }
+
+# --- Postfix -------------------------------------------------------------------------------------------
+start_postfix() { # DIR SINKPORT -> SERVER_PORT, SERVER_PID, QUEUE_DIR
+  local dir=$1
+  mkdir -p "$dir/etc" "$dir/spool" "$dir/data"
+  chmod 755 "$dir"
+  chown postfix "$dir/data"
+  SERVER_PORT=$(free_port)
+  cat > "$dir/etc/main.cf" <<EOF
+compatibility_level = 3.6
+config_directory = $dir/etc
+queue_directory = $dir/spool
+data_directory = $dir/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = postfix-bench.localdomain
+mydomain = localdomain
+myorigin = \$myhostname
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mydestination = lists.test
+mynetworks = 127.0.0.0/8
+relayhost = [127.0.0.1]:$2
+alias_maps = hash:$dir/etc/aliases
+alias_database = hash:$dir/etc/aliases
+smtpd_tls_security_level = none
+smtp_tls_security_level = none
+maillog_file = $dir/postfix.log
+maillog_file_prefixes = $dir
+EOF
+  cat > "$dir/etc/master.cf" <<EOF
+127.0.0.1:$SERVER_PORT inet n - n - - smtpd
+pickup     unix  n - n 60    1 pickup
+cleanup    unix  n - n -     0 cleanup
+qmgr       unix  n - n 300   1 qmgr
+rewrite    unix  - - n -     - trivial-rewrite
+bounce     unix  - - n -     0 bounce
+defer      unix  - - n -     0 bounce
+trace      unix  - - n -     0 bounce
+verify     unix  - - n -     1 verify
+flush      unix  n - n 1000? 0 flush
+proxymap   unix  - - n -     - proxymap
+proxywrite unix  - - n -     1 proxymap
+smtp       unix  - - n -     - smtp
+relay      unix  - - n -     - smtp
+showq      unix  n - n -     - showq
+error      unix  - - n -     - error
+retry      unix  - - n -     - error
+discard    unix  - - n -     - discard
+local      unix  - n n -     - local
+virtual    unix  - n n -     - virtual
+lmtp       unix  - - n -     - lmtp
+anvil      unix  - - n -     1 anvil
+scache     unix  - - n -     1 scache
+postlog    unix-dgram n - n - 1 postlogd
+EOF
+  printf 'news: :include:%s\npostmaster: root\n' "$work/members.txt" > "$dir/etc/aliases"
+  /usr/sbin/postalias -c "$dir/etc" "hash:$dir/etc/aliases"
+  postfix_dirs+=("$dir")
+  if ! "$postfix_bin" -c "$dir/etc" start >/dev/null 2>&1; then
+    script -qc "$postfix_bin -c $dir/etc check" /dev/null >&2 || true
+    log "Postfix did not start"; exit 111
+  fi
+  local i
+  for i in $(seq 1 100); do [ -s "$dir/spool/pid/master.pid" ] && break; sleep 0.1; done
+  SERVER_PID=$(tr -d ' \n' < "$dir/spool/pid/master.pid")
+  wait_listening "$SERVER_PORT" "$SERVER_PID" || { tail -n 30 "$dir/postfix.log" >&2; log "Postfix did not listen"; exit 111; }
+  QUEUE_DIR=$dir/spool
+}
+stop_postfix() { "$postfix_bin" -c "$1/etc" stop >/dev/null 2>&1 || true; }
+
+# --- the post: sent over SMTP, timed to the sink's last recipient ----------------------------------------
+post() { # SERVERPORT SINKPORT -> JSON on stdout
+  "$py" - "$1" "$2" "$members" "$timeout" <<'EOF'
+import json, smtplib, socket, sys, time
+port, sink, n, timeout = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+def stat():
+    with socket.create_connection(("127.0.0.1", sink), timeout=10) as s:
+        f = s.makefile("rb")
+        f.readline()
+        s.sendall(b"STAT\r\n")
+        fields = dict(x.split("=") for x in f.readline().decode().split()[1:])
+        return int(fields["recipients"]), int(fields["messages"])
+r0, m0 = stat()
+body = "".join(f"line {i:04d} of the post " + "x" * 50 + "\r\n" for i in range(26))
+msg = ("From: poster@example.org\r\nTo: news@lists.test\r\nSubject: the list benchmark's post\r\n"
+       "Message-ID: <fanout@example.org>\r\nDate: " + time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime()) +
+       "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n" + body)
+t0 = time.monotonic()
+with smtplib.SMTP("127.0.0.1", port, timeout=60) as c:
+    c.sendmail("poster@example.org", ["news@lists.test"], msg)
+last, grown, delivered, transactions = t0, time.monotonic(), 0, 0
+while True:
+    r, m = stat()
+    now = time.monotonic()
+    if r - r0 > delivered: delivered, transactions, last, grown = r - r0, m - m0, now, now
+    if delivered >= n or now - grown > timeout: break
+    time.sleep(0.1)
+print(json.dumps({"ok": delivered >= n, "delivered": delivered, "transactions": transactions, "seconds": round(last - t0, 3)}))
+EOF
+}
+
+# --- one run -------------------------------------------------------------------------------------------
+csv="$work/list-fanout.csv"
+echo "system,members,domains,seconds,rcpt_per_s,delivered,transactions,cpu_seconds,peak_memory_mib,peak_queue_mib,status" > "$csv"
+json_field() { "$py" -c 'import json,sys; v=json.load(open(sys.argv[1])).get(sys.argv[2]); print("n/a" if v is None else v)' "$1" "$2"; }
+
+for system in $systems; do
+  dir="$work/$system"
+  mkdir -p "$dir"
+  start_sink "$dir"
+  if [ "$system" = quail ]; then start_quail "$dir/home" "$SINK_PORT"
+  elif [ "$system" = postfix ]; then start_postfix "$dir/postfix" "$SINK_PORT"
+  else log "unknown system '$system'"; exit 100; fi
+  log "$system: one post to news@lists.test, $members members on $domains domains"
+  out="$dir/result.json"
+  rm -f "$out.sample" "$out.sample.stop"
+  sample "$SERVER_PID" "$QUEUE_DIR" "$out.sample" &
+  sampler=$!
+  t0=$(cpu_ticks "$SERVER_PID")
+  rc=0
+  post "$SERVER_PORT" "$SINK_PORT" > "$out" 2> "$out.err" || rc=$?
+  t1=$(cpu_ticks "$SERVER_PID")
+  hwm=$(hwm_kib "$SERVER_PID")
+  touch "$out.sample.stop"; wait "$sampler" 2>/dev/null || true
+  read -r mem qbytes < "$out.sample" || { mem=0; qbytes=0; }
+  [ "$system" = quail ] && [ "${hwm:-0}" -gt "$mem" ] && mem=$hwm
+  if [ ! -s "$out" ]; then
+    log "$system: the post failed (exit $rc): $(tail -n 3 "$out.err")"
+    echo "$system,$members,$domains,n/a,n/a,n/a,n/a,n/a,n/a,n/a,post failed" >> "$csv"
+  else
+    seconds=$(json_field "$out" seconds)
+    delivered=$(json_field "$out" delivered)
+    status=ok
+    [ "$(json_field "$out" ok)" = True ] || status="incomplete: $delivered of $members delivered"
+    rate=$(awk -v n="$delivered" -v s="$seconds" 'BEGIN {if (s + 0 > 0) printf "%.0f", n / s; else print "n/a"}')
+    echo "$system,$members,$domains,$seconds,$rate,$delivered,$(json_field "$out" transactions),$(awk -v t="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t / hz}'),$(awk -v k="$mem" 'BEGIN {printf "%.0f", k / 1024}'),$(awk -v b="$qbytes" 'BEGIN {printf "%.1f", b / 1048576}'),$status" >> "$csv"
+  fi
+  log "$system: $(tail -n 1 "$csv")"
+  if [ "$system" = quail ]; then stop_quail; else stop_postfix "$dir/postfix"; fi
+  stop_sink
+  [ "$keep" = yes ] || rm -rf "$dir"
+done
+
+# --- the report ----------------------------------------------------------------------------------------
+mkdir -p "$results"
+cp "$csv" "$results/list-fanout.csv"
+machine="$(nproc) cores ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)), \
+$(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) RAM, Linux $(uname -r)"
+echo
+echo "List fan-out, $(date -u '+%Y-%m-%d %H:%M UTC'), $machine"
+echo
+"$py" - "$csv" <<'EOF'
+import csv, sys
+rows = {r["system"]: r for r in csv.DictReader(open(sys.argv[1]))}
+def num(v):
+    try: return float(v)
+    except (TypeError, ValueError): return None
+print("| system | members (domains) | post to last delivery s | rcpt/s | SMTP transactions | CPU s | peak memory MiB | peak queue MiB | status |")
+print("|---|---|---|---|---|---|---|---|---|")
+for r in rows.values():
+    print(f"| {r['system']} | {int(r['members']):,} ({r['domains']}) | {r['seconds']} | {r['rcpt_per_s']} | {r['transactions']} | {r['cpu_seconds']} "
+          f"| {r['peak_memory_mib']} | {r['peak_queue_mib']} | {r['status']} |")
+q, p = rows.get("quail"), rows.get("postfix")
+if q and p and num(q["rcpt_per_s"]) and num(p["rcpt_per_s"]):
+    print(f"\nQuail/Postfix (rcpt/s): {num(q['rcpt_per_s']) / num(p['rcpt_per_s']):.2f}")
+EOF
+echo
+echo "wrote $results/list-fanout.csv"
