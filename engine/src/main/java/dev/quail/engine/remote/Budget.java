@@ -12,13 +12,20 @@ import java.util.Random;
  * deliver). Plain and single-threaded; times are passed in.
  */
 final class Budget {
-    /** How long a site without a message-rate is assumed to need to work through what it holds. */
+    /** How long a site without a message-rate is assumed to need to work through what it holds, until measured. */
     static final long NOMINAL_DRAIN_MILLIS = 30_000;
     static final long MIN_OVERFLOW_MILLIS = 5_000;
+    /** The longest wait a measured drain rate may give: a glitch in the measure must not park mail for hours. */
+    static final long MAX_MEASURED_DRAIN_MILLIS = 10 * NOMINAL_DRAIN_MILLIS;
+    /** How long a measure of the drain rate runs; a gap of twice this without hand-outs was idle, not slow. */
+    static final long DRAIN_WINDOW_MILLIS = 5_000;
 
     private Shaping.Limits limits;
     private TokenBucket connectionTokens;
     private TokenBucket messageTokens;
+    private long windowStart;
+    private int windowRecipients;
+    private double drainPerSecond;
 
     Budget(Shaping.Limits limits, long nowMillis) {
         this.limits = limits;
@@ -72,12 +79,34 @@ final class Budget {
     }
 
     /**
+     * Recipients handed to connections: how fast the site really works through what it holds, for a site without
+     * a message-rate. A list post of 100,000 to one site that drained 2,000 a second waited 30-60 s a batch on a
+     * nominal guess, with the site idle most of that time (loadtest/list-fanout.sh).
+     */
+    void handedOut(int recipients, long nowMillis) {
+        long window = nowMillis - windowStart;
+        if (window >= 2 * DRAIN_WINDOW_MILLIS) {
+            windowStart = nowMillis;
+            windowRecipients = 0;
+        } else if (window >= DRAIN_WINDOW_MILLIS) {
+            drainPerSecond = windowRecipients * 1000.0 / window;
+            windowStart = nowMillis;
+            windowRecipients = 0;
+        }
+        windowRecipients += recipients;
+    }
+
+    /**
      * How long a batch that finds the site full waits before it comes again: about as long as the site needs to
-     * work through the {@code ready} recipients it holds (at least {@link #MIN_OVERFLOW_MILLIS}), plus as much
-     * again at random, so what was sent back does not all come back together.
+     * work through the {@code ready} recipients it holds (at its message-rate, else at its measured drain rate,
+     * else a nominal guess; at least {@link #MIN_OVERFLOW_MILLIS}), plus as much again at random, so what was sent
+     * back does not all come back together.
      */
     long overflowDelayMillis(int ready, Random random) {
-        long drain = limits.messageRate().map(r -> (long) (ready / r.perSecond() * 1000)).orElse(NOMINAL_DRAIN_MILLIS);
+        long drain = limits.messageRate().map(r -> (long) (ready / r.perSecond() * 1000))
+                .orElseGet(() -> drainPerSecond > 0
+                        ? Math.min(MAX_MEASURED_DRAIN_MILLIS, (long) (ready / drainPerSecond * 1000))
+                        : NOMINAL_DRAIN_MILLIS);
         long base = Math.max(MIN_OVERFLOW_MILLIS, drain);
         return base + (long) (random.nextDouble() * base);
     }

@@ -255,6 +255,13 @@ final class Host {
         return b;
     }
 
+    /** The next batch, for a connection. */
+    private Batch handOut() {
+        Batch b = dequeue();
+        budget.handedOut(b.targets().size(), now());
+        return b;
+    }
+
     private Behavior<Command> onHold(Hold h) {
         held = h.site();
         heldDomains = h.domains();
@@ -306,7 +313,7 @@ final class Host {
             addresses = found.addresses().size();
             for (int i = 0; i < slots; i++) {
                 if (queue.isEmpty()) release();
-                else open(dequeue(), found.addresses());
+                else open(handOut(), found.addresses());
             }
         }
         return pump();
@@ -359,7 +366,7 @@ final class Host {
         } else if (held || !budget.reusable(link.opened, link.runs, now)) {
             quit(c);
         } else if (!queue.isEmpty() && budget.takeMessage(now)) {
-            run(c, dequeue());
+            run(c, handOut());
         } else if (pressure) {
             quit(c);
         } else {
@@ -457,7 +464,7 @@ final class Host {
             }
             if (link.state == State.IDLE && !queue.isEmpty() && !held) {
                 if (budget.takeMessage(now)) {
-                    run(c, dequeue());
+                    run(c, handOut());
                     continue;
                 }
                 wake(budget.messageWait(now));

@@ -100,6 +100,32 @@ class TokenBucketTest {
     }
 
     @Test
+    void withoutAMessageRateTheOverflowWaitsForWhatTheSiteWasSeenToDrain() {
+        Random random = new Random(1);
+        Budget fast = new Budget(Shaping.Limits.DEFAULT, 0);
+        for (long t = 0; t <= 6_000; t += 100) fast.handedOut(200, t); // 2,000 a second for 6 s
+        for (int i = 0; i < 100; i++) {
+            long d = fast.overflowDelayMillis(20_000, random);
+            assertTrue(d >= 10_000 && d <= 20_100, "20,000 held at 2,000/s: " + d + " ms");
+            assertTrue(fast.overflowDelayMillis(1_000, random) >= Budget.MIN_OVERFLOW_MILLIS);
+        }
+
+        Budget slow = new Budget(Shaping.Limits.DEFAULT, 0);
+        for (long t = 0; t <= 6_000; t += 1_000) slow.handedOut(1, t);
+        long d = slow.overflowDelayMillis(10_000, random);
+        assertTrue(d >= Budget.MAX_MEASURED_DRAIN_MILLIS && d <= 2 * Budget.MAX_MEASURED_DRAIN_MILLIS,
+                "a measured crawl waits long, but not for hours: " + d + " ms");
+
+        Budget idle = new Budget(Shaping.Limits.DEFAULT, 0);
+        idle.handedOut(1, 0);
+        idle.handedOut(1, 60_000);
+        idle.handedOut(1, 60_100);
+        d = idle.overflowDelayMillis(10_000, random);
+        assertTrue(d >= Budget.NOMINAL_DRAIN_MILLIS && d <= 2 * Budget.NOMINAL_DRAIN_MILLIS,
+                "a minute without hand-outs was idle, not a measure: " + d + " ms");
+    }
+
+    @Test
     void reshapingKeepsABucketWhoseRateDidNotChange() {
         Shaping.Limits ten = Shaping.parse(List.of("default message-rate=10/s")).forSite(List.of());
         Budget budget = new Budget(ten, 0);
