@@ -1,5 +1,6 @@
 package dev.quail.engine;
 
+import dev.quail.config.ControlFiles;
 import dev.quail.config.ControlWriter;
 import dev.quail.config.UsersAssign;
 import java.io.IOException;
@@ -10,7 +11,8 @@ import java.util.List;
 /**
  * What a first {@code quail start} sets up so that mail flows with no configuration: control/me (this host's
  * name), localhost and me as local domains accepted from anyone, and the postmaster@localhost mailbox.
- * Files an admin already wrote (config-fast, user add before the first start) are left as they are.
+ * Files an admin already wrote (config-fast, user add before the first start) are left as they are, and a
+ * control/locals written first is what rcpthosts accepts.
  */
 public final class FirstStart {
     private FirstStart() {}
@@ -19,9 +21,13 @@ public final class FirstStart {
         home.ensureDirectories();
         if (home.initialized()) return false;
         String me = Home.hostName();
-        List<String> locals = List.copyOf(new LinkedHashSet<>(List.of("localhost", me)));
-        if (!Files.exists(home.control("locals"))) ControlWriter.write(home.control("locals"), locals);
-        if (!Files.exists(home.control("rcpthosts"))) ControlWriter.write(home.control("rcpthosts"), locals);
+        if (!Files.exists(home.control("locals"))) {
+            ControlWriter.write(home.control("locals"), List.copyOf(new LinkedHashSet<>(List.of("localhost", me))));
+        }
+        // As config-fast: the local domains are the ones accepted from anyone, the admin's own if written first.
+        if (!Files.exists(home.control("rcpthosts"))) {
+            ControlWriter.write(home.control("rcpthosts"), ControlFiles.list(home.control("locals")));
+        }
         if (UsersAssign.load(home.assign()).lookup("postmaster").isEmpty()) {
             Mailboxes.add(home, "postmaster@localhost");
         }
