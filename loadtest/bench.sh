@@ -55,73 +55,16 @@ BIG=$(scaled 10)
 
 [ "$(id -u)" = 0 ] || { echo "bench: must run as root (Postfix's daemons change user)" >&2; exit 100; }
 [ -x "$py" ] || { echo "bench: needs $py" >&2; exit 111; }
-if [ ! -x /usr/sbin/postfix ]; then
-  echo "bench: installing Postfix from apt" >&2
-  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postfix >&2 \
-    || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postfix >&2; }
-fi
-postfix_bin=/usr/sbin/postfix
 postconf_bin=/usr/sbin/postconf
 
 work="$(mktemp -d /tmp/quail-bench.XXXXXX)"
 chmod 755 "$work" # Postfix's unprivileged daemons must reach their queue below it
 
-# One build for the whole run: the launcher rebuilds whenever a source in the checkout changes, which
-# would swap jars under a running server. So build now and run a copy of the launcher and the built
-# distribution (same JVM options, same layout; the copy has no sources, so it never rebuilds).
-"$quail" loadtest --help >/dev/null
-dist="$work/dist"
-mkdir -p "$dist/engine/target" "$dist/loadtest/target"
-cp "$quail" "$dist/quail"
-cp -r "$root/engine/target/quail-engine.jar" "$root/engine/target/lib" "$root/engine/target/.built" "$dist/engine/target/"
-cp -r "$root/loadtest/target/quail-loadtest.jar" "$root/loadtest/target/lib" "$dist/loadtest/target/"
-quail="$dist/quail"
-pids=()
-postfix_dirs=()
-cleanup() {
-  local pid dir
-  for dir in "${postfix_dirs[@]+"${postfix_dirs[@]}"}"; do "$postfix_bin" -c "$dir/etc" stop >/dev/null 2>&1 || true; done
-  for pid in "${pids[@]+"${pids[@]}"}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]+"${pids[@]}"}"; do wait "$pid" 2>/dev/null || true; done
-  if [ "$keep" = yes ]; then echo "bench: kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
+name=bench
+# shellcheck source=loadtest/harness.sh
+source "$root/loadtest/harness.sh"
+need_postfix
 
-log() { echo "bench: $*" >&2; }
-free_port() { "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-wait_listening() { # PORT PID
-  local i
-  for i in $(seq 1 600); do
-    listening "$1" && return 0
-    kill -0 "$2" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
-forget_pid() { local keep_pids=() p; for p in "${pids[@]}"; do [ "$p" = "$1" ] || keep_pids+=("$p"); done; pids=("${keep_pids[@]+"${keep_pids[@]}"}"); }
-
-# --- measuring a server: its process and the children it started -------------------------------------
-tree_pids() { ps -o pid= -p "$1" --ppid "$1" 2>/dev/null || true; }
-cpu_ticks() { # utime+stime of the tree, plus what the root reaped (cutime+cstime)
-  local rootpid=$1 total=0 pid stat
-  for pid in $(tree_pids "$rootpid"); do
-    read -r stat < "/proc/$pid/stat" 2>/dev/null || continue
-    stat=${stat##*) }
-    # shellcheck disable=SC2086
-    set -- $stat # now $1 is field 3 (state): utime=$12 stime=$13 cutime=$14 cstime=$15
-    total=$((total + ${12} + ${13}))
-    [ "$pid" = "$rootpid" ] && total=$((total + ${14} + ${15}))
-  done
-  echo "$total"
-}
-pss_kib() { # proportional set size of the tree: shared pages divided among their sharers, so a sum is fair
-  local pid files=()
-  for pid in $(tree_pids "$1"); do files+=("/proc/$pid/smaps_rollup"); done
-  cat "${files[@]}" 2>/dev/null | awk '/^Pss:/ {s += $2} END {print s + 0}'
-}
-hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 sample_memory() { # ROOTPID FILE: the largest sum seen, until FILE.stop appears
   local peak=0 now
   while [ ! -e "$2.stop" ] && kill -0 "$1" 2>/dev/null; do
@@ -130,16 +73,6 @@ sample_memory() { # ROOTPID FILE: the largest sum seen, until FILE.stop appears
     sleep 0.25
   done
 }
-
-# --- the sink ------------------------------------------------------------------------------------------
-start_sink() { # DIR -> SINK_PORT, SINK_PID
-  SINK_PORT=$(free_port)
-  "$quail" sink --listen "127.0.0.1:$SINK_PORT" > "$1/sink.out" 2>&1 &
-  SINK_PID=$!
-  pids+=("$SINK_PID")
-  wait_listening "$SINK_PORT" "$SINK_PID" || { cat "$1/sink.out" >&2; log "the sink did not start"; exit 111; }
-}
-stop_sink() { kill -TERM "$SINK_PID" 2>/dev/null || true; wait "$SINK_PID" 2>/dev/null || true; forget_pid "$SINK_PID"; }
 
 # --- Quail ---------------------------------------------------------------------------------------------
 start_quail() { # HOME [SINKPORT] -> SERVER_PORT, SERVER_PID, MAILDIR
@@ -157,7 +90,6 @@ start_quail() { # HOME [SINKPORT] -> SERVER_PORT, SERVER_PID, MAILDIR
   pids+=("$SERVER_PID")
   wait_listening "$SERVER_PORT" "$SERVER_PID" || { tail -n 30 "$home/server.out" >&2; log "Quail did not start"; exit 111; }
 }
-stop_quail() { kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; forget_pid "$SERVER_PID"; }
 
 # --- Postfix -------------------------------------------------------------------------------------------
 start_postfix() { # DIR [SINKPORT] -> SERVER_PORT, SERVER_PID, MAILDIR
@@ -233,12 +165,10 @@ EOF
   wait_listening "$SERVER_PORT" "$SERVER_PID" || { tail -n 30 "$dir/postfix.log" >&2; log "Postfix did not listen"; exit 111; }
   MAILDIR="$dir/vmail/bench/Maildir"
 }
-stop_postfix() { "$postfix_bin" -c "$1/etc" stop >/dev/null 2>&1 || true; }
 
 # --- one measurement -----------------------------------------------------------------------------------
 csv="$work/bench.csv"
 echo "workload,description,system,unit,accept_rate,end_to_end_rate,end_to_end_seconds,cpu_seconds,peak_memory_mib,status" > "$csv"
-json_field() { "$py" -c 'import json,sys; v=json.load(open(sys.argv[1])).get(sys.argv[2]); print("n/a" if v is None else v)' "$1" "$2"; }
 
 measure() { # WORKLOAD DESCRIPTION SYSTEM UNIT JSONFILE -- loadtest arguments...
   local workload=$1 description=$2 system=$3 unit=$4 out=$5; shift 6

@@ -55,71 +55,16 @@ domains=$(( members < 1000 ? members : 1000 ))
 
 [ "$(id -u)" = 0 ] || { echo "list-fanout: must run as root (Postfix's daemons change user)" >&2; exit 100; }
 [ -x "$py" ] || { echo "list-fanout: needs $py" >&2; exit 111; }
-if [[ " $systems " == *" postfix"* ]] && [ ! -x /usr/sbin/postfix ]; then
-  echo "list-fanout: installing Postfix from apt" >&2
-  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postfix >&2 \
-    || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postfix >&2; }
-fi
-postfix_bin=/usr/sbin/postfix
 
 work="$(mktemp -d /tmp/quail-fanout.XXXXXX)"
 chmod 755 "$work" # Postfix's local(8) reads the :include: file as nobody
 
-# Build once and run a copy of the launcher and the jars (see bench.sh: a rebuild must not swap jars).
-"$quail" loadtest --help >/dev/null
-dist="$work/dist"
-mkdir -p "$dist/engine/target" "$dist/loadtest/target"
-cp "$quail" "$dist/quail"
-cp -r "$root/engine/target/quail-engine.jar" "$root/engine/target/lib" "$root/engine/target/.built" "$dist/engine/target/"
-cp -r "$root/loadtest/target/quail-loadtest.jar" "$root/loadtest/target/lib" "$dist/loadtest/target/"
-quail="$dist/quail"
+name=list-fanout
+# shellcheck source=loadtest/harness.sh
+source "$root/loadtest/harness.sh"
+if [[ " $systems " == *" postfix"* ]]; then need_postfix; fi
 
-pids=()
-postfix_dirs=()
-cleanup() {
-  local pid dir
-  for dir in "${postfix_dirs[@]+"${postfix_dirs[@]}"}"; do "$postfix_bin" -c "$dir/etc" stop >/dev/null 2>&1 || true; done
-  for pid in "${pids[@]+"${pids[@]}"}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]+"${pids[@]}"}"; do wait "$pid" 2>/dev/null || true; done
-  if [ "$keep" = yes ]; then echo "list-fanout: kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-
-log() { echo "list-fanout: $*" >&2; }
-free_port() { "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-wait_listening() { # PORT PID
-  local i
-  for i in $(seq 1 600); do
-    listening "$1" && return 0
-    kill -0 "$2" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
-forget_pid() { local keep_pids=() p; for p in "${pids[@]}"; do [ "$p" = "$1" ] || keep_pids+=("$p"); done; pids=("${keep_pids[@]+"${keep_pids[@]}"}"); }
-
-# --- measuring a server (as bench.sh) --------------------------------------------------------------------
-tree_pids() { ps -o pid= -p "$1" --ppid "$1" 2>/dev/null || true; }
-cpu_ticks() {
-  local rootpid=$1 total=0 pid stat
-  for pid in $(tree_pids "$rootpid"); do
-    read -r stat < "/proc/$pid/stat" 2>/dev/null || continue
-    stat=${stat##*) }
-    # shellcheck disable=SC2086
-    set -- $stat
-    total=$((total + ${12} + ${13}))
-    [ "$pid" = "$rootpid" ] && total=$((total + ${14} + ${15}))
-  done
-  echo "$total"
-}
-pss_kib() {
-  local pid files=()
-  for pid in $(tree_pids "$1"); do files+=("/proc/$pid/smaps_rollup"); done
-  cat "${files[@]}" 2>/dev/null | awk '/^Pss:/ {s += $2} END {print s + 0}'
-}
-hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+# --- measuring a server (harness.sh), and its queue -------------------------------------------------
 queue_bytes() { du -sb --exclude=lists "$1" 2>/dev/null | awk '{print $1 + 0}' || echo 0; }
 sample() { # ROOTPID QUEUEDIR FILE: "peak_pss_kib peak_queue_bytes" until FILE.stop appears
   local mem=0 q=0 now
@@ -138,16 +83,6 @@ n, d = int(sys.argv[1]), int(sys.argv[2])
 sys.stdout.write("".join(f"m{i}@d{i % d}.test\n" for i in range(n)))
 EOF
 chmod 644 "$work/members.txt"
-
-# --- the sink ------------------------------------------------------------------------------------------
-start_sink() { # DIR -> SINK_PORT, SINK_PID
-  SINK_PORT=$(free_port)
-  "$quail" sink --listen "127.0.0.1:$SINK_PORT" > "$1/sink.out" 2>&1 &
-  SINK_PID=$!
-  pids+=("$SINK_PID")
-  wait_listening "$SINK_PORT" "$SINK_PID" || { cat "$1/sink.out" >&2; log "the sink did not start"; exit 111; }
-}
-stop_sink() { kill -TERM "$SINK_PID" 2>/dev/null || true; wait "$SINK_PID" 2>/dev/null || true; forget_pid "$SINK_PID"; }
 
 # --- Quail ---------------------------------------------------------------------------------------------
 start_quail() { # HOME SINKPORT -> SERVER_PORT, SERVER_PID, QUEUE_DIR
@@ -168,7 +103,6 @@ start_quail() { # HOME SINKPORT -> SERVER_PORT, SERVER_PID, QUEUE_DIR
   wait_listening "$SERVER_PORT" "$SERVER_PID" || { tail -n 30 "$home/../server.out" >&2; log "Quail did not start"; exit 111; }
   QUEUE_DIR=$home/queue # not log/ (one line per attempt) nor lists/ (members, archive)
 }
-stop_quail() { kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; forget_pid "$SERVER_PID"; }
 
 # --- Postfix -------------------------------------------------------------------------------------------
 start_postfix() { # DIR SINKPORT -> SERVER_PORT, SERVER_PID, QUEUE_DIR
@@ -238,7 +172,6 @@ EOF
   wait_listening "$SERVER_PORT" "$SERVER_PID" || { tail -n 30 "$dir/postfix.log" >&2; log "Postfix did not listen"; exit 111; }
   QUEUE_DIR=$dir/spool
 }
-stop_postfix() { "$postfix_bin" -c "$1/etc" stop >/dev/null 2>&1 || true; }
 
 # --- the post: sent over SMTP, timed to the sink's last recipient ----------------------------------------
 post() { # SERVERPORT SINKPORT -> JSON on stdout
@@ -274,7 +207,6 @@ EOF
 # --- one run -------------------------------------------------------------------------------------------
 csv="$work/list-fanout.csv"
 echo "system,members,domains,seconds,rcpt_per_s,delivered,transactions,cpu_seconds,peak_memory_mib,peak_queue_mib,status" > "$csv"
-json_field() { "$py" -c 'import json,sys; v=json.load(open(sys.argv[1])).get(sys.argv[2]); print("n/a" if v is None else v)' "$1" "$2"; }
 
 for system in $systems; do
   dir="$work/$system"

@@ -43,45 +43,9 @@ done
 command -v curl >/dev/null || { echo "metrics-overhead: needs curl" >&2; exit 111; }
 
 work="$(mktemp -d /tmp/quail-metrics.XXXXXX)"
-"$quail" loadtest --help >/dev/null # build once, then run a copy (see bench.sh)
-dist="$work/dist"
-mkdir -p "$dist/engine/target" "$dist/loadtest/target"
-cp "$quail" "$dist/quail"
-cp -r "$root/engine/target/quail-engine.jar" "$root/engine/target/lib" "$root/engine/target/.built" "$dist/engine/target/"
-cp -r "$root/loadtest/target/quail-loadtest.jar" "$root/loadtest/target/lib" "$dist/loadtest/target/"
-quail="$dist/quail"
-
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]+"${pids[@]}"}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]+"${pids[@]}"}"; do wait "$pid" 2>/dev/null || true; done
-  if [ "$keep" = yes ]; then echo "metrics-overhead: kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-
-log() { echo "metrics-overhead: $*" >&2; }
-free_port() { "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-wait_listening() { # PORT PID
-  local i
-  for i in $(seq 1 600); do
-    listening "$1" && return 0
-    kill -0 "$2" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
-forget_pid() { local keep_pids=() p; for p in "${pids[@]}"; do [ "$p" = "$1" ] || keep_pids+=("$p"); done; pids=("${keep_pids[@]+"${keep_pids[@]}"}"); }
-cpu_ticks() { # utime+stime of the JVM and what it reaped
-  local stat
-  read -r stat < "/proc/$1/stat" 2>/dev/null || { echo 0; return; }
-  stat=${stat##*) }
-  # shellcheck disable=SC2086
-  set -- $stat
-  echo $(( ${12} + ${13} + ${14} + ${15} ))
-}
-json_field() { "$py" -c 'import json,sys; v=json.load(open(sys.argv[1])).get(sys.argv[2]); print("n/a" if v is None else v)' "$1" "$2"; }
+name=metrics-overhead
+# shellcheck source=loadtest/harness.sh
+source "$root/loadtest/harness.sh"
 
 scrape() { # PORT FILE: one GET a second until FILE.stop appears; one status code a line in FILE
   while [ ! -e "$2.stop" ]; do
