@@ -95,25 +95,11 @@ start_quail() { # HOME [SINKPORT] -> SERVER_PORT, SERVER_PID, MAILDIR
 start_postfix() { # DIR [SINKPORT] -> SERVER_PORT, SERVER_PID, MAILDIR
   local dir=$1 relay=""
   [ -n "${2:-}" ] && relay="[127.0.0.1]:$2"
-  mkdir -p "$dir/etc" "$dir/spool" "$dir/data" "$dir/vmail"
-  chmod 755 "$dir"
-  chown postfix "$dir/data"
+  postfix_configure "$dir"
+  mkdir -p "$dir/vmail"
   chown 65534:65534 "$dir/vmail"
-  SERVER_PORT=$(free_port)
-  cat > "$dir/etc/main.cf" <<EOF
-compatibility_level = 3.6
-config_directory = $dir/etc
-queue_directory = $dir/spool
-data_directory = $dir/data
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = postfix-bench.localdomain
-mydomain = localdomain
-myorigin = \$myhostname
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
+  cat >> "$dir/etc/main.cf" <<EOF
 mydestination =
-mynetworks = 127.0.0.0/8
 relayhost = $relay
 alias_maps =
 alias_database =
@@ -122,47 +108,8 @@ virtual_mailbox_base = $dir/vmail
 virtual_mailbox_maps = inline:{ bench@localhost=bench/Maildir/ }
 virtual_uid_maps = static:65534
 virtual_gid_maps = static:65534
-smtpd_tls_security_level = none
-smtp_tls_security_level = none
-maillog_file = $dir/postfix.log
-maillog_file_prefixes = $dir
 EOF
-  # Debian's master.cf minus chroot (a private queue has no chroot jail) and the optional pipes.
-  cat > "$dir/etc/master.cf" <<EOF
-127.0.0.1:$SERVER_PORT inet n - n - - smtpd
-pickup     unix  n - n 60    1 pickup
-cleanup    unix  n - n -     0 cleanup
-qmgr       unix  n - n 300   1 qmgr
-rewrite    unix  - - n -     - trivial-rewrite
-bounce     unix  - - n -     0 bounce
-defer      unix  - - n -     0 bounce
-trace      unix  - - n -     0 bounce
-verify     unix  - - n -     1 verify
-flush      unix  n - n 1000? 0 flush
-proxymap   unix  - - n -     - proxymap
-proxywrite unix  - - n -     1 proxymap
-smtp       unix  - - n -     - smtp
-relay      unix  - - n -     - smtp
-showq      unix  n - n -     - showq
-error      unix  - - n -     - error
-retry      unix  - - n -     - error
-discard    unix  - - n -     - discard
-local      unix  - n n -     - local
-virtual    unix  - n n -     - virtual
-lmtp       unix  - - n -     - lmtp
-anvil      unix  - - n -     1 anvil
-scache     unix  - - n -     1 scache
-postlog    unix-dgram n - n - 1 postlogd
-EOF
-  postfix_dirs+=("$dir")
-  if ! "$postfix_bin" -c "$dir/etc" start >/dev/null 2>&1; then
-    script -qc "$postfix_bin -c $dir/etc check" /dev/null >&2 || true # Postfix explains only to a terminal
-    log "Postfix did not start"; exit 111
-  fi
-  local i
-  for i in $(seq 1 100); do [ -s "$dir/spool/pid/master.pid" ] && break; sleep 0.1; done
-  SERVER_PID=$(tr -d ' \n' < "$dir/spool/pid/master.pid")
-  wait_listening "$SERVER_PORT" "$SERVER_PID" || { tail -n 30 "$dir/postfix.log" >&2; log "Postfix did not listen"; exit 111; }
+  postfix_start "$dir"
   MAILDIR="$dir/vmail/bench/Maildir"
 }
 

@@ -83,3 +83,68 @@ start_sink() { # DIR -> SINK_PORT, SINK_PID
 stop_sink() { kill -TERM "$SINK_PID" 2>/dev/null || true; wait "$SINK_PID" 2>/dev/null || true; forget_pid "$SINK_PID"; }
 stop_quail() { kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; forget_pid "$SERVER_PID"; }
 stop_postfix() { "$postfix_bin" -c "$1/etc" stop >/dev/null 2>&1 || true; }
+
+# --- a private Postfix instance: its own config, queue and data directories under DIR, no postmulti -------
+postfix_configure() { # DIR -> SERVER_PORT; main.cf and master.cf written, to which the caller adds its own lines
+  local dir=$1
+  mkdir -p "$dir/etc" "$dir/spool" "$dir/data"
+  chmod 755 "$dir"
+  chown postfix "$dir/data"
+  SERVER_PORT=$(free_port)
+  cat > "$dir/etc/main.cf" <<EOF
+compatibility_level = 3.6
+config_directory = $dir/etc
+queue_directory = $dir/spool
+data_directory = $dir/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = postfix-bench.localdomain
+mydomain = localdomain
+myorigin = \$myhostname
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+smtpd_tls_security_level = none
+smtp_tls_security_level = none
+maillog_file = $dir/postfix.log
+maillog_file_prefixes = $dir
+EOF
+  # Debian's master.cf minus chroot (a private queue has no chroot jail) and the optional pipes.
+  cat > "$dir/etc/master.cf" <<EOF
+127.0.0.1:$SERVER_PORT inet n - n - - smtpd
+pickup     unix  n - n 60    1 pickup
+cleanup    unix  n - n -     0 cleanup
+qmgr       unix  n - n 300   1 qmgr
+rewrite    unix  - - n -     - trivial-rewrite
+bounce     unix  - - n -     0 bounce
+defer      unix  - - n -     0 bounce
+trace      unix  - - n -     0 bounce
+verify     unix  - - n -     1 verify
+flush      unix  n - n 1000? 0 flush
+proxymap   unix  - - n -     - proxymap
+proxywrite unix  - - n -     1 proxymap
+smtp       unix  - - n -     - smtp
+relay      unix  - - n -     - smtp
+showq      unix  n - n -     - showq
+error      unix  - - n -     - error
+retry      unix  - - n -     - error
+discard    unix  - - n -     - discard
+local      unix  - n n -     - local
+virtual    unix  - n n -     - virtual
+lmtp       unix  - - n -     - lmtp
+anvil      unix  - - n -     1 anvil
+scache     unix  - - n -     1 scache
+postlog    unix-dgram n - n - 1 postlogd
+EOF
+}
+postfix_start() { # DIR -> SERVER_PID, once it listens on SERVER_PORT
+  local dir=$1 i
+  postfix_dirs+=("$dir")
+  if ! "$postfix_bin" -c "$dir/etc" start >/dev/null 2>&1; then
+    script -qc "$postfix_bin -c $dir/etc check" /dev/null >&2 || true # Postfix explains only to a terminal
+    log "Postfix did not start"; exit 111
+  fi
+  for i in $(seq 1 100); do [ -s "$dir/spool/pid/master.pid" ] && break; sleep 0.1; done
+  SERVER_PID=$(tr -d ' \n' < "$dir/spool/pid/master.pid")
+  wait_listening "$SERVER_PORT" "$SERVER_PID" || { tail -n 30 "$dir/postfix.log" >&2; log "Postfix did not listen"; exit 111; }
+}

@@ -107,69 +107,16 @@ start_quail() { # HOME SINKPORT -> SERVER_PORT, SERVER_PID, QUEUE_DIR
 # --- Postfix -------------------------------------------------------------------------------------------
 start_postfix() { # DIR SINKPORT -> SERVER_PORT, SERVER_PID, QUEUE_DIR
   local dir=$1
-  mkdir -p "$dir/etc" "$dir/spool" "$dir/data"
-  chmod 755 "$dir"
-  chown postfix "$dir/data"
-  SERVER_PORT=$(free_port)
-  cat > "$dir/etc/main.cf" <<EOF
-compatibility_level = 3.6
-config_directory = $dir/etc
-queue_directory = $dir/spool
-data_directory = $dir/data
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = postfix-bench.localdomain
-mydomain = localdomain
-myorigin = \$myhostname
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
+  postfix_configure "$dir"
+  cat >> "$dir/etc/main.cf" <<EOF
 mydestination = lists.test
-mynetworks = 127.0.0.0/8
 relayhost = [127.0.0.1]:$2
 alias_maps = hash:$dir/etc/aliases
 alias_database = hash:$dir/etc/aliases
-smtpd_tls_security_level = none
-smtp_tls_security_level = none
-maillog_file = $dir/postfix.log
-maillog_file_prefixes = $dir
-EOF
-  cat > "$dir/etc/master.cf" <<EOF
-127.0.0.1:$SERVER_PORT inet n - n - - smtpd
-pickup     unix  n - n 60    1 pickup
-cleanup    unix  n - n -     0 cleanup
-qmgr       unix  n - n 300   1 qmgr
-rewrite    unix  - - n -     - trivial-rewrite
-bounce     unix  - - n -     0 bounce
-defer      unix  - - n -     0 bounce
-trace      unix  - - n -     0 bounce
-verify     unix  - - n -     1 verify
-flush      unix  n - n 1000? 0 flush
-proxymap   unix  - - n -     - proxymap
-proxywrite unix  - - n -     1 proxymap
-smtp       unix  - - n -     - smtp
-relay      unix  - - n -     - smtp
-showq      unix  n - n -     - showq
-error      unix  - - n -     - error
-retry      unix  - - n -     - error
-discard    unix  - - n -     - discard
-local      unix  - n n -     - local
-virtual    unix  - n n -     - virtual
-lmtp       unix  - - n -     - lmtp
-anvil      unix  - - n -     1 anvil
-scache     unix  - - n -     1 scache
-postlog    unix-dgram n - n - 1 postlogd
 EOF
   printf 'news: :include:%s\npostmaster: root\n' "$work/members.txt" > "$dir/etc/aliases"
   /usr/sbin/postalias -c "$dir/etc" "hash:$dir/etc/aliases"
-  postfix_dirs+=("$dir")
-  if ! "$postfix_bin" -c "$dir/etc" start >/dev/null 2>&1; then
-    script -qc "$postfix_bin -c $dir/etc check" /dev/null >&2 || true
-    log "Postfix did not start"; exit 111
-  fi
-  local i
-  for i in $(seq 1 100); do [ -s "$dir/spool/pid/master.pid" ] && break; sleep 0.1; done
-  SERVER_PID=$(tr -d ' \n' < "$dir/spool/pid/master.pid")
-  wait_listening "$SERVER_PORT" "$SERVER_PID" || { tail -n 30 "$dir/postfix.log" >&2; log "Postfix did not listen"; exit 111; }
+  postfix_start "$dir"
   QUEUE_DIR=$dir/spool
 }
 
