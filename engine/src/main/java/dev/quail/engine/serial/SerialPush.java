@@ -132,23 +132,23 @@ public final class SerialPush {
         InputStream in = socket.getInputStream();
         Iterator<SerialMaildir.Kept> next = kept.iterator();
         SerialMaildir.Kept current = next.next();
-        ArrayDeque<ClientOutput> todo = new ArrayDeque<>(session.send(transaction(current)));
+        ArrayDeque<ClientOutput> outputs = new ArrayDeque<>(session.send(transaction(current)));
         byte[] buffer = new byte[8192];
         while (true) {
-            while (!todo.isEmpty()) {
-                ClientOutput o = todo.poll();
+            while (!outputs.isEmpty()) {
+                ClientOutput o = outputs.poll();
                 if (o instanceof ClientOutput.Write w) {
                     out.write(w.bytes());
                 } else if (o == ClientOutput.SendBody.INSTANCE) {
-                    todo.addAll(sendBody(current, out) ? session.bodySent() : session.bodyFailed());
+                    outputs.addAll(sendBody(current, out) ? session.bodySent() : session.bodyFailed());
                 } else if (o instanceof ClientOutput.Finished f) {
                     tally.settle(current, f.result().reports().get(0));
                 } else if (o == ClientOutput.Ready.INSTANCE) {
                     if (next.hasNext()) {
                         current = next.next();
-                        todo.addAll(session.send(transaction(current)));
+                        outputs.addAll(session.send(transaction(current)));
                     } else {
-                        todo.addAll(session.quit());
+                        outputs.addAll(session.quit());
                     }
                 } else {
                     return; // Close; StartTls never comes with TlsPolicy.NONE
@@ -162,10 +162,10 @@ public final class SerialPush {
                 n = -1;
             }
             if (n < 0) {
-                todo.addAll(session.closed());
-                todo.add(ClientOutput.Close.INSTANCE);
+                outputs.addAll(session.closed());
+                outputs.add(ClientOutput.Close.INSTANCE);
             } else {
-                todo.addAll(session.receive(buffer, 0, n));
+                outputs.addAll(session.receive(buffer, 0, n));
             }
         }
     }
