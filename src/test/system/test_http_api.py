@@ -414,7 +414,9 @@ class MailboxesApi(HttpCase):
                              ("DELETE", "/api/v1/mailboxes/nobody@localhost"),
                              ("POST", "/api/v1/mailboxes/postmaster@localhost/password"),
                              ("POST", "/api/v1/mailboxes/nobody@localhost/password"),
-                             ("POST", "/api/v1/mailboxes/postmaster@localhost/forwards")]:
+                             ("POST", "/api/v1/mailboxes/postmaster@localhost/forwards"),
+                             ("POST", "/api/v1/mailboxes/postmaster@localhost/autoresponder"),
+                             ("DELETE", "/api/v1/mailboxes/nobody@localhost/autoresponder")]:
             status, _, body = stranger.request(method, path, form={"password": "x"})
             self.assertEqual((status, json.loads(body)["error"]), (401, "sign in or send a bearer token"),
                              "the same answer whether the mailbox exists or not")
@@ -454,6 +456,47 @@ class MailboxesApi(HttpCase):
         self.assertEqual(self.web.json("DELETE", "/api/v1/mailboxes/carol@localhost", headers=auth)[0], 200)
         self.assertEqual(self.web.json("DELETE", "/api/v1/mailboxes/carol@localhost", headers=auth)[0], 404)
         self.assertTrue(os.path.isdir(self.maildir("carol@localhost")), "the mail itself is kept")
+
+
+    def test_an_autoresponder_answers_a_sender_once_from_the_null_sender_and_stops(self):
+        auth = {"Authorization": "Bearer " + self.token()}
+        self.assertEqual(self.web.json("POST", "/api/v1/mailboxes", headers=auth,
+                                       form={"address": "carol@localhost"})[0], 200)
+        for form, status in [({"subject": "a\r\nBcc: x@y.org", "text": "t"}, 400), ({"text": "t", "days": "0"}, 400),
+                             ({"text": "t", "days": "soon"}, 400)]:
+            self.assertEqual(self.web.json("POST", "/api/v1/mailboxes/carol@localhost/autoresponder", headers=auth,
+                                           form=form)[0], status, form)
+        self.assertEqual(self.web.json("POST", "/api/v1/mailboxes/nobody@localhost/autoresponder", headers=auth,
+                                       form={"text": "t"})[0], 404)
+        status, body = self.web.json("POST", "/api/v1/mailboxes/carol@localhost/autoresponder", headers=auth,
+                                     form={"subject": "Away: %S", "text": "Back on Monday.\r\n", "days": "3"})
+        self.assertEqual((status, body), (200, {"result": "autoresponder on for carol@localhost"}))
+        self.wait_log("admin root: user autorespond carol@localhost --days 3 --subject Away:")
+        status, body = self.web.json("GET", "/api/v1/mailboxes", headers=auth)
+        carol = next(m for m in body["mailboxes"] if m["address"] == "carol@localhost")
+        self.assertEqual((carol["autoresponder"], carol["keep"]),
+                         ({"subject": "Away: %S", "text": "Back on Monday.\n", "days": 3}, True))
+
+        def send(subject):
+            with smtplib.SMTP("127.0.0.1", self.server.port) as s:
+                s.sendmail("postmaster@localhost", ["carol@localhost"],
+                           ("To: carol@localhost\r\nSubject: %s\r\nMessage-ID: <%s@localhost>\r\n\r\nhi\r\n"
+                            % (subject, subject)).encode())
+        send("lunch")
+        self.wait_messages(1, "carol@localhost")
+        [answer] = self.wait_messages(1, "postmaster@localhost")
+        for line in [b"Return-Path: <>", b"Subject: Away: lunch", b"Auto-Submitted: auto-replied",
+                     b"In-Reply-To: <lunch@localhost>", b"Back on Monday."]:
+            self.assertIn(line, answer)
+        send("dinner")
+        self.wait_messages(2, "carol@localhost")
+        self.wait_log("postmaster@localhost was answered within 259200 seconds")
+        self.assertEqual(len(self.messages("postmaster@localhost")), 1, "one answer per sender per period")
+
+        status, body = self.web.json("DELETE", "/api/v1/mailboxes/carol@localhost/autoresponder", headers=auth)
+        self.assertEqual((status, body), (200, {"result": "autoresponder off for carol@localhost"}))
+        self.assertFalse(os.path.exists(os.path.join(os.path.dirname(self.maildir("carol@localhost")), ".qmail")),
+                         "no forwards and no autoresponder: the default delivery again")
 
 
 class Metrics(HttpCase):

@@ -41,8 +41,8 @@ import picocli.CommandLine.Command;
                 MailsubjCommand.class, ShowCtlCommand.class,
                 QmailQueueCommand.class, DotQmailHelpers.Bouncesaying.class, DotQmailHelpers.Condredirect.class,
                 DotQmailHelpers.Except.class, DotQmailHelpers.Forward.class, DotQmailHelpers.Preline.class,
-                DotQmailHelpers.Predate.class, DotQmailHelpers.Qreceipt.class, AnalogCommand.class,
-                LocalCommand.class, MailqCommand.class, QmqpcCommand.class, DkimCommand.class,
+                DotQmailHelpers.Predate.class, DotQmailHelpers.Qreceipt.class, DotQmailHelpers.Autorespond.class,
+                AnalogCommand.class, LocalCommand.class, MailqCommand.class, QmqpcCommand.class, DkimCommand.class,
                 SerialSmtpCommand.class, ListCommand.class})
 public final class Main implements Runnable {
     public static final int USAGE = 100;

@@ -2,11 +2,13 @@ package dev.quail.engine.cli;
 
 import dev.quail.engine.Home;
 import dev.quail.engine.Main;
+import dev.quail.engine.compat.AutoReply;
 import dev.quail.engine.compat.Child;
 import dev.quail.engine.compat.HostQueue;
 import dev.quail.engine.compat.MaildropQueue;
 import dev.quail.engine.compat.QqException;
 import dev.quail.engine.compat.Receipt;
+import dev.quail.engine.compat.RecentReplies;
 import dev.quail.protocols.smtp.QueueResult;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -17,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -210,6 +214,66 @@ public final class DotQmailHelpers {
             Optional<byte[]> notice = Receipt.of(System.in, args.get(0), sender.get());
             if (notice.isEmpty()) return 0;
             return queue("qreceipt", "", new ByteArrayInputStream(notice.get()), "", List.of(sender.get()), 0);
+        }
+    }
+
+    /**
+     * An out-of-office answer (qmail-autoresponder's job, RFC 3834's rules: {@link AutoReply}): DIRECTORY/message is
+     * the answer (header fields, an empty line, the text; %S in its Subject is the original's), DIRECTORY/sent/ who
+     * was answered when ({@link RecentReplies}); a sender hears from the mailbox once per {@code -t} seconds (7 days
+     * by default, as vacation). Never a reason to bounce the message it answers: a missing template or a refused
+     * answer is said on stdout and the .qmail goes on; only a temporary failure to queue the answer defers the
+     * delivery (111), which is why the web admin writes this line before ./Maildir/, so the retry writes no copy.
+     */
+    @Command(name = "autorespond", description = "Answer each sender once per period with DIR/message (an out-of-office reply).")
+    public static final class Autorespond extends Helper {
+        private static final String USAGE = "autorespond [ -t seconds ] directory";
+        static final Duration EVERY = Duration.ofDays(7);
+        private static final int MAX_TEMPLATE = 64 * 1024;
+
+        public Autorespond() {
+            super(1, USAGE);
+        }
+
+        @Override
+        int run(List<String> args) throws IOException {
+            Duration every = EVERY;
+            int n = 0;
+            if (args.get(0).equals("-t")) {
+                if (args.size() < 2 || !args.get(1).matches("[0-9]{1,9}")) return usage(USAGE);
+                every = Duration.ofSeconds(Long.parseLong(args.get(1)));
+                n = 2;
+            }
+            if (args.size() != n + 1) return usage(USAGE);
+            Optional<String> sender = env("autorespond", "SENDER");
+            Optional<String> recipient = env("autorespond", "RECIPIENT");
+            if (sender.isEmpty() || recipient.isEmpty()) return Main.USAGE;
+            Path dir = Path.of(args.get(n));
+            Path file = dir.resolve("message");
+            if (!Files.isRegularFile(file) || Files.size(file) > MAX_TEMPLATE) {
+                System.out.println("autorespond: no answer: " + file + " is missing or over " + MAX_TEMPLATE
+                        + " bytes");
+                return 0;
+            }
+            AutoReply.Template template = AutoReply.Template.parse(Files.readString(file));
+            String mailbox = template.address().orElse(recipient.get());
+            Instant now = Instant.now();
+            AutoReply.Decision decision = AutoReply.decide(System.in, sender.get(), mailbox, template, now);
+            if (decision instanceof AutoReply.Decision.Silence silence) {
+                System.out.println("autorespond: " + silence.why());
+                return 0;
+            }
+            RecentReplies recent = new RecentReplies(dir, every);
+            if (!recent.claim(sender.get(), now)) {
+                System.out.println("autorespond: " + sender.get() + " was answered within " + every.toSeconds()
+                        + " seconds");
+                return 0;
+            }
+            byte[] reply = ((AutoReply.Decision.Reply) decision).message();
+            int code = queue("autorespond", "", new ByteArrayInputStream(reply), "", List.of(sender.get()), 0);
+            if (code == 0) return 0;
+            recent.release(sender.get());
+            return code == Main.TEMPORARY ? code : 0;
         }
     }
 

@@ -4,6 +4,8 @@ import dev.quail.config.Assignment;
 import dev.quail.engine.Mailboxes;
 import dev.quail.engine.Main;
 import dev.quail.engine.auth.Passwords;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,12 +16,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code quail user add|list|passwd|remove|forward}: virtual mailboxes in users/assign, their passwords and
- * forwards (what qmailadmin did for vpopmail users; the web admin calls the same {@link Mailboxes} code).
+ * {@code quail user add|list|passwd|remove|forward|autorespond}: virtual mailboxes in users/assign, their passwords,
+ * forwards and autoresponders (what qmailadmin did for vpopmail users; the web admin calls the same {@link Mailboxes} code).
  */
 @Command(name = "user", description = "Manage virtual mailboxes.",
         subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Passwd.class,
-                UserCommand.Remove.class, UserCommand.Forward.class})
+                UserCommand.Remove.class, UserCommand.Forward.class,
+                UserCommand.Autorespond.class})
 public final class UserCommand implements Runnable {
     @Override
     public void run() {
@@ -99,6 +102,42 @@ public final class UserCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Mailboxes.forward(homeOption.home(), address, targets, keep);
+            return 0;
+        }
+    }
+
+    @Command(name = "autorespond", description = "Answer a mailbox's mail with the text on stdin (once per sender "
+            + "per --days); --off: stop.")
+    static final class Autorespond implements Callable<Integer> {
+        @Mixin
+        HomeOption homeOption;
+
+        @Option(names = "--subject", description = "the answer's Subject; %S is the original's (default: ${DEFAULT-VALUE})")
+        String subject = "Out of office: %S";
+
+        @Option(names = "--days", description = "answer one sender once per DAYS (default: ${DEFAULT-VALUE})")
+        int days = 7;
+
+        @Option(names = "--off", description = "stop answering")
+        boolean off;
+
+        @Parameters(paramLabel = "ADDRESS")
+        String address;
+
+        @Override
+        public Integer call() throws Exception {
+            var home = homeOption.home();
+            if (Mailboxes.list(home).stream().noneMatch(a -> a.user().equalsIgnoreCase(address))) {
+                System.err.println("quail user autorespond: no mailbox " + address);
+                return Main.USAGE;
+            }
+            try {
+                Mailboxes.autorespond(home, address, off ? Optional.empty() : Optional.of(new Mailboxes.Autoresponder(
+                        subject, new String(System.in.readAllBytes(), StandardCharsets.UTF_8), Duration.ofDays(days))));
+            } catch (IllegalArgumentException e) {
+                System.err.println("quail user autorespond: " + e.getMessage());
+                return Main.USAGE;
+            }
             return 0;
         }
     }

@@ -1,12 +1,9 @@
 package dev.quail.engine.compat;
 
 import dev.quail.config.dotqmail.DeliveryLines;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.james.mime4j.dom.address.Mailbox;
@@ -30,7 +27,7 @@ public final class Receipt {
         if (sender.isEmpty() || sender.equals("#@[]")) return Optional.empty();
         boolean asked = false;
         String messageId = null;
-        for (String field : header(message)) {
+        for (String field : HeaderFields.read(message)) {
             int colon = field.indexOf(':');
             if (colon < 0) continue;
             String name = field.substring(0, colon).strip();
@@ -54,17 +51,5 @@ public final class Receipt {
             if (m.getAddress().equals(address)) return true;
         }
         return false;
-    }
-
-    /** The header's fields, each unfolded onto one line; reading stops at the empty line. */
-    private static List<String> header(InputStream message) throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(message, StandardCharsets.UTF_8));
-        List<String> fields = new ArrayList<>();
-        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-            boolean continuation = line.charAt(0) == ' ' || line.charAt(0) == '\t';
-            if (continuation && !fields.isEmpty()) fields.set(fields.size() - 1, fields.get(fields.size() - 1) + line);
-            else fields.add(line);
-        }
-        return fields;
     }
 }

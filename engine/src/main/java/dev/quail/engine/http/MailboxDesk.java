@@ -8,10 +8,12 @@ import dev.quail.engine.auth.Passwords;
 import dev.quail.engine.log.MessageLog;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -19,15 +21,17 @@ import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
- * What the API and the mailboxes page do to mailboxes: `quail user add|list|remove|passwd|forward`, the same
+ * What the API and the mailboxes page do to mailboxes: `quail user add|list|remove|passwd|forward|autorespond`, the same
  * {@link Mailboxes} and {@link Passwords} code, each action logged with the admin's name first. Blocking (files,
  * fsync, a bcrypt): run through {@link #attempt}, on the I/O executor. Form fields: address, password, to
- * (addresses separated by commas or spaces), keep. Bad input is an {@link IllegalArgumentException}; an unknown
+ * (addresses separated by commas or spaces), keep, and for an
+ * autoresponder subject, text, days. Bad input is an {@link IllegalArgumentException}; an unknown
  * mailbox {@link Missing}.
  */
 final class MailboxDesk {
     /** A mailbox as the list shows it. */
-    record Box(String address, Path maildir, List<String> forwards) {}
+    record Box(String address, Path maildir, List<String> forwards, boolean keep,
+               Optional<Mailboxes.Autoresponder> autoresponder) {}
 
     /** The named mailbox is not in users/assign. */
     static final class Missing extends RuntimeException {
@@ -78,7 +82,8 @@ final class MailboxDesk {
         List<Box> boxes = new ArrayList<>();
         for (Assignment a : Mailboxes.list(home)) {
             if (a.wildcard()) continue;
-            boxes.add(new Box(a.user(), a.home().resolve("Maildir"), Mailboxes.forwards(home, a.user())));
+            boxes.add(new Box(a.user(), a.home().resolve("Maildir"), Mailboxes.forwards(home, a.user()),
+                    Mailboxes.keeps(home, a.user()), Mailboxes.autoresponder(home, a.user())));
         }
         return boxes;
     }
@@ -116,6 +121,26 @@ final class MailboxDesk {
         known(address);
         Mailboxes.forward(home, address, targets, keep);
         return (targets.isEmpty() ? "no forwards for " : "forwards set for ") + address;
+    }
+
+    /** Form fields subject, text and days (once per sender per so many days, 7 when not given). */
+    String autorespond(Caller caller, String address, Map<String, String> form) throws IOException {
+        String days = form.getOrDefault("days", "").strip();
+        if (!days.isEmpty() && !days.matches("[0-9]{1,4}")) throw new IllegalArgumentException("days: a number");
+        var answer = new Mailboxes.Autoresponder(form.getOrDefault("subject", "").strip(),
+                form.getOrDefault("text", ""), Duration.ofDays(days.isEmpty() ? 7 : Integer.parseInt(days)));
+        Actions.log(caller, "user autorespond " + logged(address) + " --days " + answer.every().toDays()
+                + " --subject " + logged(answer.subject()));
+        known(address);
+        Mailboxes.autorespond(home, address, Optional.of(answer));
+        return "autoresponder on for " + address;
+    }
+
+    String stopAutoresponder(Caller caller, String address) throws IOException {
+        Actions.log(caller, "user autorespond " + logged(address) + " --off");
+        known(address);
+        Mailboxes.autorespond(home, address, Optional.empty());
+        return "autoresponder off for " + address;
     }
 
     private void known(String address) throws IOException {

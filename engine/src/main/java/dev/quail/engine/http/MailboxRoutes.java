@@ -6,8 +6,8 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * /api/v1/mailboxes: list, add, remove, set a password and forwards through {@link MailboxDesk}. Form fields or
- * query parameters: address, password, to (comma-separated), keep.
+ * /api/v1/mailboxes: list, add, remove, set a password, forwards and an autoresponder through {@link MailboxDesk}.
+ * Form fields or query parameters: address, password, to (comma-separated), keep; subject, text, days.
  */
 final class MailboxRoutes extends AllDirectives {
     private final Guard guard;
@@ -32,7 +32,10 @@ final class MailboxRoutes extends AllDirectives {
                 path(PathMatchers.segment().slash("password"), address -> post(() -> formFieldMap(
                         f -> result(() -> desk.password(caller, address, f))))),
                 path(PathMatchers.segment().slash("forwards"), address -> post(() -> formFieldMap(
-                        f -> result(() -> desk.forward(caller, address, f))))));
+                        f -> result(() -> desk.forward(caller, address, f))))),
+                path(PathMatchers.segment().slash("autoresponder"), address -> concat(
+                        post(() -> formFieldMap(f -> result(() -> desk.autorespond(caller, address, f)))),
+                        delete(() -> result(() -> desk.stopAutoresponder(caller, address))))));
     }
 
     private String list() throws IOException {
@@ -46,7 +49,12 @@ final class MailboxRoutes extends AllDirectives {
                 b.append(c).append('"').append(Replies.quote(f)).append('"');
                 c = ",";
             }
-            b.append("]}");
+            b.append("],\"keep\":").append(box.keep()).append(",\"autoresponder\":");
+            if (box.autoresponder().isEmpty()) b.append("null");
+            box.autoresponder().ifPresent(a -> b.append("{\"subject\":\"").append(Replies.quote(a.subject()))
+                    .append("\",\"text\":\"").append(Replies.quote(a.text())).append("\",\"days\":")
+                    .append(a.every().toDays()).append('}'));
+            b.append('}');
             comma = ",";
         }
         return b.append("]}\n").toString();

@@ -88,6 +88,10 @@ final class WebRoutes extends AllDirectives {
                         f -> mailbox(() -> mailboxes.password(caller, f.getOrDefault("address", ""), f))))),
                 path(PathMatchers.segment("mailboxes").slash("forwards"), () -> post(() -> formFieldMap(
                         f -> mailbox(() -> mailboxes.forward(caller, f.getOrDefault("address", ""), f))))),
+                path(PathMatchers.segment("mailboxes").slash("autoresponder"), () -> post(() -> formFieldMap(
+                        f -> mailbox(() -> f.containsKey("off")
+                                ? mailboxes.stopAutoresponder(caller, f.getOrDefault("address", ""))
+                                : mailboxes.autorespond(caller, f.getOrDefault("address", ""), f))))),
                 path(PathMatchers.segment("mailboxes").slash("remove"), () -> post(() -> formFieldMap(
                         f -> mailbox(() -> mailboxes.remove(caller, f.getOrDefault("address", ""))))))));
     }

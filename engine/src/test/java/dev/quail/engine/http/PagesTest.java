@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quail.engine.Mailboxes;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,11 +50,13 @@ class PagesTest {
     }
 
     @Test
-    void theMailboxesPageEscapesAddressesAndForwards() {
+    void theMailboxesPageEscapesAddressesForwardsAndTheAutoresponder() {
         String page = MailboxesPage.render(CALLER, List.of(new MailboxDesk.Box(HOSTILE, Path.of("/m"),
-                List.of(HOSTILE)))).toString();
+                List.of(HOSTILE), false, Optional.of(new Mailboxes.Autoresponder(HOSTILE, HOSTILE,
+                        Duration.ofDays(3)))))).toString();
         assertFalse(page.contains("<img"), page);
-        assertForms(page, 4);
+        assertTrue(page.contains("<span class=\"state\">on</span>"), page);
+        assertForms(page, 6);
     }
 
     @Test
