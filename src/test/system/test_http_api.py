@@ -2,6 +2,7 @@
 import http.client
 import json
 import os
+import re
 import shutil
 import smtplib
 import stat
@@ -543,6 +544,13 @@ class Metrics(HttpCase):
         self.assertTrue(any(k.startswith('quail_journal_write_seconds_bucket{fsync="true"') for k in m),
                         "a latency histogram")
         self.assertTrue(any(k.startswith("jvm_memory_used_bytes") for k in m), "the JVM's own metrics")
+        self.signed_in()
+        status, _, page = self.web.request("GET", "/")
+        self.assertEqual(status, 200)
+        found = re.search(r'<td id="total-accepted">(\d+)</td><td id="rate-accepted">([0-9.]+)/min</td>', page.decode())
+        self.assertIsNotNone(found, page)
+        self.assertEqual(found.group(1), "10")
+        self.assertGreater(float(found.group(2)), 0, "the dashboard's rate over the minute since start")
 
 
 class Https(QuailTestCase):

@@ -1,22 +1,25 @@
 package dev.quail.engine.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quail.engine.metrics.Rates;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * The dashboard: alerts first (an unhealthy journal, a suspended site, hosts marked down), then the counts since
- * start, the queue by state and channel, its qshape table and the sites, with their suspend and resume. Made from
+ * start with their rates per minute, the queue by state and channel, its qshape table and the sites, with their suspend and resume. Made from
  * qstat, qshape, sites and tcpto, as JSON, each of which may be an {"error": ...} when the Admin could not answer.
  */
 final class DashboardPage {
     private DashboardPage() {}
 
     static Html render(Caller caller, JsonNode stat, JsonNode shape, JsonNode sites, JsonNode tcpto,
-                       Map<String, Double> totals) {
-        return Html.of("<section id=\"alerts\">{}</section><h2>Since start</h2>{}<h2>Queue</h2>{}{}<h2>Sites</h2>{}",
-                alerts(stat, sites, tcpto), totals(totals), queue(stat, shape), shape(shape), sites(caller, sites));
+                       Map<String, Double> totals, Map<String, Rates.PerMinute> rates) {
+        return Html.of("<section id=\"alerts\">{}</section><h2>Since start, and per minute</h2>{}<h2>Queue</h2>{}{}"
+                + "<h2>Sites</h2>{}", alerts(stat, sites, tcpto), totals(totals, rates), queue(stat, shape), shape(shape),
+                sites(caller, sites));
     }
 
     private static Html alerts(JsonNode stat, JsonNode sites, JsonNode tcpto) {
@@ -45,11 +48,21 @@ final class DashboardPage {
         return Html.of("<p class=\"alert\">{}</p>", Html.of(template, values));
     }
 
-    private static Html totals(Map<String, Double> totals) {
-        List<Html> cells = new ArrayList<>();
-        totals.forEach((name, value) -> cells.add(Html.of("<tr><th>{}</th><td id=\"total-{}\">{}</td></tr>", name,
-                name, String.valueOf(value.longValue()))));
-        return Html.of("<table>{}</table>", cells);
+    /** Each count since start, and per minute over the last minute and the last 15 (blank until sampled). */
+    private static Html totals(Map<String, Double> totals, Map<String, Rates.PerMinute> rates) {
+        List<Html> rows = new ArrayList<>();
+        totals.forEach((name, value) -> {
+            Rates.PerMinute r = rates.get(name);
+            rows.add(Html.of("<tr><th>{}</th><td id=\"total-{}\">{}</td><td id=\"rate-{}\">{}</td><td>{}</td></tr>", name,
+                    name, String.valueOf(value.longValue()), name, r == null ? "" : perMinute(r.lastMinute()),
+                    r == null ? "" : perMinute(r.lastLong())));
+        });
+        return Html.of("<table><tr><th></th><th>since start</th><th>last minute</th><th>last 15 minutes</th></tr>{}"
+                + "</table>", rows);
+    }
+
+    private static String perMinute(double rate) {
+        return String.format(Locale.ROOT, rate < 10 ? "%.1f/min" : "%.0f/min", rate);
     }
 
     private static Html queue(JsonNode stat, JsonNode shape) {

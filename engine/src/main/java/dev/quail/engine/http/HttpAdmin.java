@@ -8,9 +8,13 @@ import dev.quail.engine.admin.QueueView;
 import dev.quail.engine.auth.KeyedFile;
 import dev.quail.engine.auth.Logins;
 import dev.quail.engine.auth.Passwords;
+import dev.quail.engine.metrics.Meters;
+import dev.quail.engine.metrics.Rates;
 import dev.quail.engine.tls.ServerTls;
 import dev.quail.persistence.journal.JournalStore;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -53,6 +57,9 @@ public final class HttpAdmin extends AllDirectives {
         AdminRequests requests = new AdminRequests(services.admin(), system.scheduler());
         MailboxDesk mailboxes = new MailboxDesk(services.controls(), services.io());
         LoginRoutes logins = new LoginRoutes(login, sessions, guard, https);
+        Rates rates = new Rates();
+        system.scheduler().scheduleAtFixedRate(Duration.ZERO, Rates.EVERY,
+                () -> rates.sample(Instant.now(), Meters.totals()), system.executionContext());
         this.route = toStrictEntity(BODY_TIMEOUT, BODY_BYTES, () -> concat(
                 logins.route(),
                 new QueueRoutes(guard, requests, services.view()).route(),
@@ -61,7 +68,7 @@ public final class HttpAdmin extends AllDirectives {
                 new MetricsRoutes(guard, services.view()).route(),
                 new HealthRoutes(guard, services.journal(), services.listening(), services.diskLow()).route(),
                 new ListRoutes(new OneClick(Lists.of(services.controls().home().root())), services.io()).route(),
-                new WebRoutes(logins, guard, requests, mailboxes).route()));
+                new WebRoutes(logins, guard, requests, mailboxes, rates).route()));
     }
 
     /** Binds HOST:PORT; over TLS with control/servercert.pem when {@code tls} is given. */

@@ -3,11 +3,13 @@ package dev.quail.engine.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quail.engine.metrics.Meters;
+import dev.quail.engine.metrics.Rates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -44,12 +46,14 @@ final class WebRoutes extends AllDirectives {
     private final Guard guard;
     private final AdminRequests admin;
     private final MailboxDesk mailboxes;
+    private final Rates rates;
 
-    WebRoutes(LoginRoutes login, Guard guard, AdminRequests admin, MailboxDesk mailboxes) {
+    WebRoutes(LoginRoutes login, Guard guard, AdminRequests admin, MailboxDesk mailboxes, Rates rates) {
         this.login = login;
         this.guard = guard;
         this.admin = admin;
         this.mailboxes = mailboxes;
+        this.rates = rates;
     }
 
     Route route() {
@@ -109,9 +113,11 @@ final class WebRoutes extends AllDirectives {
         var shape = read("qshape --json");
         var sites = read("sites --json");
         var tcpto = read("tcpto --json");
+        Map<String, Double> totals = Meters.totals();
+        Map<String, Rates.PerMinute> perMinute = rates.at(Instant.now(), totals);
         return CompletableFuture.allOf(stat, shape, sites, tcpto).thenApply(x -> Pages.layout(caller, "Dashboard",
                 query, DashboardPage.render(caller, stat.join(), shape.join(), sites.join(), tcpto.join(),
-                        Meters.totals())));
+                        totals, perMinute)));
     }
 
     private CompletionStage<HttpResponse> queue(Caller caller, Map<String, String> query) {

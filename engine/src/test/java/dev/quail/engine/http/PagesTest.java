@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quail.engine.Mailboxes;
+import dev.quail.engine.metrics.Rates;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -66,8 +67,10 @@ class PagesTest {
                 json("{`sites`:[{`site`:`.example.net`,`suspendedUntil`:`2026-12-02T12:00:00Z`,`reason`:`"
                         + quoted(HOSTILE) + "`}]}"),
                 json("{`hosts`:[{`ip`:`192.0.2.1`,`destination`:`example.org`,`timeouts`:3}]}"),
-                Map.of("accepted", 0.0)).toString();
+                Map.of("accepted", 12.0), Map.of("accepted", new Rates.PerMinute(2.5, 120))).toString();
         assertTrue(page.contains("the journal is unhealthy: disk full"), page);
+        assertTrue(page.contains("<td id=\"total-accepted\">12</td><td id=\"rate-accepted\">2.5/min</td>"
+                + "<td>120/min</td>"), page);
         assertTrue(page.contains("site .example.net is suspended until 2026-12-02T12:00:00Z: &lt;img"), page);
         assertTrue(page.contains("host 192.0.2.1 (example.org) is marked down after 3 connection timeouts"), page);
         assertFalse(page.contains("<img"), page);
