@@ -12,6 +12,11 @@
 #            [127.0.0.1]:SINK; every other setting Postfix's default, so it sends up to 50 recipients a
 #            transaction (smtp_destination_recipient_limit) where Quail's VERP makes one per member. Postfix
 #            cannot VERP here: local(8) re-injects the expansion without the post's XVERP request.
+#   postfix-verp  the same instance handed the post as a list manager on Postfix (Mailman, ezmlm-idx's
+#            sendmail -V) hands it: the members as the envelope's recipients, with XVERP, so Postfix sends one
+#            transaction per member with a per-member return path (news-return-mIII=dJJJ.test@lists.test), as
+#            Quail does. The client pipelines the N RCPTs (smtpd_recipient_limit raised to N, XVERP allowed from
+#            127.0.0.0/8 by smtpd_authorized_verp_clients); their time counts.
 #   Post     one 2 KiB message to news@lists.test over SMTP, timed from the connection to the poll
 #            (every 0.1 s, the sink's STAT) that sees the sink's recipient count reach N.
 #
@@ -22,7 +27,7 @@
 # every 0.5 s. Prints a Markdown table and writes loadtest/results/list-fanout.csv.
 # Needs root (Postfix's daemons change user) and /usr/bin/python3.
 #
-# Usage: loadtest/list-fanout.sh [--members N] [--only quail|postfix] [--timeout S]
+# Usage: loadtest/list-fanout.sh [--members N] [--only quail|postfix|postfix-verp] [--timeout S]
 #                                [--shaping RULE] [--keep]
 #   --shaping RULE  a line for Quail's control/shaping, e.g. "default ready-recipients=200000"
 #   --timeout S     give up when the sink's count has not grown for S seconds (default 120)
@@ -34,7 +39,7 @@ results="$root/loadtest/results"
 py=/usr/bin/python3
 
 members=100000
-systems="quail postfix"
+systems="quail postfix postfix-verp"
 shaping=""
 timeout=120
 keep=no
@@ -63,6 +68,9 @@ name=list-fanout
 # shellcheck source=loadtest/harness.sh
 source "$root/loadtest/harness.sh"
 if [[ " $systems " == *" postfix"* ]]; then need_postfix; fi
+for system in $systems; do
+  case "$system" in quail|postfix|postfix-verp) ;; *) echo "list-fanout: unknown system '$system'" >&2; exit 100 ;; esac
+done
 
 # --- measuring a server (harness.sh), and its queue -------------------------------------------------
 queue_bytes() { du -sb --exclude=lists "$1" 2>/dev/null | awk '{print $1 + 0}' || echo 0; }
@@ -113,6 +121,8 @@ mydestination = lists.test
 relayhost = [127.0.0.1]:$2
 alias_maps = hash:$dir/etc/aliases
 alias_database = hash:$dir/etc/aliases
+smtpd_recipient_limit = $members
+smtpd_authorized_verp_clients = 127.0.0.0/8
 EOF
   printf 'news: :include:%s\npostmaster: root\n' "$work/members.txt" > "$dir/etc/aliases"
   /usr/sbin/postalias -c "$dir/etc" "hash:$dir/etc/aliases"
@@ -121,10 +131,11 @@ EOF
 }
 
 # --- the post: sent over SMTP, timed to the sink's last recipient ----------------------------------------
-post() { # SERVERPORT SINKPORT -> JSON on stdout
-  "$py" - "$1" "$2" "$members" "$timeout" <<'EOF'
-import json, smtplib, socket, sys, time
-port, sink, n, timeout = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+post() { # SERVERPORT SINKPORT alias|verp -> JSON on stdout
+  "$py" - "$1" "$2" "$members" "$timeout" "$3" "$work/members.txt" <<'EOF'
+import json, smtplib, socket, sys, threading, time
+port, sink, n, timeout, mode, members = (int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]),
+                                         sys.argv[5], sys.argv[6])
 def stat():
     with socket.create_connection(("127.0.0.1", sink), timeout=10) as s:
         f = s.makefile("rb")
@@ -137,9 +148,44 @@ body = "".join(f"line {i:04d} of the post " + "x" * 50 + "\r\n" for i in range(2
 msg = ("From: poster@example.org\r\nTo: news@lists.test\r\nSubject: the list benchmark's post\r\n"
        "Message-ID: <fanout@example.org>\r\nDate: " + time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime()) +
        "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n" + body)
+def verp_post():
+    """The post with every member as a recipient and XVERP, the RCPTs pipelined (a reader thread takes the
+    replies, so neither side blocks on a full socket buffer)."""
+    rcpts = [line.strip() for line in open(members) if line.strip()]
+    with socket.create_connection(("127.0.0.1", port), timeout=300) as s:
+        f = s.makefile("rb")
+        def reply():
+            lines = [f.readline()]
+            while lines[-1][3:4] == b"-": lines.append(f.readline())
+            reply.text = b"".join(lines)
+            return lines[-1]
+        reply()
+        s.sendall(b"EHLO bench.test\r\n")
+        reply()
+        if b"XVERP" not in reply.text: raise SystemExit("the server does not offer XVERP")
+        replies = {"bad": 0}
+        def read(count):
+            for _ in range(count):
+                if not reply().startswith(b"2"): replies["bad"] += 1
+        s.sendall(b"MAIL FROM:<news-return@lists.test> XVERP=-=\r\n")
+        reader = threading.Thread(target=read, args=(1 + len(rcpts),))
+        reader.start()
+        for i in range(0, len(rcpts), 1000):
+            s.sendall("".join(f"RCPT TO:<{r}>\r\n" for r in rcpts[i:i + 1000]).encode())
+        reader.join()
+        if replies["bad"]: raise SystemExit(f"{replies['bad']} of MAIL and RCPT refused")
+        s.sendall(b"DATA\r\n")
+        if not reply().startswith(b"354"): raise SystemExit("DATA refused")
+        s.sendall(msg.replace("\r\n.", "\r\n..").encode() + b".\r\n")
+        answer = reply()
+        if not answer.startswith(b"250"): raise SystemExit("the post was refused: " + answer.decode())
+        s.sendall(b"QUIT\r\n")
 t0 = time.monotonic()
-with smtplib.SMTP("127.0.0.1", port, timeout=60) as c:
-    c.sendmail("poster@example.org", ["news@lists.test"], msg)
+if mode == "verp":
+    verp_post()
+else:
+    with smtplib.SMTP("127.0.0.1", port, timeout=60) as c:
+        c.sendmail("poster@example.org", ["news@lists.test"], msg)
 last, grown, delivered, transactions = t0, time.monotonic(), 0, 0
 while True:
     r, m = stat()
@@ -160,8 +206,7 @@ for system in $systems; do
   mkdir -p "$dir"
   start_sink "$dir"
   if [ "$system" = quail ]; then start_quail "$dir/home" "$SINK_PORT"
-  elif [ "$system" = postfix ]; then start_postfix "$dir/postfix" "$SINK_PORT"
-  else log "unknown system '$system'"; exit 100; fi
+  else start_postfix "$dir/postfix" "$SINK_PORT"; fi
   log "$system: one post to news@lists.test, $members members on $domains domains"
   out="$dir/result.json"
   rm -f "$out.sample" "$out.sample.stop"
@@ -169,7 +214,7 @@ for system in $systems; do
   sampler=$!
   t0=$(cpu_ticks "$SERVER_PID")
   rc=0
-  post "$SERVER_PORT" "$SINK_PORT" > "$out" 2> "$out.err" || rc=$?
+  post "$SERVER_PORT" "$SINK_PORT" "$([ "$system" = postfix-verp ] && echo verp || echo alias)" > "$out" 2> "$out.err" || rc=$?
   t1=$(cpu_ticks "$SERVER_PID")
   hwm=$(hwm_kib "$SERVER_PID")
   touch "$out.sample.stop"; wait "$sampler" 2>/dev/null || true
@@ -211,9 +256,12 @@ print("|---|---|---|---|---|---|---|---|---|")
 for r in rows.values():
     print(f"| {r['system']} | {int(r['members']):,} ({r['domains']}) | {r['seconds']} | {r['rcpt_per_s']} | {r['transactions']} | {r['cpu_seconds']} "
           f"| {r['peak_memory_mib']} | {r['peak_queue_mib']} | {r['status']} |")
-q, p = rows.get("quail"), rows.get("postfix")
-if q and p and num(q["rcpt_per_s"]) and num(p["rcpt_per_s"]):
-    print(f"\nQuail/Postfix (rcpt/s): {num(q['rcpt_per_s']) / num(p['rcpt_per_s']):.2f}")
+q = rows.get("quail")
+for peer, what in [("postfix", "alias expansion, up to 50 recipients a transaction"),
+                   ("postfix-verp", "XVERP, one transaction per member as Quail")]:
+    p = rows.get(peer)
+    if q and p and num(q["rcpt_per_s"]) and num(p["rcpt_per_s"]):
+        print(f"\nQuail/{peer} (rcpt/s; {what}): {num(q['rcpt_per_s']) / num(p['rcpt_per_s']):.2f}")
 EOF
 echo
 echo "wrote $results/list-fanout.csv"
