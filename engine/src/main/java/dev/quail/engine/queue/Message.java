@@ -307,8 +307,14 @@ public final class Message
         if (pass == null || !pass.out.get(i)) return Effect().noReply(); // late, after its deadline, or twice
         pass.out.clear(i);
         List<MessageEvent> events = new ArrayList<>(2);
-        events.add(eventFor(i, outcome, pass.dying));
-        if (events.get(0) instanceof MessageEvent.Deferred) {
+        MessageEvent event = eventFor(i, outcome, pass.dying);
+        // A postponement said again (a site still busy or held) changes only when the message is due, which the
+        // pass's RetryScheduled records: its Deferred would repeat the recipient's report word for word. Not
+        // journaling it keeps a list batch that a busy site puts off ten times at one event a member, not ten.
+        boolean repeated = outcome instanceof Outcome.Postponed && event instanceof MessageEvent.Deferred
+                && outcome.report().equals(state.report(i));
+        if (!repeated) events.add(event);
+        if (event instanceof MessageEvent.Deferred) {
             if (outcome instanceof Outcome.Postponed p) {
                 pass.postponedUntil = Math.min(pass.postponedUntil, p.dueMillis());
             } else {
@@ -327,6 +333,7 @@ public final class Message
                 events.add(new MessageEvent.RetryScheduled(channel, pass.postponedUntil));
             }
         }
+        if (events.isEmpty()) return Effect().noReply();
         if (unsaved.isEmpty()) context.getSelf().tell(Checkpoint.INSTANCE);
         unsaved.addAll(events);
         return Effect().noReply();

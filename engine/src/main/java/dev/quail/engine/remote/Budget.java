@@ -12,11 +12,16 @@ import java.util.Random;
  * deliver). Plain and single-threaded; times are passed in.
  */
 final class Budget {
-    /** How long a site without a message-rate is assumed to need to work through what it holds, until measured. */
-    static final long NOMINAL_DRAIN_MILLIS = 30_000;
+    /**
+     * How long a site without a message-rate is assumed to need to work through what it holds, until measured
+     * (the first {@link #DRAIN_WINDOW_MILLIS}). Short: a list post overflows at once, before any measure, and a site
+     * that drained its 10,000 in 5 s then sat idle for the rest of a 30 s guess. Coming back too early costs only a
+     * dispatch and a journaled due time (a postponement said again is not journaled per recipient).
+     */
+    static final long NOMINAL_DRAIN_MILLIS = 10_000;
     static final long MIN_OVERFLOW_MILLIS = 5_000;
     /** The longest wait a measured drain rate may give: a glitch in the measure must not park mail for hours. */
-    static final long MAX_MEASURED_DRAIN_MILLIS = 10 * NOMINAL_DRAIN_MILLIS;
+    static final long MAX_MEASURED_DRAIN_MILLIS = 300_000;
     /** How long a measure of the drain rate runs; a gap of twice this without hand-outs was idle, not slow. */
     static final long DRAIN_WINDOW_MILLIS = 5_000;
 

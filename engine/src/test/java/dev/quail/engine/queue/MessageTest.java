@@ -214,6 +214,46 @@ class MessageTest {
         assertTrue(mixed >= next && mixed <= next + (next - birth) / 20 + 1_000, "the next retry, jittered: " + mixed);
     }
 
+    /**
+     * A busy site that puts a message off again with the same words costs one journaled due time, not a Deferred per
+     * recipient each time; new words are journaled.
+     */
+    @Test
+    void aPostponementSaidAgainJournalsOnlyTheNewDueTime() {
+        String id = id();
+        long birth = System.currentTimeMillis();
+        String pid = Message.persistenceId(id);
+        ActorRef<Message.Command> m = spawn(id);
+        m.tell(new Message.Accept(accepted(id, birth, "a@x.org", new Recipient("one@remote.test", Channel.REMOTE)),
+                queue.ref(), true));
+        queue.receiveMessage();
+        postpone(new Outcome.Postponed("busy (#4.4.5)", birth));
+        assertEquals(List.of(new MessageEvent.Deferred(0, "busy (#4.4.5)"),
+                new MessageEvent.RetryScheduled(Channel.REMOTE, birth)),
+                journal.receivePersisted(pid, 3, MessageEvent.class).subList(1, 3));
+        queue.expectTerminated(m);
+
+        ActorRef<Message.Command> again = spawn(id);
+        again.tell(new Message.Wake(true));
+        postpone(new Outcome.Postponed("busy (#4.4.5)", birth + 60_000));
+        assertEquals(List.of(new MessageEvent.RetryScheduled(Channel.REMOTE, birth + 60_000)),
+                journal.receivePersisted(pid, 1, MessageEvent.class));
+        journal.expectNothingPersisted(pid);
+        queue.expectTerminated(again);
+
+        ActorRef<Message.Command> third = spawn(id);
+        third.tell(new Message.Wake(false));
+        postpone(new Outcome.Postponed("held (#4.4.5)", birth + 120_000));
+        assertEquals(new MessageEvent.Deferred(0, "held (#4.4.5)"),
+                journal.receivePersisted(pid, 2, MessageEvent.class).get(0));
+    }
+
+    private void postpone(Outcome outcome) {
+        RemoteJob job = ((RemoteSpawn.Deliver) remote.receiveMessage()).job();
+        job.replyTo().tell(new DeliveryResult(0, outcome));
+        assertTrue(queue.receiveMessage() instanceof Queue.Sleeping);
+    }
+
     /** Delivers a new message to two remote recipients, answers them, and says when it sleeps until. */
     private long sleepsAfter(long birth, Outcome first, Outcome second) {
         String id = id();
