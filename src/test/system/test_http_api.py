@@ -367,6 +367,46 @@ class Api(HttpCase):
         self.assertGreater(attempt["seq"], events[-1]["seq"])
         c.close()
 
+    def test_the_trace_shows_the_delivery_then_ends(self):
+        self.send(subject="delivered while traced")
+        self.deferred(1)
+        [m] = self.get("/api/v1/messages")["messages"]
+        c = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=30)
+        self.addCleanup(c.close)
+        c.request("GET", "/api/v1/messages/%s/trace" % m["id"], headers=self.auth)
+        r = c.getresponse()
+        self.assertEqual(r.status, 200)
+
+        def next_event():
+            """The next event's data, or None once the server has ended the stream."""
+            data = None
+            while True:
+                line = r.readline()
+                if not line:
+                    return None
+                line = line.decode().rstrip("\n")
+                if line.startswith("data:"):
+                    data = json.loads(line[5:])
+                elif line == "" and data is not None:
+                    return data
+
+        events = [next_event()]
+        while events[-1]["event"] != "retry":
+            events.append(next_event())
+        for sub in ("new", "cur", "tmp"):
+            os.makedirs(os.path.join(self.bob, sub))
+        self.post("/api/v1/messages/%s/flush" % m["id"])
+        while events[-1] is not None:
+            events.append(next_event())
+        kinds = [e["event"] for e in events[:-1]]
+        self.assertEqual(kinds[-1], "delivered", kinds)
+        self.assertEqual(events[-2]["recipient"], "bob@localhost")
+        self.assertEqual([e["seq"] for e in events[:-1]], list(range(1, len(kinds) + 1)), "each event once, in order")
+        self.wait_messages(1, "bob@localhost")
+        trace = "/api/v1/messages/%s/trace" % m["id"]
+        wait_until(lambda: self.web.request("GET", trace, headers=self.auth)[0] == 404, 30,
+                   what="the finished message to leave the journal")
+
 
     def test_metrics_count_the_queue_and_the_age_of_its_oldest_message(self):
         def scrape():
