@@ -52,16 +52,19 @@ public final class HttpAdmin extends AllDirectives {
                 sessions);
         AdminRequests requests = new AdminRequests(services.admin(), system.scheduler());
         MailboxDesk mailboxes = new MailboxDesk(services.controls(), services.io());
+        Lists lists = Lists.of(services.controls().home().root());
+        ListDesk listDesk = new ListDesk(lists, services.io());
         LoginRoutes logins = new LoginRoutes(login, sessions, guard, https);
         this.route = toStrictEntity(BODY_TIMEOUT, BODY_BYTES, () -> concat(
                 logins.route(),
                 new QueueRoutes(guard, requests, services.view()).route(),
                 new SiteRoutes(guard, requests).route(),
                 new MailboxRoutes(guard, mailboxes).route(),
+                new ListRoutes(guard, listDesk).route(),
                 new MetricsRoutes(guard, services.view()).route(),
                 new HealthRoutes(guard, services.journal(), services.listening(), services.diskLow()).route(),
-                new ListRoutes(new OneClick(Lists.of(services.controls().home().root())), services.io()).route(),
-                new WebRoutes(logins, guard, requests, mailboxes).route()));
+                new OneClickRoutes(new OneClick(lists), services.io()).route(),
+                new WebRoutes(logins, guard, requests, mailboxes, listDesk).route()));
     }
 
     /** Binds HOST:PORT; over TLS with control/servercert.pem when {@code tls} is given. */
