@@ -150,7 +150,12 @@ public final class QueueView {
 
         @Override
         public void end() {
-            if (ended.compareAndSet(false, true)) queue.complete();
+            if (!ended.compareAndSet(false, true)) return;
+            try {
+                queue.complete();
+            } catch (IllegalStateException gone) {
+                // the stream ended first (the client went away): nothing left to end, and a Message must not fail
+            }
         }
     }
 

@@ -15,11 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * call it from their own threads, followers come and go from the HTTP server's.
  */
 public final class Traces {
-    /** One open trace. Called on the Message's thread: must not block. */
+    /** One open trace. Called on the Message's thread: must neither block nor throw. */
     public interface Follower {
         /**
-         * A journaled event and its sequence number; false when the follower's buffer is full, and then it is ended
-         * rather than shown the rest with a gap (a client that reads too slowly can open the trace again).
+         * A journaled event and its sequence number; false when the follower cannot take it (its buffer is full, or
+         * its client has gone), and then it is ended rather than shown the rest with a gap (a client that reads too
+         * slowly can open the trace again).
          */
         boolean offer(long seq, long millis, MessageEvent event);
 
