@@ -1,4 +1,5 @@
 """The admin listener over real HTTP (quail start --http): accounts, sessions, tokens, CSRF, health, the API."""
+import hashlib
 import http.client
 import json
 import os
@@ -368,6 +369,46 @@ class Api(HttpCase):
         self.assertGreater(attempt["seq"], events[-1]["seq"])
         c.close()
 
+    def test_the_trace_shows_the_delivery_then_ends(self):
+        self.send(subject="delivered while traced")
+        self.deferred(1)
+        [m] = self.get("/api/v1/messages")["messages"]
+        c = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=30)
+        self.addCleanup(c.close)
+        c.request("GET", "/api/v1/messages/%s/trace" % m["id"], headers=self.auth)
+        r = c.getresponse()
+        self.assertEqual(r.status, 200)
+
+        def next_event():
+            """The next event's data, or None once the server has ended the stream."""
+            data = None
+            while True:
+                line = r.readline()
+                if not line:
+                    return None
+                line = line.decode().rstrip("\n")
+                if line.startswith("data:"):
+                    data = json.loads(line[5:])
+                elif line == "" and data is not None:
+                    return data
+
+        events = [next_event()]
+        while events[-1]["event"] != "retry":
+            events.append(next_event())
+        for sub in ("new", "cur", "tmp"):
+            os.makedirs(os.path.join(self.bob, sub))
+        self.post("/api/v1/messages/%s/flush" % m["id"])
+        while events[-1] is not None:
+            events.append(next_event())
+        kinds = [e["event"] for e in events[:-1]]
+        self.assertEqual(kinds[-1], "delivered", kinds)
+        self.assertEqual(events[-2]["recipient"], "bob@localhost")
+        self.assertEqual([e["seq"] for e in events[:-1]], list(range(1, len(kinds) + 1)), "each event once, in order")
+        self.wait_messages(1, "bob@localhost")
+        trace = "/api/v1/messages/%s/trace" % m["id"]
+        wait_until(lambda: self.web.request("GET", trace, headers=self.auth)[0] == 404, 30,
+                   what="the finished message to leave the journal")
+
 
     def test_metrics_count_the_queue_and_the_age_of_its_oldest_message(self):
         def scrape():
@@ -458,7 +499,6 @@ class MailboxesApi(HttpCase):
         self.assertEqual(self.web.json("DELETE", "/api/v1/mailboxes/carol@localhost", headers=auth)[0], 404)
         self.assertTrue(os.path.isdir(self.maildir("carol@localhost")), "the mail itself is kept")
 
-
     def test_an_autoresponder_answers_a_sender_once_from_the_null_sender_and_stops(self):
         auth = {"Authorization": "Bearer " + self.token()}
         self.assertEqual(self.web.json("POST", "/api/v1/mailboxes", headers=auth,
@@ -498,6 +538,118 @@ class MailboxesApi(HttpCase):
         self.assertEqual((status, body), (200, {"result": "autoresponder off for carol@localhost"}))
         self.assertFalse(os.path.exists(os.path.join(os.path.dirname(self.maildir("carol@localhost")), ".qmail")),
                          "no forwards and no autoresponder: the default delivery again")
+
+
+class ListsApi(HttpCase):
+    """/api/v1/lists against `quail list`: the same lists, read and changed through either."""
+
+    LIST = "news@localhost"
+
+    def prepare(self):
+        self.cli("create", self.LIST, "--owner", "boss@localhost", "--subscribers-only")
+
+    def setUp(self):
+        super().setUp()
+        self.auth = {"Authorization": "Bearer " + self.token()}
+
+    def cli(self, *args):
+        return quail("list", args[0], "--home", self.home, *args[1:]).stdout.decode()
+
+    def api(self, method, path, **kw):
+        return self.web.json(method, "/api/v1/lists" + path, headers=self.auth, **kw)
+
+    def test_every_list_route_refuses_a_caller_without_credentials(self):
+        routes = [("GET", ""), ("POST", ""), ("GET", "/" + self.LIST), ("DELETE", "/" + self.LIST),
+                  ("GET", "/nosuch@localhost"), ("GET", "/%s/members" % self.LIST), ("GET", "/%s/bounces" % self.LIST),
+                  ("POST", "/%s/subscribe" % self.LIST), ("POST", "/%s/unsubscribe" % self.LIST)]
+        stranger = Http(self.http_port)
+        for method, path in routes:
+            status, _, body = stranger.request(method, "/api/v1/lists" + path, form={"address": "eve@example.org"})
+            self.assertEqual((status, json.loads(body)["error"]), (401, "sign in or send a bearer token"),
+                             (method, path, "the same answer whether the list exists or not"))
+        self.signed_in()
+        for method, path in routes:
+            if method != "GET":
+                status, _, _ = self.web.request(method, "/api/v1/lists" + path, form={"address": "eve@example.org"})
+                self.assertEqual(status, 403, (method, path, "a state change without the CSRF token"))
+        self.assertNotIn("eve@example.org", self.cli("members", self.LIST))
+        self.assertIn("list: " + self.LIST, self.cli("show", self.LIST))
+
+    def test_lists_answer_and_change_as_the_command_line_does(self):
+        """One server for all of it: each step is a few requests, a start is seconds."""
+        self.subscribe_page_through_members_unsubscribe_and_show()
+        self.bounces_as_the_command_line_says_them()
+        self.create_and_delete_with_the_command_line_s_options()
+
+    def subscribe_page_through_members_unsubscribe_and_show(self):
+        status, body = self.api("POST", "/%s/subscribe" % self.LIST,
+                                form={"address": "ann@example.org, Bob@Example.ORG\ncid@example.org"})
+        self.assertEqual((status, body), (200, {"result": self.LIST + ": 3 subscribed, 0 unchanged"}))
+        self.wait_log("admin root: list subscribe %s ann@example.org, Bob@Example.ORG?cid@example.org" % self.LIST)
+        members = self.cli("members", self.LIST).split()
+        self.assertEqual(sorted(members), ["Bob@example.org", "ann@example.org", "cid@example.org"])
+        self.assertEqual(self.api("POST", "/%s/subscribe" % self.LIST, form={"address": "ann@example.org"}),
+                         (200, {"result": self.LIST + ": 0 subscribed, 1 unchanged"}))
+        status, body = self.api("POST", "/%s/subscribe" % self.LIST, form={"address": "dan@example.org, <dan>"})
+        self.assertEqual(status, 400)
+        self.assertIn("<dan>", body["error"])
+        self.assertEqual(self.api("POST", "/%s/subscribe" % self.LIST, form={"address": " "})[0], 400)
+        self.assertNotIn("dan@example.org", self.cli("members", self.LIST), "a bad address changes nothing")
+
+        status, first = self.api("GET", "/%s/members?limit=2" % self.LIST)
+        self.assertEqual((status, first["total"], first["offset"], first["limit"]), (200, 3, 0, 2))
+        status, rest = self.api("GET", "/%s/members?offset=2&limit=2" % self.LIST)
+        self.assertEqual(first["members"] + rest["members"], members, "the pages, in the command line's order")
+        self.assertEqual(self.api("GET", "/%s/members" % self.LIST)[1]["members"], members)
+        for bad in ("limit=x", "offset=-1"):
+            self.assertEqual(self.api("GET", "/%s/members?%s" % (self.LIST, bad))[0], 400, bad)
+
+        status, body = self.api("POST", "/%s/unsubscribe" % self.LIST, form={"address": "bob@example.org"})
+        self.assertEqual((status, body), (200, {"result": self.LIST + ": 1 unsubscribed, 0 unchanged"}))
+        status, shown = self.api("GET", "/" + self.LIST)
+        self.assertEqual(status, 200)
+        cli = dict(line.split(": ", 1) for line in self.cli("show", self.LIST).splitlines())
+        self.assertEqual(shown, {"address": cli["list"], "owner": cli["owner"], "moderated": False,
+                                 "subscribersOnly": cli["subscribers-only"] == "yes", "members": int(cli["members"]),
+                                 "posts": int(cli["posts"]), "bouncing": int(cli["bouncing"]),
+                                 "bounceTimeout": int(cli["bounce timeout"].split()[0]),
+                                 "unsubscribeUrl": cli["unsubscribe url"], "directory": cli["directory"]})
+        self.assertEqual((shown["members"], shown["subscribersOnly"]), (2, True))
+        self.assertEqual(self.api("GET", ""), (200, {"lists": [shown]}))
+        self.assertEqual(self.api("GET", "/nosuch@localhost")[0], 404)
+        self.assertEqual(self.api("GET", "/nosuch@localhost/members")[0], 404)
+        self.assertEqual(self.api("GET", "/no%20list")[0], 400)
+
+    def bounces_as_the_command_line_says_them(self):
+        self.cli("subscribe", self.LIST, "gone@example.net")
+        self.assertEqual(self.api("GET", "/%s/bounces" % self.LIST), (200, {"bounces": []}))
+        # A record as the list's bounce handling writes it (BounceStore): a member that bounced twice, then was warned.
+        name = "h" + hashlib.sha256(b"gone@example.net").hexdigest()[:32]
+        with open(os.path.join(self.home, "lists", "localhost", "news", "bounce", name), "w") as f:
+            f.write("gone@example.net\n1764633600\n2\nWARNED\n1764640000\n5.1.1\n")
+        self.assertEqual(self.cli("bounces", self.LIST),
+                         "gone@example.net first=2025-12-02T00:00:00Z count=2 state=warned status=5.1.1\n")
+        self.assertEqual(self.api("GET", "/%s/bounces" % self.LIST), (200, {"bounces": [
+            {"member": "gone@example.net", "first": "2025-12-02T00:00:00Z", "count": 2, "state": "warned",
+             "status": "5.1.1"}]}))
+
+    def create_and_delete_with_the_command_line_s_options(self):
+        status, body = self.api("POST", "", form={"address": "team@localhost", "owner": "boss@localhost",
+                                                  "moderated": "1"})
+        self.assertEqual((status, body), (200, {"result": "created team@localhost"}))
+        self.wait_log("admin root: list create team@localhost --owner boss@localhost --moderated")
+        shown = self.cli("show", "team@localhost")
+        self.assertIn("moderated: yes", shown)
+        self.assertIn("subscribers-only: no", shown)
+        self.assertIn("owner: boss@localhost", shown)
+        self.assertEqual(self.api("POST", "", form={"address": "team@localhost"}),
+                         (400, {"error": "team@localhost already exists"}))
+        self.assertEqual(self.api("POST", "", form={"address": "bad/name@localhost"})[0], 400)
+        self.assertEqual(self.api("POST", "", form={"address": "x@localhost", "owner": "nobody"})[0], 400)
+        self.assertEqual([l["address"] for l in self.api("GET", "")[1]["lists"]].count("team@localhost"), 1)
+        self.assertEqual(self.api("DELETE", "/team@localhost"), (200, {"result": "deleted team@localhost"}))
+        self.assertEqual(self.api("DELETE", "/team@localhost")[0], 404)
+        self.assertFalse(os.path.exists(os.path.join(self.home, "lists", "localhost", "team")))
 
 
 class Metrics(HttpCase):

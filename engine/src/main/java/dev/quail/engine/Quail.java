@@ -21,6 +21,7 @@ import dev.quail.engine.queue.Queue;
 import dev.quail.engine.queue.QueueInjector;
 import dev.quail.engine.queue.QueueSpace;
 import dev.quail.engine.queue.Submitter;
+import dev.quail.engine.queue.Traces;
 import dev.quail.engine.delivery.SpawnStatus;
 import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.engine.serial.SerialPickup;
@@ -117,7 +118,8 @@ public final class Quail {
             SpawnStatus status = new SpawnStatus();
             String me = controls.current().control().me();
             var watcher = context.spawn(ControlWatcher.create(controls), "control");
-            Queue.Setup setup = new Queue.Setup(controls, ids, io, bodies, () -> messageIds(context));
+            Traces traces = new Traces();
+            Queue.Setup setup = new Queue.Setup(controls, ids, io, bodies, () -> messageIds(context), traces);
             ActorRef<Queue.Failed> queueFailed = context.messageAdapter(Queue.Failed.class, QueueFailed::new);
             // A Queue that throws is restarted: it reads the index and scans the journal again, as at a start.
             var queue = context.spawn(Behaviors.supervise(Queue.create(setup, queueFailed, new Queue.Children() {
@@ -135,7 +137,7 @@ public final class Quail {
             context.spawn(MaildropPickup.create(controls.home().maildrop(), queue, io, bodies), "maildrop");
             var query = PersistenceQuery.get(context.getSystem()).getReadJournalFor(LevelDbReadJournal.class,
                     LevelDbReadJournal.IDENTIFIER);
-            QueueView view = new QueueView(query, query, context.getSystem());
+            QueueView view = new QueueView(query, query, traces, context.getSystem());
             var admin = openAdmin(context, controls.home(), queue, watcher, view, io);
             ActorRef<SmtpServer.Bound> bound = context.messageAdapter(SmtpServer.Bound.class, SmtpBound::new);
             Submitter submitter = new Submitter(queue, context.getSystem().scheduler(), ids);

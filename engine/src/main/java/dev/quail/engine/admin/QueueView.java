@@ -2,18 +2,20 @@ package dev.quail.engine.admin;
 
 import dev.quail.engine.queue.Message;
 import dev.quail.engine.queue.MessageState;
+import dev.quail.engine.queue.Traces;
 import dev.quail.persistence.events.MessageEvent;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
 import org.apache.pekko.persistence.query.javadsl.CurrentPersistenceIdsQuery;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -24,17 +26,24 @@ import org.apache.pekko.stream.javadsl.Source;
  * states, never more of its body than the inline tail of its Accepted event.
  */
 public final class QueueView {
-    static final Duration FOLLOW_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * Events a trace holds for a client that has not read them yet; a checkpoint of a large message can journal many
+     * at once. A follower that falls further behind is ended (it can open the trace again).
+     */
+    private static final int FOLLOW_BUFFER = 100_000;
     /** Messages read at once by qread. */
     private static final int PARALLELISM = 4;
 
     private final CurrentPersistenceIdsQuery ids;
     private final CurrentEventsByPersistenceIdQuery events;
+    private final Traces traces;
     private final ActorSystem<?> system;
 
-    public QueueView(CurrentPersistenceIdsQuery ids, CurrentEventsByPersistenceIdQuery events, ActorSystem<?> system) {
+    public QueueView(CurrentPersistenceIdsQuery ids, CurrentEventsByPersistenceIdQuery events, Traces traces,
+                     ActorSystem<?> system) {
         this.ids = ids;
         this.events = events;
+        this.traces = traces;
         this.system = system;
     }
 
@@ -86,43 +95,72 @@ public final class QueueView {
     public record History(MessageState state, List<Stamped> events) {}
 
     public CompletionStage<Optional<History>> history(String id) {
-        return events(id, 0).runWith(Sink.seq(), system).thenApply(events -> {
+        return events(id).runWith(Sink.seq(), system).thenApply(events -> {
             MessageState state = new MessageState();
             for (Stamped e : events) state.apply(e.event());
             return state.isEmpty() ? Optional.empty() : Optional.of(new History(state, events));
         });
     }
 
+    /** A message's life so far, and its events from acceptance on, live, ending with the message. */
+    public record Trace(History history, Source<Stamped, NotUsed> events) {}
+
     /**
-     * A message's events from acceptance on, then each new one as it is journaled (the read journal offers
-     * current queries only, so it is asked again every {@link #FOLLOW_INTERVAL}); ends once the message is gone
-     * from the journal (finished and cleaned, or deleted).
+     * The message's trace; empty when there is no such message. Its events are the journal's, read once, then those
+     * its Message hands to {@link Traces} as it journals them, up to its end: the read journal offers current
+     * queries only, and a finished message's events leave it at once, so polling it would miss the last ones.
      */
-    public Source<Stamped, NotUsed> follow(String id) {
-        AtomicLong next = new AtomicLong(1);
-        return Source.tick(Duration.ZERO, FOLLOW_INTERVAL, NotUsed.getInstance())
-                .mapMaterializedValue(cancellable -> NotUsed.getInstance())
-                .flatMapConcat(tick -> newer(id, next.get()))
-                .takeWhile(Optional::isPresent)
-                .mapConcat(batch -> {
-                    List<Stamped> events = batch.get();
-                    if (!events.isEmpty()) next.set(events.get(events.size() - 1).seq() + 1);
-                    return events;
-                });
+    public CompletionStage<Optional<Trace>> follow(String id) {
+        Live live = new Live(Source.<Stamped>queue(FOLLOW_BUFFER).preMaterialize(system));
+        // Opened before the read: an event journaled meanwhile is in the read or handed over (or both: the sequence
+        // number tells), never in neither.
+        traces.open(id, live);
+        return history(id).whenComplete((h, failed) -> {
+            if (h == null || h.isEmpty() || h.get().state().over()) {
+                traces.close(id, live);
+                live.end();
+            }
+        }).thenApply(h -> h.map(history -> {
+            List<Stamped> read = history.events();
+            long last = read.get(read.size() - 1).seq();
+            Source<Stamped, NotUsed> later = live.events.filter(e -> e.seq() > last)
+                    .watchTermination((nothing, done) -> {
+                        done.whenComplete((d, f) -> traces.close(id, live));
+                        return nothing;
+                    });
+            return new Trace(history, Source.from(read).concat(later));
+        }));
     }
 
-    /** The events from {@code from} on; empty when there is no message (any more) at all. */
-    private Source<Optional<List<Stamped>>, NotUsed> newer(String id, long from) {
-        return events(id, from).fold(new ArrayList<Stamped>(), (list, e) -> {
-            list.add(e);
-            return list;
-        }).flatMapConcat(batch -> !batch.isEmpty() ? Source.single(Optional.of(batch))
-                : events(id, 0).take(1).fold(false, (any, e) -> true)
-                        .map(any -> any ? Optional.of(List.<Stamped>of()) : Optional.empty()));
+    /** An open trace: the events handed over, buffered until the HTTP response takes them. */
+    private static final class Live implements Traces.Follower {
+        private final BoundedSourceQueue<Stamped> queue;
+        final Source<Stamped, NotUsed> events;
+        private final AtomicBoolean ended = new AtomicBoolean();
+
+        Live(Pair<BoundedSourceQueue<Stamped>, Source<Stamped, NotUsed>> queued) {
+            this.queue = queued.first();
+            this.events = queued.second();
+        }
+
+        @Override
+        public boolean offer(long seq, long millis, MessageEvent event) {
+            return queue.offer(new Stamped(seq, millis, event)) == QueueOfferResult.enqueued();
+        }
+
+        @Override
+        public void end() {
+            if (!ended.compareAndSet(false, true)) return;
+            try {
+                queue.complete();
+            } catch (IllegalStateException gone) {
+                // the stream ended first (the client went away): nothing left to end, and a Message must not fail
+            }
+        }
     }
 
-    private Source<Stamped, NotUsed> events(String id, long from) {
-        return events.currentEventsByPersistenceId(Message.persistenceId(id), from, Long.MAX_VALUE)
+    private Source<Stamped, NotUsed> events(String id) {
+        return events.currentEventsByPersistenceId(Message.persistenceId(id), 0, Long.MAX_VALUE)
                 .map(e -> new Stamped(e.sequenceNr(), e.timestamp(), (MessageEvent) e.event()));
     }
 

@@ -3,8 +3,10 @@ package dev.quail.engine.cli;
 import dev.quail.engine.Main;
 import dev.quail.engine.lists.BounceStore;
 import dev.quail.engine.lists.ListAddress;
+import dev.quail.engine.lists.ListSummary;
 import dev.quail.engine.lists.Lists;
 import dev.quail.engine.lists.MailingList;
+import dev.quail.engine.lists.MemberChanges;
 import dev.quail.engine.lists.Member;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -33,12 +35,6 @@ import picocli.CommandLine.Spec;
                 ListCommand.Subscribe.class, ListCommand.Unsubscribe.class, ListCommand.Members.class,
                 ListCommand.Bounces.class})
 public final class ListCommand implements Runnable {
-    /**
-     * Addresses read from standard input are applied this many at a time: any number costs bounded memory (some
-     * 10 MB), and each batch rewrites the buckets once, so a million addresses are ten passes over the list.
-     */
-    static final int STDIN_BATCH = 100_000;
-
     @Override
     public void run() {
         picocli.CommandLine.usage(this, System.out);
@@ -145,17 +141,18 @@ public final class ListCommand implements Runnable {
 
         @Override
         int run(MailingList l) throws IOException {
+            ListSummary s = ListSummary.of(l);
             PrintStream out = System.out;
-            out.println("list: " + l.name());
-            out.println("owner: " + l.owner().orElse("(none: the postmaster)"));
-            out.println("moderated: " + (l.moderated() ? "yes" : "no"));
-            out.println("subscribers-only: " + (l.subscribersOnly() ? "yes" : "no"));
-            out.println("members: " + l.subscribers().count());
-            out.println("posts: " + l.lastNumber());
-            out.println("bouncing: " + l.bounces().all().size());
-            out.println("bounce timeout: " + l.bounceTimeout().toSeconds() + " s");
-            out.println("unsubscribe url: " + l.url());
-            out.println("directory: " + l.dir());
+            out.println("list: " + s.name());
+            out.println("owner: " + s.owner().orElse("(none: the postmaster)"));
+            out.println("moderated: " + (s.moderated() ? "yes" : "no"));
+            out.println("subscribers-only: " + (s.subscribersOnly() ? "yes" : "no"));
+            out.println("members: " + s.members());
+            out.println("posts: " + s.posts());
+            out.println("bouncing: " + s.bouncing());
+            out.println("bounce timeout: " + s.bounceTimeout().toSeconds() + " s");
+            out.println("unsubscribe url: " + s.url());
+            out.println("directory: " + s.dir());
             return 0;
         }
     }
@@ -172,44 +169,15 @@ public final class ListCommand implements Runnable {
             this.adding = adding;
         }
 
-        private List<String> apply(MailingList l, List<String> members) throws IOException {
-            return adding ? l.subscribe(members, "+manual") : l.unsubscribe(members, "-manual");
-        }
-
         @Override
         int run(MailingList l) throws IOException {
             Iterator<String> input = addresses.isEmpty()
                     ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).lines().iterator()
                     : addresses.iterator();
-            long[] changed = {0, 0};
-            int bad = 0;
-            List<String> batch = new ArrayList<>();
-            while (input.hasNext()) {
-                String text = input.next().strip();
-                if (text.isEmpty()) continue;
-                StringBuilder why = new StringBuilder();
-                Optional<String> m = Member.parse(text, why);
-                if (m.isEmpty()) {
-                    System.err.println("quail list " + name() + ": skipped " + printable(text) + ": " + why);
-                    bad++;
-                    continue;
-                }
-                batch.add(m.get());
-                if (batch.size() == STDIN_BATCH) flush(l, batch, changed);
-            }
-            flush(l, batch, changed);
-            System.out.println(l.name() + ": " + changed[0] + " " + name() + "d, " + changed[1] + " unchanged"
-                    + (bad > 0 ? ", " + bad + " refused" : ""));
-            return bad > 0 ? Main.USAGE : 0;
-        }
-
-        /** Applies and empties {@code batch}, counting into {@code counts}: changed, unchanged. */
-        private void flush(MailingList l, List<String> batch, long[] counts) throws IOException {
-            if (batch.isEmpty()) return;
-            int n = apply(l, batch).size();
-            counts[0] += n;
-            counts[1] += batch.size() - n;
-            batch.clear();
+            MemberChanges.Tally tally = MemberChanges.apply(l, adding, input, (text, why) ->
+                    System.err.println("quail list " + name() + ": skipped " + printable(text) + ": " + why));
+            System.out.println(tally.describe(l.name(), adding));
+            return tally.refused() > 0 ? Main.USAGE : 0;
         }
     }
 

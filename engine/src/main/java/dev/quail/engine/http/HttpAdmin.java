@@ -56,6 +56,8 @@ public final class HttpAdmin extends AllDirectives {
                 sessions);
         AdminRequests requests = new AdminRequests(services.admin(), system.scheduler());
         MailboxDesk mailboxes = new MailboxDesk(services.controls(), services.io());
+        Lists lists = Lists.of(services.controls().home().root());
+        ListDesk listDesk = new ListDesk(lists, services.io());
         LoginRoutes logins = new LoginRoutes(login, sessions, guard, https);
         Rates rates = new Rates();
         system.scheduler().scheduleAtFixedRate(Duration.ZERO, Rates.EVERY,
@@ -65,10 +67,11 @@ public final class HttpAdmin extends AllDirectives {
                 new QueueRoutes(guard, requests, services.view()).route(),
                 new SiteRoutes(guard, requests).route(),
                 new MailboxRoutes(guard, mailboxes).route(),
+                new ListRoutes(guard, listDesk).route(),
                 new MetricsRoutes(guard, services.view()).route(),
                 new HealthRoutes(guard, services.journal(), services.listening(), services.diskLow()).route(),
-                new ListRoutes(new OneClick(Lists.of(services.controls().home().root())), services.io()).route(),
-                new WebRoutes(logins, guard, requests, mailboxes, rates).route()));
+                new OneClickRoutes(new OneClick(lists), services.io()).route(),
+                new WebRoutes(logins, guard, requests, mailboxes, listDesk, rates).route()));
     }
 
     /** Binds HOST:PORT; over TLS with control/servercert.pem when {@code tls} is given. */

@@ -1,94 +1,94 @@
 package dev.quail.engine.http;
 
-import dev.quail.engine.lists.OneClick;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCode;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quail.engine.lists.BounceStore;
+import dev.quail.engine.lists.ListSummary;
+import java.time.Instant;
+import java.util.List;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * The one-click unsubscribe endpoint of RFC 8058, {@code /lists/LIST@DOMAIN/unsubscribe/MEMBER/TOKEN}: the one
- * route of the admin listener that needs no login, because the token in the URL is the authority (a keyed check
- * only the list can make, see {@link OneClick}).
- * <ul>
- * <li>POST with the form body {@code List-Unsubscribe=One-Click}: unsubscribes at once, 200;</li>
- * <li>GET: a page with a button that makes that POST (a mail client or a scanner following links unsubscribes
- *     nobody);</li>
- * <li>a forged or malformed link: 403; a POST without the One-Click body: 400.</li>
- * </ul>
+ * /api/v1/lists: the mailing lists, one list's settings, its members a page at a time, its bouncing members, create
+ * and delete, subscribe and unsubscribe, through {@link ListDesk}: what `quail list` does, from the same code.
  */
 final class ListRoutes extends AllDirectives {
-    private final OneClick oneClick;
-    private final Executor io;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    ListRoutes(OneClick oneClick, Executor io) {
-        this.oneClick = oneClick;
-        this.io = io;
+    private final Guard guard;
+    private final ListDesk desk;
+
+    ListRoutes(Guard guard, ListDesk desk) {
+        this.guard = guard;
+        this.desk = desk;
     }
 
     Route route() {
-        return pathPrefix(PathMatchers.segment("lists").slash(PathMatchers.segment()).slash("unsubscribe"),
-                list -> path(PathMatchers.segment().slash(PathMatchers.segment()), (member, token) -> concat(
-                        get(() -> completeWithFuture(run(() -> page(list, member, token)))),
-                        post(() -> formFieldOptional("List-Unsubscribe", field -> completeWithFuture(run(
-                                () -> unsubscribe(list, member, token, field))))))));
+        return pathPrefix(PathMatchers.segment("api").slash("v1").slash("lists"), () -> guard.admin(this::routes));
     }
 
-    private HttpResponse page(String list, String member, String token) throws IOException {
-        Optional<OneClick.Link> link = oneClick.check(list, member, token);
-        if (link.isEmpty()) return forged();
-        return html(StatusCodes.OK, "<p>Unsubscribe <b>" + escape(link.get().member()) + "</b> from <b>"
-                + escape(link.get().list().name().address()) + "</b>?</p>\n"
-                + "<form method=\"post\"><input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">"
-                + "<button type=\"submit\">Unsubscribe</button></form>\n");
+    private Route routes(Caller caller) {
+        return concat(
+                pathEnd(() -> concat(
+                        get(() -> answer(() -> {
+                            ObjectNode all = JSON.createObjectNode();
+                            ArrayNode lists = all.putArray("lists");
+                            for (ListSummary s : desk.all()) lists.add(summary(s));
+                            return all;
+                        })),
+                        post(() -> formFieldMap(f -> result(() -> desk.create(caller, f)))))),
+                path(PathMatchers.segment(), list -> concat(
+                        get(() -> answer(() -> summary(desk.show(list)))),
+                        delete(() -> result(() -> desk.delete(caller, list))))),
+                path(PathMatchers.segment().slash("members"), list -> get(() -> parameterMap(
+                        query -> answer(() -> members(desk.members(list, query)))))),
+                path(PathMatchers.segment().slash("subscribe"), list -> post(() -> formFieldMap(
+                        f -> result(() -> desk.change(caller, list, f, true))))),
+                path(PathMatchers.segment().slash("unsubscribe"), list -> post(() -> formFieldMap(
+                        f -> result(() -> desk.change(caller, list, f, false))))),
+                path(PathMatchers.segment().slash("bounces"), list -> get(
+                        () -> answer(() -> bounces(desk.bounces(list))))));
     }
 
-    private HttpResponse unsubscribe(String list, String member, String token, Optional<String> field)
-            throws IOException {
-        Optional<OneClick.Link> link = oneClick.check(list, member, token);
-        if (link.isEmpty()) return forged();
-        if (!field.equals(Optional.of("One-Click"))) {
-            return html(StatusCodes.BAD_REQUEST, "<p>Expected the body List-Unsubscribe=One-Click (RFC 8058).</p>\n");
+    /** `quail list show`'s fields. */
+    static ObjectNode summary(ListSummary s) {
+        ObjectNode o = JSON.createObjectNode().put("address", s.name().address());
+        if (s.owner().isPresent()) o.put("owner", s.owner().get()); else o.putNull("owner");
+        return o.put("moderated", s.moderated()).put("subscribersOnly", s.subscribersOnly())
+                .put("members", s.members()).put("posts", s.posts()).put("bouncing", s.bouncing())
+                .put("bounceTimeout", s.bounceTimeout().toSeconds()).put("unsubscribeUrl", s.url())
+                .put("directory", s.dir().toString());
+    }
+
+    private static ObjectNode members(ListDesk.Members page) {
+        ObjectNode o = JSON.createObjectNode().put("total", page.page().total()).put("offset", page.offset())
+                .put("limit", page.limit());
+        ArrayNode members = o.putArray("members");
+        page.page().members().forEach(members::add);
+        return o;
+    }
+
+    /** `quail list bounces`: first bounce, count, where the member stands in ezmlm-warn's cycle, last status. */
+    private static ObjectNode bounces(List<BounceStore.Record> records) {
+        ObjectNode o = JSON.createObjectNode();
+        ArrayNode bounces = o.putArray("bounces");
+        for (BounceStore.Record r : records) {
+            bounces.addObject().put("member", r.member()).put("first", Instant.ofEpochSecond(r.first()).toString())
+                    .put("count", r.count()).put("state", r.state().shown).put("status", r.status());
         }
-        boolean removed = oneClick.unsubscribe(link.get());
-        return html(StatusCodes.OK, "<p>" + escape(link.get().member()) + (removed ? " is now unsubscribed from "
-                : " was not subscribed to ") + escape(link.get().list().name().address()) + ".</p>\n");
+        return o;
     }
 
-    private static HttpResponse forged() {
-        return html(StatusCodes.FORBIDDEN, "<p>This unsubscribe link is not valid.</p>\n");
+    /** {"result": "created news@lists.example.org"}. */
+    private Route result(FileWork.Work<String> action) {
+        return answer(() -> JSON.createObjectNode().put("result", action.run()));
     }
 
-    private static HttpResponse html(StatusCode status, String body) {
-        return HttpResponse.create().withStatus(status).withEntity(ContentTypes.TEXT_HTML_UTF8,
-                "<!doctype html>\n<title>Unsubscribe</title>\n" + body);
-    }
-
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    /** The file work on the blocking-I/O executor, never on a route's thread. */
-    private CompletionStage<HttpResponse> run(Work work) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return work.run();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, io);
-    }
-
-    private interface Work {
-        HttpResponse run() throws IOException;
+    private Route answer(FileWork.Work<ObjectNode> work) {
+        return completeWithFuture(desk.attempt(work).thenApply(done -> done.ok()
+                ? Replies.ok(done.value().toString() + "\n") : Replies.error(done.status(), done.why())));
     }
 }

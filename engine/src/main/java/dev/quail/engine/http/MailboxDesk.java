@@ -5,7 +5,6 @@ import dev.quail.engine.Controls;
 import dev.quail.engine.Home;
 import dev.quail.engine.Mailboxes;
 import dev.quail.engine.auth.Passwords;
-import dev.quail.engine.log.MessageLog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,19 +13,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import org.apache.pekko.http.javadsl.model.StatusCode;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
- * What the API and the mailboxes page do to mailboxes: `quail user add|list|remove|passwd|forward|autorespond`, the same
- * {@link Mailboxes} and {@link Passwords} code, each action logged with the admin's name first. Blocking (files,
- * fsync, a bcrypt): run through {@link #attempt}, on the I/O executor. Form fields: address, password, to
- * (addresses separated by commas or spaces), keep, and for an
- * autoresponder subject, text, days. Bad input is an {@link IllegalArgumentException}; an unknown
- * mailbox {@link Missing}.
+ * What the API and the mailboxes page do to mailboxes: `quail user add|list|remove|passwd|forward|autorespond`,
+ * the same {@link Mailboxes} and {@link Passwords} code, each action logged with the admin's name first. Blocking
+ * (files, fsync, a bcrypt): run through {@link #attempt}, on the I/O executor. Form fields: address, password, to
+ * (addresses separated by commas or spaces), keep, and for an autoresponder subject, text, days. Bad input is an
+ * {@link IllegalArgumentException}; an unknown mailbox {@link Missing}.
  */
 final class MailboxDesk {
     /** A mailbox as the list shows it. */
@@ -34,23 +29,14 @@ final class MailboxDesk {
                Optional<Mailboxes.Autoresponder> autoresponder) {}
 
     /** The named mailbox is not in users/assign. */
-    static final class Missing extends RuntimeException {
+    static final class Missing extends FileWork.Missing {
         Missing(String address) {
             super("no such mailbox: " + address);
         }
     }
 
     /** A file operation that may refuse its input. */
-    interface Work<T> {
-        T run() throws IOException;
-    }
-
-    /** An operation's value, or why it was refused, with the HTTP status that says which. */
-    record Done<T>(StatusCode status, T value, String why) {
-        boolean ok() {
-            return status.isSuccess();
-        }
-    }
+    interface Work<T> extends FileWork.Work<T> {}
 
     private final Controls controls;
     private final Home home;
@@ -63,19 +49,8 @@ final class MailboxDesk {
     }
 
     /** {@code work} on the I/O executor; refused with 400 (bad input), 404 (no such mailbox) or 503 (a file). */
-    <T> CompletionStage<Done<T>> attempt(Work<T> work) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return new Done<>(StatusCodes.OK, work.run(), "");
-            } catch (Missing e) {
-                return new Done<>(StatusCodes.NOT_FOUND, null, e.getMessage());
-            } catch (IllegalArgumentException e) {
-                return new Done<>(StatusCodes.BAD_REQUEST, null, e.getMessage());
-            } catch (IOException e) {
-                MessageLog.warning("http: mailboxes: " + e.getMessage());
-                return new Done<>(StatusCodes.SERVICE_UNAVAILABLE, null, "unable to write: " + e.getMessage());
-            }
-        }, io);
+    <T> CompletionStage<FileWork.Done<T>> attempt(Work<T> work) {
+        return FileWork.attempt(io, "mailboxes", work);
     }
 
     List<Box> list() throws IOException {

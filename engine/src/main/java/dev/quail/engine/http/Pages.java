@@ -40,7 +40,7 @@ final class Pages {
         }
         return html(StatusCodes.OK, title, Html.of("""
                 <header><strong>Quail</strong><a href="/">Dashboard</a><a href="/queue">Queue</a>\
-                <a href="/mailboxes">Mailboxes</a><span>{}</span>{}</header><main><h1>{}</h1>{}{}</main>""",
+                <a href="/mailboxes">Mailboxes</a><a href="/lists">Lists</a><span>{}</span>{}</header><main><h1>{}</h1>{}{}</main>""",
                 caller.admin(), form(caller, "/signout", Html.of(""), "Sign out"), title, flash, body));
     }
 

@@ -53,14 +53,15 @@ final class QueueRoutes extends AllDirectives {
         return completeWithFuture(admin.act(caller, line));
     }
 
-    /** The message's events from acceptance on, then live, as Server-Sent Events of type {@code event}. */
+    /** The message's events from acceptance on, then live up to its end, as Server-Sent Events of type {@code event}. */
     private Route trace(String id) {
         if (!AdminRequests.plain(id)) return complete(Replies.error(StatusCodes.BAD_REQUEST, "bad message id"));
-        return onSuccess(view.history(id), history -> history.isEmpty()
+        return onSuccess(view.follow(id), trace -> trace.isEmpty()
                 ? complete(Replies.error(StatusCodes.NOT_FOUND, "no such message: " + id))
-                : completeOK(view.follow(id)
+                : completeOK(trace.get().events()
                         .map(e -> ServerSentEvent.create(Reports.event(e,
-                                history.get().state().accepted().recipients()), "event", String.valueOf(e.seq())))
+                                trace.get().history().state().accepted().recipients()), "event",
+                                String.valueOf(e.seq())))
                         .keepAlive(KEEP_ALIVE, ServerSentEvent::heartbeat), EventStreamMarshalling.toEventStream()));
     }
 }

@@ -29,9 +29,9 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * The web admin: server-rendered pages at /, /queue, /messages/ID and /mailboxes, made from the very Admin
- * requests (through {@link QueueLines} and {@link SiteLines}) and {@link MailboxDesk} operations the API uses,
- * parsed from the same JSON.
+ * The web admin: server-rendered pages at /, /queue, /messages/ID, /mailboxes, /lists and /lists/LIST@DOMAIN, made
+ * from the very Admin requests (through {@link QueueLines} and {@link SiteLines}), parsed from the same JSON, and
+ * the {@link MailboxDesk} and {@link ListDesk} operations the API uses.
  * Every page but the sign-in page needs a session (a stranger is sent to /signin); every form that changes
  * something carries the session's CSRF token, which {@link Guard} checks. An action answers with a redirect to the
  * page it came from (so a reload repeats nothing), its result in a {@code done} or {@code failed} parameter.
@@ -46,13 +46,16 @@ final class WebRoutes extends AllDirectives {
     private final Guard guard;
     private final AdminRequests admin;
     private final MailboxDesk mailboxes;
+    private final ListDesk lists;
     private final Rates rates;
 
-    WebRoutes(LoginRoutes login, Guard guard, AdminRequests admin, MailboxDesk mailboxes, Rates rates) {
+    WebRoutes(LoginRoutes login, Guard guard, AdminRequests admin, MailboxDesk mailboxes, ListDesk lists,
+              Rates rates) {
         this.login = login;
         this.guard = guard;
         this.admin = admin;
         this.mailboxes = mailboxes;
+        this.lists = lists;
         this.rates = rates;
     }
 
@@ -97,7 +100,21 @@ final class WebRoutes extends AllDirectives {
                                 ? mailboxes.stopAutoresponder(caller, f.getOrDefault("address", ""))
                                 : mailboxes.autorespond(caller, f.getOrDefault("address", ""), f))))),
                 path(PathMatchers.segment("mailboxes").slash("remove"), () -> post(() -> formFieldMap(
-                        f -> mailbox(() -> mailboxes.remove(caller, f.getOrDefault("address", ""))))))));
+                        f -> mailbox(() -> mailboxes.remove(caller, f.getOrDefault("address", "")))))),
+                path("lists", () -> concat(
+                        get(() -> completeWithFuture(filed(lists.attempt(lists::all),
+                                all -> Pages.layout(caller, "Lists", query, ListsPage.all(caller, all))))),
+                        post(() -> formFieldMap(f -> back(lists.attempt(() -> lists.create(caller, f)), "/lists"))))),
+                path(PathMatchers.segment("lists").slash("delete"), () -> post(() -> formFieldMap(f -> back(
+                        lists.attempt(() -> lists.delete(caller, f.getOrDefault("list", ""))), "/lists")))),
+                path(PathMatchers.segment("lists").slash(PathMatchers.segment()), list -> get(() -> completeWithFuture(
+                        filed(lists.attempt(() -> new ListsPage.One(lists.show(list), lists.members(list, query),
+                                lists.bounces(list))), one -> Pages.layout(caller, "List " + list, query,
+                                ListsPage.one(caller, one)))))),
+                path(PathMatchers.segment("lists").slash(PathMatchers.segment()).slash(PathMatchers.segment()),
+                        (list, action) -> post(() -> formFieldMap(f -> action.equals("subscribe")
+                                || action.equals("unsubscribe") ? back(lists.attempt(() -> lists.change(caller, list,
+                                f, action.equals("subscribe"))), ListsPage.link(list)) : reject())))));
     }
 
     private Route signedIn(AdminLogin.Outcome outcome) {
@@ -135,9 +152,14 @@ final class WebRoutes extends AllDirectives {
     }
 
     private CompletionStage<HttpResponse> mailboxList(Caller caller, Map<String, String> query) {
-        return mailboxes.attempt(mailboxes::list).thenApply(done -> done.ok()
-                ? Pages.layout(caller, "Mailboxes", query, MailboxesPage.render(caller, done.value()))
-                : Pages.error(done.status(), done.why()));
+        return filed(mailboxes.attempt(mailboxes::list), boxes -> Pages.layout(caller, "Mailboxes", query,
+                MailboxesPage.render(caller, boxes)));
+    }
+
+    /** A page made from a file operation's value, or its refusal on an error page (404 for an unknown list). */
+    private static <T> CompletionStage<HttpResponse> filed(CompletionStage<FileWork.Done<T>> done,
+                                                           Function<T, HttpResponse> page) {
+        return done.thenApply(d -> d.ok() ? page.apply(d.value()) : Pages.error(d.status(), d.why()));
     }
 
     /** A page made from one Admin answer, or the refusal on an error page (404 for an unknown message). */
@@ -157,8 +179,12 @@ final class WebRoutes extends AllDirectives {
     }
 
     private Route mailbox(MailboxDesk.Work<String> work) {
-        return onSuccess(mailboxes.attempt(work), done -> complete(
-                see("/mailboxes", done.ok() ? "done" : "failed", done.ok() ? done.value() : done.why())));
+        return back(mailboxes.attempt(work), "/mailboxes");
+    }
+
+    /** A file operation's result, on the page {@code page} the browser is sent back to. */
+    private Route back(CompletionStage<FileWork.Done<String>> done, String page) {
+        return onSuccess(done, d -> complete(see(page, d.ok() ? "done" : "failed", d.ok() ? d.value() : d.why())));
     }
 
     private CompletableFuture<JsonNode> read(String line) {

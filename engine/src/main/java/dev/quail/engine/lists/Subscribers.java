@@ -56,6 +56,20 @@ public final class Subscribers {
         for (int i = 0; i < BUCKETS; i++) read((char) ('@' + i), visitor);
     }
 
+    /** Members {@code offset} on, at most {@code limit} of them, in stored order, and how many there are in all. */
+    public record Page(long total, List<String> members) {}
+
+    /** One page of the members: a pass over the list that keeps only the page, whatever the list's size. */
+    public Page page(long offset, int limit) throws IOException {
+        List<String> members = new ArrayList<>(Math.min(limit, 1024));
+        long[] n = {0};
+        forEach(m -> {
+            if (n[0] >= offset && members.size() < limit) members.add(m);
+            n[0]++;
+        });
+        return new Page(n[0], members);
+    }
+
     public long count() throws IOException {
         long[] n = {0};
         forEach(m -> n[0]++);

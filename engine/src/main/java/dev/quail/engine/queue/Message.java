@@ -33,6 +33,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.SnapshotSelectionCriteria;
@@ -110,7 +111,7 @@ public final class Message
     public record Wiring(
             ActorRef<Queue.Command> queue, ActorRef<LocalSpawn.Command> local, ActorRef<RemoteSpawn.Command> remote,
             ActorRef<Cleaner.Command> cleaner, Controls controls, Injector injector, Executor io,
-            BodyStore bodies) {}
+            BodyStore bodies, Traces traces) {}
 
     /** One channel's pass in flight: which recipients are out, since when, and whether it is the last one. */
     private static final class Pass {
@@ -185,7 +186,7 @@ public final class Message
                 .onCommand(Rejuvenate.class, this::onRejuvenate)
                 .onCommand(Quiesce.class, (state, q) -> unsaved.isEmpty()
                         ? Effect().reply(q.replyTo(), Done.getInstance())
-                        : Effect().persist(List.copyOf(unsaved)).thenRun(s -> {
+                        : journal(List.copyOf(unsaved)).thenRun(s -> {
                             published(s, unsaved);
                             unsaved.clear();
                         })
@@ -203,7 +204,7 @@ public final class Message
             // A maildrop file resubmitted after a crash between journaling and removing it: already queued.
             return Effect().reply(accept.replyTo(), new Queue.Accepted(id));
         }
-        var persisted = Effect().persist(accept.accepted())
+        var persisted = journal(List.of(accept.accepted()))
                 .thenRun(s -> MessageLog.accepted(id, s.accepted().body().size(), s.accepted().sender(),
                         s.accepted().origin()))
                 .thenRun(this::received);
@@ -236,7 +237,7 @@ public final class Message
             return Effect().stop().thenReply(hold.replyTo(), s -> false);
         }
         MessageLog.info((hold.held() ? "hold msg " : "release msg ") + id);
-        return Effect().persist(new MessageEvent.Held(hold.held()))
+        return journal(List.of(new MessageEvent.Held(hold.held())))
                 .thenRun(s -> startPass(s, false))
                 .thenReply(hold.replyTo(), s -> true);
     }
@@ -247,7 +248,7 @@ public final class Message
             return Effect().stop().thenReply(rejuvenate.replyTo(), s -> false);
         }
         MessageLog.info("rejuvenate msg " + id);
-        return Effect().persist(new MessageEvent.Rejuvenated(System.currentTimeMillis()))
+        return journal(List.of(new MessageEvent.Rejuvenated(System.currentTimeMillis())))
                 .thenRun(s -> startPass(s, false))
                 .thenReply(rejuvenate.replyTo(), s -> true);
     }
@@ -354,10 +355,16 @@ public final class Message
     private ReplyEffect<MessageEvent, MessageState> onCheckpoint() {
         List<MessageEvent> events = List.copyOf(unsaved);
         unsaved.clear();
-        return Effect().persist(events)
+        return journal(events)
                 .thenRun(s -> published(s, events))
                 .thenRun(s -> context.getSelf().tell(Progress.INSTANCE))
                 .thenNoReply();
+    }
+
+    /** Every journal write goes through here, so that each open trace (see {@link Traces}) is handed every event. */
+    private EffectBuilder<MessageEvent, MessageState> journal(List<MessageEvent> events) {
+        return Effect().persist(events)
+                .thenRun(s -> wiring.traces().journaled(id, lastSequenceNumber(context), events));
     }
 
     /** Journaled: /metrics counts it and log/events.jsonl gets its line. */
@@ -402,8 +409,9 @@ public final class Message
             return Effect().noReply();
         }
         if (state.finished()) {
-            if (!state.failed().isEmpty() && !state.bounced()) return bounce(state);
+            if (!state.over()) return bounce(state);
             MessageLog.end(id);
+            wiring.traces().ended(id);
             wiring.queue().tell(new Queue.Finished(id));
             wiring.cleaner().tell(new Cleaner.Clean(persistenceId(id)));
             return Effect().stop().thenNoReply();
@@ -433,7 +441,7 @@ public final class Message
         MessageEvent.Accepted a = state.accepted();
         if (Bounces.isTriple(a.sender())) {
             MessageLog.info("triple bounce: discarding bounce/" + id);
-            return Effect().persist(new MessageEvent.BounceQueued(""))
+            return journal(List.of(new MessageEvent.BounceQueued("")))
                     .thenRun(s -> context.getSelf().tell(Progress.INSTANCE)).thenNoReply();
         }
         bouncing = true;
@@ -450,7 +458,7 @@ public final class Message
         bouncing = false;
         if (result.result() instanceof QueueResult.Queued queued) {
             MessageLog.info("bounce msg " + id + " qp " + queued.id());
-            return Effect().persist(new MessageEvent.BounceQueued(queued.id()))
+            return journal(List.of(new MessageEvent.BounceQueued(queued.id())))
                     .thenRun(s -> context.getSelf().tell(Progress.INSTANCE)).thenNoReply();
         }
         MessageLog.warning("trouble injecting bounce message, will try later");

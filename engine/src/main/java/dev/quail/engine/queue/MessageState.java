@@ -46,6 +46,11 @@ public final class MessageState {
         return true;
     }
 
+    /** Nothing left to do: every recipient done, and a bounce queued for those that failed. Its Message ends it. */
+    public boolean over() {
+        return finished() && (failed().isEmpty() || bounced);
+    }
+
     public List<Integer> failed() {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < status.length; i++) if (status[i] == Status.FAILED) out.add(i);

@@ -132,7 +132,7 @@ public final class Queue {
     }
 
     /** What the Queue and its messages work with. */
-    public record Setup(Controls controls, Ids ids, Executor io, BodyStore bodies, Journal journal) {}
+    public record Setup(Controls controls, Ids ids, Executor io, BodyStore bodies, Journal journal, Traces traces) {}
 
     static final Duration INDEX_READ_TIMEOUT = Duration.ofMinutes(5);
     /** Longer than any stop may last: the shutdown's own timeout (timeoutshutdown) ends it first. */
@@ -179,7 +179,7 @@ public final class Queue {
                     (contents, failure) -> new IndexRead(contents != null ? contents
                             : new ScheduleIndex.Contents(List.of())));
             Queue queue = new Queue(context, setup.controls(), index, new Message.Wiring(context.getSelf(), local,
-                    remote, cleaner, setup.controls(), injector, setup.io(), setup.bodies()));
+                    remote, cleaner, setup.controls(), injector, setup.io(), setup.bodies(), setup.traces()));
             return queue.starting(setup.journal(), parent);
         }));
     }
@@ -337,6 +337,7 @@ public final class Queue {
             schedule.unschedule(id);
         }
         wiring.cleaner().tell(new Cleaner.Clean(Message.persistenceId(id)));
+        wiring.traces().ended(id);
         MessageLog.info("deleted msg " + id);
         delete.replyTo().tell(Done.getInstance());
         return Behaviors.same();

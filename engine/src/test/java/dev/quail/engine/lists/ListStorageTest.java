@@ -55,6 +55,43 @@ class ListStorageTest {
         assertTrue(left.contains("m4999@d1.test"));
     }
 
+    /** The admin API's pages: together, every member once, in the order `quail list members` prints them. */
+    @Test
+    void pagesOfMembersCoverTheListInStoredOrder() throws IOException {
+        MailingList list = create("big@lists.test");
+        List<String> members = new ArrayList<>();
+        for (int i = 0; i < 250; i++) members.add("m" + i + "@far.test");
+        list.subscribe(members, "+");
+        List<String> stored = new ArrayList<>();
+        list.subscribers().forEach(stored::add);
+        List<String> paged = new ArrayList<>();
+        for (long offset = 0; offset < 250; offset += 100) {
+            Subscribers.Page page = list.subscribers().page(offset, 100);
+            assertEquals(250, page.total());
+            paged.addAll(page.members());
+        }
+        assertEquals(stored, paged);
+        assertEquals(new Subscribers.Page(250, List.of()), list.subscribers().page(1000, 100));
+    }
+
+    /** ezmlm-sub over a form or standard input: bad addresses refused with why, the rest applied. */
+    @Test
+    void memberChangesApplyTheGoodAddressesAndNameTheBadOnes() throws IOException {
+        MailingList list = create("news@lists.test");
+        List<String> refused = new ArrayList<>();
+        MemberChanges.Tally tally = MemberChanges.apply(list, true,
+                List.of("a@far.test", " ", "<b>", "A@FAR.test", "c@far.test").iterator(),
+                (text, why) -> refused.add(text + ": " + why));
+        assertEquals(new MemberChanges.Tally(2, 1, 1), tally);
+        assertEquals(List.of("<b>: not box@domain"), refused);
+        assertEquals("news@lists.test: 2 subscribed, 1 unchanged, 1 refused", tally.describe(list.name(), true));
+        assertEquals(List.of("a@far.test", "c@far.test"), MemberChanges.parse(" a@far.test,c@far.test\n"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MemberChanges.parse("a@far.test, b c@far.test"));
+        assertEquals("not an address: b (not box@domain)", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> MemberChanges.parse(" , "));
+    }
+
     @Test
     void aBucketLeftHalfWrittenByACrashIsNeverRead() throws IOException {
         MailingList list = create("news@lists.test");

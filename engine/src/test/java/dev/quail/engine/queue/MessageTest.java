@@ -45,6 +45,7 @@ class MessageTest {
     private TestProbe<LocalSpawn.Command> local;
     private TestProbe<RemoteSpawn.Command> remote;
     private TestProbe<Cleaner.Command> cleaner;
+    private final Traces traces = new Traces();
 
     @BeforeAll
     static void start() throws Exception {
@@ -72,7 +73,8 @@ class MessageTest {
     private ActorRef<Message.Command> spawn(String id) {
         return testKit.spawn(Message.create(id,
                 new Message.Wiring(queue.ref(), local.ref(), remote.ref(), cleaner.ref(), controls,
-                        new QueueInjector(new Submitter(queue.ref(), testKit.scheduler(), ids), BODIES), io, BODIES)));
+                        new QueueInjector(new Submitter(queue.ref(), testKit.scheduler(), ids), BODIES), io, BODIES,
+                        traces)));
     }
 
     private static MessageEvent.Accepted accepted(String id, long birth, String sender, Recipient... recipients) {
@@ -100,6 +102,33 @@ class MessageTest {
         journal.expectNextPersisted(Message.persistenceId(id), new MessageEvent.Delivered(0, "did 1+0+0/"));
         assertEquals(new Queue.Finished(id), queue.receiveMessage());
         assertEquals(new Cleaner.Clean(Message.persistenceId(id)), cleaner.receiveMessage());
+        queue.expectTerminated(m);
+    }
+
+    /** A live trace is handed every event as it is journaled, the last one included, then the message's end. */
+    @Test
+    void aFollowerIsHandedEveryJournaledEventThenTheEnd() {
+        String id = id();
+        TestProbe<String> follower = testKit.createTestProbe();
+        traces.open(id, new Traces.Follower() {
+            @Override
+            public boolean offer(long seq, long millis, MessageEvent event) {
+                follower.ref().tell(seq + " " + event.getClass().getSimpleName());
+                return true;
+            }
+
+            @Override
+            public void end() {
+                follower.ref().tell("end");
+            }
+        });
+        ActorRef<Message.Command> m = spawn(id);
+        m.tell(new Message.Accept(accepted(id, System.currentTimeMillis(), "a@x.org",
+                new Recipient("postmaster@localhost", Channel.LOCAL)), queue.ref(), true));
+        assertEquals("1 Accepted", follower.receiveMessage());
+        nextLocal().replyTo().tell(new DeliveryResult(0, new Outcome.Success("did 1+0+0/")));
+        assertEquals("2 Delivered", follower.receiveMessage());
+        assertEquals("end", follower.receiveMessage());
         queue.expectTerminated(m);
     }
 
