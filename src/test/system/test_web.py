@@ -157,7 +157,17 @@ class WebAdmin(QuailTestCase):
         carol.find_element(By.XPATH, ".//button[text()='Set forwards']").click()
         self.shows("#done", "forwards set for carol@localhost")
         self.assertEqual(self.element('tr[data-address="carol@localhost"] .forwards').text, "postmaster@localhost")
+        carol = self.element('#mailboxes tr[data-address="carol@localhost"]')
+        carol.find_element(By.NAME, "text").send_keys("Back on Monday.")
+        carol.find_element(By.XPATH, ".//button[text()='Set autoresponder']").click()
+        self.shows("#done", "autoresponder on for carol@localhost")
+        self.shows('tr[data-address="carol@localhost"] .autoresponder .state', "on")
+        self.assertEqual(self.element('tr[data-address="carol@localhost"] textarea[name=text]').get_attribute("value"),
+                         "Back on Monday.\n")
         self.shoot("mailboxes")
+        self.element('tr[data-address="carol@localhost"] .autoresponder button', "Turn off").click()
+        self.shows("#done", "autoresponder off for carol@localhost")
+        self.shows('tr[data-address="carol@localhost"] .autoresponder .state', "off")
         with smtplib.SMTP("127.0.0.1", self.server.port) as s:
             s.sendmail("alice@example.org", ["carol@localhost"], b"Subject: forwarded\r\n\r\nbody\r\n")
         self.assertIn(b"Subject: forwarded", self.wait_messages(1)[0])
