@@ -1,7 +1,8 @@
 /*
- * FlameGraph: collapsed stacks drawn as an SVG flame graph (Brendan Gregg's layout): the root at the bottom, each
- * frame a box as wide as its share of the samples, its callees stacked on it in name order; a box's tooltip
- * (<title>) names the frame with its samples and percentage. Frames narrower than 0.1% of the width are left out.
+ * FlameGraph: collapsed stacks drawn as an SVG flame graph (Brendan Gregg's layout): "all" at the bottom, each
+ * frame a box as wide as its share of the samples, its callees stacked on it in name order; a box is labelled
+ * with its class's simple name and method, and its tooltip (<title>) names the frame in full with its samples
+ * and percentage. Frames narrower than 0.1% of the width are left out.
  * Plain SVG, no script, so any browser or the file viewer shows it.
  */
 package dev.quail.loadtest.profile;
@@ -37,7 +38,7 @@ final class FlameGraph {
             }
         });
         int depth = depth(root);
-        int height = TITLE + (depth + 1) * ROW + MARGIN;
+        int height = TITLE + (depth + 2) * ROW + MARGIN;
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT, "<?xml version=\"1.0\" standalone=\"no\"?>\n<svg version=\"1.1\" "
                 + "width=\"%d\" height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\" font-family=\"Verdana\" "
@@ -45,7 +46,9 @@ final class FlameGraph {
                 + "<text x=\"%d\" y=\"24\" font-size=\"15\">%s (%d samples)</text>\n",
                 WIDTH + 2 * MARGIN, height, MARGIN, escape(title), root.samples));
         double perSample = root.samples == 0 ? 0 : (double) WIDTH / root.samples;
-        draw(svg, root, MARGIN, height - MARGIN - ROW, perSample, root.samples);
+        int bottom = height - MARGIN - ROW;
+        box(svg, "all", root.samples, root.samples, MARGIN, bottom, WIDTH);
+        draw(svg, root, MARGIN, bottom - ROW, perSample, root.samples);
         return svg.append("</svg>\n").toString();
     }
 
@@ -70,12 +73,20 @@ final class FlameGraph {
                         + "width=\"%.1f\" height=\"%d\" fill=\"rgb(%d,%d,60)\" rx=\"2\"/>",
                 escape(frame), samples, 100.0 * samples / total, x, y, Math.max(width - 0.5, 0.1), ROW - 1, red, green));
         int fits = (int) ((width - 6) / 7);
+        String name = shortName(frame);
         if (fits >= 3) {
-            String label = frame.length() <= fits ? frame : frame.substring(0, fits - 2) + "..";
+            String label = name.length() <= fits ? name : name.substring(0, fits - 2) + "..";
             svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%s</text>", x + 3, y + ROW - 4,
                     escape(label)));
         }
         svg.append("</g>\n");
+    }
+
+    /** "Class.method" without the package: "org.example.Foo$Bar.run" is "Foo$Bar.run". */
+    private static String shortName(String frame) {
+        int method = frame.lastIndexOf('.');
+        int type = method > 0 ? frame.lastIndexOf('.', method - 1) : -1;
+        return frame.substring(type + 1);
     }
 
     private static int depth(Node node) {
