@@ -6,6 +6,8 @@
 #   2  the same, relayed to `./quail sink`                               (msg/s)
 #   3  10 messages x 1,000 recipients, relayed to the sink               (rcpt/s; messages x scale, at least 1)
 #   4  the qmail day: 200,000 x 2 KiB messages end to end, Maildir       (200,000 x scale)
+#   5  as 1, but a connection per message: 20 clients each connect, send one message, QUIT, and again
+#   6  5,000 x 100 KiB messages, 20 sessions, relayed to the sink          (5,000 x scale)
 #
 # Each system gets a fresh instance per workload, on its own loopback port:
 #   Quail    `./quail start --home TMP --smtp 127.0.0.1:PORT`, mailbox bench@localhost (`quail user add`);
@@ -26,7 +28,7 @@
 # Writes loadtest/results/bench.csv and bench.png and the results section of loadtest/README.md.
 # Needs root (Postfix's daemons change user) and /usr/bin/python3 for the JSON and the table.
 #
-# Usage: loadtest/bench.sh [--scale F] [--only 1,2,3,4] [--keep]
+# Usage: loadtest/bench.sh [--scale F] [--only 1,2,3,4,5,6] [--keep]
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,7 +38,8 @@ readme="$root/loadtest/README.md"
 py=/usr/bin/python3
 
 scale=1
-only="1,2,3,4"
+all="1,2,3,4,5,6"
+only=$all
 keep=no
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
@@ -52,6 +55,7 @@ scaled() { "$py" -c "import sys; print(max(int(sys.argv[3]), round(float(sys.arg
 N=$(scaled 20000)
 DAY=$(scaled 200000)
 BIG=$(scaled 10)
+BULK=$(scaled 5000)
 
 [ "$(id -u)" = 0 ] || { echo "bench: must run as root (Postfix's daemons change user)" >&2; exit 100; }
 [ -x "$py" ] || { echo "bench: needs $py" >&2; exit 111; }
@@ -190,6 +194,10 @@ selected 3 && run 3 "$BIG x 1000 recipients; relayed to a sink" rcpt/s relay -- 
   --messages "$BIG" --rcpts 1000 --concurrency "$(( BIG < 20 ? BIG : 20 ))" --size 2048 --to rcpt@sink.test
 selected 4 && run 4 "qmail day: $DAY x 2 KiB end to end; 20 sessions; Maildir" msg/s local -- \
   --messages "$DAY" --concurrency 20 --size 2048 --to bench@localhost
+selected 5 && run 5 "$N x 2 KiB; 20 clients; a connection per message; local Maildir" msg/s local -- \
+  --messages "$N" --concurrency 20 --size 2048 --to bench@localhost --connection-per-message
+selected 6 && run 6 "$BULK x 100 KiB; 20 sessions; relayed to a sink" msg/s relay -- \
+  --messages "$BULK" --concurrency 20 --size 102400 --to bench@sink.test
 
 # --- the report ----------------------------------------------------------------------------------------
 mkdir -p "$results"
@@ -231,7 +239,7 @@ EOF
 java -Djava.awt.headless=true -cp "$dist/loadtest/target/quail-loadtest.jar:$dist/loadtest/target/lib/*" \
   dev.quail.loadtest.Main chart "$results/bench.csv" "$results/bench.png" --subtitle "$when; $machine; scale $scale"
 
-command_line="loadtest/bench.sh$( [ "$scale" = 1 ] || echo " --scale $scale")$( [ "$only" = 1,2,3,4 ] || echo " --only $only")"
+command_line="loadtest/bench.sh$( [ "$scale" = 1 ] || echo " --scale $scale")$( [ "$only" = "$all" ] || echo " --only $only")"
 section="$work/section.md"
 {
   echo "<!-- bench:begin (written by loadtest/bench.sh) -->"

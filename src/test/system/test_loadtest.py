@@ -45,7 +45,8 @@ class Sink:
             line = f.readline().decode()
         m = re.match(r"211 messages=(\d+) recipients=(\d+) bytes=(\d+) connections=(\d+)", line)
         assert m, line
-        return {"messages": int(m.group(1)), "recipients": int(m.group(2)), "bytes": int(m.group(3))}
+        return {"messages": int(m.group(1)), "recipients": int(m.group(2)), "bytes": int(m.group(3)),
+                "connections": int(m.group(4))}
 
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
@@ -92,6 +93,21 @@ class LoadtestAgainstSink(unittest.TestCase):
         self.assertTrue(summary["ok"])
         self.assertEqual(self.sink.stat()["recipients"], 300)
 
+    def test_a_connection_per_message_and_connections_alone(self):
+        before = self.sink.stat()["connections"]
+        p = quail("loadtest", "--target", self.sink.address, "--messages", "40", "--concurrency", "4",
+                  "--connection-per-message", "--to", "bench@sink.test", "--json", check=False)
+        self.assertEqual(p.returncode, 0, p.stdout.decode() + p.stderr.decode())
+        summary = json.loads(p.stdout)
+        self.assertEqual((summary["accepted"], summary["connections"]), (40, 40))
+        p = quail("loadtest", "--target", self.sink.address, "--messages", "30", "--concurrency", "3",
+                  "--connect-only", "--to", "bench@sink.test", "--json", check=False)
+        self.assertEqual(p.returncode, 0, p.stdout.decode() + p.stderr.decode())
+        self.assertEqual(json.loads(p.stdout)["accepted"], 30)
+        counts = self.sink.stat()
+        self.assertEqual(counts["messages"], 40, "one message per connection, none for the handshakes")
+        self.assertEqual(counts["connections"] - before, 40 + 30 + 1, "the last STAT is a connection too")
+
     def test_refused_recipients_make_the_exit_status_nonzero(self):
         p = quail("loadtest", "--target", self.sink.address, "--messages", "20", "--concurrency", "4",
                   "--to", "refuse@sink.test", "--json", check=False)
@@ -119,6 +135,19 @@ class LoadtestAgainstQuail(QuailTestCase):
             self.assertIn(b"\nFrom: Quail loadtest <loadtest@localhost>\n", message)
             subjects.update(re.findall(rb"\nSubject: quail loadtest message (\d+)\n", message))
         self.assertEqual(len(subjects), MESSAGES, "every message number once")
+
+    def test_a_connection_per_message_is_delivered_and_handshakes_leave_nothing(self):
+        p = quail("loadtest", "--target", "127.0.0.1:%d" % self.server.port, "--messages", "30",
+                  "--concurrency", "5", "--connection-per-message", "--to", "postmaster@localhost",
+                  "--wait-maildir", self.maildir(), "--json", check=False, timeout=300)
+        self.assertEqual(p.returncode, 0, p.stdout.decode() + p.stderr.decode())
+        summary = json.loads(p.stdout)
+        self.assertEqual((summary["accepted"], summary["connections"], summary["end_to_end_delivered"]), (30, 30, 30))
+        p = quail("loadtest", "--target", "127.0.0.1:%d" % self.server.port, "--messages", "30",
+                  "--concurrency", "5", "--connect-only", "--to", "postmaster@localhost", "--json", check=False)
+        self.assertEqual(p.returncode, 0, p.stdout.decode() + p.stderr.decode())
+        self.assertEqual(json.loads(p.stdout)["accepted"], 30)
+        self.assertEqual(len(self.messages()), 30)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -21,8 +20,6 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.stream.KillSwitches;
-import org.apache.pekko.stream.SharedKillSwitch;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -125,13 +122,13 @@ public final class TcpListener {
             Peer socket = new Peer(connection.remoteAddress(), connection.localAddress());
             connection.handleWith(proxyProtocol
                     ? ProxyProtocol.expect(name, socket, controls,
-                            peer -> door(system, name, controls, admission, perClient, refusal, peer, open, edge))
-                    : door(system, name, controls, admission, perClient, refusal, socket, open, edge), system);
+                            peer -> door(name, controls, admission, perClient, refusal, peer, open, edge))
+                    : door(name, controls, admission, perClient, refusal, socket, open, edge), system);
         };
     }
 
     private static Flow<ByteString, ByteString, NotUsed> door(
-            ActorSystem<?> system, String name, Controls controls, Admission admission,
+            String name, Controls controls, Admission admission,
             ToIntBiFunction<Control, InetAddress> perClient, ByteString refusal, Peer peer,
             AtomicInteger open, BiFunction<Peer, Admission.Ticket, Flow<ByteString, ByteString, NotUsed>> edge) {
         Control control = controls.current().control();
@@ -146,25 +143,13 @@ public final class TcpListener {
         }
         Admission.Ticket ticket = admitted.get();
         open.incrementAndGet();
-        SharedKillSwitch kill = KillSwitches.shared(name + "-" + peer.ip());
-        ticket.onEviction(() -> {
-            MessageLog.info(name + " " + peer.ip() + " closed to make room for a new client");
-            system.scheduler().scheduleOnce(EVICTION_GRACE,
-                    () -> kill.abort(new TimeoutException("evicted")), system.executionContext());
-        });
         Duration hardStop = Duration.ofSeconds(limits.lifetimesmtpd()).plus(GRACE);
-        return Flow.of(ByteString.class)
-                .via(kill.<ByteString>flow())
-                .completionTimeout(hardStop)
-                .via(edge.apply(peer, ticket))
-                .via(kill.<ByteString>flow())
-                .watchTermination((notUsed, done) -> {
-                    done.whenComplete((ok, failure) -> {
-                        ticket.release();
-                        open.decrementAndGet();
-                    });
-                    return NotUsed.getInstance();
-                });
+        return edge.apply(peer, ticket).via(new DoorStage(hardStop, EVICTION_GRACE, ticket,
+                () -> MessageLog.info(name + " " + peer.ip() + " closed to make room for a new client"),
+                () -> {
+                    ticket.release();
+                    open.decrementAndGet();
+                }));
     }
 
     /** A connection that hears {@code words} and is closed, or is closed without a word if there are none. */

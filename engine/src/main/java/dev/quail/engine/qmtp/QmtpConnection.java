@@ -1,7 +1,8 @@
 package dev.quail.engine.qmtp;
 
 import dev.quail.engine.Admission;
-import dev.quail.engine.TcpListener;
+import dev.quail.engine.SessionStage;
+import dev.quail.engine.SessionStage.Step;
 import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.smtp.IncomingBody;
 import dev.quail.protocols.qmtp.NetstringSession;
@@ -17,38 +18,39 @@ import org.apache.pekko.util.ByteString;
 /**
  * The stream edge around one QMTP or QMQP {@link NetstringSession}: bytes in, reply netstrings out. It carries
  * each piece of a message, and its Discard or Submit, to the {@link IncomingBody} exactly as the SMTP edge does and
- * feeds the queue's answer back, so K is written only once the message is in the journal. {@code mapAsync(1)}
+ * feeds the queue's answer back, so K is written only once the message is in the journal. Its {@link SessionStage}
  * keeps answers in package order and reads nothing more while a piece is being stored or a message journaled; a
  * connection that ends in the middle of a message abandons it. About once a second the session is ticked for its
  * deadlines (idle, a package's minimum rate, the lifetime: qmail-qmtpd's one-hour alarm) or told to go when the
  * listener gave its slot away; after each input the listener learns whether the session is between packages.
  */
 public final class QmtpConnection {
-    /** What one step produced: bytes to write, and whether the connection ends after them. */
-    private record Step(ByteString bytes, boolean close) {}
-
     private QmtpConnection() {}
 
     /** {@code origin} names the client in the log ("qmtp 192.0.2.7"). */
     public static Flow<ByteString, ByteString, NotUsed> flow(NetstringSession session, IncomingBody incoming,
                                                             String origin, Admission.Ticket ticket) {
-        return TcpListener.ticking()
-                .mapAsync(1, input -> {
-                    if (input.isEmpty()) return tick(session, incoming, origin, ticket);
-                    ticket.activity();
-                    byte[] bytes = input.get().toArrayUnsafe();
-                    return run(session, session.receive(bytes, 0, bytes.length), incoming).thenApply(step -> {
-                        ticket.waiting(session.idle());
-                        return step;
-                    });
-                })
-                .takeWhile(step -> !step.close(), true)
-                .map(Step::bytes)
-                .filter(bytes -> !bytes.isEmpty())
-                .watchTermination((notUsed, done) -> {
-                    done.whenComplete((ok, failure) -> incoming.abandon());
-                    return NotUsed.getInstance();
+        return SessionStage.flow(new Step(ByteString.emptyByteString(), false), new SessionStage.Session() {
+            @Override
+            public CompletionStage<Step> received(ByteString chunk) {
+                ticket.activity();
+                byte[] bytes = chunk.toArrayUnsafe();
+                return run(session, session.receive(bytes, 0, bytes.length), incoming).thenApply(step -> {
+                    ticket.waiting(session.idle());
+                    return step;
                 });
+            }
+
+            @Override
+            public CompletionStage<Step> tick() {
+                return QmtpConnection.tick(session, incoming, origin, ticket);
+            }
+
+            @Override
+            public void ended() {
+                incoming.abandon();
+            }
+        });
     }
 
     private static CompletionStage<Step> tick(NetstringSession session, IncomingBody incoming, String origin,

@@ -1,7 +1,8 @@
 package dev.quail.engine.smtp;
 
 import dev.quail.engine.Admission;
-import dev.quail.engine.TcpListener;
+import dev.quail.engine.SessionStage;
+import dev.quail.engine.SessionStage.Step;
 import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.tls.TlsCodec;
 import dev.quail.protocols.smtp.AuthResult;
@@ -19,14 +20,13 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
  * The stream edge around one {@link SmtpSession}: bytes in, the session's replies out. The session is a pure state
  * machine; this class only frames its outputs, carries each piece of a message, and its Discard or Submit, to the
  * {@link IncomingBody} (body store, then Queue) and each Authenticate to the {@link SmtpAuthenticator}, feeds their
- * answers back, and ends the stream on Close. {@code mapAsync(1)} keeps replies in command order and applies
+ * answers back, and ends the stream on Close. Its {@link SessionStage} keeps replies in command order and applies
  * back-pressure: while a piece is being stored, a message journaled or a password checked, nothing more is read
  * from the client. A connection that ends in the middle of a message abandons it (its stored chunks are deleted).
  * About once a second the session is ticked for its deadlines (slow or silent clients, lifetime; shorter while
@@ -40,9 +40,7 @@ import org.apache.pekko.util.ByteString;
  * connection; a Close under TLS sends close_notify first. The handshake and its failures are logged
  * ({@code smtp IP tls TLSv1.3 CIPHER}, {@code smtp IP tls failed: REASON}).
  */
-public final class SmtpConnection {
-    /** What one step produced: bytes to write, and whether the connection ends after them. */
-    private record Step(ByteString bytes, boolean close) {}
+public final class SmtpConnection implements SessionStage.Session {
 
     private final SmtpSession session;
     private final IncomingBody incoming;
@@ -75,17 +73,7 @@ public final class SmtpConnection {
             SmtpAuthenticator authenticator, Supplier<SSLEngine> engines, boolean implicitTls,
             Admission.Ticket ticket) {
         SmtpConnection c = new SmtpConnection(session, incoming, origin, client, authenticator, engines, ticket);
-        Step greeting = c.start(implicitTls);
-        return TcpListener.ticking()
-                .mapAsync(1, input -> input.isPresent() ? c.received(input.get()) : c.tick())
-                .prepend(Source.single(greeting))
-                .takeWhile(step -> !step.close(), true)
-                .map(Step::bytes)
-                .filter(bytes -> !bytes.isEmpty())
-                .watchTermination((notUsed, done) -> {
-                    done.whenComplete((ok, failure) -> incoming.abandon());
-                    return NotUsed.getInstance();
-                });
+        return SessionStage.flow(c.start(implicitTls), c);
     }
 
     /** The greeting; under implicit TLS it is held by the codec until the handshake is done. */
@@ -96,7 +84,8 @@ public final class SmtpConnection {
     }
 
     /** The client's bytes; afterwards the listener learns whether the session waits for its next command. */
-    private CompletionStage<Step> received(ByteString chunk) {
+    @Override
+    public CompletionStage<Step> received(ByteString chunk) {
         ticket.activity();
         return decoded(chunk).thenApply(step -> {
             ticket.waiting(session.idle());
@@ -105,7 +94,8 @@ public final class SmtpConnection {
     }
 
     /** Deadlines, and the listener's eviction: a Close they bring is logged with its reason. */
-    private CompletionStage<Step> tick() {
+    @Override
+    public CompletionStage<Step> tick() {
         ticket.waiting(session.idle());
         boolean evicted = ticket.evicted();
         List<SmtpOutput> outputs = evicted ? session.evict() : session.tick(ticket.stressed());
@@ -133,6 +123,12 @@ public final class SmtpConnection {
         if (r.closed()) return done(new Step(r.toSend(), true));
         byte[] plaintext = r.plaintext().toArrayUnsafe();
         return run(session.receive(plaintext, 0, plaintext.length), r.toSend());
+    }
+
+    /** A connection that ends in the middle of a message abandons it. */
+    @Override
+    public void ended() {
+        incoming.abandon();
     }
 
     /** Performs the outputs in order, after {@code written}; Submits and Authenticates wait for their answers. */

@@ -2,7 +2,8 @@
  * quail loadtest: an SMTP load generator. --concurrency sessions each keep one connection and send
  * messages back to back (closed loop), or, with --rate, messages are due at a fixed rate whatever the
  * server does (open loop, see Work). Messages: MessageBuilder (--size), recipients: Recipients (--rcpts).
- * The envelope sender is loadtest@localhost.
+ * The envelope sender is loadtest@localhost. --connection-per-message opens a connection for each message;
+ * --connect-only sends no mail, each "message" being a connection's greeting, EHLO and QUIT (Connections).
  *
  * It reports sent / accepted / rejected, the accept rate ("N msg/s") and p50/p99 latency (Report): a
  * live line on a terminal, then a plain summary, or one JSON object with --json. With --wait-maildir or
@@ -75,6 +76,14 @@ public final class LoadtestCommand implements Callable<Integer> {
             description = "Stop starting messages after T (90, 90s, 500ms, 2m, 1h).")
     Optional<Duration> duration;
 
+    @Option(names = "--connection-per-message",
+            description = "Connect, send one message and QUIT, for every message (default: one connection a session).")
+    boolean connectionPerMessage;
+
+    @Option(names = "--connect-only",
+            description = "Send no mail: each of the N is a connection (greeting, EHLO, QUIT, close).")
+    boolean connectOnly;
+
     @Option(names = "--json", description = "Print the summary as one JSON object.")
     boolean json;
 
@@ -111,8 +120,9 @@ public final class LoadtestCommand implements Callable<Integer> {
         List<String> recipients = Recipients.of(to, rcpts);
         MessageBuilder builder = new MessageBuilder(SENDER, to, size,
                 Long.toString(System.currentTimeMillis(), 36), Clock.systemUTC());
-        Function<Work.Claim, Job> jobs = claim -> new Job(claim.index(), recipients, builder.build(claim.index()),
-                claim.dueNanos());
+        Function<Work.Claim, Job> jobs = connectOnly
+                ? claim -> new Job(claim.index(), List.of(), new byte[0], claim.dueNanos())
+                : claim -> new Job(claim.index(), recipients, builder.build(claim.index()), claim.dueNanos());
 
         OptionalDouble perSecond = rate.map(OptionalDouble::of).orElse(OptionalDouble.empty());
         boolean live = System.console() != null && !json;
@@ -125,7 +135,8 @@ public final class LoadtestCommand implements Callable<Integer> {
                     () -> Report.progressLine(stats.snapshot(System.nanoTime(), false), messages, duration)));
             List<CompletableFuture<Void>> sessions = new ArrayList<>();
             for (int i = 0; i < concurrency; i++) {
-                sessions.add(new SessionRunner(system, target.address(), SENDER, work, jobs, stats, replyTimeout())
+                sessions.add(new SessionRunner(system, target.address(), SENDER, work, jobs, stats, replyTimeout(),
+                        connections())
                         .run().toCompletableFuture());
             }
             CompletableFuture.allOf(sessions.toArray(new CompletableFuture<?>[0])).join();
@@ -140,8 +151,8 @@ public final class LoadtestCommand implements Callable<Integer> {
                         Duration.ofSeconds(waitTimeout), n -> seen[0] = n));
             }
             progress.ifPresent(Progress::close);
-            Report report = new Report(target.toString(), messages, duration, size, rcpts, concurrency, perSecond, result,
-                    delivery);
+            Report report = new Report(target.toString(), messages, duration, size, rcpts, concurrency, perSecond,
+                    connections(), result, delivery);
             if (json) {
                 System.out.println(report.json());
             } else {
@@ -152,6 +163,11 @@ public final class LoadtestCommand implements Callable<Integer> {
         } finally {
             Systems.stop(system, Duration.ofSeconds(5));
         }
+    }
+
+    private Connections connections() {
+        return connectOnly ? Connections.HANDSHAKE_ONLY
+                : connectionPerMessage ? Connections.PER_MESSAGE : Connections.REUSED;
     }
 
     /** An open-loop session may sit idle between due times; that is not the server being slow. */
@@ -193,6 +209,12 @@ public final class LoadtestCommand implements Callable<Integer> {
         }
         if (expect.isPresent() && expect.get() < 0) {
             throw new ParameterException(cli, "--expect must be 0 or more");
+        }
+        if (connectOnly && connectionPerMessage) {
+            throw new ParameterException(cli, "--connect-only and --connection-per-message exclude each other");
+        }
+        if (connectOnly && (waitMaildir.isPresent() || waitSink.isPresent())) {
+            throw new ParameterException(cli, "--connect-only sends no mail to wait for");
         }
         if (waitTimeout < 1) {
             throw new ParameterException(cli, "--wait-timeout must be at least 1");

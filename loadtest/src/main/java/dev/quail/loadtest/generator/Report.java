@@ -11,7 +11,10 @@
  *   delivered 20000 of 20000 in 6.02 s
  *   end-to-end rate: 3322 msg/s
  * JSON (--json): one object, flat, the same numbers; rates in messages/s and recipients/s, times in s
- *   and ms; "ok" mirrors the exit status.
+ *   and ms; "ok" mirrors the exit status; "connections" counts the connections made, "connection_mode" says
+ *   how they were used (Connections).
+ * With --connect-only (HANDSHAKE_ONLY) a message is a connection: the first line says "N connections
+ *   (greeting, EHLO, QUIT)" and the rate line "connection rate: N/s"; the JSON keeps its names.
  *
  * ok: every message and recipient accepted, no connection failed, and (when waiting) every expected
  * delivery seen.
@@ -26,7 +29,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 record Report(String target, Optional<Long> messages, Optional<Duration> duration, int size, int recipients,
-              int concurrency, OptionalDouble rate, Stats.Snapshot result, Optional<DeliveryWait.Result> delivery) {
+              int concurrency, OptionalDouble rate, Connections connections, Stats.Snapshot result, Optional<DeliveryWait.Result> delivery) {
 
     private static final int BAR = 20;
 
@@ -52,11 +55,17 @@ record Report(String target, Optional<Long> messages, Optional<Duration> duratio
 
     List<String> plain() {
         List<String> lines = new ArrayList<>();
-        lines.add("target " + target + ": " + messages.map(m -> m + " messages").orElseGet(() -> "messages for "
-                + duration.orElseThrow().toMillis() / 1000.0 + " s") + " of " + size + " bytes, " + recipients
-                + (recipients == 1 ? " recipient" : " recipients") + " each, " + concurrency
-                + (concurrency == 1 ? " session, " : " sessions, ")
-                + (rate.isPresent() ? "open loop at " + rate(rate.getAsDouble()) + " msg/s" : "closed loop"));
+        String loop = (concurrency == 1 ? " session, " : " sessions, ")
+                + (rate.isPresent() ? "open loop at " + rate(rate.getAsDouble()) + " msg/s" : "closed loop");
+        if (connections == Connections.HANDSHAKE_ONLY) {
+            lines.add("target " + target + ": " + messages.map(m -> m + " connections").orElseGet(() -> "connections for "
+                    + duration.orElseThrow().toMillis() / 1000.0 + " s") + " (greeting, EHLO, QUIT), " + concurrency + loop);
+        } else {
+            lines.add("target " + target + ": " + messages.map(m -> m + " messages").orElseGet(() -> "messages for "
+                    + duration.orElseThrow().toMillis() / 1000.0 + " s") + " of " + size + " bytes, " + recipients
+                    + (recipients == 1 ? " recipient" : " recipients") + " each, " + concurrency + loop
+                    + (connections == Connections.PER_MESSAGE ? ", a connection per message" : ""));
+        }
         lines.add(String.format(Locale.ROOT, "sent %d, accepted %d, rejected %d, failed %d in %.2f s",
                 result.sent(), result.accepted(), result.rejected(), result.failed(), result.seconds()));
         if (result.recipientsRejected() > 0) {
@@ -66,7 +75,8 @@ record Report(String target, Optional<Long> messages, Optional<Duration> duratio
             lines.add("connection failures: " + result.connectionFailures());
         }
         result.problem().ifPresent(p -> lines.add("first problem: " + p));
-        lines.add("accept rate: " + rate(result.acceptRate()) + " msg/s" + perRecipient(result.recipientRate()));
+        lines.add(connections == Connections.HANDSHAKE_ONLY ? "connection rate: " + rate(result.acceptRate()) + "/s"
+                : "accept rate: " + rate(result.acceptRate()) + " msg/s" + perRecipient(result.recipientRate()));
         lines.add("latency p50 " + millis(result.p50Millis()) + " ms, p99 " + millis(result.p99Millis()) + " ms");
         delivery.ifPresent(d -> {
             lines.add(String.format(Locale.ROOT, "delivered %d of %d in %.2f s", d.delivered(), d.expected(), d.seconds()));
@@ -84,6 +94,8 @@ record Report(String target, Optional<Long> messages, Optional<Duration> duratio
         field(json, "recipients_per_message", String.valueOf(recipients));
         field(json, "concurrency", String.valueOf(concurrency));
         field(json, "rate", rate.isPresent() ? number(rate.getAsDouble()) : "null");
+        field(json, "connection_mode", quote(connections.label()));
+        field(json, "connections", String.valueOf(result.connections()));
         field(json, "sent", String.valueOf(result.sent()));
         field(json, "accepted", String.valueOf(result.accepted()));
         field(json, "rejected", String.valueOf(result.rejected()));

@@ -15,7 +15,7 @@ final class Stats {
 
     /** A consistent-enough reading for the progress line and the summary. */
     record Snapshot(long sent, long accepted, long rejected, long failed, long recipientsAccepted,
-                    long recipientsRejected, long connectionFailures, double seconds, double p50Millis,
+                    long recipientsRejected, long connectionFailures, long connections, double seconds, double p50Millis,
                     double p99Millis, Optional<String> problem) {
 
         double acceptRate() {
@@ -39,6 +39,7 @@ final class Stats {
     private final LongAdder recipientsAccepted = new LongAdder();
     private final LongAdder recipientsRejected = new LongAdder();
     private final LongAdder connectionFailures = new LongAdder();
+    private final LongAdder connections = new LongAdder();
     private final AtomicLong lastOutcomeNanos;
     private final AtomicReference<String> problem = new AtomicReference<>();
     private final LatencyHistogram latency = new LatencyHistogram();
@@ -46,6 +47,11 @@ final class Stats {
     Stats(long startNanos) {
         this.startNanos = startNanos;
         this.lastOutcomeNanos = new AtomicLong(startNanos);
+    }
+
+    /** A connection is being made. */
+    void connected() {
+        connections.increment();
     }
 
     void sent() {
@@ -80,7 +86,7 @@ final class Stats {
     Snapshot snapshot(long nowNanos, boolean finished) {
         long end = finished ? lastOutcomeNanos.get() : nowNanos;
         return new Snapshot(sent.sum(), accepted.sum(), rejected.sum(), failed.sum(), recipientsAccepted.sum(),
-                recipientsRejected.sum(), connectionFailures.sum(), (end - startNanos) / 1e9,
+                recipientsRejected.sum(), connectionFailures.sum(), connections.sum(), (end - startNanos) / 1e9,
                 latency.percentile(0.50) / 1000, latency.percentile(0.99) / 1000, Optional.ofNullable(problem.get()));
     }
 

@@ -91,6 +91,35 @@ class LoadtestAgainstSinkTest {
     }
 
     @Test
+    void connectionPerMessageOpensOneConnectionForEachMessage() throws Exception {
+        SinkCounters.Counts before = SinkStat.query(HostPort.parse(sink));
+        Run run = loadtest("--target", sink, "--messages", "30", "--concurrency", "4", "--connection-per-message",
+                "--to", "r@sink.test", "--json");
+        SinkCounters.Counts after = SinkStat.query(HostPort.parse(sink));
+        assertEquals(0, run.exit(), run.out());
+        for (String field : List.of("\"accepted\":30", "\"failed\":0", "\"connections\":30",
+                "\"connection_mode\":\"per-message\"", "\"ok\":true")) {
+            assertTrue(run.out().contains(field), field + " in " + run.out());
+        }
+        assertEquals(30, after.messages() - before.messages());
+        assertEquals(30 + 1, after.connections() - before.connections(), "the second STAT is a connection too");
+    }
+
+    @Test
+    void connectOnlyCountsHandshakesAndSendsNoMail() throws Exception {
+        SinkCounters.Counts before = SinkStat.query(HostPort.parse(sink));
+        Run run = loadtest("--target", sink, "--messages", "25", "--concurrency", "3", "--connect-only",
+                "--to", "r@sink.test");
+        SinkCounters.Counts after = SinkStat.query(HostPort.parse(sink));
+        assertEquals(0, run.exit(), run.out());
+        assertTrue(run.out().contains("25 connections (greeting, EHLO, QUIT), 3 sessions"), run.out());
+        assertTrue(run.out().contains("sent 25, accepted 25, rejected 0, failed 0"), run.out());
+        assertTrue(run.out().matches("(?s).*connection rate: [0-9.]+/s\n.*"), run.out());
+        assertEquals(0, after.messages() - before.messages());
+        assertEquals(25 + 1, after.connections() - before.connections(), "the second STAT is a connection too");
+    }
+
+    @Test
     void openLoopSendsTheMessagesAtTheRate() {
         Run run = loadtest("--target", sink, "--messages", "10", "--concurrency", "2", "--rate", "200",
                 "--to", "r@sink.test");
@@ -147,9 +176,11 @@ class LoadtestAgainstSinkTest {
     }
 
     @Test
-    void messagesOrDurationIsRequired() {
+    void messagesOrDurationIsRequiredAndConnectOnlyWaitsForNothing() {
         assertEquals(Main.USAGE, loadtest("--target", sink, "--to", "r@sink.test").exit());
         assertEquals(Main.USAGE, loadtest("--target", sink, "--to", "r@sink.test", "--messages", "0").exit());
         assertEquals(Main.USAGE, loadtest("--target", "nonsense", "--to", "r@sink.test", "--messages", "1").exit());
+        assertEquals(Main.USAGE, loadtest("--target", sink, "--to", "r@sink.test", "--messages", "1", "--connect-only",
+                "--wait-sink", sink).exit());
     }
 }
