@@ -65,7 +65,7 @@ final class MailboxDesk {
 
     String add(Caller caller, Map<String, String> form) throws IOException {
         String address = form.getOrDefault("address", "");
-        Actions.log(caller, "user add " + logged(address));
+        Actions.log(caller, "user add " + address);
         Mailboxes.add(home, address);
         controls.reload(); // the next RCPT for it is accepted: no wait for the watcher to see users/assign change
         String password = form.getOrDefault("password", "");
@@ -74,14 +74,14 @@ final class MailboxDesk {
     }
 
     String remove(Caller caller, String address) throws IOException {
-        Actions.log(caller, "user remove " + logged(address));
+        Actions.log(caller, "user remove " + address);
         if (!Mailboxes.remove(home, address)) throw new Missing(address);
         controls.reload();
         return "removed " + address;
     }
 
     String password(Caller caller, String address, Map<String, String> form) throws IOException {
-        Actions.log(caller, "user passwd " + logged(address));
+        Actions.log(caller, "user passwd " + address);
         known(address);
         new Passwords(home.passwords()).set(address, form.getOrDefault("password", "").toCharArray());
         return "password set for " + address;
@@ -91,8 +91,8 @@ final class MailboxDesk {
         List<String> targets = Arrays.stream(form.getOrDefault("to", "").split("[,\\s]+"))
                 .filter(t -> !t.isEmpty()).toList();
         boolean keep = List.of("1", "on", "true", "yes").contains(form.getOrDefault("keep", ""));
-        Actions.log(caller, "user forward " + logged(address) + (keep ? " --keep" : "")
-                + " " + logged(String.join(" ", targets)));
+        Actions.log(caller, "user forward " + address + (keep ? " --keep" : "")
+                + " " + String.join(" ", targets));
         known(address);
         Mailboxes.forward(home, address, targets, keep);
         return (targets.isEmpty() ? "no forwards for " : "forwards set for ") + address;
@@ -104,15 +104,15 @@ final class MailboxDesk {
         if (!days.isEmpty() && !days.matches("[0-9]{1,4}")) throw new IllegalArgumentException("days: a number");
         var answer = new Mailboxes.Autoresponder(form.getOrDefault("subject", "").strip(),
                 form.getOrDefault("text", ""), Duration.ofDays(days.isEmpty() ? 7 : Integer.parseInt(days)));
-        Actions.log(caller, "user autorespond " + logged(address) + " --days " + answer.every().toDays()
-                + " --subject " + logged(answer.subject()));
+        Actions.log(caller, "user autorespond " + address + " --days " + answer.every().toDays()
+                + " --subject " + answer.subject());
         known(address);
         Mailboxes.autorespond(home, address, Optional.of(answer));
         return "autoresponder on for " + address;
     }
 
     String stopAutoresponder(Caller caller, String address) throws IOException {
-        Actions.log(caller, "user autorespond " + logged(address) + " --off");
+        Actions.log(caller, "user autorespond " + address + " --off");
         known(address);
         Mailboxes.autorespond(home, address, Optional.empty());
         return "autoresponder off for " + address;
@@ -122,11 +122,5 @@ final class MailboxDesk {
         if (Mailboxes.list(home).stream().noneMatch(a -> a.user().equalsIgnoreCase(address))) {
             throw new Missing(address);
         }
-    }
-
-    /** What a request says goes into the mail log: one line, bounded. */
-    private static String logged(String text) {
-        String line = text.replaceAll("\\p{Cntrl}", "?");
-        return line.length() <= 200 ? line : line.substring(0, 200) + "...";
     }
 }
