@@ -7,11 +7,18 @@ Recorder: an aiosmtpd server on one or more ADDR:PORT that records every transac
 can be set per recipient pattern. It runs in its own /usr/bin/python3 process (`python3 peers.py recorder`),
 where Debian's aiosmtpd is importable.
 HAProxy: a load balancer in the foreground with its own configuration file, one TCP frontend per backend server
-line (e.g. "send-proxy", "send-proxy-v2 source 127.0.0.5").
+line (e.g. "send-proxy", "send-proxy-v2 source 127.0.0.5"), or (HAProxy.balancing) one frontend balancing round
+robin over several health-checked servers.
+Postgres: a private PostgreSQL server on 127.0.0.1 with its data in a directory of its own (a temp one, or one
+given), holding a database `quail`; `python3 peers.py postgres DIR PORT` starts one that outlives the command
+(loadtest/cluster.sh), `python3 peers.py postgres-stop DIR` stops it.
 """
+import glob
 import json
 import os
+import pwd
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -109,16 +116,24 @@ class HAProxy(_Process):
     def __init__(self, target, servers):
         """target: (host, port) every frontend relays to; servers: the options of each frontend's server line.
         self.ports[i] is the loopback port of frontend i."""
-        self.dir = tempfile.mkdtemp(prefix="quail-haproxy-")
         self.ports = [free_tcp_port("127.0.0.1") for _ in servers]
+        self._start("".join(_listen("front%d" % i, port, ["server quail %s:%d %s" % (target[0], target[1], options)])
+                            for i, (port, options) in enumerate(zip(self.ports, servers))))
+
+    @classmethod
+    def balancing(cls, targets, options="send-proxy-v2"):
+        """One frontend (self.ports[0]) spreading connections round robin over targets [(host, port)], each server
+        line with `options`."""
+        proxy = cls.__new__(cls)
+        proxy.ports = [free_tcp_port("127.0.0.1")]
+        proxy._start(balancing_config(proxy.ports[0], targets, options))
+        return proxy
+
+    def _start(self, listens):
+        self.dir = tempfile.mkdtemp(prefix="quail-haproxy-")
         conf = os.path.join(self.dir, "haproxy.cfg")
         with open(conf, "w") as f:
-            f.write("global\n    maxconn 200\n"
-                    "defaults\n    mode tcp\n    timeout connect 5s\n    timeout client 60s\n"
-                    "    timeout server 60s\n")
-            for i, (port, options) in enumerate(zip(self.ports, servers)):
-                f.write("listen front%d\n    bind 127.0.0.1:%d\n    server quail %s:%d %s\n"
-                        % (i, port, target[0], target[1], options))
+            f.write(HAPROXY_DEFAULTS + listens)
         with open(os.path.join(self.dir, "err"), "w") as err:
             self.proc = subprocess.Popen(["haproxy", "-db", "-f", conf], stdout=subprocess.DEVNULL, stderr=err)
         _wait(lambda: all(_listening("127.0.0.1", p) for p in self.ports) or self.proc.poll() is not None, 20,
@@ -126,6 +141,100 @@ class HAProxy(_Process):
         if self.proc.poll() is not None:
             with open(os.path.join(self.dir, "err")) as f:
                 raise AssertionError("haproxy exited: " + f.read())
+
+    def close(self):
+        super().close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# A connection that HAProxy could not make to a server (one just killed, not yet seen down by its health check) is
+# tried again on another one (redispatch) rather than failing the client.
+HAPROXY_DEFAULTS = ("global\n    maxconn 200\n"
+                    "defaults\n    mode tcp\n    timeout connect 5s\n    timeout client 60s\n"
+                    "    timeout server 60s\n    retries 3\n    option redispatch\n")
+
+
+def _listen(name, port, lines):
+    return "listen %s\n    bind 127.0.0.1:%d\n%s" % (name, port, "".join("    %s\n" % line for line in lines))
+
+
+def balancing_config(port, targets, options="send-proxy-v2"):
+    """A `listen` section on 127.0.0.1:port balancing round robin over targets [(host, port)]. Each server is
+    checked every 500 ms with an SMTP exchange (greeting, HELO; the PROXY header first, as for the mail): one failed
+    check takes it out of the rotation, so a killed node stops getting clients within a second; two good ones bring
+    it back. A check may take 2 s, so a node slowed by a burst of load is not taken for dead."""
+    servers = ["server node%d %s:%d %s check inter 500 fall 1 rise 2" % (i + 1, host, p, options)
+               for i, (host, p) in enumerate(targets)]
+    return _listen("smtp", port, ["balance roundrobin", "option smtpchk", "timeout check 2s"] + servers)
+
+
+class Postgres:
+    """A private PostgreSQL server on 127.0.0.1:port (fsync on), its data in directory/data (a temp directory when none
+    is given, removed by close()), with a database `quail` of C collation (initdb --no-locale) owned by a role `quail`.
+    Started with pg_ctl, so it outlives the process that started it until stop(). PostgreSQL refuses to run as root:
+    as root, every PostgreSQL program runs as the user `postgres` (Debian's package makes it), which owns the
+    directory. A directory that already holds a server's data is started again as it is."""
+
+    USER = PASSWORD = DATABASE = "quail"
+
+    def __init__(self, directory=None, port=None):
+        self.temporary = directory is None
+        self.dir = directory or tempfile.mkdtemp(prefix="quail-postgres-")
+        self.data = os.path.join(self.dir, "data")
+        self.port = port or free_tcp_port("127.0.0.1")
+        self.bin = max(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda d: int(d.split("/")[-2]), default=None)
+        if self.bin is None:
+            raise AssertionError("no PostgreSQL in /usr/lib/postgresql (src/test/install-peers installs it)")
+
+    def start(self):
+        os.makedirs(self.dir, exist_ok=True)
+        if os.geteuid() == 0:
+            account = pwd.getpwnam("postgres")
+            os.chown(self.dir, account.pw_uid, account.pw_gid)
+        if not os.path.exists(os.path.join(self.data, "PG_VERSION")):
+            self._run("initdb", "-D", self.data, "--no-locale", "-E", "UTF8", "-A", "trust")
+        self._run("pg_ctl", "start", "-w", "-t", "60", "-D", self.data, "-l", os.path.join(self.dir, "postgres.log"),
+                  "-o", "-p %d -c listen_addresses=127.0.0.1 -c unix_socket_directories=%s -c fsync=on"
+                        " -c max_connections=200" % (self.port, self.dir))
+        if not self.sql("SELECT 1 FROM pg_database WHERE datname = '%s'" % self.DATABASE).strip():
+            self.sql("CREATE ROLE %s LOGIN PASSWORD '%s'" % (self.USER, self.PASSWORD))
+            self.sql("CREATE DATABASE %s OWNER %s" % (self.DATABASE, self.USER))
+        return self
+
+    @property
+    def url(self):
+        return "jdbc:postgresql://127.0.0.1:%d/%s?user=%s&password=%s" % (
+            self.port, self.DATABASE, self.USER, self.PASSWORD)
+
+    def _run(self, program, *args):
+        """Runs one of PostgreSQL's programs as the directory's owner; returns its stdout."""
+        as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        p = subprocess.run(as_owner + [os.path.join(self.bin, program)] + list(args), cwd=self.dir,
+                           capture_output=True, text=True, timeout=120)
+        if p.returncode != 0:
+            raise AssertionError("%s exited %d: %s%s" % (program, p.returncode, p.stdout, p.stderr))
+        return p.stdout
+
+    def sql(self, statement, database="postgres"):
+        """Runs one statement as the superuser; returns psql's unaligned output."""
+        return self._run("psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
+                         "-p", str(self.port), "-d", database, "-c", statement)
+
+    def stop(self, mode="immediate"):
+        """Stops the server; immediate is a crash as far as its data knows, and is recovered at the next start."""
+        if os.path.exists(os.path.join(self.data, "postmaster.pid")):
+            self._run("pg_ctl", "stop", "-w", "-m", mode, "-D", self.data)
+
+    def close(self):
+        self.stop()
+        if self.temporary:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 class Recorder(_Process):
@@ -212,6 +321,13 @@ def _recorder(argv):
 if __name__ == "__main__":
     if sys.argv[1] == "recorder":
         _recorder(sys.argv[2:])
+    elif sys.argv[1] == "postgres":  # DIR PORT: starts (first making) the server there; prints its JDBC URL
+        print(Postgres(os.path.abspath(sys.argv[2]), int(sys.argv[3])).start().url)
+    elif sys.argv[1] == "postgres-stop":  # DIR
+        Postgres(os.path.abspath(sys.argv[2])).stop("fast")
+    elif sys.argv[1] == "haproxy-config":  # PORT HOST:PORT...: a balancer's configuration on stdout
+        targets = [(t.rsplit(":", 1)[0], int(t.rsplit(":", 1)[1])) for t in sys.argv[3:]]
+        sys.stdout.write(HAPROXY_DEFAULTS + balancing_config(int(sys.argv[2]), targets))
 
 
 class Tarpit:

@@ -106,6 +106,11 @@ class Server:
         self.out.close()
 
 
+def failed(test):
+    """Whether the test now ending (called from its tearDown) has failed or raised."""
+    return any(err for t, err in (test._outcome.result.errors + test._outcome.result.failures) if t is test)
+
+
 class QuailTestCase(unittest.TestCase):
     """A fresh home and a started server per test; the home is kept when the test fails."""
 
@@ -118,11 +123,9 @@ class QuailTestCase(unittest.TestCase):
             self.server.start()
 
     def tearDown(self):
-        failed = any(err for _, err in (self._outcome.result.errors + self._outcome.result.failures)
-                     if _ is self)
         if self.server.proc is not None:
             self.server.stop()
-        if failed:
+        if failed(self):
             print("\n--- server output (%s) ---\n%s" % (self.home, self.server.output()[-6000:]))
         else:
             shutil.rmtree(self.home, ignore_errors=True)
