@@ -15,16 +15,9 @@ need_postfix() {
     || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postfix >&2; }
 }
 
-# One build for the whole run: the launcher rebuilds whenever a source in the checkout changes, which
-# would swap jars under a running server. So build now and run a copy of the launcher and the built
-# distribution (same JVM options, same layout; the copy has no sources, so it never rebuilds).
-"$quail" loadtest --help >/dev/null
-dist="$work/dist"
-mkdir -p "$dist/engine/target" "$dist/loadtest/target"
-cp "$quail" "$dist/quail"
-cp -r "$root/engine/target/quail-engine.jar" "$root/engine/target/lib" "$root/engine/target/.built" "$dist/engine/target/"
-cp -r "$root/loadtest/target/quail-loadtest.jar" "$root/loadtest/target/lib" "$dist/loadtest/target/"
-quail="$dist/quail"
+# shellcheck source=loadtest/dist.sh
+source "$root/loadtest/dist.sh"
+copy_dist "$work/dist"
 
 pids=()
 postfix_dirs=()
@@ -38,16 +31,6 @@ cleanup() {
 trap cleanup EXIT
 
 free_port() { "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-wait_listening() { # PORT PID
-  local i
-  for i in $(seq 1 600); do
-    listening "$1" && return 0
-    kill -0 "$2" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
 forget_pid() { local keep_pids=() p; for p in "${pids[@]}"; do [ "$p" = "$1" ] || keep_pids+=("$p"); done; pids=("${keep_pids[@]+"${keep_pids[@]}"}"); }
 json_field() { "$py" -c 'import json,sys; v=json.load(open(sys.argv[1])).get(sys.argv[2]); print("n/a" if v is None else v)' "$1" "$2"; }
 
