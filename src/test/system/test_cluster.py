@@ -34,9 +34,9 @@ SENDER = "loader@client.test"
 RECIPIENT = "sink@sink.test"
 PARTITION_STARTED = re.compile(r"^(\S+) .*queue partition (\d+) started", re.M)  # the line's time, the partition
 TOKEN = re.compile(r"^X-Token: (\S+)$", re.M)
-# A cluster's queue id starts with its partition's number ("3-k9x2f1.node1"); the node that accepted the message writes
-# it in its first Received line.
-QUEUE_ID = re.compile(r"^Received: \(quail (\S+) invoked from network\)", re.M)
+# A cluster's queue id starts with its partition's number and ends with the name of the node that accepted the message
+# ("3-k9x2f1.127-0-0-1-2561"); that node writes it in the message's first Received line.
+QUEUE_ID = re.compile(r"^Received: \(quail (\d+)-\S+\.(\S+) invoked from network\)", re.M)
 
 
 def message(token):
@@ -45,13 +45,13 @@ def message(token):
 
 
 class Node(Server):
-    """A cluster member: its own home, the same control files as the others but control/me (its host's name,
-    which the Received lines it writes carry)."""
+    """A cluster member: its own home with the same control files as the others'."""
 
     def __init__(self, number, cluster_port, seeds, journal, sink_port):
         home = tempfile.mkdtemp(prefix="quail-st-node%d-" % number)
-        self.name = "node%d.cluster.test" % number
-        control = {"me": self.name, "rcpthosts": "sink.test", "smtproutes": "sink.test:127.0.0.1:%d" % sink_port}
+        self.name = "node %d" % number
+        control = {"me": "mx.cluster.test", "rcpthosts": "sink.test",
+                   "smtproutes": "sink.test:127.0.0.1:%d" % sink_port}
         os.makedirs(os.path.join(home, "control"))
         for name, value in control.items():
             with open(os.path.join(home, "control", name), "w") as f:
@@ -79,14 +79,15 @@ class Node(Server):
 
 
 class Sink(peers.FileSink):
-    """The far end of every node's smtproutes: counts the tokens it received (each file parsed once)."""
+    """The far end of every node's smtproutes: counts the tokens it received and keeps where the first copy of each
+    came from (its file, queue partition and accepting node), each file parsed once."""
 
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="quail-st-sink-")
         self.port = free_port()
         super().__init__("127.0.0.1", self.port, self.dir)
         self.tokens = {}  # token -> times received
-        self.paths = {}  # token -> the file of its first copy
+        self.first = {}  # token -> (file, partition, accepting node) of its first copy
         self.partitions = []  # the queue partition of each message received, in their order
 
     def received(self):
@@ -94,18 +95,14 @@ class Sink(peers.FileSink):
             path = self.messages[len(self.partitions)][2]
             with open(path) as f:
                 text = f.read()
+            queue_id = QUEUE_ID.search(text)
+            if not queue_id:
+                raise AssertionError("no cluster queue id (PARTITION-ID.NODE) in %r" % text[:300])
             for token in TOKEN.findall(text):
                 self.tokens[token] = self.tokens.get(token, 0) + 1
-                self.paths.setdefault(token, path)
-            self.partitions.append(self._partition(text))
+                self.first.setdefault(token, (path, int(queue_id.group(1)), queue_id.group(2)))
+            self.partitions.append(int(queue_id.group(1)))
         return self.tokens
-
-    @staticmethod
-    def _partition(text):
-        queue_id = QUEUE_ID.search(text)
-        if not queue_id or not re.match(r"\d+-", queue_id.group(1)):
-            raise AssertionError("no partition in the queue id of %r" % text[:300])
-        return int(queue_id.group(1).split("-")[0])
 
     def partitions_since(self, count):
         """The partitions of the messages received after the first count."""
@@ -114,7 +111,7 @@ class Sink(peers.FileSink):
 
     def received_line(self, token):
         """The SMTP Received line (`Received: from ...`) of the first copy of token's message."""
-        with open(self.paths[token]) as f:
+        with open(self.first[token][0]) as f:
             header = f.read().split("\n\n", 1)[0]
         lines = [line for line in re.sub(r"\n[ \t]+", " ", header).split("\n") if line.startswith("Received: from ")]
         if len(lines) != 1:
@@ -215,11 +212,12 @@ class Cluster(unittest.TestCase):
         with concurrent.futures.ThreadPoolExecutor(NODES) as pool:
             for future in [pool.submit(node.start, 120) for node in cls.nodes]:
                 future.result()
+        listening = time.monotonic() - started
         cls.haproxy = peers.HAProxy.balancing([("127.0.0.1", node.port) for node in cls.nodes])
         cls.addClassCleanup(cls.haproxy.close)
         cls.wait_partitions_everywhere(cls.nodes, 90)
-        print("\ncluster: %d nodes up, each holding partitions, %.1f s after their start"
-              % (NODES, time.monotonic() - started))
+        print("\ncluster: %d nodes listening %.1f s after their start, each running partitions after %.1f s"
+              % (NODES, listening, time.monotonic() - started))
 
     @classmethod
     def wait_partitions_everywhere(cls, nodes, timeout):
@@ -247,27 +245,31 @@ class Cluster(unittest.TestCase):
             type(self).keep = True
             self.print_logs()
 
+    def others(self, node):
+        return [other for other in self.nodes if other is not node]
+
     def wait_arrived(self, tokens, timeout, what):
         wait_until(lambda: set(tokens) <= set(self.sink.received()), timeout, interval=0.25, what=what)
 
-    def send_until_each_accepts(self, nodes, prefix, source="127.0.0.1"):
-        """Sends through the balancer a message a connection, a round of one per node at a time, until each of nodes
-        has accepted one (the `by` of its Received line); a health check may just have taken a node out of the
-        rotation, so up to five rounds. Returns the Clients."""
+    def send_until_each_accepts(self, prefix, source="127.0.0.1", partitions=None):
+        """Sends through the balancer a message a connection, a round of one per node at a time, until every node has
+        accepted one (as their queue ids say) and, if partitions are given, one of them was in those partitions; a
+        health check may just have taken a node out of the rotation, and a message's partition is chance, so up to
+        20 rounds. Returns the Clients."""
         clients = Clients(self.haproxy.ports[0], source)
-        names = {node.name for node in nodes}
-        for round_ in range(5):
+        for round_ in range(20):
             clients.send("%s%d" % (prefix, round_), NODES, per_connection=1)
             self.assertEqual({}, clients.unanswered)
             self.wait_arrived(clients.acknowledged(), 60, "the %s messages at the sink" % prefix)
-            accepted_by = {re.search(r" by (\S+)", self.sink.received_line(t)).group(1)
-                           for t in clients.acknowledged()}
-            if accepted_by >= names:
+            placed = [self.sink.first[t] for t in clients.acknowledged()]
+            accepted_by = {node for _, _, node in placed}
+            if len(accepted_by) == NODES and (partitions is None or partitions & {p for _, p, _ in placed}):
                 return clients
-        self.fail("%s did not each take a message: %s" % (sorted(names), sorted(accepted_by)))
+        self.fail("not every node took a message (only %s), or none was in partitions %s"
+                  % (sorted(accepted_by), partitions))
 
     def test_a_client_from_127_0_0_2_is_named_in_the_received_line_of_every_node(self):
-        clients = self.send_until_each_accepts(self.nodes, "proxied", source="127.0.0.2")
+        clients = self.send_until_each_accepts("proxied", source="127.0.0.2")
         for token in clients.acknowledged():
             self.assertIn("([127.0.0.2])", self.sink.received_line(token), "the client the PROXY header named")
 
@@ -277,7 +279,8 @@ class Cluster(unittest.TestCase):
         threads = clients.start(CLIENTS, PER_CLIENT)
         wait_until(lambda: len(clients.acknowledged()) >= KILL_AFTER, 120, interval=0.05,
                    what="%d acknowledged messages" % KILL_AFTER)
-        victim, survivors = self.nodes[KILLED], [n for i, n in enumerate(self.nodes) if i != KILLED]
+        victim = self.nodes[KILLED]
+        survivors = self.others(victim)
         orphans = victim.holds(survivors)
         self.assertTrue(orphans, "%s runs no partition: killing it would test nothing" % victim.name)
         for node in survivors:
@@ -318,17 +321,18 @@ class Cluster(unittest.TestCase):
         self.rejoin(victim)
 
     def rejoin(self, node):
-        """Restarts a killed node on its home: it must take partitions again and accept mail that is delivered."""
+        """Restarts a killed node on its home: it must take partitions again, and mail it accepts and mail of its
+        partitions must be delivered."""
         node.mark()
         restarted = time.monotonic()
         node.start(120)
         self.wait_partitions_everywhere([node], 60)
         took = time.monotonic() - restarted
-        self.send_until_each_accepts([node], "after-rejoin")
+        self.send_until_each_accepts("after-rejoin", partitions=node.holds(self.others(node)))
         wait_until(lambda: "messages in queue: 0\n" in quail("qstat", "--home", node.home).stdout.decode(), 30,
                    interval=0.5, what="quail qstat on the rejoined node to report an empty queue")
-        print("cluster: %s restarted, took partitions %s %.1f s after its start, accepted mail that was delivered"
-              % (node.name, sorted(node.partitions()), took))
+        print("cluster: %s restarted and took partitions %s %.1f s after its start; mail it accepted and mail of its "
+              "partitions delivered" % (node.name, sorted(node.partitions()), took))
 
 
 if __name__ == "__main__":
