@@ -42,7 +42,8 @@ final class ServerChecks {
         if (!collation.equals("C") && !collation.equals("POSIX")) {
             LOG.warn("shared journal: event_journal.persistence_id sorts by collation {}, not C: listing the "
                     + "messages of a node reads the whole table instead of a range of its primary key (create the "
-                    + "database with LC_COLLATE 'C' TEMPLATE template0)", collation);
+                    + "database with TEMPLATE template0 LC_COLLATE 'C', on PostgreSQL 15 and later also "
+                    + "LOCALE_PROVIDER libc)", collation);
         }
         for (String setting : new String[] {"fsync", "synchronous_commit"}) {
             if (value(connection, "SELECT current_setting('" + setting + "')").equals("off")) {

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -102,7 +103,7 @@ public final class SharedJournal implements AutoCloseable {
     public List<String> persistenceIds(String prefix) throws IOException {
         return connections.call("listing the persistence ids starting with " + prefix, connection -> {
             try (PreparedStatement select = Connections.prepare(connection, PERSISTENCE_IDS)) {
-                select.setString(1, likePrefix(prefix));
+                select.setString(1, likePrefix(Objects.requireNonNull(prefix, "prefix")));
                 List<String> ids = new ArrayList<>();
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {

@@ -108,6 +108,10 @@ class JdbcPluginTest {
         assertEquals(List.of(ACCEPTED, DEFERRED), events(second, "msg-7-1"));
         assertEquals(List.of("msg-7-1"), currentIds(second));
         assertEquals(List.of("msg-7-1"), journal.persistenceIds("msg-7-"));
+        long connections = Long.parseLong(sql.column("SELECT count(*) FROM pg_stat_activity "
+                + "WHERE datname = current_database() AND application_name = 'quail'").get(0));
+        assertTrue(connections <= PluginConfig.MAX_CONNECTIONS + Connections.MAX_CONNECTIONS,
+                connections + " connections: journal, snapshots and queries share one pool");
     }
 
     @Test

@@ -90,10 +90,15 @@ final class PostgresServer implements BeforeAllCallback, AfterAllCallback {
 
     /** A new, empty database; its URL. */
     String createDatabase() throws SQLException {
+        return createDatabase("");
+    }
+
+    /** A new, empty database made with CREATE DATABASE's {@code options}; its URL. */
+    String createDatabase(String options) throws SQLException {
         String name = "test" + databases.incrementAndGet();
         try (Connection connection = DriverManager.getConnection(url("postgres"));
              Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + name);
+            statement.execute("CREATE DATABASE " + name + " " + options);
         }
         return url(name);
     }

@@ -6,6 +6,9 @@
  */
 package dev.quail.persistence.jdbc;
 
+import static dev.quail.persistence.body.Bodies.randomBytes;
+import static dev.quail.persistence.body.Bodies.read;
+import static dev.quail.persistence.body.Bodies.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,18 +16,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.quail.persistence.body.Body;
 import dev.quail.persistence.body.BodyStore;
-import dev.quail.persistence.body.BodyWriter;
 import dev.quail.persistence.body.ChunkStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 class SharedJournalTest {
     @RegisterExtension
@@ -56,28 +60,6 @@ class SharedJournalTest {
         SharedJournal journal = SharedJournal.open(url);
         opened.add(journal);
         return journal;
-    }
-
-    private static byte[] randomBytes(int size, long seed) {
-        byte[] bytes = new byte[size];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
-    }
-
-    /** Writes {@code bytes} in pieces that do not line up with chunks, waiting for each as a front end does. */
-    private static Body store(BodyStore store, String owner, byte[] bytes) throws Exception {
-        BodyWriter writer = store.writer(owner);
-        for (int at = 0; at < bytes.length; at += 9_001) {
-            writer.write(bytes, at, Math.min(9_001, bytes.length - at)).toCompletableFuture()
-                    .get(10, TimeUnit.SECONDS);
-        }
-        return writer.finish();
-    }
-
-    private static byte[] read(BodyStore store, String owner, Body body) throws IOException {
-        try (InputStream in = store.open(owner, body)) {
-            return in.readAllBytes();
-        }
     }
 
     @Test
@@ -175,6 +157,25 @@ class SharedJournalTest {
         assertTrue(plan.contains("Index Cond: (((persistence_id)::text >= 'msg-7-'::text) AND "
                 + "((persistence_id)::text < 'msg-7.'::text))"), plan);
         assertFalse(plan.contains("Seq Scan"), plan);
+    }
+
+    @Test
+    void warnsWhenPersistenceIdsDoNotSortBytewise() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(SharedJournal.class);
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        warnings.start();
+        logger.addAppender(warnings);
+        try {
+            open();
+            assertEquals(List.of(), warnings.list, "collation C");
+            url = SERVER.createDatabase("TEMPLATE template0 LOCALE 'C' LOCALE_PROVIDER icu ICU_LOCALE 'en-US'");
+            open();
+            assertEquals(1, warnings.list.size(), warnings.list.toString());
+            assertTrue(warnings.list.get(0).getFormattedMessage().contains("collation ICU en-US, not C"),
+                    warnings.list.get(0).getFormattedMessage());
+        } finally {
+            logger.detachAppender(warnings);
+        }
     }
 
     @Test
