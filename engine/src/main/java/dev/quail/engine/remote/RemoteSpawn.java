@@ -1,5 +1,6 @@
 package dev.quail.engine.remote;
 
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.quail.config.Control;
 import dev.quail.config.DnsServers;
 import dev.quail.config.Responses;
@@ -75,6 +76,8 @@ import org.xbill.DNS.Resolver;
  * when it restarts are answered by their Messages' deadline (timeoutresult).
  */
 public final class RemoteSpawn {
+    /** Typed by class on the wire: the admin's requests reach the queue partitions of a cluster inside Queue.Downed. */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.CLASS)
     public sealed interface Command {}
 
     public record Deliver(RemoteJob job) implements Command {}
