@@ -1,6 +1,5 @@
 package dev.quail.engine.cluster;
 
-import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.queue.Partitions;
 import dev.quail.engine.queue.Queue;
 import dev.quail.engine.remote.RemoteSpawn;
@@ -8,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,9 +39,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  * second in all, and a killed node's partitions are back within that of the cluster downing the node. At the
  * same pace it reads which partitions run here from the local shard region, for {@link LocalPartitions}.
  *
- * <p>The downed-host tables and site holds are still each partition's own: tcpok, suspend and resume go to every
- * partition; tcpto and sites, whose answers are lists, are not yet gathered over nodes and answer empty with a
- * warning in the log.
+ * <p>The downed-host tables and site holds are each partition's own: tcpok, suspend and resume go to every
+ * partition; tcpto answers every partition's entries, sites each site once with the partitions' traffic added.
  *
  * <p>Failure policy: it keeps no state of its own (the partitions do); the guardian restarts it.
  */
@@ -161,13 +160,17 @@ public final class QueueShards {
                                 due));
                     });
         } else if (request instanceof RemoteSpawn.ListDowned list) {
-            MessageLog.warning("quail tcpto on a cluster: the downed-host tables are per queue partition and not"
-                    + " gathered yet; answering none");
-            list.replyTo().tell(List.of());
+            this.<RemoteSpawn.DownedList>askAll(to -> new Queue.Downed(new RemoteSpawn.ListDowned(to)))
+                    .thenAccept(answers -> list.replyTo().tell(new RemoteSpawn.DownedList(answers.stream()
+                            .flatMap(a -> a.hosts().stream()).distinct().toList())));
         } else if (request instanceof RemoteSpawn.ListSites list) {
-            MessageLog.warning("quail sites on a cluster: the sites are per queue partition and not gathered yet;"
-                    + " answering none");
-            list.replyTo().tell(List.of());
+            this.<RemoteSpawn.SiteList>askAll(to -> new Queue.Downed(new RemoteSpawn.ListSites(to)))
+                    .thenAccept(answers -> {
+                        Map<String, RemoteSpawn.SiteView> bySite = new TreeMap<>();
+                        answers.forEach(a -> a.sites().forEach(site -> bySite.merge(site.site(), site,
+                                RemoteSpawn.SiteView::plus)));
+                        list.replyTo().tell(new RemoteSpawn.SiteList(List.copyOf(bySite.values())));
+                    });
         }
         return Behaviors.same();
     }

@@ -74,6 +74,11 @@ class CrossNodeSerializationTest {
         assertRoundTrip(new QueueResult.Permanent("5.1.3 a control character (#5.1.3)"));
         assertRoundTrip(new Queue.Snapshot(1, 2, 3));
         assertRoundTrip(new RemoteSpawn.Resumed(true, Map.of("3-a.n", 5L)));
+        assertRoundTrip(new RemoteSpawn.DownedList(List.of(new RemoteSpawn.DownedHost("example.net", "192.0.2.7",
+                1_700_000_000_000L, 3))));
+        assertRoundTrip(new RemoteSpawn.SiteList(List.of(new RemoteSpawn.SiteView("mx.example.net",
+                List.of("192.0.2.7"), List.of("example.net"), 1, 2, 3, 4L, 0L, "", "concurrency 20",
+                List.of("250 ok")))));
         assertRoundTrip(Done.getInstance());
         assertRoundTrip(Boolean.TRUE);
         assertRoundTrip("suspended example.net");
@@ -93,5 +98,7 @@ class CrossNodeSerializationTest {
         assertRoundTrip(new Queue.Downed(new RemoteSpawn.Suspend(".example.net", Duration.ofMinutes(5), "maintenance",
                 ref(String.class))));
         assertRoundTrip(new Queue.Downed(new RemoteSpawn.Resume("example.net", ref(RemoteSpawn.Resumed.class))));
+        assertRoundTrip(new Queue.Downed(new RemoteSpawn.ListDowned(ref(RemoteSpawn.DownedList.class))));
+        assertRoundTrip(new Queue.Downed(new RemoteSpawn.ListSites(ref(RemoteSpawn.SiteList.class))));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.typesafe.config.ConfigFactory;
 import dev.quail.engine.queue.Partitions;
 import dev.quail.engine.queue.Queue;
+import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.persistence.body.Body;
 import dev.quail.protocols.smtp.QueueResult;
 import java.time.Duration;
@@ -49,11 +50,21 @@ class QueueShardsTest {
                     return Behaviors.same();
                 })
                 .onMessageEquals(Queue.HandOff.INSTANCE, Behaviors::stopped)
+                .onMessage(Queue.Downed.class, d -> d.request() instanceof RemoteSpawn.ListSites, d -> {
+                    ((RemoteSpawn.ListSites) d.request()).replyTo().tell(new RemoteSpawn.SiteList(List.of(
+                            site("mx.example.net", partition), site("mx" + partition + ".example.org", 1))));
+                    return Behaviors.same();
+                })
                 .onMessage(Queue.Command.class, c -> {
                     if (c != Queue.Ensure.INSTANCE) REACHED.ref().tell(new Reached(partition, c));
                     return Behaviors.same();
                 })
                 .build()));
+    }
+
+    static RemoteSpawn.SiteView site(String name, int connections) {
+        return new RemoteSpawn.SiteView(name, List.of("192.0.2.7"), List.of("example.net"), 1, connections, 0, 0L, 0L,
+                "", "concurrency 20", List.of());
     }
 
     @AfterAll
@@ -70,6 +81,16 @@ class QueueShardsTest {
             queue.tell(submit);
             assertEquals(new Reached(p, submit), REACHED.receiveMessage(Duration.ofSeconds(30)));
         }
+    }
+
+    @Test
+    void sitesShowEachSiteOnceWithThePartitionsTrafficAddedUp() {
+        TestProbe<RemoteSpawn.SiteList> sites = KIT.createTestProbe();
+        queue.tell(new Queue.Downed(new RemoteSpawn.ListSites(sites.ref())));
+        List<RemoteSpawn.SiteView> seen = sites.receiveMessage(Duration.ofSeconds(30)).sites();
+        assertEquals(List.of("mx.example.net", "mx0.example.org", "mx1.example.org", "mx2.example.org",
+                "mx3.example.org"), seen.stream().map(RemoteSpawn.SiteView::site).toList());
+        assertEquals(0 + 1 + 2 + 3, seen.get(0).connections());
     }
 
     @Test
