@@ -13,7 +13,14 @@ import dev.quail.engine.local.LocalSpawn;
 import dev.quail.engine.pop3.Pop3Server;
 import dev.quail.engine.qmtp.QmtpServer;
 import dev.quail.engine.delivery.Injector;
+import dev.quail.engine.cluster.ClusterNode;
+import dev.quail.engine.cluster.ControlPeers;
+import dev.quail.engine.cluster.LocalPartitions;
+import dev.quail.engine.cluster.QueueShards;
+import dev.quail.engine.queue.Cleaner;
 import dev.quail.engine.queue.MaildropPickup;
+import dev.quail.engine.queue.Partitions;
+import dev.quail.engine.queue.ScheduleIndex;
 import dev.quail.engine.queue.Message;
 import dev.quail.engine.log.MessageLog;
 import dev.quail.engine.queue.Ids;
@@ -33,6 +40,7 @@ import dev.quail.persistence.body.BodyStore;
 import dev.quail.persistence.journal.JournalStore;
 import dev.quail.persistence.journal.JournalStores;
 import dev.quail.persistence.journal.LevelDbReadJournal;
+import dev.quail.persistence.jdbc.SharedJournal;
 import dev.quail.persistence.maildir.MaildirWriter;
 import dev.quail.persistence.maildrop.Maildrop;
 import java.net.InetSocketAddress;
@@ -58,6 +66,8 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
 import org.apache.pekko.persistence.query.javadsl.CurrentPersistenceIdsQuery;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -103,26 +113,40 @@ public final class Quail {
 
     private Quail() {}
 
+    /** A cluster node's share of the cluster: its settings and the shared journal, opened by quail start. */
+    public record Clustered(ClusterNode node, SharedJournal journal) {}
+
+    /**
+     * Where the queue keeps its messages: the node's own LevelDB, or a cluster's shared journal. {@code query}
+     * reads it for the admin (quail qread, the queue browser).
+     */
+    private record Store(BodyStore bodies, Supplier<JournalStore.Health> health,
+                         CurrentPersistenceIdsQuery ids, CurrentEventsByPersistenceIdQuery events) {}
+
     public static Behavior<Command> create(Controls controls, Ids ids, Listeners listeners) {
+        return create(controls, ids, listeners, Optional.empty());
+    }
+
+    public static Behavior<Command> create(Controls controls, Ids ids, Listeners listeners,
+                                           Optional<Clustered> cluster) {
         return Behaviors.setup(context -> {
             Executor io = context.getSystem().dispatchers()
                     .lookup(DispatcherSelector.fromConfig("quail.blocking-io-dispatcher"));
-            BodyStore bodies;
+            Store store;
             try {
-                bodies = journal(context, controls.home());
+                store = cluster.isPresent() ? sharedStore(context, cluster.get().journal())
+                        : ownStore(context, controls.home());
             } catch (RuntimeException e) {
                 MessageLog.alert("cannot start: unable to open the journal " + controls.home().journal() + ": "
                         + e.getMessage());
                 return Behaviors.stopped();
             }
+            BodyStore bodies = store.bodies();
             SpawnStatus status = new SpawnStatus();
             String me = controls.current().control().me();
             var watcher = context.spawn(ControlWatcher.create(controls), "control");
             Traces traces = new Traces();
-            Queue.Setup setup = new Queue.Setup(controls, ids, io, bodies, () -> messageIds(context), traces);
-            ActorRef<Queue.Failed> queueFailed = context.messageAdapter(Queue.Failed.class, QueueFailed::new);
-            // A Queue that throws is restarted: it reads the index and scans the journal again, as at a start.
-            var queue = context.spawn(Behaviors.supervise(Queue.create(setup, queueFailed, new Queue.Children() {
+            Queue.Children children = new Queue.Children() {
                 @Override
                 public Behavior<LocalSpawn.Command> localSpawn(Injector injector) {
                     return LocalSpawn.create(controls,
@@ -133,19 +157,44 @@ public final class Quail {
                 public Behavior<RemoteSpawn.Command> remoteSpawn() {
                     return RemoteSpawn.create(controls, status, bodies);
                 }
-            })).onFailure(SupervisorStrategy.restart()), "queue");
-            context.spawn(MaildropPickup.create(controls.home().maildrop(), queue, io, bodies), "maildrop");
-            var query = PersistenceQuery.get(context.getSystem()).getReadJournalFor(LevelDbReadJournal.class,
-                    LevelDbReadJournal.IDENTIFIER);
-            QueueView view = new QueueView(query, query, traces, context.getSystem());
-            var admin = openAdmin(context, controls.home(), queue, watcher, view, io);
+
+                @Override
+                public Behavior<Cleaner.Command> cleaner() {
+                    return cluster.map(c -> Cleaner.create(c.journal()::forget)).orElseGet(Cleaner::create);
+                }
+            };
+            Partitions partitions = cluster.map(c -> c.node().partitions()).orElse(Partitions.SINGLE);
+            LocalPartitions local = new LocalPartitions(partitions);
+            ActorRef<Queue.Command> queue;
+            if (cluster.isPresent()) {
+                SharedJournal journal = cluster.get().journal();
+                // The router keeps no state; a partition that throws is restarted like a single node's Queue.
+                queue = context.spawn(Behaviors.supervise(QueueShards.create(partitions, local, partition ->
+                        partition(controls, ids, io, bodies, traces, children, partitions, partition, journal)))
+                        .onFailure(SupervisorStrategy.restart()), "queue");
+                sweepOrphanChunks(journal, io);
+                // Restarted: it keeps only which warnings it gave.
+                context.spawn(Behaviors.supervise(ControlPeers.create(controls, cluster.get().node().name()))
+                        .onFailure(SupervisorStrategy.restart()), "control-peers");
+            } else {
+                Queue.Setup setup = new Queue.Setup(controls, ids::next, io, bodies, () -> messageIds(context),
+                        traces, ScheduleIndex.PERSISTENCE_ID);
+                ActorRef<Queue.Failed> queueFailed = context.messageAdapter(Queue.Failed.class, QueueFailed::new);
+                // A Queue that throws is restarted: it reads the index and scans the journal again, as at a start.
+                queue = context.spawn(Behaviors.supervise(Queue.create(setup, queueFailed, children))
+                        .onFailure(SupervisorStrategy.restart()), "queue");
+            }
+            context.spawn(MaildropPickup.create(controls.home().maildrop(), queue, io, bodies, partitions),
+                    "maildrop");
+            QueueView view = new QueueView(store.ids(), store.events(), traces, context.getSystem());
+            var admin = openAdmin(context, controls.home(), queue, watcher, view, store.health(), io);
             ActorRef<SmtpServer.Bound> bound = context.messageAdapter(SmtpServer.Bound.class, SmtpBound::new);
-            Submitter submitter = new Submitter(queue, context.getSystem().scheduler(), ids);
+            Submitter submitter = new Submitter(queue, context.getSystem().scheduler(), () -> local.place(ids.next()));
             // A warden that throws is restarted: its state is only when each list last ran, which it can forget.
             context.spawn(Behaviors.supervise(ListWarden.create(Lists.of(controls.home().root()),
                     new QueueInjector(submitter, bodies), io, Instant::now)).onFailure(SupervisorStrategy.restart()),
                     "list-warden");
-            Supplier<JournalStore.Health> health = journalHealth(context, controls.home());
+            Supplier<JournalStore.Health> health = store.health();
             QueueSpace space = new QueueSpace(controls.home().queue(), controls, health, System::currentTimeMillis);
             SmtpServer.Services smtpServices = new SmtpServer.Services(controls, submitter, bodies,
                     ServerTls.open(controls.home().control("servercert.pem"), me),
@@ -232,8 +281,8 @@ public final class Quail {
     private static ActorRef<Admin.Command> openAdmin(ActorContext<Command> context, Home home,
                                                      ActorRef<Queue.Command> queue,
                                                      ActorRef<ControlWatcher.Command> watcher, QueueView view,
-                                                     Executor io) {
-        Admin.Views views = new Admin.Views(view, new Maildrop(home.maildrop()), journalHealth(context, home));
+                                                     Supplier<JournalStore.Health> health, Executor io) {
+        Admin.Views views = new Admin.Views(view, new Maildrop(home.maildrop()), health);
         var admin = context.spawn(Admin.create(queue, watcher, views, io), "admin");
         try {
             AdminSocket socket = AdminSocket.open(home.adminSocket(), admin, context.getSystem().scheduler());
@@ -253,15 +302,67 @@ public final class Quail {
         return admin;
     }
 
-    /** The journal's store, opened now so that a journal that cannot be opened is a refusal to start. */
-    private static BodyStore journal(ActorContext<Command> context, Home home) {
-        return JournalStores.get(Adapter.toClassic(context.getSystem())).open(home.journal(), true);
+    /** The node's own journal, opened now so that a journal that cannot be opened is a refusal to start. */
+    private static Store ownStore(ActorContext<Command> context, Home home) {
+        var stores = JournalStores.get(Adapter.toClassic(context.getSystem()));
+        BodyStore bodies = stores.open(home.journal(), true);
+        var query = PersistenceQuery.get(context.getSystem()).getReadJournalFor(LevelDbReadJournal.class,
+                LevelDbReadJournal.IDENTIFIER);
+        return new Store(bodies, () -> stores.health(home.journal())
+                .orElse(new JournalStore.Health(false, "the journal is closed", System.currentTimeMillis())),
+                query, query);
     }
 
-    private static Supplier<JournalStore.Health> journalHealth(ActorContext<Command> context, Home home) {
-        var stores = JournalStores.get(Adapter.toClassic(context.getSystem()));
-        return () -> stores.health(home.journal())
-                .orElse(new JournalStore.Health(false, "the journal is closed", System.currentTimeMillis()));
+    private static Store sharedStore(ActorContext<Command> context, SharedJournal journal) {
+        var query = PersistenceQuery.get(context.getSystem()).getReadJournalFor(JdbcReadJournal.class,
+                JdbcReadJournal.Identifier());
+        return new Store(journal.bodies(), journal::health, query, query);
+    }
+
+    /**
+     * Queue partition {@code partition} of a cluster, as sharding starts it on this node: the messages whose ids
+     * carry its number, its own due-time index, and its own spawns. Its bounces and forwards stay in it.
+     */
+    private static Behavior<Queue.Command> partition(Controls controls, Ids ids, Executor io, BodyStore bodies,
+                                                     Traces traces, Queue.Children children, Partitions partitions,
+                                                     int partition, SharedJournal journal) {
+        String prefix = partitions.persistenceIdPrefix(partition);
+        Queue.Journal messages = () -> Source.completionStage(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return journal.persistenceIds(prefix);
+                    } catch (java.io.IOException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                }, io))
+                .mapConcat(pids -> pids)
+                .map(pid -> pid.substring(Message.persistenceId("").length()));
+        Queue.Setup setup = new Queue.Setup(controls, () -> partitions.in(partition, ids.next()), io, bodies,
+                messages, traces, ScheduleIndex.persistenceId(partition));
+        return Behaviors.setup(context -> {
+            MessageLog.info("queue partition " + partition + " started");
+            // A partition that cannot scan its messages stops; the next Ensure starts it again.
+            ActorRef<Queue.Failed> failed = context.spawn(Behaviors.receive(Queue.Failed.class)
+                    .onMessage(Queue.Failed.class, f -> {
+                        MessageLog.alert("queue partition " + partition + ": " + f.reason());
+                        return Behaviors.same();
+                    }).build(), "failed");
+            return Behaviors.supervise(Queue.create(setup, failed, children)).onFailure(SupervisorStrategy.restart());
+        });
+    }
+
+    /**
+     * Bodies whose message never got its Accepted event (a client gone mid-DATA, a node killed first), left by
+     * any node: older than an hour, nobody is still writing them.
+     */
+    private static void sweepOrphanChunks(SharedJournal journal, Executor io) {
+        CompletableFuture.runAsync(() -> {
+            try {
+                int swept = journal.sweepOrphanChunks(Duration.ofHours(1));
+                if (swept > 0) MessageLog.info("swept the bodies of " + swept + " messages never accepted");
+            } catch (java.io.IOException e) {
+                MessageLog.warning("unable to sweep bodies never accepted: " + e.getMessage());
+            }
+        }, io);
     }
 
     /** Every message id with events in the journal: what a start must find (qmail-send's Q-44 scan, ids only). */

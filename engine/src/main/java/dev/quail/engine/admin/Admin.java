@@ -109,10 +109,10 @@ public final class Admin {
                 }
                 return targets(words, 1).thenCompose(ids -> flush(ids));
             case "tcpto":
-                return AskPattern.<Queue.Command, List<RemoteSpawn.DownedHost>>ask(queue,
+                return AskPattern.<Queue.Command, RemoteSpawn.DownedList>ask(queue,
                                 r -> new Queue.Downed(new RemoteSpawn.ListDowned(r)), TIMEOUT,
                                 context.getSystem().scheduler())
-                        .thenApply(hosts -> ok(Reports.tcpto(hosts, System.currentTimeMillis(), json)));
+                        .thenApply(downed -> ok(Reports.tcpto(downed.hosts(), System.currentTimeMillis(), json)));
             case "tcpok":
                 return AskPattern.<Queue.Command, Done>ask(queue, r -> new Queue.Downed(new RemoteSpawn.ClearDowned(r)),
                         TIMEOUT, context.getSystem().scheduler()).thenApply(d -> ok(""));
@@ -131,10 +131,10 @@ public final class Admin {
                         context.getSystem().scheduler()).thenCompose(resumed -> resumed.found()
                         ? advance(words[1], resumed.dueById()) : done(refused("nothing is suspended for " + words[1])));
             case "sites":
-                return AskPattern.<Queue.Command, List<RemoteSpawn.SiteView>>ask(queue,
+                return AskPattern.<Queue.Command, RemoteSpawn.SiteList>ask(queue,
                                 r -> new Queue.Downed(new RemoteSpawn.ListSites(r)), TIMEOUT,
                                 context.getSystem().scheduler())
-                        .thenApply(sites -> ok(Reports.sites(sites, json)));
+                        .thenApply(sites -> ok(Reports.sites(sites.sites(), json)));
             case "reload":
                 return AskPattern.<ControlWatcher.Command, Boolean>ask(control, ControlWatcher.Reload::new, TIMEOUT,
                         context.getSystem().scheduler())

@@ -8,6 +8,9 @@ import dev.quail.engine.Home;
 import dev.quail.engine.queue.Ids;
 import dev.quail.engine.Main;
 import dev.quail.engine.Quail;
+import dev.quail.engine.cluster.ClusterNode;
+import dev.quail.engine.queue.Partitions;
+import dev.quail.persistence.jdbc.SharedJournal;
 import dev.quail.engine.log.MessageLog;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -18,7 +21,10 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -75,6 +81,29 @@ public final class StartCommand implements Callable<Integer> {
             description = "admin listener over TLS with control/servercert.pem (default: none)")
     HostPort https;
 
+    @Option(names = "--cluster", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+            description = "run as a node of a cluster: this node's cluster (Pekko remoting) address; needs --seeds"
+                    + " and --journal (default: a single node with its own LevelDB journal)")
+    HostPort cluster;
+
+    @Option(names = "--seeds", paramLabel = "HOST:PORT[,HOST:PORT...]", split = ",",
+            converter = HostPort.Converter.class,
+            description = "the cluster's seed nodes, the same list on every node")
+    java.util.List<HostPort> seeds;
+
+    @Option(names = "--journal", paramLabel = "JDBC-URL",
+            description = "the cluster's shared journal, e.g. 'jdbc:postgresql://HOST:PORT/DB?user=U&password=P';"
+                    + " its tables are created when missing")
+    String journal;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "6",
+            description = "queue partitions of a cluster, the same number on every node and never changed once"
+                    + " mail is queued (default: ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         Home home = homeOption.home();
@@ -88,14 +117,19 @@ public final class StartCommand implements Callable<Integer> {
         Controls controls = new Controls(home);
         // The drain phase may last timeoutshutdown; its own timeout must not cut it short.
         long drain = controls.current().control().limits().timeoutshutdown() + 5;
+        Optional<Quail.Clustered> clustered = cluster();
         Config config = ConfigFactory.parseMap(Map.of("quail.journal.dir", home.journal().toString(),
                         "pekko.coordinated-shutdown.phases.service-requests-done.timeout", drain + "s"))
+                .withFallback(clustered.map(c -> c.node().config()).orElse(ConfigFactory.empty()))
                 .withFallback(ConfigFactory.load());
+        String node = clustered.map(c -> c.node().name()).orElse("");
         ActorSystem<Quail.Command> system = ActorSystem.create(
-                Quail.create(controls, Ids.open(home.ids(), ""), new Quail.Listeners(smtp.host(), smtp.port(),
+                Quail.create(controls, Ids.open(home.ids(), node), new Quail.Listeners(smtp.host(), smtp.port(),
                         address(pop3), address(qmtp), address(qmqp), address(smtps), address(submission),
-                        address(pop3s), proxyProtocol, new Quail.AdminListener(address(http), address(https)))),
+                        address(pop3s), proxyProtocol, new Quail.AdminListener(address(http), address(https))),
+                        clustered),
                 "quail", config);
+        clustered.ifPresent(c -> system.getWhenTerminated().thenRun(c.journal()::close));
         AtomicBoolean signalled = new AtomicBoolean();
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), signal -> {
@@ -111,6 +145,23 @@ public final class StartCommand implements Callable<Integer> {
         Signal.handle(new Signal("ALRM"), signal -> system.tell(Quail.Signalled.ALRM));
         system.getWhenTerminated().toCompletableFuture().join();
         return signalled.get() ? 0 : Main.TEMPORARY;
+    }
+
+    /** The cluster options, checked together; the shared journal is opened now, so that one unreachable is a refusal. */
+    private Optional<Quail.Clustered> cluster() throws java.io.IOException {
+        if (cluster == null) {
+            if (seeds != null || journal != null) {
+                throw new ParameterException(spec.commandLine(), "--seeds and --journal need --cluster");
+            }
+            return Optional.empty();
+        }
+        if (seeds == null || journal == null) {
+            throw new ParameterException(spec.commandLine(), "--cluster needs --seeds and --journal");
+        }
+        if (partitions < 1) throw new ParameterException(spec.commandLine(), "--partitions must be at least 1");
+        ClusterNode node = new ClusterNode(address(cluster).orElseThrow(),
+                seeds.stream().map(seed -> address(seed).orElseThrow()).toList(), journal, new Partitions(partitions));
+        return Optional.of(new Quail.Clustered(node, SharedJournal.open(journal)));
     }
 
     private static Optional<InetSocketAddress> address(HostPort option) {

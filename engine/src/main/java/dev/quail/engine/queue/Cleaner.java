@@ -1,6 +1,8 @@
 package dev.quail.engine.queue;
 
 import dev.quail.engine.log.MessageLog;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -21,6 +23,10 @@ import org.apache.pekko.actor.Props;
  * (Recovery.none: it has nothing to learn) and deletes up to Long.MAX_VALUE, which Pekko allows without knowing the
  * highest sequence number. Failure policy: the Cleaner keeps no state and is restarted by the Queue; a deleter that
  * fails logs a warning and stops.
+ *
+ * <p>On a cluster's shared journal a finished message is forgotten instead ({@link #create(Function)}): the JDBC
+ * plugin's own delete keeps a marker row per persistence id forever, and the body's chunks are in a table of
+ * their own; the shared journal deletes all of it in one transaction.
  */
 public final class Cleaner {
     public sealed interface Command {}
@@ -37,6 +43,21 @@ public final class Cleaner {
                     return Behaviors.same();
                 })
                 .build());
+    }
+
+    /** A cleaner that hands each finished message's persistence id to {@code forget}. */
+    public static Behavior<Command> create(Function<String, CompletionStage<Void>> forget) {
+        return Behaviors.receive(Command.class)
+                .onMessage(Clean.class, clean -> {
+                    forget.apply(clean.persistenceId()).whenComplete((done, failure) -> {
+                        if (failure != null) {
+                            MessageLog.warning("unable to clean a finished message from the journal: "
+                                    + failure.getMessage());
+                        }
+                    });
+                    return Behaviors.same();
+                })
+                .build();
     }
 
     /** Deletes every event of one persistence id, then stops. */

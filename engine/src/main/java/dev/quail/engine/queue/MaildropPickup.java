@@ -63,14 +63,17 @@ public final class MaildropPickup {
     private final ActorRef<Queue.Command> queue;
     private final Executor io;
     private final BodyStore bodies;
+    private final Partitions partitions;
     private final Set<String> inFlight = new HashSet<>();
     private boolean listing;
 
-    public static Behavior<Command> create(Path dir, ActorRef<Queue.Command> queue, Executor io, BodyStore bodies) {
+    /** {@code partitions}: a file's message id is its name, placed in a queue partition. */
+    public static Behavior<Command> create(Path dir, ActorRef<Queue.Command> queue, Executor io, BodyStore bodies,
+                                           Partitions partitions) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Scan.INSTANCE, Duration.ofSeconds(5));
             MaildropPickup pickup = new MaildropPickup(context, new Maildrop(dir), dir.resolve("bad"), queue, io,
-                    bodies);
+                    bodies, partitions);
             pickup.watch();
             context.getSelf().tell(Scan.INSTANCE);
             return pickup.receive();
@@ -78,8 +81,9 @@ public final class MaildropPickup {
     }
 
     private MaildropPickup(ActorContext<Command> context, Maildrop maildrop, Path bad, ActorRef<Queue.Command> queue,
-                           Executor io, BodyStore bodies) {
+                           Executor io, BodyStore bodies, Partitions partitions) {
         this.bodies = bodies;
+        this.partitions = partitions;
         this.context = context;
         this.maildrop = maildrop;
         this.bad = bad;
@@ -166,7 +170,7 @@ public final class MaildropPickup {
     /** The message into the body store, a chunk at a time, under the id the file's name gives it. */
     private Body store(String name, InputStream message)
             throws IOException, ExecutionException, TimeoutException, InterruptedException {
-        BodyWriter writer = bodies.writer(Submitter.owner(name));
+        BodyWriter writer = bodies.writer(Submitter.owner(partitions.place(name)));
         byte[] buffer = new byte[BodyStore.CHUNK];
         for (int n; (n = message.readNBytes(buffer, 0, buffer.length)) > 0; ) {
             writer.write(buffer, 0, n).toCompletableFuture().get(QUEUE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -176,7 +180,7 @@ public final class MaildropPickup {
 
     private Behavior<Command> onStored(Stored stored) {
         context.ask(QueueResult.class, queue, QUEUE_TIMEOUT,
-                replyTo -> new Queue.Submit(stored.name(), false, stored.sender(), stored.recipients(), stored.body(),
+                replyTo -> new Queue.Submit(partitions.place(stored.name()), false, stored.sender(), stored.recipients(), stored.body(),
                         "maildrop", replyTo),
                 (result, failure) -> new Answered(stored.name(),
                         result != null ? result : new QueueResult.Temporary("queue did not answer")));

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -100,6 +101,15 @@ public final class Queue {
      */
     public record Drain(ActorRef<Done> replyTo) implements Command {}
 
+    /** From a cluster's nodes: a partition starts on its first message, and must run to wake its sleepers. */
+    public enum Ensure implements Command { INSTANCE }
+
+    /**
+     * From cluster sharding, when this partition moves to another node or this node leaves: a graceful stop (as
+     * {@link Drain}), then the Queue stops. The partition starts again on its new node from the journal.
+     */
+    public enum HandOff implements Command { INSTANCE }
+
     /** Told to whoever started the Queue when it cannot serve: the journal could not be scanned. */
     public record Failed(String reason) {}
 
@@ -124,6 +134,8 @@ public final class Queue {
         Behavior<LocalSpawn.Command> localSpawn(Injector injector);
 
         Behavior<RemoteSpawn.Command> remoteSpawn();
+
+        Behavior<Cleaner.Command> cleaner();
     }
 
     /** Where a start finds the messages the journal holds: the ids of every unfinished message. */
@@ -131,8 +143,12 @@ public final class Queue {
         Source<String, NotUsed> messageIds();
     }
 
-    /** What the Queue and its messages work with. */
-    public record Setup(Controls controls, Ids ids, Executor io, BodyStore bodies, Journal journal, Traces traces) {}
+    /**
+     * What the Queue and its messages work with. {@code newIds}: the ids of the messages the queue makes itself
+     * (bounces, forwards), which it queues itself; {@code indexId}: the persistence id of its due-time index.
+     */
+    public record Setup(Controls controls, Supplier<String> newIds, Executor io, BodyStore bodies, Journal journal,
+                        Traces traces, String indexId) {}
 
     static final Duration INDEX_READ_TIMEOUT = Duration.ofMinutes(5);
     /** Longer than any stop may last: the shutdown's own timeout (timeoutshutdown) ends it first. */
@@ -151,6 +167,7 @@ public final class Queue {
     private final List<String> indexGone = new ArrayList<>();
     private ActorRef<Done> drainedReplyTo;
     private int draining;
+    private boolean stopWhenDrained;
     private final Schedule schedule = new Schedule(new Schedule.Index() {
         @Override
         public void asleep(String id, long due, long bytes) {
@@ -167,14 +184,14 @@ public final class Queue {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofSeconds(1));
             Injector injector = new QueueInjector(new Submitter(context.getSelf(), context.getSystem().scheduler(),
-                    setup.ids()), setup.bodies());
+                    setup.newIds()), setup.bodies());
             var local = context.spawn(Behaviors.supervise(children.localSpawn(injector))
                     .onFailure(SupervisorStrategy.restart()), "lspawn");
             var remote = context.spawn(Behaviors.supervise(children.remoteSpawn())
                     .onFailure(SupervisorStrategy.restart()), "rspawn");
-            var cleaner = context.spawn(Behaviors.supervise(Cleaner.create())
+            var cleaner = context.spawn(Behaviors.supervise(children.cleaner())
                     .onFailure(SupervisorStrategy.restart()), "clean");
-            var index = context.spawn(ScheduleIndex.create(), "index");
+            var index = context.spawn(ScheduleIndex.create(setup.indexId()), "index");
             context.ask(ScheduleIndex.Contents.class, index, INDEX_READ_TIMEOUT, ScheduleIndex.Read::new,
                     (contents, failure) -> new IndexRead(contents != null ? contents
                             : new ScheduleIndex.Contents(List.of())));
@@ -269,11 +286,14 @@ public final class Queue {
                     return Behaviors.same();
                 })
                 .onMessage(Drain.class, this::onDrain)
+                .onMessageEquals(HandOff.INSTANCE, () -> {
+                    if (drainedReplyTo != null) return Behaviors.same();
+                    stopWhenDrained = true;
+                    return onDrain(new Drain(context.getSystem().ignoreRef()));
+                })
+                .onMessageEquals(Ensure.INSTANCE, Behaviors::same)
                 .onMessageEquals(SpawnDrained.INSTANCE, this::onSpawnDrained)
-                .onMessageEquals(MessageQuiet.INSTANCE, () -> {
-                    if (--draining == 0) answerDrain();
-                    return Behaviors.same();
-                });
+                .onMessageEquals(MessageQuiet.INSTANCE, () -> --draining == 0 ? answerDrain() : Behaviors.same());
     }
 
     private Behavior<Command> onSubmit(Submit submit) {
@@ -375,12 +395,12 @@ public final class Queue {
         for (ActorRef<Message.Command> message : alive.values()) {
             context.ask(Done.class, message, DRAIN_TIMEOUT, Message.Quiesce::new, (done, failure) -> MessageQuiet.INSTANCE);
         }
-        if (draining == 0) answerDrain();
-        return Behaviors.same();
+        return draining == 0 ? answerDrain() : Behaviors.same();
     }
 
-    private void answerDrain() {
+    private Behavior<Command> answerDrain() {
         drainedReplyTo.tell(Done.getInstance());
+        return stopWhenDrained ? Behaviors.stopped() : Behaviors.same();
     }
 
     private void wakeSome() {

@@ -53,7 +53,8 @@ public final class ScheduleIndex extends EventSourcedBehavior<ScheduleIndex.Comm
     /** What the index journals, for its serializer. */
     public sealed interface IndexRecord permits Updated, Snapshot {}
 
-    static final String PERSISTENCE_ID = "queue-index";
+    /** The single node's index; a cluster has one per queue partition ({@link #persistenceId(int)}). */
+    public static final String PERSISTENCE_ID = "queue-index";
     public static final int MAX_CHANGES = 10_000;
     static final int SNAPSHOT_EVERY = 100;
 
@@ -72,14 +73,19 @@ public final class ScheduleIndex extends EventSourcedBehavior<ScheduleIndex.Comm
         }
     }
 
-    public static Behavior<Command> create() {
-        return new ScheduleIndex();
+    public static Behavior<Command> create(String persistenceId) {
+        return new ScheduleIndex(persistenceId);
     }
 
-    private ScheduleIndex() {
+    /** The index of queue partition {@code partition} in a cluster. */
+    public static String persistenceId(int partition) {
+        return PERSISTENCE_ID + "-" + partition;
+    }
+
+    private ScheduleIndex(String persistenceId) {
         // A failed write or recovery restarts it with backoff; it recovers and carries on (a lost update is only
         // an early wake-up for the messages it named).
-        super(PersistenceId.ofUniqueId(PERSISTENCE_ID),
+        super(PersistenceId.ofUniqueId(persistenceId),
                 SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
     }
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -21,9 +22,10 @@ public final class Submitter {
 
     private final ActorRef<Queue.Command> queue;
     private final Scheduler scheduler;
-    private final Ids ids;
+    private final Supplier<String> ids;
 
-    public Submitter(ActorRef<Queue.Command> queue, Scheduler scheduler, Ids ids) {
+    /** {@code ids}: where new message ids come from ({@link Ids#next}, placed in a partition on a cluster). */
+    public Submitter(ActorRef<Queue.Command> queue, Scheduler scheduler, Supplier<String> ids) {
         this.queue = queue;
         this.scheduler = scheduler;
         this.ids = ids;
@@ -31,7 +33,7 @@ public final class Submitter {
 
     /** A new message id: its body's chunks are stored under {@link Message#persistenceId} of it. */
     public String newId() {
-        return ids.next();
+        return ids.get();
     }
 
     /** The persistence id a message's body chunks belong to. */

@@ -1,5 +1,6 @@
 package dev.quail.engine.remote;
 
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.quail.config.Control;
 import dev.quail.config.DnsServers;
 import dev.quail.config.Responses;
@@ -75,12 +76,17 @@ import org.xbill.DNS.Resolver;
  * when it restarts are answered by their Messages' deadline (timeoutresult).
  */
 public final class RemoteSpawn {
+    /** Typed by class on the wire: the admin's requests reach the queue partitions of a cluster inside Queue.Downed. */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.CLASS)
     public sealed interface Command {}
 
     public record Deliver(RemoteJob job) implements Command {}
 
     /** quail tcpto: every address with recent connect timeouts. */
-    public record ListDowned(ActorRef<List<DownedHost>> replyTo) implements Command {}
+    public record ListDowned(ActorRef<DownedList> replyTo) implements Command {}
+
+    /** quail tcpto's answer. */
+    public record DownedList(List<DownedHost> hosts) {}
 
     /** quail tcpok: forget every connect timeout. */
     public record ClearDowned(ActorRef<Done> replyTo) implements Command {}
@@ -99,7 +105,10 @@ public final class RemoteSpawn {
     public record Resumed(boolean found, Map<String, Long> dueById) {}
 
     /** quail sites: each site with a Host or a hold. */
-    public record ListSites(ActorRef<List<SiteView>> replyTo) implements Command {}
+    public record ListSites(ActorRef<SiteList> replyTo) implements Command {}
+
+    /** quail sites' answer. */
+    public record SiteList(List<SiteView> sites) {}
 
     /**
      * One site as quail sites shows it. {@code domains}: the first domains seen there ({@code domainCount} in all,
@@ -108,7 +117,15 @@ public final class RemoteSpawn {
      */
     public record SiteView(String site, List<String> hosts, List<String> domains, int domainCount, int connections,
                            int ready, long lastMinute, long suspendedUntil, String reason, String limits,
-                           List<String> replies) {}
+                           List<String> replies) {
+        /** This site as two spawns see it together (a cluster's queue partitions): their traffic added up. */
+        public SiteView plus(SiteView other) {
+            return new SiteView(site, hosts, domains, Math.max(domainCount, other.domainCount),
+                    connections + other.connections, ready + other.ready, lastMinute + other.lastMinute,
+                    Math.max(suspendedUntil, other.suspendedUntil), reason.isEmpty() ? other.reason : reason, limits,
+                    replies);
+        }
+    }
 
     record Acquire(String key) implements Command {}
 
@@ -344,7 +361,7 @@ public final class RemoteSpawn {
                 .onMessage(ListDowned.class, l -> {
                     List<DownedHost> all = new ArrayList<>();
                     downed.forEach((destination, table) -> all.addAll(table.list(destination)));
-                    l.replyTo().tell(all);
+                    l.replyTo().tell(new DownedList(all));
                     return Behaviors.same();
                 })
                 .onMessage(ClearDowned.class, c -> {
@@ -366,7 +383,7 @@ public final class RemoteSpawn {
                 .onMessage(Suspend.class, this::onSuspend)
                 .onMessage(Resume.class, this::onResume)
                 .onMessage(ListSites.class, l -> {
-                    l.replyTo().tell(sites());
+                    l.replyTo().tell(new SiteList(sites()));
                     return Behaviors.same();
                 })
                 .build();

@@ -81,7 +81,7 @@ class LocalDeliveryTest {
                     s.replyTo().tell(answer.get());
                     return Behaviors.same();
                 }).build());
-        injector = new QueueInjector(new Submitter(queue, KIT.scheduler(), Ids.open(root.resolve("ids"), "")), store);
+        injector = new QueueInjector(new Submitter(queue, KIT.scheduler(), Ids.open(root.resolve("ids"), "")::next), store);
         delivery = new LocalDelivery(new Controls(new Home(root)), new MaildirWriter("test.host"), injector, store);
     }
 

@@ -76,7 +76,7 @@ class QmtpEdgeTest {
         var system = testKit.system();
         return Tcp.get(system).bind("127.0.0.1", 0, 100, List.of(), true, Optional.empty())
                 .to(Sink.foreach(c -> c.handleWith(QmtpConnection.flow(sessions.get(), new IncomingBody(bodies,
-                        new Submitter(queue.ref(), system.scheduler(), TestHomes.ids()), "qmtp test"), "qmtp test",
+                        new Submitter(queue.ref(), system.scheduler(), TestHomes.ids()::next), "qmtp test"), "qmtp test",
                         TestHomes.ticket()), system)))
                 .run(system).toCompletableFuture().get().localAddress().getPort();
     }

@@ -73,7 +73,7 @@ class MessageTest {
     private ActorRef<Message.Command> spawn(String id) {
         return testKit.spawn(Message.create(id,
                 new Message.Wiring(queue.ref(), local.ref(), remote.ref(), cleaner.ref(), controls,
-                        new QueueInjector(new Submitter(queue.ref(), testKit.scheduler(), ids), BODIES), io, BODIES,
+                        new QueueInjector(new Submitter(queue.ref(), testKit.scheduler(), ids::next), BODIES), io, BODIES,
                         traces)));
     }
 

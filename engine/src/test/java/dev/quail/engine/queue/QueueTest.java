@@ -66,8 +66,8 @@ class QueueTest {
 
     private ActorRef<Queue.Command> queue(Controls controls, TestProbe<LocalSpawn.Command> local,
                                           TestProbe<RemoteSpawn.Command> remote) {
-        return testKit.spawn(Queue.create(new Queue.Setup(controls, ids, Runnable::run, new MemoryBodies(),
-                Source::empty, new Traces()), testKit.<Queue.Failed>createTestProbe().ref(), new Queue.Children() {
+        return testKit.spawn(Queue.create(new Queue.Setup(controls, ids::next, Runnable::run, new MemoryBodies(),
+                Source::empty, new Traces(), ScheduleIndex.PERSISTENCE_ID), testKit.<Queue.Failed>createTestProbe().ref(), new Queue.Children() {
             @Override
             public Behavior<LocalSpawn.Command> localSpawn(Injector injector) {
                 return forwardTo(local, LocalSpawn.Command.class);
@@ -76,6 +76,11 @@ class QueueTest {
             @Override
             public Behavior<RemoteSpawn.Command> remoteSpawn() {
                 return forwardTo(remote, RemoteSpawn.Command.class);
+            }
+
+            @Override
+            public Behavior<Cleaner.Command> cleaner() {
+                return Cleaner.create();
             }
         }));
     }

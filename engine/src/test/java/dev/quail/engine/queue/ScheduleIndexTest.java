@@ -57,18 +57,18 @@ class ScheduleIndexTest {
 
     @Test
     void aRestartedIndexKnowsWhatItWasTold() {
-        ActorRef<ScheduleIndex.Command> index = testKit.spawn(ScheduleIndex.create());
+        ActorRef<ScheduleIndex.Command> index = testKit.spawn(ScheduleIndex.create(ScheduleIndex.PERSISTENCE_ID));
         index.tell(new ScheduleIndex.Update(List.of(new ScheduleIndex.Asleep("a", 10, 100),
                 new ScheduleIndex.Asleep("b", 20, 200)), List.of()));
         index.tell(new ScheduleIndex.Update(List.of(new ScheduleIndex.Asleep("a", 30, 100)), List.of("b")));
         read(index);
         testKit.stop(index);
-        assertEquals(List.of(new ScheduleIndex.Asleep("a", 30, 100)), read(testKit.spawn(ScheduleIndex.create())));
+        assertEquals(List.of(new ScheduleIndex.Asleep("a", 30, 100)), read(testKit.spawn(ScheduleIndex.create(ScheduleIndex.PERSISTENCE_ID))));
     }
 
     @Test
     void itSnapshotsAsItGrowsAndRecoversFromTheSnapshot() {
-        ActorRef<ScheduleIndex.Command> index = testKit.spawn(ScheduleIndex.create());
+        ActorRef<ScheduleIndex.Command> index = testKit.spawn(ScheduleIndex.create(ScheduleIndex.PERSISTENCE_ID));
         for (int i = 0; i < ScheduleIndex.SNAPSHOT_EVERY; i++) {
             index.tell(new ScheduleIndex.Update(List.of(new ScheduleIndex.Asleep("m" + i, i, 1)), List.of()));
         }
@@ -76,7 +76,7 @@ class ScheduleIndexTest {
                 ScheduleIndex.Snapshot.class);
         assertEquals(ScheduleIndex.SNAPSHOT_EVERY, taken.asleep().size());
         testKit.stop(index);
-        assertEquals(ScheduleIndex.SNAPSHOT_EVERY, read(testKit.spawn(ScheduleIndex.create())).size());
+        assertEquals(ScheduleIndex.SNAPSHOT_EVERY, read(testKit.spawn(ScheduleIndex.create(ScheduleIndex.PERSISTENCE_ID))).size());
     }
 
     private static <T> Behavior<T> ignore(Class<T> type) {
@@ -87,15 +87,16 @@ class ScheduleIndexTest {
     @Test
     void aStartReadsTheIndexInsteadOfRecoveringSleepers() throws Exception {
         long future = System.currentTimeMillis() + 3_600_000;
-        ActorRef<ScheduleIndex.Command> before = testKit.spawn(ScheduleIndex.create());
+        ActorRef<ScheduleIndex.Command> before = testKit.spawn(ScheduleIndex.create(ScheduleIndex.PERSISTENCE_ID));
         before.tell(new ScheduleIndex.Update(List.of(new ScheduleIndex.Asleep("sleeper", future, 10),
                 new ScheduleIndex.Asleep("finished-meanwhile", future, 10)), List.of()));
         read(before);
         testKit.stop(before);
 
         Controls controls = TestHomes.controls(Map.of());
-        ActorRef<Queue.Command> queue = testKit.spawn(Queue.create(new Queue.Setup(controls, TestHomes.ids(),
-                Runnable::run, new MemoryBodies(), () -> Source.from(List.of("sleeper", "unknown")), new Traces()),
+        ActorRef<Queue.Command> queue = testKit.spawn(Queue.create(new Queue.Setup(controls, TestHomes.ids()::next,
+                Runnable::run, new MemoryBodies(), () -> Source.from(List.of("sleeper", "unknown")), new Traces(),
+                ScheduleIndex.PERSISTENCE_ID),
                 testKit.<Queue.Failed>createTestProbe().ref(), new Queue.Children() {
                     @Override
                     public Behavior<LocalSpawn.Command> localSpawn(Injector injector) {
@@ -105,6 +106,11 @@ class ScheduleIndexTest {
                     @Override
                     public Behavior<RemoteSpawn.Command> remoteSpawn() {
                         return ignore(RemoteSpawn.Command.class);
+                    }
+
+                    @Override
+                    public Behavior<Cleaner.Command> cleaner() {
+                        return Cleaner.create();
                     }
                 }));
         TestProbe<Queue.Snapshot> stats = testKit.createTestProbe();

@@ -109,7 +109,7 @@ class HostTimingTest {
         var spawn = spawn("backoff", Map.of("smtproutes", ":127.0.83.62:" + full.getLocalPort() + "\n",
                 "timeoutconnect", "5\n"));
         TestProbe<DeliveryResult> probe = testKit.createTestProbe();
-        TestProbe<List<RemoteSpawn.DownedHost>> downed = testKit.createTestProbe();
+        TestProbe<RemoteSpawn.DownedList> downed = testKit.createTestProbe();
         Outcome unreachable = new Outcome.Deferral(Connection.UNREACHABLE);
 
         spawn.tell(new RemoteSpawn.Deliver(job(probe, "b@y.test")));
@@ -123,7 +123,7 @@ class HostTimingTest {
         advance(Duration.ofSeconds(5));
         assertEquals(unreachable, probe.receiveMessage(Duration.ofSeconds(5)).outcome());
         spawn.tell(new RemoteSpawn.ListDowned(downed.ref()));
-        assertEquals(List.of(new RemoteSpawn.DownedHost("relay 127.0.83.62:" + full.getLocalPort(), "127.0.83.62", clock.get(), 2)), downed.receiveMessage());
+        assertEquals(List.of(new RemoteSpawn.DownedHost("relay 127.0.83.62:" + full.getLocalPort(), "127.0.83.62", clock.get(), 2)), downed.receiveMessage().hosts());
 
         advance(Duration.ofMillis(BACKOFF - 1));
         spawn.tell(new RemoteSpawn.Deliver(job(probe, "b@y.test")));
@@ -135,7 +135,7 @@ class HostTimingTest {
         advance(Duration.ofSeconds(5));
         assertEquals(unreachable, probe.receiveMessage(Duration.ofSeconds(5)).outcome(), "tried again after it");
         spawn.tell(new RemoteSpawn.ListDowned(downed.ref()));
-        assertEquals(3, downed.receiveMessage().get(0).count());
+        assertEquals(3, downed.receiveMessage().hosts().get(0).count());
     }
 
     /** TCPTO-10: like qmail's tcpto file, the marks outlive a restart of the server (here: of the spawn). */
@@ -164,9 +164,9 @@ class HostTimingTest {
         testKit.stop(first);
 
         var second = spawn("after", controls);
-        TestProbe<List<RemoteSpawn.DownedHost>> downed = testKit.createTestProbe();
+        TestProbe<RemoteSpawn.DownedList> downed = testKit.createTestProbe();
         second.tell(new RemoteSpawn.ListDowned(downed.ref()));
-        assertEquals(2, downed.receiveMessage().get(0).count());
+        assertEquals(2, downed.receiveMessage().hosts().get(0).count());
         second.tell(new RemoteSpawn.Deliver(job(probe, "b@y.test")));
         assertEquals(unreachable, probe.receiveMessage(Duration.ofSeconds(5)).outcome(),
                 "still down after the restart: no connection attempt");

@@ -81,9 +81,9 @@ class RemoteSpawnShapingTest {
     }
 
     private List<RemoteSpawn.SiteView> sites(ActorRef<RemoteSpawn.Command> spawn) {
-        TestProbe<List<RemoteSpawn.SiteView>> probe = testKit.createTestProbe();
+        TestProbe<RemoteSpawn.SiteList> probe = testKit.createTestProbe();
         spawn.tell(new RemoteSpawn.ListSites(probe.ref()));
-        return probe.receiveMessage();
+        return probe.receiveMessage().sites();
     }
 
     @Test

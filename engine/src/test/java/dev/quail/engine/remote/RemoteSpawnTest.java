@@ -133,9 +133,9 @@ class RemoteSpawnTest {
         spawn.tell(new RemoteSpawn.Deliver(job(probe, "a@x.org", "b@fallback.test")));
         assertEquals(new Outcome.Success("127.0.83.22 accepted message.\nRemote host said: 250 ok 1"),
                 results(probe, 1).get(0));
-        TestProbe<List<RemoteSpawn.DownedHost>> downed = testKit.createTestProbe();
+        TestProbe<RemoteSpawn.DownedList> downed = testKit.createTestProbe();
         spawn.tell(new RemoteSpawn.ListDowned(downed.ref()));
-        assertEquals(List.of(), downed.receiveMessage(), "a refused connection is not a timeout");
+        assertEquals(List.of(), downed.receiveMessage().hosts(), "a refused connection is not a timeout");
     }
 
     @Test
@@ -290,14 +290,14 @@ class RemoteSpawnTest {
         ServerSocket full = Backlog.full("127.0.83.52", closeAfter);
         var spawn = spawn(Map.of("smtproutes", ":127.0.83.52:" + full.getLocalPort() + "\n", "timeoutconnect", "1\n"));
         TestProbe<DeliveryResult> probe = testKit.createTestProbe();
-        TestProbe<List<RemoteSpawn.DownedHost>> downed = testKit.createTestProbe();
+        TestProbe<RemoteSpawn.DownedList> downed = testKit.createTestProbe();
         Outcome unreachable = new Outcome.Deferral(Connection.UNREACHABLE);
 
         spawn.tell(new RemoteSpawn.Deliver(job(probe, "a@x.org", "b@y.test")));
         assertEquals(unreachable, results(probe, 1).get(0));
         spawn.tell(new RemoteSpawn.ListDowned(downed.ref()));
         assertEquals(List.of(new RemoteSpawn.DownedHost(
-                "relay 127.0.83.52:" + full.getLocalPort(), "127.0.83.52", clock.get(), 1)), downed.receiveMessage());
+                "relay 127.0.83.52:" + full.getLocalPort(), "127.0.83.52", clock.get(), 1)), downed.receiveMessage().hosts());
 
         clock.addAndGet(DownedHosts.REPEAT_MILLIS);
         spawn.tell(new RemoteSpawn.Deliver(job(probe, "a@x.org", "b@y.test")));
@@ -312,7 +312,7 @@ class RemoteSpawnTest {
         spawn.tell(new RemoteSpawn.ClearDowned(ok.ref()));
         ok.receiveMessage();
         spawn.tell(new RemoteSpawn.ListDowned(downed.ref()));
-        assertEquals(List.of(), downed.receiveMessage());
+        assertEquals(List.of(), downed.receiveMessage().hosts());
     }
 
     private static void awaitEvent(SmtpPeer peer, String event, Duration max) throws InterruptedException {

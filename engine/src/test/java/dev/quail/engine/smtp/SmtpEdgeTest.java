@@ -83,7 +83,7 @@ class SmtpEdgeTest {
         Mailboxes.add(controls.home(), "postmaster@localhost");
         controls.reload();
         var services = new SmtpServer.Services(controls, new Submitter(queue.ref(), testKit.scheduler(),
-                TestHomes.ids()), bodies,
+                TestHomes.ids()::next), bodies,
                 ServerTls.open(Files.createTempDirectory("quail-tls").resolve("servercert.pem"), "mx.test"),
                 new Logins(new Passwords(controls.home().passwords()), controls), () -> false,
                 new RecipientCheck(QuailHome.of(controls.home().root()).alias(), Lists.of(controls.home().root()),

@@ -64,7 +64,7 @@ class SmtpTlsConnectionTest {
         authenticator = new SmtpAuthenticator(new Logins(new Passwords(dir.resolve("passwords")),
                 TestHomes.controls(Map.of())));
         queue = testKit.createTestProbe(Queue.Command.class);
-        submitter = new Submitter(queue.ref(), testKit.scheduler(), TestHomes.ids());
+        submitter = new Submitter(queue.ref(), testKit.scheduler(), TestHomes.ids()::next);
     }
 
     @AfterAll

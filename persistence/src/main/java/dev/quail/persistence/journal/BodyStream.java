@@ -1,6 +1,7 @@
 /*
  * BodyStream: a stored body read back as it is consumed. A stored chunk is fetched only once the one before it is
  * used up, so a reader holds one chunk of a body at a time however large the body; the inline tail comes last.
+ * Public for the other body stores (dev.quail.persistence.jdbc), which read chunks from elsewhere.
  */
 package dev.quail.persistence.journal;
 
@@ -8,9 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
 
-final class BodyStream extends InputStream {
+public final class BodyStream extends InputStream {
     /** Fetches stored chunk {@code index}; an IOException if it is missing or unreadable. */
-    interface Chunks {
+    public interface Chunks {
         byte[] get(int index) throws IOException;
     }
 
@@ -22,7 +23,7 @@ final class BodyStream extends InputStream {
     private int next;
     private boolean closed;
 
-    BodyStream(Chunks chunks, int count, byte[] tail) {
+    public BodyStream(Chunks chunks, int count, byte[] tail) {
         this.chunks = chunks;
         this.count = count;
         this.tail = tail;

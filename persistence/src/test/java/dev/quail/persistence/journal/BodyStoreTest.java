@@ -6,6 +6,9 @@
  */
 package dev.quail.persistence.journal;
 
+import static dev.quail.persistence.body.Bodies.randomBytes;
+import static dev.quail.persistence.body.Bodies.read;
+import static dev.quail.persistence.body.Bodies.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -37,31 +40,9 @@ class BodyStoreTest {
         return stores.open();
     }
 
-    private static byte[] randomBytes(int size, long seed) {
-        byte[] bytes = new byte[size];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
-    }
-
-    /** Writes {@code bytes} in pieces that do not line up with chunks, waiting for each piece as a caller must. */
-    private static Body store(BodyStore store, String owner, byte[] bytes) throws Exception {
-        BodyWriter writer = store.writer(owner);
-        for (int at = 0; at < bytes.length; at += 10_007) {
-            writer.write(bytes, at, Math.min(10_007, bytes.length - at)).toCompletableFuture()
-                    .get(10, TimeUnit.SECONDS);
-        }
-        return writer.finish();
-    }
-
     /** Records the message's Accepted event, as the queue does once the body is stored. */
     private static void accept(JournalStore store, String owner) throws Exception {
         store.write(List.of(new JournalStore.Event(owner, 1, new byte[] {1}))).get(5, TimeUnit.SECONDS);
-    }
-
-    private static byte[] read(BodyStore store, String owner, Body body) throws IOException {
-        try (InputStream in = store.open(owner, body)) {
-            return in.readAllBytes();
-        }
     }
 
     @Test
