@@ -67,7 +67,7 @@ spawn() { # NAME COMMAND...: runs it with its output in NAME.out, its pid in NAM
 make_home() { # N
   local home="$state/node$1"
   mkdir -p "$home/control"
-  echo "node$1.cluster.test" > "$home/control/me" # the host's name: the one control file that differs
+  echo "mx.cluster.test" > "$home/control/me" # the same control files on every node (nodes warn otherwise)
   echo "sink.test" > "$home/control/rcpthosts"
   echo "sink.test:127.0.0.1:$sink" > "$home/control/smtproutes"
 }
@@ -84,11 +84,17 @@ wait_node() { # N: until it listens for SMTP
     || { tail -n 30 "$state/node$1.out" >&2; log "node $1 did not start"; exit 111; }
 }
 
-partitions() { # N: the queue partitions the node logged starting since its last start, e.g. "0 5 9"
-  grep -o 'queue partition [0-9]* started' "$state/node$1.out" 2>/dev/null | awk '{print $3}' | sort -n | xargs
+# Where each queue partition runs, as the nodes' logs (since each one's last start) tell: a partition runs on one node
+# at a time, so on the one that logged starting it last. A killed node keeps its partitions here until they start
+# elsewhere (once the cluster has downed it).
+partitions() { # N: the partitions node N started last, e.g. "0 5"
+  local n
+  for n in "${nodes[@]}"; do
+    awk -v n="$n" 'match($0, /queue partition [0-9]+ started/) {split(substr($0, RSTART, RLENGTH), w, " "); print $1, w[3], n}'       "$state/node$n.out" 2>/dev/null || true
+  done | sort | awk '{node[$2] = $3} END {for (p in node) print p, node[p]}' | awk -v n="$1" '$2 == n {print $1}' | sort -n | xargs
 }
 
-wait_partitions() { # N...: until each holds a partition (the cluster formed and spread the queue)
+wait_partitions() { # N...: until each runs a partition (the cluster formed and spread the queue)
   local i n missing
   for i in $(seq 1 180); do
     missing=""
@@ -167,8 +173,10 @@ status() {
   local n live=""
   for n in "${nodes[@]}"; do
     if alive "node$n"; then
-      echo "node $n: up (pid $(pid_of "node$n")), partitions started since its start: $(partitions "$n")"
+      echo "node $n: up (pid $(pid_of "node$n")), runs partitions $(partitions "$n")"
       live=${live:-$n}
+    elif [ -n "$(partitions "$n")" ]; then
+      echo "node $n: down; its partitions $(partitions "$n") start elsewhere once the cluster has downed it"
     else
       echo "node $n: down"
     fi
