@@ -178,7 +178,7 @@ public final class Quail {
                         .onFailure(SupervisorStrategy.restart()), "control-peers");
             } else {
                 Queue.Setup setup = new Queue.Setup(controls, ids::next, io, bodies, () -> messageIds(context),
-                        traces, ScheduleIndex.PERSISTENCE_ID);
+                        traces, ScheduleIndex.PERSISTENCE_ID, "queue");
                 ActorRef<Queue.Failed> queueFailed = context.messageAdapter(Queue.Failed.class, QueueFailed::new);
                 // A Queue that throws is restarted: it reads the index and scans the journal again, as at a start.
                 queue = context.spawn(Behaviors.supervise(Queue.create(setup, queueFailed, children))
@@ -337,7 +337,7 @@ public final class Quail {
                 .mapConcat(pids -> pids)
                 .map(pid -> pid.substring(Message.persistenceId("").length()));
         Queue.Setup setup = new Queue.Setup(controls, () -> partitions.in(partition, ids.next()), io, bodies,
-                messages, traces, ScheduleIndex.persistenceId(partition));
+                messages, traces, ScheduleIndex.persistenceId(partition), "queue partition " + partition);
         return Behaviors.setup(context -> {
             MessageLog.info("queue partition " + partition + " started");
             // A partition that cannot scan its messages stops; the next Ensure starts it again.

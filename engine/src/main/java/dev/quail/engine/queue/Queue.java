@@ -145,10 +145,11 @@ public final class Queue {
 
     /**
      * What the Queue and its messages work with. {@code newIds}: the ids of the messages the queue makes itself
-     * (bounces, forwards), which it queues itself; {@code indexId}: the persistence id of its due-time index.
+     * (bounces, forwards), which it queues itself; {@code indexId}: the persistence id of its due-time index;
+     * {@code name}: what its log lines call it ("queue", "queue partition 3").
      */
     public record Setup(Controls controls, Supplier<String> newIds, Executor io, BodyStore bodies, Journal journal,
-                        Traces traces, String indexId) {}
+                        Traces traces, String indexId, String name) {}
 
     static final Duration INDEX_READ_TIMEOUT = Duration.ofMinutes(5);
     /** Longer than any stop may last: the shutdown's own timeout (timeoutshutdown) ends it first. */
@@ -197,7 +198,7 @@ public final class Queue {
                             : new ScheduleIndex.Contents(List.of())));
             Queue queue = new Queue(context, setup.controls(), index, new Message.Wiring(context.getSelf(), local,
                     remote, cleaner, setup.controls(), injector, setup.io(), setup.bodies(), setup.traces()));
-            return queue.starting(setup.journal(), parent);
+            return queue.starting(setup.journal(), setup.name(), parent);
         }));
     }
 
@@ -210,11 +211,11 @@ public final class Queue {
     }
 
     /** Serving already (submissions cannot wait for a large index), and reading the index, then the journal. */
-    private Behavior<Command> starting(Journal journal, ActorRef<Failed> parent) {
+    private Behavior<Command> starting(Journal journal, String name, ActorRef<Failed> parent) {
         return common()
                 .onMessage(IndexRead.class, read -> {
                     for (ScheduleIndex.Asleep a : read.contents().asleep()) schedule.restored(a.id(), a.due(), a.bytes());
-                    MessageLog.info("queue index: " + read.contents().asleep().size() + " messages asleep");
+                    MessageLog.info(name + " index: " + read.contents().asleep().size() + " messages asleep");
                     scan(journal);
                     return Behaviors.same();
                 })
@@ -229,7 +230,7 @@ public final class Queue {
                         return Behaviors.stopped();
                     }
                     int forgotten = schedule.pruneUnconfirmed();
-                    MessageLog.info("queue scan done: " + (schedule.live() + schedule.asleep() + schedule.waiting())
+                    MessageLog.info(name + " scan done: " + (schedule.live() + schedule.asleep() + schedule.waiting())
                             + " messages queued" + (forgotten > 0 ? ", " + forgotten + " stale index entries dropped"
                             : ""));
                     return common().build();

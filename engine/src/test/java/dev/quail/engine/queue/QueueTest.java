@@ -67,7 +67,7 @@ class QueueTest {
     private ActorRef<Queue.Command> queue(Controls controls, TestProbe<LocalSpawn.Command> local,
                                           TestProbe<RemoteSpawn.Command> remote) {
         return testKit.spawn(Queue.create(new Queue.Setup(controls, ids::next, Runnable::run, new MemoryBodies(),
-                Source::empty, new Traces(), ScheduleIndex.PERSISTENCE_ID), testKit.<Queue.Failed>createTestProbe().ref(), new Queue.Children() {
+                Source::empty, new Traces(), ScheduleIndex.PERSISTENCE_ID, "queue"), testKit.<Queue.Failed>createTestProbe().ref(), new Queue.Children() {
             @Override
             public Behavior<LocalSpawn.Command> localSpawn(Injector injector) {
                 return forwardTo(local, LocalSpawn.Command.class);

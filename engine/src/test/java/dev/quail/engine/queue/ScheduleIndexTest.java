@@ -96,7 +96,7 @@ class ScheduleIndexTest {
         Controls controls = TestHomes.controls(Map.of());
         ActorRef<Queue.Command> queue = testKit.spawn(Queue.create(new Queue.Setup(controls, TestHomes.ids()::next,
                 Runnable::run, new MemoryBodies(), () -> Source.from(List.of("sleeper", "unknown")), new Traces(),
-                ScheduleIndex.PERSISTENCE_ID),
+                ScheduleIndex.PERSISTENCE_ID, "queue"),
                 testKit.<Queue.Failed>createTestProbe().ref(), new Queue.Children() {
                     @Override
                     public Behavior<LocalSpawn.Command> localSpawn(Injector injector) {
