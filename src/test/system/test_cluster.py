@@ -142,6 +142,7 @@ class Clients:
         self.lock = threading.Lock()
         self.acked = {}  # token -> time.monotonic() of its 250
         self.unanswered = {}  # token -> what happened instead
+        self.failures = []  # (seconds waited, token, what happened) of every attempt that got no 250
 
     def send(self, prefix, count, per_connection=None):
         """Sends count messages on one session (a new connection every per_connection messages if given)."""
@@ -149,6 +150,7 @@ class Clients:
         for i in range(count):
             token = "%s-%d" % (prefix, i)
             for _ in range(self.ATTEMPTS):
+                tried = time.monotonic()
                 try:
                     session = session or smtplib.SMTP("127.0.0.1", self.port, source_address=(self.source, 0),
                                                        timeout=60)
@@ -158,6 +160,8 @@ class Clients:
                     break
                 except (smtplib.SMTPException, OSError) as e:
                     problem = repr(e)
+                    with self.lock:
+                        self.failures.append((time.monotonic() - tried, token, problem))
                     session = self._close(session)
                     time.sleep(self.RETRY_PAUSE)
             else:
@@ -315,8 +319,10 @@ class Cluster(unittest.TestCase):
         after_kill = sorted(t - killed for t in acked.values() if t > killed)
         print("cluster: after the kill, its partitions started on the survivors in %.1f s, the sink got mail of theirs "
               "in %.1f s and everything acknowledged before the kill in %.1f s; acknowledged in each 5 s after the "
-              "kill: %s; %d acknowledged in all, %d unanswered (%d of those delivered anyway); %d duplicates, 0 lost"
-              % (taken_over, resumed, caught_up, per_5_s(after_kill), len(acked), len(clients.unanswered),
+              "kill: %s; %d acknowledged in all, %d attempts failed (the longest after %.1f s), %d messages "
+              "unanswered (%d of those delivered anyway); %d duplicates, 0 lost"
+              % (taken_over, resumed, caught_up, per_5_s(after_kill), len(acked), len(clients.failures),
+                 max([waited for waited, _, _ in clients.failures] or [0]), len(clients.unanswered),
                  sum(1 for t in clients.unanswered if t in arrived), sum(n - 1 for n in arrived.values())))
         self.assertTrue(after_kill and after_kill[0] < taken_over,
                         "no message was acknowledged while the killed node's partitions were down")
