@@ -136,6 +136,9 @@ class Clients:
 
     ATTEMPTS = 3
     RETRY_PAUSE = 0.5  # a client's back-off before it reconnects, so a refusing cluster is not hammered
+    # A reply slower than this is taken as none, and the message sent again: nodes answer within a second, and a
+    # submission that never gets an answer would otherwise hold its client until HAProxy's 60 s timeout.
+    TIMEOUT = 20
 
     def __init__(self, port, source="127.0.0.1"):
         self.port, self.source = port, source
@@ -153,7 +156,7 @@ class Clients:
                 tried = time.monotonic()
                 try:
                     session = session or smtplib.SMTP("127.0.0.1", self.port, source_address=(self.source, 0),
-                                                       timeout=60)
+                                                       timeout=self.TIMEOUT)
                     session.sendmail(SENDER, [RECIPIENT], message(token))
                     with self.lock:
                         self.acked[token] = time.monotonic()
