@@ -3,12 +3,12 @@ behind a real HAProxy (send-proxy-v2, round robin, a health check every 500 ms),
 
 10 clients send 3,000 messages through HAProxy, each with a token of its own; the oldest node (the first seed, which
 holds the shard coordinator) is killed with SIGKILL once 1,000 were acknowledged, and sending goes on, a client whose
-connection died reconnecting. Within 30 s its queue partitions must start on the survivors and mail of theirs reach
-the sink (a queue id names its partition), and every message that got 250 must reach the sink (duplicates are
-reported: a crash may cause one, never a loss). Then the node is restarted on the same
-home, rejoins, takes partitions again, and mail sent after that is delivered. A second test sends from 127.0.0.2
-and finds that address in the Received line of each node's relayed mail: the PROXY header is used in cluster mode.
-One cluster serves the module; its homes are kept when a test fails.
+connection died reconnecting. Within 30 s of the kill its queue partitions must start on the survivors and mail of
+theirs reach the sink (a queue id names its partition); every message that got 250 must reach the sink (duplicates
+are reported: a crash may cause one, never a loss). Then the node is restarted on the same home: it rejoins, takes
+partitions again, and mail it accepts is delivered. A second test sends from 127.0.0.2 and finds that address in the
+Received line of mail accepted by each node: the PROXY header is used in cluster mode.
+One cluster serves the module (about 80 s in all); its homes are kept when a test fails.
 """
 import concurrent.futures
 import os
