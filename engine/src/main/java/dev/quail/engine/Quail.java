@@ -189,7 +189,8 @@ public final class Quail {
             QueueView view = new QueueView(store.ids(), store.events(), traces, context.getSystem());
             var admin = openAdmin(context, controls.home(), queue, watcher, view, store.health(), io);
             ActorRef<SmtpServer.Bound> bound = context.messageAdapter(SmtpServer.Bound.class, SmtpBound::new);
-            Submitter submitter = new Submitter(queue, context.getSystem().scheduler(), () -> local.place(ids.next()));
+            Submitter submitter = new Submitter(queue, context.getSystem().scheduler(), () -> local.place(ids.next()),
+                    cluster.isPresent() ? Submitter.CLUSTER_TIMEOUT : Submitter.TIMEOUT);
             // A warden that throws is restarted: its state is only when each list last ran, which it can forget.
             context.spawn(Behaviors.supervise(ListWarden.create(Lists.of(controls.home().root()),
                     new QueueInjector(submitter, bodies), io, Instant::now)).onFailure(SupervisorStrategy.restart()),

@@ -17,18 +17,32 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  * answer within the deadline is a temporary failure: the client retries, which at worst makes a duplicate.
  */
 public final class Submitter {
-    static final Duration TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final QueueResult TIMED_OUT = new QueueResult.Temporary("4.3.0 qq timeout (#4.3.0)");
 
     private final ActorRef<Queue.Command> queue;
     private final Scheduler scheduler;
+    /**
+     * On a cluster: Cluster Sharding drops a submission it was holding for a partition that moves between nodes
+     * (it will not reorder), and the client would wait the whole deadline for its 451. A database commit takes
+     * far less; 15 s lets the client retry before its own timeout or the balancer's.
+     */
+    public static final Duration CLUSTER_TIMEOUT = Duration.ofSeconds(15);
+
     private final Supplier<String> ids;
+    private final Duration timeout;
 
     /** {@code ids}: where new message ids come from ({@link Ids#next}, placed in a partition on a cluster). */
     public Submitter(ActorRef<Queue.Command> queue, Scheduler scheduler, Supplier<String> ids) {
+        this(queue, scheduler, ids, TIMEOUT);
+    }
+
+    /** {@code timeout}: how long a client waits for the queue before it hears 451. */
+    public Submitter(ActorRef<Queue.Command> queue, Scheduler scheduler, Supplier<String> ids, Duration timeout) {
         this.queue = queue;
         this.scheduler = scheduler;
         this.ids = ids;
+        this.timeout = timeout;
     }
 
     /** A new message id: its body's chunks are stored under {@link Message#persistenceId} of it. */
@@ -53,7 +67,7 @@ public final class Submitter {
         CompletableFuture<QueueResult> answer = new CompletableFuture<>();
         AskPattern.<Queue.Command, QueueResult>ask(queue,
                         replyTo -> new Queue.Submit(id, fresh, sender, recipients, body, origin, replyTo),
-                        TIMEOUT, scheduler)
+                        timeout, scheduler)
                 .whenCompleteAsync((result, failure) -> answer.complete(result != null ? result : TIMED_OUT),
                         Runnable::run);
         return answer;
