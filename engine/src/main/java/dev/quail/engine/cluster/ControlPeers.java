@@ -53,6 +53,8 @@ public final class ControlPeers {
     private final String node;
     private final Map<String, List<String>> warned = new HashMap<>();
     private Set<ActorRef<Command>> peers = Set.of();
+    /** This node's digest, read from control/ once a round (not once per peer's digest). */
+    private Digest own;
 
     private ControlPeers(ActorContext<Command> context, Controls controls, String node) {
         this.context = context;
@@ -67,7 +69,9 @@ public final class ControlPeers {
             receptionist.tell(Receptionist.subscribe(KEY, context.messageAdapter(Receptionist.Listing.class,
                     listing -> new Peers(listing.getServiceInstances(KEY)))));
             timers.startTimerWithFixedDelay(Tick.INSTANCE, EVERY);
-            return new ControlPeers(context, controls, node).receive();
+            ControlPeers peers = new ControlPeers(context, controls, node);
+            peers.own = peers.digest();
+            return peers.receive();
         }));
     }
 
@@ -83,7 +87,7 @@ public final class ControlPeers {
     }
 
     private Behavior<Command> tellPeers() {
-        Digest own = digest();
+        own = digest();
         for (ActorRef<Command> peer : peers) {
             if (!peer.equals(context.getSelf())) peer.tell(own);
         }
@@ -91,7 +95,7 @@ public final class ControlPeers {
     }
 
     private Behavior<Command> onDigest(Digest theirs) {
-        List<String> differences = differences(digest(), theirs);
+        List<String> differences = differences(own, theirs);
         List<String> before = warned.getOrDefault(theirs.node(), List.of());
         if (!differences.equals(before)) {
             if (differences.isEmpty()) {
