@@ -17,10 +17,19 @@ QUAIL = os.path.join(ROOT, "quail")
 SENDMAIL = os.path.join(ROOT, "bin", "sendmail")
 
 
+_given = set()
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nobody listens on, never one this process handed out before: a port chosen for a server not
+    started yet is free to the kernel, and a sink bound in between once took the server's port."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _given:
+            _given.add(port)
+            return port
 
 
 def wait_until(predicate, timeout=30.0, interval=0.05, what="condition"):
