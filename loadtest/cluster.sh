@@ -8,14 +8,15 @@
 #               left in the state directory is removed first) and prints where each listens
 #   status      each node alive or not and the partitions it started, `quail qstat` of a live node, HAProxy's view of
 #               each node, the sink's count
-#   kill NODE   kill -9 of node 1, 2 or 3
+#   kill NODE   kill -9 of node NODE (1, 2 or 3)
 #   start NODE  starts node NODE again on its home (after a kill): it rejoins the cluster
 #   down        stops everything it started; the state (homes, logs) stays for reading until the next up
 #
 # Mail to any address @sink.test is accepted and relayed, e.g.
 #   ./quail loadtest --target 127.0.0.1:2550 --messages 3000 --concurrency 10 --to a@sink.test --wait-sink 127.0.0.1:2580
 #
-# Environment: QUAIL_CLUSTER_DIR, the state (default $TMPDIR/quail-cluster, else /tmp/quail-cluster); ports
+# Environment: QUAIL_CLUSTER_NODES, how many nodes (default 3; the same for every command of one cluster);
+# QUAIL_CLUSTER_DIR, the state (default $TMPDIR/quail-cluster, else /tmp/quail-cluster); ports
 # QUAIL_CLUSTER_SMTP (HAProxy, 2550), QUAIL_CLUSTER_NODE_SMTP (node 1's SMTP, 2551; node N's is that + N - 1),
 # QUAIL_CLUSTER_REMOTING (node 1's Pekko remoting, 2561; likewise), QUAIL_CLUSTER_POSTGRES (2570),
 # QUAIL_CLUSTER_SINK (2580), QUAIL_CLUSTER_STATS (HAProxy's statistics page, 2590).
@@ -34,7 +35,7 @@ remoting=${QUAIL_CLUSTER_REMOTING:-2561}
 pg_port=${QUAIL_CLUSTER_POSTGRES:-2570}
 sink=${QUAIL_CLUSTER_SINK:-2580}
 stats=${QUAIL_CLUSTER_STATS:-2590}
-nodes=(1 2 3)
+mapfile -t nodes < <(seq 1 "${QUAIL_CLUSTER_NODES:-3}")
 marker="$state/.quail-cluster" # up removes only a directory that holds it
 # shellcheck source=loadtest/dist.sh
 source "$root/loadtest/dist.sh"
@@ -107,9 +108,10 @@ wait_partitions() { # N...: until each runs a partition (the cluster formed and 
 }
 
 up() {
-  if alive sink || alive haproxy || alive node1 || alive node2 || alive node3; then
-    log "already up ($state); 'loadtest/cluster.sh down' first"; exit 100
-  fi
+  local n
+  for n in sink haproxy "${nodes[@]/#/node}"; do
+    alive "$n" && { log "already up ($state); 'loadtest/cluster.sh down' first"; exit 100; }
+  done
   if [ -e "$state" ]; then
     [ -e "$marker" ] || { log "$state exists and is not a cluster's state; set QUAIL_CLUSTER_DIR"; exit 100; }
     "$py" "$peers" postgres-stop "$state/postgres" 2>/dev/null || true
@@ -214,7 +216,7 @@ down() {
 }
 
 node_arg() { # N: checks a node number
-  [[ "${1:-}" =~ ^[123]$ ]] || { log "NODE is 1, 2 or 3"; exit 100; }
+  [[ "${1:-}" =~ ^[0-9]+$ ]] && [ "$1" -ge 1 ] && [ "$1" -le "${#nodes[@]}" ] || { log "NODE is 1 to ${#nodes[@]}"; exit 100; }
 }
 
 case "${1:-}" in

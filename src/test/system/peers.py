@@ -29,16 +29,44 @@ import time
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
 
+# Ports for servers the tests start: from QUAIL_TEST_PORTS (FIRST-LAST) when set, so test processes running at
+# once never pick the same one, below the kernel's ephemeral range so no outgoing connection holds one; else any
+# free port the kernel gives. Never the same one twice in a process: a port chosen for a server not started yet is
+# free to the kernel, and a sink bound in between once took the server's port.
+_given = set()
+_range = os.environ.get("QUAIL_TEST_PORTS")
+_next = [None]
+
+
+def _free_port(kind, host):
+    while True:
+        if _range:
+            first, last = (int(n) for n in _range.split("-"))
+            if len(_given) > last - first:
+                raise AssertionError("every port of QUAIL_TEST_PORTS=%s was handed out" % _range)
+            if _next[0] is None:
+                _next[0] = first + os.getpid() % (last - first + 1)
+            port = _next[0]
+            _next[0] = first if port >= last else port + 1
+        else:
+            port = 0
+        with socket.socket(socket.AF_INET, kind) as s:
+            try:
+                s.bind((host, port))
+            except OSError:
+                continue
+            port = s.getsockname()[1]
+        if port not in _given:
+            _given.add(port)
+            return port
+
+
 def free_udp_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return _free_port(socket.SOCK_DGRAM, "127.0.0.1")
 
 
 def free_tcp_port(host):
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
+    return _free_port(socket.SOCK_STREAM, host)
 
 
 def _wait(predicate, timeout, what):

@@ -12,24 +12,16 @@ import tempfile
 import time
 import unittest
 
+import peers
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 QUAIL = os.path.join(ROOT, "quail")
 SENDMAIL = os.path.join(ROOT, "bin", "sendmail")
 
 
-_given = set()
-
-
 def free_port():
-    """A loopback port nobody listens on, never one this process handed out before: a port chosen for a server not
-    started yet is free to the kernel, and a sink bound in between once took the server's port."""
-    while True:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port not in _given:
-            _given.add(port)
-            return port
+    """A loopback port for a server (peers.free_tcp_port)."""
+    return peers.free_tcp_port("127.0.0.1")
 
 
 def wait_until(predicate, timeout=30.0, interval=0.05, what="condition"):

@@ -437,6 +437,9 @@ public final class RemoteSpawn {
      */
     private Behavior<Command> route(Located located) {
         if (stopping()) return Behaviors.same();
+        // A Host started before the next save would otherwise get the shaping from before a reload, and a full
+        // bucket on top of it when the save reshapes it (control/shaping's message-rate overshot at the start).
+        reloadShaping();
         RemoteJob job = located.job();
         long now = now();
         Map<List<String>, List<RemoteJob.Target>> groups = new LinkedHashMap<>();
