@@ -25,8 +25,10 @@ name=cluster-bench
 keep=no
 # shellcheck source=loadtest/harness.sh
 source "$root/loadtest/harness.sh"
+# A cluster this script left up (it stopped half-way) goes down before its state directory is removed.
+trap '[ -z "${QUAIL_CLUSTER_DIR:-}" ] || QUAIL_CLUSTER_NODES=$n "$root/loadtest/cluster.sh" down 2>/dev/null; cleanup' EXIT
 csv="$root/loadtest/results/cluster.csv"
-echo "system,messages,msg_per_s,seconds,quail_cpu_s,postgres_cpu_s,commits_per_msg,rows_per_msg" > "$csv"
+echo "system,messages,msg_per_s,seconds,quail_cpu_s,postgres_cpu_s,commits_per_msg,rows_per_msg,wal_bytes_per_msg,wal_syncs_per_msg" > "$csv"
 
 cpu_s() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t / hz}'; }
 ticks_of() { local total=0 pid; for pid in "$@"; do total=$((total + $(cpu_ticks "$pid"))); done; echo "$total"; }
@@ -40,10 +42,11 @@ run_load() { # PORT SINKPORT -> the loadtest's JSON in $work/load.json
     --to bench@sink.test --wait-sink "127.0.0.1:$2" --wait-timeout 300 > "$work/load.json"
 }
 
-row() { # SYSTEM QUAIL_TICKS POSTGRES_TICKS COMMITS ROWS
+per_msg() { awk -v c="$1" -v m="$messages" -v f="$2" 'BEGIN {printf f, c / m}'; }
+row() { # SYSTEM QUAIL_TICKS POSTGRES_TICKS COMMITS ROWS WAL_BYTES WAL_SYNCS
   local rate seconds
   rate=$(json_field "$work/load.json" end_to_end_rate); seconds=$(json_field "$work/load.json" end_to_end_seconds)
-  echo "$1,$messages,$rate,$seconds,$(cpu_s "$2"),$(cpu_s "$3"),$(awk -v c="$4" -v m="$messages" 'BEGIN {printf "%.2f", c / m}'),$(awk -v r="$5" -v m="$messages" 'BEGIN {printf "%.2f", r / m}')" >> "$csv"
+  echo "$1,$messages,$rate,$seconds,$(cpu_s "$2"),$(cpu_s "$3"),$(per_msg "$4" %.2f),$(per_msg "$5" %.2f),$(per_msg "$6" %.0f),$(per_msg "$7" %.3f)" >> "$csv"
   log "$(tail -n 1 "$csv")"
 }
 
@@ -59,20 +62,20 @@ SERVER_PID=$!
 pids+=("$SERVER_PID")
 wait_listening "$SERVER_PORT" "$SERVER_PID" || { tail -n 30 "$home/server.out" >&2; log "Quail did not start"; exit 111; }
 t0=$(cpu_ticks "$SERVER_PID"); run_load "$SERVER_PORT" "$SINK_PORT"; t1=$(cpu_ticks "$SERVER_PID")
-row "single node (LevelDB)" "$((t1 - t0))" 0 0 0
+row "single node (LevelDB)" "$((t1 - t0))" 0 0 0 0 0
 stop_quail; stop_sink
 
 for n in 1 2 3; do
   export QUAIL_CLUSTER_DIR="$work/cluster$n" # a state of its own for each size
-  QUAIL_CLUSTER_NODES=$n "$root/loadtest/cluster.sh" up > "$work/up.$n" \
-    || { cat "$work/up.$n" "$QUAIL_CLUSTER_DIR"/node*.out >&2; exit 111; }
+  QUAIL_CLUSTER_NODES=$n "$root/loadtest/cluster.sh" up > "$work/up.$n" 2>&1 \
+    || { rc=$?; cat "$work/up.$n" >&2; log "cluster.sh up with $n node(s) failed (exit $rc)"; exit 111; }
   nodes=(); for i in $(seq 1 "$n"); do nodes+=("$(cat "$QUAIL_CLUSTER_DIR/node$i.pid")"); done
   postmaster=$(head -n 1 "$QUAIL_CLUSTER_DIR/postgres/data/postmaster.pid")
-  read -r c0 r0 < <(pg_counters); q0=$(ticks_of "${nodes[@]}"); p0=$(cpu_ticks "$postmaster")
+  read -r c0 r0 w0 s0 < <(pg_counters); q0=$(ticks_of "${nodes[@]}"); p0=$(cpu_ticks "$postmaster")
   run_load "${QUAIL_CLUSTER_SMTP:-2550}" "${QUAIL_CLUSTER_SINK:-2580}"
-  read -r c1 r1 < <(pg_counters); q1=$(ticks_of "${nodes[@]}"); p1=$(cpu_ticks "$postmaster")
-  row "cluster of $n behind HAProxy" "$((q1 - q0))" "$((p1 - p0))" "$((c1 - c0))" "$((r1 - r0))"
+  read -r c1 r1 w1 s1 < <(pg_counters); q1=$(ticks_of "${nodes[@]}"); p1=$(cpu_ticks "$postmaster")
+  row "cluster of $n behind HAProxy" "$((q1 - q0))" "$((p1 - p0))" "$((c1 - c0))" "$((r1 - r0))" "$((w1 - w0))" "$((s1 - s0))"
   QUAIL_CLUSTER_NODES=$n "$root/loadtest/cluster.sh" down 2>/dev/null
-  "$py" "$root/src/test/system/peers.py" postgres-stop "$QUAIL_CLUSTER_DIR/postgres" 2>/dev/null || true
+  unset QUAIL_CLUSTER_DIR
 done
 column -s, -t "$csv"

@@ -128,7 +128,7 @@ public final class StartCommand implements Callable<Integer> {
                         address(pop3), address(qmtp), address(qmqp), address(smtps), address(submission),
                         address(pop3s), proxyProtocol, new Quail.AdminListener(address(http), address(https))),
                         clustered),
-                "quail", config);
+                ClusterNode.SYSTEM, config);
         clustered.ifPresent(c -> system.getWhenTerminated().thenRun(c.journal()::close));
         AtomicBoolean signalled = new AtomicBoolean();
         for (String name : new String[] {"TERM", "INT"}) {

@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public record ClusterNode(InetSocketAddress self, List<InetSocketAddress> seeds, String journal,
                           Partitions partitions) {
-    static final String SYSTEM = "quail";
+    public static final String SYSTEM = "quail";
 
     /** This node's name in its message ids: its remoting address, in characters an id may hold. */
     public String name() {
