@@ -28,7 +28,11 @@
 # Writes loadtest/results/bench.csv and bench.png and the results section of loadtest/README.md.
 # Needs root (Postfix's daemons change user) and /usr/bin/python3 for the JSON and the table.
 #
-# Usage: loadtest/bench.sh [--scale F] [--only 1,2,3,4,5,6] [--keep]
+# --fsyncs counts instead: strace (-f, attached to every process of the server) counts the fsync, fdatasync,
+# sync_file_range and msync calls of each run; the counts per accepted message go to loadtest/results/fsyncs.csv.
+# Rates under strace mean nothing, so that run writes no other result.
+#
+# Usage: loadtest/bench.sh [--scale F] [--only 1,2,3,4,5,6] [--keep] [--fsyncs]
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -41,12 +45,14 @@ scale=1
 all="1,2,3,4,5,6"
 only=$all
 keep=no
+fsyncs=no
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) scale="${2:?--scale needs a number}"; shift 2 ;;
     --only) only="${2:?--only needs a list like 1,3}"; shift 2 ;;
     --keep) keep=yes; shift ;;
+    --fsyncs) fsyncs=yes; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown argument '$1'" >&2; usage >&2; exit 100 ;;
   esac
@@ -120,6 +126,25 @@ EOF
 # --- one measurement -----------------------------------------------------------------------------------
 csv="$work/bench.csv"
 echo "workload,description,system,unit,accept_rate,end_to_end_rate,end_to_end_seconds,cpu_seconds,peak_memory_mib,status" > "$csv"
+fsync_csv="$work/fsyncs.csv"
+echo "workload,system,accepted,sync_calls,per_message" > "$fsync_csv"
+syncs="fsync,fdatasync,sync_file_range,msync"
+
+trace_syncs() { # OUT: strace counting the sync calls of the server's processes, as TRACER
+  local p args=()
+  for p in $(tree_pids "$SERVER_PID"); do args+=(-p "$p"); done
+  strace -f -qq -c -e trace="$syncs" -o "$1" "${args[@]}" &
+  TRACER=$!
+  sleep 1 # attached
+}
+count_syncs() { # WORKLOAD SYSTEM JSON
+  local calls accepted
+  kill -INT "$TRACER"; wait "$TRACER" 2>/dev/null || true
+  calls=$(awk -v s=",$syncs," 'index(s, "," $NF ",") {n += $4} END {print n + 0}' "$3.strace")
+  accepted=$(json_field "$3" accepted)
+  echo "$1,$2,$accepted,$calls,$(awk -v c="$calls" -v m="$accepted" 'BEGIN {printf "%.2f", c / m}')" >> "$fsync_csv"
+  log "$2 workload $1: $(tail -n 1 "$fsync_csv")"
+}
 
 measure() { # WORKLOAD DESCRIPTION SYSTEM UNIT JSONFILE -- loadtest arguments...
   local workload=$1 description=$2 system=$3 unit=$4 out=$5; shift 6
@@ -127,9 +152,11 @@ measure() { # WORKLOAD DESCRIPTION SYSTEM UNIT JSONFILE -- loadtest arguments...
   rm -f "$out.rss" "$out.rss.stop"
   sample_memory "$SERVER_PID" "$out.rss" &
   local sampler=$!
+  [ "$fsyncs" = no ] || trace_syncs "$out.strace"
   t0=$(cpu_ticks "$SERVER_PID")
   "$quail" loadtest --json --target "127.0.0.1:$SERVER_PORT" --wait-timeout 120 "$@" > "$out" 2> "$out.err" || rc=$?
   t1=$(cpu_ticks "$SERVER_PID")
+  [ "$fsyncs" = no ] || count_syncs "$workload" "$system" "$out"
   hwm=$(hwm_kib "$SERVER_PID")
   touch "$out.rss.stop"; wait "$sampler" 2>/dev/null || true
   peak=$(cat "$out.rss" 2>/dev/null || echo 0)
@@ -201,6 +228,11 @@ selected 6 && run 6 "$BULK x 100 KiB; 20 sessions; relayed to a sink" msg/s rela
 
 # --- the report ----------------------------------------------------------------------------------------
 mkdir -p "$results"
+if [ "$fsyncs" = yes ]; then
+  cp "$fsync_csv" "$results/fsyncs.csv"
+  column -s, -t "$fsync_csv"
+  exit 0
+fi
 cp "$csv" "$results/bench.csv"
 machine="$(nproc) cores ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)), \
 $(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) RAM, Linux $(uname -r), \
