@@ -114,14 +114,15 @@ class SiteBudgets(ShapingCase):
         self.assertEqual(max(c["messages"] for c in a_connections), 7, "site A: at most 7 messages a connection")
         self.assertEqual(max(c["messages"] for c in b_connections), 5, "site B: at most 5 messages a connection")
 
-        # A token bucket of a second's worth: from 2 s on, no stretch of time holds more than 10 messages plus 10
-        # a second, give or take 200 ms (2 messages) between the bucket and the sink's clock on two connections.
-        # The first second has been seen to carry up to 28 (not understood yet: an open defect), so it is left out.
+        # A token bucket of a second's worth: no stretch of time holds more than 10 messages plus 10 a second,
+        # give or take 200 ms (2 messages) between the bucket and the sink's clock on two connections; the first
+        # second included (28 went in it while the site's Host, idle between trickling messages, stopped and came
+        # back with a full bucket). A bucket that refilled while the site had nothing to send may go faster for a
+        # moment, so the mean rate after the first 10 is bounded from below only.
         times = sorted(m["time"] for m in a_messages)
-        steady = [t for t in times if t >= times[0] + 2]
-        worst = max(j - i + 1 - 10 * (steady[j] - steady[i]) for i in range(len(steady)) for j in range(i, len(steady)))
+        worst = max(j - i + 1 - 10 * (times[j] - times[i]) for i in range(len(times)) for j in range(i, len(times)))
         self.assertLessEqual(worst, 12, "site A went over 10/s with a burst of 10: %.1f messages too many" % worst)
-        rate = (len(steady) - 1) / (steady[-1] - steady[0])
+        rate = (len(times) - 11) / (times[-1] - times[10])
         self.assertGreater(rate, 8, "site A's rate at the sink: %.2f/s, configured 10/s" % rate)
 
         # One budget for all the domains of a site: connections carry mail for several domains.

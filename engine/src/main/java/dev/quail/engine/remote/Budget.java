@@ -72,6 +72,15 @@ final class Budget {
         return Math.max(connectionTokens.millisUntilNext(nowMillis), messageTokens.millisUntilNext(nowMillis));
     }
 
+    /**
+     * How long until both buckets are full again: a Host stopped before that would come back with full buckets,
+     * and a site whose mail trickled in (each connection closing at messages-per-connection with nothing queued)
+     * got more than its rate.
+     */
+    long millisUntilFull(long nowMillis) {
+        return Math.max(connectionTokens.millisUntilFull(nowMillis), messageTokens.millisUntilFull(nowMillis));
+    }
+
     /** Whether a connection opened at {@code openedMillis} that ran {@code runs} transactions may run another. */
     boolean reusable(long openedMillis, int runs, long nowMillis) {
         if (runs >= limits.messagesPerConnection()) return false;

@@ -53,7 +53,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * through it ({@link RemoteSpawn.Matched}). While the site is held (a suspension, {@link Hold}), it opens nothing,
  * closes each connection at its transaction's end and hands what it holds back to the RemoteSpawn to postpone; the
  * same for the batches of a held domain. Each recipient's result goes straight to its Message and to the log. With
- * nothing queued and no connection the Host asks to be stopped.
+ * nothing queued and no connection the Host asks to be stopped, once its rate buckets are full again.
  *
  * <p>Failure policy: the RemoteSpawn restarts a Host that throws. Before it goes, and whenever it stops, the Host
  * answers every batch it holds (queued or on a connection) with a deferral and gives back the permits it holds, so
@@ -486,8 +486,13 @@ final class Host {
         }
         if (queue.isEmpty() && connections.isEmpty() && opening == 0 && requested == 0 && !resolving
                 && !passivating) {
-            passivating = true;
-            spawn.tell(new RemoteSpawn.Passivate(setup.key(), received));
+            long untilFull = budget.millisUntilFull(now);
+            if (untilFull > 0) {
+                wake(untilFull); // the tokens it spent stay spent until then
+            } else {
+                passivating = true;
+                spawn.tell(new RemoteSpawn.Passivate(setup.key(), received));
+            }
         }
         setup.stats().state(connections.size(), ready);
         return Behaviors.same();

@@ -47,6 +47,12 @@ final class TokenBucket {
         return tokens >= 1 - EPSILON ? 0 : (long) Math.ceil((1 - tokens) / perMilli - EPSILON);
     }
 
+    /** How long until the bucket is full again: 0 when it is. */
+    long millisUntilFull(long nowMillis) {
+        refill(nowMillis);
+        return tokens >= capacity - EPSILON ? 0 : (long) Math.ceil((capacity - tokens) / perMilli - EPSILON);
+    }
+
     private void refill(long nowMillis) {
         if (nowMillis > last) {
             tokens = Math.min(capacity, tokens + (nowMillis - last) * perMilli);

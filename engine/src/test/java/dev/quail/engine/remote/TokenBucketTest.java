@@ -30,6 +30,17 @@ class TokenBucketTest {
     }
 
     @Test
+    void aBucketSaysWhenItIsFullAgain() {
+        TokenBucket b = bucket("10/s", 0);
+        assertEquals(0, b.millisUntilFull(0), "it starts full");
+        for (int i = 0; i < 3; i++) assertTrue(b.take(0));
+        assertEquals(300, b.millisUntilFull(0));
+        assertEquals(1, b.millisUntilFull(299));
+        assertEquals(0, b.millisUntilFull(300));
+        assertEquals(0, TokenBucket.of(Optional.empty(), 0).millisUntilFull(0), "no rate: always full");
+    }
+
+    @Test
     void slowRatesHaveNoBurstAndTheBucketNeverHoldsMoreThanItsCapacity() {
         TokenBucket perHour = bucket("60/h", 0);
         assertTrue(perHour.take(0));
