@@ -84,23 +84,6 @@ sample_memory() { # ROOTPID FILE: the largest sum seen, until FILE.stop appears
   done
 }
 
-# --- Quail ---------------------------------------------------------------------------------------------
-start_quail() { # HOME [SINKPORT] -> SERVER_PORT, SERVER_PID, MAILDIR
-  local home=$1
-  mkdir -p "$home"
-  MAILDIR=$("$quail" user add --home "$home" bench@localhost | tail -n 1)
-  if [ -n "${2:-}" ]; then
-    mkdir -p "$home/control"
-    echo "127.0.0.1" > "$home/control/relayclients"
-    echo "sink.test:127.0.0.1:$2" > "$home/control/smtproutes"
-  fi
-  SERVER_PORT=$(free_port)
-  "$quail" start --home "$home" --smtp "127.0.0.1:$SERVER_PORT" > "$home/server.out" 2>&1 &
-  SERVER_PID=$!
-  pids+=("$SERVER_PID")
-  wait_listening "$SERVER_PORT" "$SERVER_PID" || { tail -n 30 "$home/server.out" >&2; log "Quail did not start"; exit 111; }
-}
-
 # --- Postfix -------------------------------------------------------------------------------------------
 start_postfix() { # DIR [SINKPORT] -> SERVER_PORT, SERVER_PID, MAILDIR
   local dir=$1 relay=""

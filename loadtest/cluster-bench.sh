@@ -57,16 +57,9 @@ row() { # ROUND SYSTEM QUAIL_TICKS POSTGRES_TICKS COMMITS ROWS WAL_BYTES WAL_SYN
 }
 
 single() { # ROUND: one node, its own LevelDB journal, no balancer: the bench's relay row
-  local home="$work/single$1" t0 t1
+  local t0 t1
   start_sink "$work"
-  mkdir -p "$home/control"
-  echo "127.0.0.1" > "$home/control/relayclients"
-  echo "sink.test:127.0.0.1:$SINK_PORT" > "$home/control/smtproutes"
-  SERVER_PORT=$(free_port)
-  "$quail" start --home "$home" --smtp "127.0.0.1:$SERVER_PORT" > "$home/server.out" 2>&1 &
-  SERVER_PID=$!
-  pids+=("$SERVER_PID")
-  wait_listening "$SERVER_PORT" "$SERVER_PID" || { tail -n 30 "$home/server.out" >&2; log "Quail did not start"; exit 111; }
+  start_quail "$work/single$1" "$SINK_PORT"
   load "$SERVER_PORT" "$SINK_PORT" 2000
   t0=$(cpu_ticks "$SERVER_PID"); load "$SERVER_PORT" "$SINK_PORT" "$messages"; t1=$(cpu_ticks "$SERVER_PID")
   row "$1" "single node (LevelDB)" "$((t1 - t0))" 0 0 0 0 0

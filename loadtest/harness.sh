@@ -63,6 +63,24 @@ start_sink() { # DIR -> SINK_PORT, SINK_PID
   pids+=("$SINK_PID")
   wait_listening "$SINK_PORT" "$SINK_PID" || { cat "$1/sink.out" >&2; log "the sink did not start"; exit 111; }
 }
+
+# A fresh Quail with a mailbox bench@localhost; given a sink, it relays for 127.0.0.1 all mail for sink.test there.
+# (list-fanout.sh and connection-cost.sh start theirs in their own ways and define their own start_quail.)
+start_quail() { # HOME [SINKPORT] -> SERVER_PORT, SERVER_PID, MAILDIR
+  local home=$1
+  mkdir -p "$home"
+  MAILDIR=$("$quail" user add --home "$home" bench@localhost | tail -n 1)
+  if [ -n "${2:-}" ]; then
+    mkdir -p "$home/control"
+    echo "127.0.0.1" > "$home/control/relayclients"
+    echo "sink.test:127.0.0.1:$2" > "$home/control/smtproutes"
+  fi
+  SERVER_PORT=$(free_port)
+  "$quail" start --home "$home" --smtp "127.0.0.1:$SERVER_PORT" > "$home/server.out" 2>&1 &
+  SERVER_PID=$!
+  pids+=("$SERVER_PID")
+  wait_listening "$SERVER_PORT" "$SERVER_PID" || { tail -n 30 "$home/server.out" >&2; log "Quail did not start"; exit 111; }
+}
 stop_sink() { kill -TERM "$SINK_PID" 2>/dev/null || true; wait "$SINK_PID" 2>/dev/null || true; forget_pid "$SINK_PID"; }
 stop_quail() { kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; forget_pid "$SERVER_PID"; }
 stop_postfix() { "$postfix_bin" -c "$1/etc" stop >/dev/null 2>&1 || true; }
