@@ -36,7 +36,7 @@ pg_port=${QUAIL_CLUSTER_POSTGRES:-2570}
 sink=${QUAIL_CLUSTER_SINK:-2580}
 stats=${QUAIL_CLUSTER_STATS:-2590}
 mapfile -t nodes < <(seq 1 "${QUAIL_CLUSTER_NODES:-3}")
-partition_count=6 # quail start's default
+partition_count=6 # each node starts with --partitions this
 marker="$state/.quail-cluster" # up removes only a directory that holds it
 # shellcheck source=loadtest/dist.sh
 source "$root/loadtest/dist.sh"
@@ -78,7 +78,8 @@ start_node() { # N
   local n=$1
   alive "node$n" && { log "node $n is already running (pid $(pid_of "node$n"))"; return 0; }
   spawn "node$n" "$quail" start --home "$state/node$n" --smtp "127.0.0.1:$((node_smtp + n - 1))" \
-    --cluster "127.0.0.1:$((remoting + n - 1))" --seeds "$(seeds)" --journal "$(cat "$state/journal")" --proxy-protocol
+    --cluster "127.0.0.1:$((remoting + n - 1))" --seeds "$(seeds)" --journal "$(cat "$state/journal")" --proxy-protocol \
+    --partitions "$partition_count"
 }
 
 wait_node() { # N: until it listens for SMTP

@@ -34,22 +34,20 @@ PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.execu
 # free port the kernel gives. Never the same one twice in a process: a port chosen for a server not started yet is
 # free to the kernel, and a sink bound in between once took the server's port.
 _given = set()
-_range = os.environ.get("QUAIL_TEST_PORTS")
-_next = [None]
+_range = [int(n) for n in os.environ["QUAIL_TEST_PORTS"].split("-")] if os.environ.get("QUAIL_TEST_PORTS") else None
+_next = None
 
 
 def _free_port(kind, host):
+    global _next
     while True:
+        port = 0
         if _range:
-            first, last = (int(n) for n in _range.split("-"))
+            first, last = _range
             if len(_given) > last - first:
-                raise AssertionError("every port of QUAIL_TEST_PORTS=%s was handed out" % _range)
-            if _next[0] is None:
-                _next[0] = first + os.getpid() % (last - first + 1)
-            port = _next[0]
-            _next[0] = first if port >= last else port + 1
-        else:
-            port = 0
+                raise AssertionError("every port of QUAIL_TEST_PORTS was handed out")
+            port = _next if _next is not None else first + os.getpid() % (last - first + 1)
+            _next = first if port >= last else port + 1
         with socket.socket(socket.AF_INET, kind) as s:
             try:
                 s.bind((host, port))

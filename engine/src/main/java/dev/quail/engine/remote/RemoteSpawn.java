@@ -437,8 +437,8 @@ public final class RemoteSpawn {
      */
     private Behavior<Command> route(Located located) {
         if (stopping()) return Behaviors.same();
-        // A Host started before the next save would otherwise get the shaping from before a reload, and a full
-        // bucket on top of it when the save reshapes it (control/shaping's message-rate overshot at the start).
+        // quail reload's control/shaping applies to this batch, not from the next save on: a Host started in
+        // between would get the old limits. Only a reference comparison when nothing changed.
         reloadShaping();
         RemoteJob job = located.job();
         long now = now();
