@@ -1,10 +1,11 @@
 """Issue 13, cluster mode: three `quail start --cluster` nodes on loopback sharing a journal in a private PostgreSQL,
 behind a real HAProxy (send-proxy-v2, round robin, a health check every 500 ms), relaying all mail to one sink.
 
-10 clients send 3,000 messages through HAProxy, each with a token of its own; the oldest node (the first seed, which
-holds the shard coordinator) is killed with SIGKILL once 1,000 were acknowledged and, the sink holding its answers
-meanwhile, 150 wait undelivered; sending goes on, a client whose connection died reconnecting. Within 30 s of the kill its queue partitions must start on the survivors and every
-message acknowledged before the kill (what it held included) reach the sink; every message that got 250 must reach
+10 clients send 3,000 messages through HAProxy, each with a token of its own, on a new connection every 25; the
+oldest node (the first seed, which holds the shard coordinator) is killed with SIGKILL once 1,000 were acknowledged
+and, the sink holding its answers meanwhile, 150 wait undelivered, 15 of them in its partitions (the 250 names the
+queue id); sending goes on, a client whose connection died reconnecting. Within 30 s of the kill its queue
+partitions must start on the survivors and every message acknowledged before the kill (what it held included) reach the sink; every message that got 250 must reach
 the sink (duplicates are reported: a crash may cause one, never a loss), and so must new mail placed in the moved
 partitions (a queue id names its partition). Then the node is restarted on the same home: it rejoins, takes
 partitions again, and mail it accepts is delivered. A second test sends from 127.0.0.2 and finds that address in the
@@ -27,6 +28,7 @@ from quailtest import Server, failed, free_port, quail, wait_until
 NODES = 3
 CLIENTS = 10
 PER_CLIENT = 300
+PER_CONNECTION = 25  # a client reconnects after so many messages, so every node the balancer has in rotation gets mail
 KILL_AFTER = 1000
 BACKLOG = 150  # acknowledged messages held undelivered at the kill, a share of them in the killed node's partitions
 # The first seed and oldest member: killing it moves the shard coordinator too, and it must rejoin through the
@@ -38,6 +40,7 @@ PARTITION_STARTED = re.compile(r"^(\S+) .*queue partition (\d+) started", re.M) 
 TOKEN = re.compile(r"^X-Token: (\S+)$", re.M)
 # A cluster's queue id starts with its partition's number and ends with the name of the node that accepted the message
 # ("3-k9x2f1.127-0-0-1-2561"); that node writes it in the message's first Received line.
+QP_PARTITION = re.compile(r" qp (\d+)-")  # the reply to a message's dot: "250 2.0.0 ok 1764750000 qp 3-k9x2f1.NODE"
 QUEUE_ID = re.compile(r"^Received: \(quail (\d+)-\S+\.(\S+) invoked from network\)", re.M)
 
 
@@ -155,6 +158,7 @@ class Clients:
         self.port, self.source = port, source
         self.lock = threading.Lock()
         self.acked = {}  # token -> time.monotonic() of its 250
+        self.placed = {}  # token -> the queue partition its 250 named
         self.unanswered = {}  # token -> what happened instead
         self.failures = []  # (seconds waited, token, what happened) of every attempt that got no 250
 
@@ -168,9 +172,10 @@ class Clients:
                 try:
                     session = session or smtplib.SMTP("127.0.0.1", self.port, source_address=(self.source, 0),
                                                        timeout=self.TIMEOUT)
-                    session.sendmail(SENDER, [RECIPIENT], message(token))
+                    reply = self._transaction(session, token)
                     with self.lock:
                         self.acked[token] = time.monotonic()
+                        self.placed[token] = int(QP_PARTITION.search(reply).group(1))
                     break
                 except (smtplib.SMTPException, OSError) as e:
                     problem = repr(e)
@@ -186,6 +191,17 @@ class Clients:
         self._close(session)
 
     @staticmethod
+    def _transaction(session, token):
+        """One message on session; returns the reply to its dot, which names its queue id."""
+        session.ehlo_or_helo_if_needed()
+        for step in (lambda: session.mail(SENDER), lambda: session.rcpt(RECIPIENT),
+                     lambda: session.data(message(token))):
+            code, reply = step()
+            if code != 250:
+                raise smtplib.SMTPResponseException(code, reply)
+        return reply.decode()
+
+    @staticmethod
     def _close(session):
         if session is not None:
             try:
@@ -194,9 +210,10 @@ class Clients:
                 session.close()
         return None
 
-    def start(self, sessions, count):
+    def start(self, sessions, count, per_connection):
         """sessions threads, `count` messages each; returns the threads."""
-        threads = [threading.Thread(target=self.send, args=("c%d" % n, count), daemon=True) for n in range(sessions)]
+        threads = [threading.Thread(target=self.send, args=("c%d" % n, count, per_connection), daemon=True)
+                   for n in range(sessions)]
         for t in threads:
             t.start()
         return threads
@@ -316,19 +333,24 @@ class Cluster(unittest.TestCase):
     def test_kill_9_of_a_node_under_load_loses_no_acknowledged_message_and_the_node_rejoins(self):
         clients = Clients(self.haproxy.ports[0])
         started = time.monotonic()
-        threads = clients.start(CLIENTS, PER_CLIENT)
+        threads = clients.start(CLIENTS, PER_CLIENT, PER_CONNECTION)
         wait_until(lambda: len(clients.acknowledged()) >= KILL_AFTER, 120, interval=0.05,
                    what="%d acknowledged messages" % KILL_AFTER)
-        # The sink stops answering until the kill, so that every node, the killed one too, holds undelivered mail
-        # (and deliveries in flight, which the kill cuts) that the journal must give back.
-        self.sink.hold()
-        self.addCleanup(self.sink.release)
-        wait_until(lambda: len(set(clients.acknowledged()) - set(self.sink.received())) >= BACKLOG, 60, interval=0.05,
-                   what="%d acknowledged messages not yet delivered" % BACKLOG)
         victim = self.nodes[KILLED]
         survivors = self.others(victim)
         orphans = victim.holds(survivors)
         self.assertTrue(orphans, "%s runs no partition: killing it would test nothing" % victim.name)
+        # The sink stops answering until the kill, so that every node, the killed one too, holds undelivered mail
+        # (and deliveries in flight, which the kill cuts) that the journal must give back.
+        self.sink.hold()
+        self.addCleanup(self.sink.release)
+
+        def undelivered():
+            return set(clients.acknowledged()) - set(self.sink.received())
+        wait_until(lambda: len(undelivered()) >= BACKLOG
+                   and sum(1 for t in undelivered() if clients.placed[t] in orphans) >= BACKLOG // 10, 60,
+                   interval=0.05, what="%d acknowledged messages not yet delivered, %d of them in %s's partitions %s"
+                   % (BACKLOG, BACKLOG // 10, victim.name, sorted(orphans)))
         for node in survivors:
             node.mark()
         victim.kill9()
@@ -341,7 +363,7 @@ class Cluster(unittest.TestCase):
                       "every message acknowledged before the kill at the sink":
                       lambda: outstanding <= set(self.sink.received())}
         seen = self.wait_all_within(conditions, killed, 30)
-        held = sum(1 for t in outstanding if self.sink.first[t][1] in orphans)
+        held = sum(1 for t in outstanding if clients.placed[t] in orphans)
         print("\ncluster: killed %s (partitions %s) after %d acknowledged in %.1f s, %d of them undelivered, %d of those in "
               "its partitions; %.1f s after the kill its partitions ran on the survivors, %.1f s after it all %d were at "
               "the sink"
