@@ -30,6 +30,7 @@ import dev.quail.engine.queue.QueueSpace;
 import dev.quail.engine.queue.Submitter;
 import dev.quail.engine.queue.Traces;
 import dev.quail.engine.delivery.SpawnStatus;
+import dev.quail.engine.remote.ConnectionGate;
 import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.engine.serial.SerialPickup;
 import dev.quail.engine.smtp.SmtpServer;
@@ -146,7 +147,7 @@ public final class Quail {
             String me = controls.current().control().me();
             var watcher = context.spawn(ControlWatcher.create(controls), "control");
             Traces traces = new Traces();
-            Queue.Children children = new Queue.Children() {
+            Function<Optional<ConnectionGate.Gates>, Queue.Children> childrenWith = gates -> new Queue.Children() {
                 @Override
                 public Behavior<LocalSpawn.Command> localSpawn(Injector injector) {
                     return LocalSpawn.create(controls,
@@ -155,7 +156,8 @@ public final class Quail {
 
                 @Override
                 public Behavior<RemoteSpawn.Command> remoteSpawn() {
-                    return RemoteSpawn.create(controls, status, bodies);
+                    return gates.map(g -> RemoteSpawn.create(controls, status, bodies, g))
+                            .orElseGet(() -> RemoteSpawn.create(controls, status, bodies));
                 }
 
                 @Override
@@ -169,8 +171,9 @@ public final class Quail {
             if (cluster.isPresent()) {
                 SharedJournal journal = cluster.get().journal();
                 // The router keeps no state; a partition that throws is restarted like a single node's Queue.
-                queue = context.spawn(Behaviors.supervise(QueueShards.create(partitions, local, partition ->
-                        partition(controls, ids, io, bodies, traces, children, partitions, partition, journal)))
+                queue = context.spawn(Behaviors.supervise(QueueShards.create(partitions, local, (partition, gates) ->
+                        partition(controls, ids, io, bodies, traces, childrenWith.apply(Optional.of(gates)),
+                                partitions, partition, journal)))
                         .onFailure(SupervisorStrategy.restart()), "queue");
                 sweepOrphanChunks(journal, io);
                 // Restarted: it keeps only which warnings it gave.
@@ -181,7 +184,8 @@ public final class Quail {
                         traces, ScheduleIndex.PERSISTENCE_ID, "queue");
                 ActorRef<Queue.Failed> queueFailed = context.messageAdapter(Queue.Failed.class, QueueFailed::new);
                 // A Queue that throws is restarted: it reads the index and scans the journal again, as at a start.
-                queue = context.spawn(Behaviors.supervise(Queue.create(setup, queueFailed, children))
+                queue = context.spawn(Behaviors.supervise(Queue.create(setup, queueFailed,
+                                childrenWith.apply(Optional.empty())))
                         .onFailure(SupervisorStrategy.restart()), "queue");
             }
             context.spawn(MaildropPickup.create(controls.home().maildrop(), queue, io, bodies, partitions),

@@ -2,6 +2,7 @@ package dev.quail.engine.cluster;
 
 import dev.quail.engine.queue.Partitions;
 import dev.quail.engine.queue.Queue;
+import dev.quail.engine.remote.ConnectionGate;
 import dev.quail.engine.remote.RemoteSpawn;
 import java.time.Duration;
 import java.util.HashMap;
@@ -13,7 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
-import java.util.function.IntFunction;
+import java.util.function.BiFunction;
 import java.util.stream.IntStream;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -39,14 +40,18 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  * second in all, and a killed node's partitions are back within that of the cluster downing the node. At the
  * same pace it reads which partitions run here from the local shard region, for {@link LocalPartitions}.
  *
- * <p>The downed-host tables and site holds are each partition's own: tcpok, suspend and resume go to every
- * partition; tcpto answers every partition's entries, sites each site once with the partitions' traffic added.
+ * <p>It also starts this node's share of the {@link ConnectionGate}s, which make concurrencyremote and each site's
+ * connections hold for the cluster. The downed-host marks reach every partition through SharedTcpto; site holds are
+ * each partition's own: tcpok, suspend and resume go to every partition; tcpto answers every partition's entries,
+ * sites each site once with the partitions' traffic added.
  *
  * <p>Failure policy: it keeps no state of its own (the partitions do); the guardian restarts it.
  */
 public final class QueueShards {
     public static final EntityTypeKey<Queue.Command> PARTITION =
             EntityTypeKey.create(Queue.Command.class, "queue-partition");
+    static final EntityTypeKey<ConnectionGate.Command> GATE =
+            EntityTypeKey.create(ConnectionGate.Command.class, "connection-gate");
     static final Duration ENSURE_EVERY = Duration.ofSeconds(2);
     static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
 
@@ -64,15 +69,22 @@ public final class QueueShards {
     }
 
     /**
-     * Starts this node's share of the partitions ({@code partition} builds partition N's Queue) and keeps
-     * {@code local} up to date.
+     * Starts this node's share of the partitions ({@code partition} builds partition N's Queue, whose connections
+     * take leases at the given gates) and of the connection gates, and keeps {@code local} up to date.
      */
     public static Behavior<Queue.Command> create(Partitions partitions, LocalPartitions local,
-                                                 IntFunction<Behavior<Queue.Command>> partition) {
+                                                 BiFunction<Integer, ConnectionGate.Gates, Behavior<Queue.Command>>
+                                                         partition) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             ClusterSharding sharding = ClusterSharding.get(context.getSystem());
-            sharding.init(Entity.of(PARTITION, entity -> partition.apply(Integer.parseInt(entity.getEntityId())))
-                    .withStopMessage(Queue.HandOff.INSTANCE));
+            // A gate with no lease left stops through sharding, so messages sent to it meanwhile are not lost.
+            sharding.init(Entity.of(GATE, entity -> ConnectionGate.create(entity.getEntityId(),
+                    System::currentTimeMillis, self -> entity.getShard().tell(new ClusterSharding.Passivate<>(self)))));
+            sharding.init(Entity.of(PARTITION, entity -> {
+                int number = Integer.parseInt(entity.getEntityId());
+                return partition.apply(number, new ConnectionGate.Gates("partition " + number,
+                        name -> sharding.entityRefFor(GATE, name)));
+            }).withStopMessage(Queue.HandOff.INSTANCE));
             timers.startTimerWithFixedDelay(Queue.Ensure.INSTANCE, ENSURE_EVERY);
             // Where the answers of broadcast requests go when only one answer is passed on.
             ActorRef<Object> nobody = context.spawn(Behaviors.ignore(), "nobody");

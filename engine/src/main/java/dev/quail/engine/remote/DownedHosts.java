@@ -35,12 +35,18 @@ final class DownedHosts {
     private final LongSupplier clock;
     private final long backoffMillis;
     private final Map<InetAddress, Entry> entries = new LinkedHashMap<>();
+    /**
+     * In a cluster, the changes not yet told to the other queue partitions ({@link SharedTcpto}): a mark, or a count
+     * of 0 when the address was found reachable; null on a single node, which tells nobody.
+     */
+    private final Map<InetAddress, Entry> untold;
     /** Set by every change, so the spawn writes queue/tcpto only when something changed. */
     private boolean changed;
 
-    DownedHosts(LongSupplier clock, long backoffMillis) {
+    DownedHosts(LongSupplier clock, long backoffMillis, boolean shared) {
         this.clock = clock;
         this.backoffMillis = backoffMillis;
+        this.untold = shared ? new LinkedHashMap<>() : null;
     }
 
     /** qmail's (60 + (pid & 31)) * 64 seconds, drawn once per table. */
@@ -62,6 +68,7 @@ final class DownedHosts {
         if (e == null && entries.size() >= CAPACITY) evict();
         entries.put(ip, next);
         changed = true;
+        if (untold != null) untold.put(ip, next);
         if (!wasDown && down(next, now)) {
             MessageLog.info("tcpto: " + ip.getHostAddress() + " is down after " + next.count()
                     + " connection timeouts; skipping it for " + backoffMillis / 1000 + " seconds");
@@ -70,7 +77,33 @@ final class DownedHosts {
 
     /** A connect that succeeded or failed otherwise than by timing out: the address is not down. */
     synchronized void reachable(InetAddress ip) {
-        if (entries.remove(ip) != null) changed = true;
+        if (entries.remove(ip) == null) return;
+        changed = true;
+        if (untold != null) untold.put(ip, new Entry(0, clock.getAsLong()));
+    }
+
+    /**
+     * What another queue partition found, if later than what this table knows of the address: a mark, or (count 0)
+     * that the address answered.
+     */
+    synchronized void learn(InetAddress ip, int count, long lastMillis) {
+        Entry e = entries.get(ip);
+        if (e != null && e.lastMillis() >= lastMillis) return;
+        if (count == 0) {
+            if (e != null) entries.remove(ip);
+        } else {
+            if (e == null && entries.size() >= CAPACITY) evict();
+            entries.put(ip, new Entry(Math.min(MAX_COUNT, count), lastMillis));
+        }
+        changed |= e != null || count > 0;
+    }
+
+    /** The changes made here since the last call, for the other partitions of a cluster. */
+    synchronized Map<InetAddress, Entry> takeUntold() {
+        if (untold == null || untold.isEmpty()) return Map.of();
+        Map<InetAddress, Entry> taken = new LinkedHashMap<>(untold);
+        untold.clear();
+        return taken;
     }
 
     /** A mark read back from queue/tcpto at start. */
@@ -87,6 +120,10 @@ final class DownedHosts {
 
     synchronized void clear() {
         if (!entries.isEmpty()) changed = true;
+        if (untold != null) {
+            long now = clock.getAsLong();
+            entries.keySet().forEach(ip -> untold.put(ip, new Entry(0, now)));
+        }
         entries.clear();
     }
 

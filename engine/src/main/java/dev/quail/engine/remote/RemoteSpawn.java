@@ -2,6 +2,7 @@ package dev.quail.engine.remote;
 
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.quail.config.Control;
+import dev.quail.config.IpLiteral;
 import dev.quail.config.DnsServers;
 import dev.quail.config.Responses;
 import dev.quail.config.Routes;
@@ -14,6 +15,7 @@ import dev.quail.engine.lists.UnsubscribeFields;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.net.InetAddress;
 import dev.quail.engine.delivery.DeliveryResult;
 import dev.quail.engine.delivery.Outcome;
 import dev.quail.engine.delivery.SpawnStatus;
@@ -27,6 +29,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,9 +45,11 @@ import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.xbill.DNS.Resolver;
 
 /**
@@ -201,6 +206,17 @@ public final class RemoteSpawn {
 
     private enum Save implements Command { INSTANCE }
 
+    /** A cluster's connection gate answered a claim of this partition. */
+    private record GateAnswer(ConnectionGate.Allowed allowed) implements Command {}
+
+    /** What the other partitions of the cluster found of downed hosts. */
+    private record Learned(List<SharedTcpto.Mark> marks) implements Command {}
+
+    /** Time to claim again where a gate gave less than was wanted. */
+    private enum ClaimAgain implements Command { INSTANCE }
+
+    static final Duration CLAIM_AGAIN = Duration.ofMillis(250);
+
     static final Duration SAVE_EVERY = Duration.ofSeconds(5);
 
     static final int DOMAINS_SHOWN = 20;
@@ -254,22 +270,49 @@ public final class RemoteSpawn {
     private int permits;
     private boolean pressure;
     private long hostSeq;
+    private final Leases leases;
+    private final TimerScheduler<Command> timers;
+    /** In a cluster: where the downed-host marks go to the other partitions and come from them. */
+    private final Optional<ActorRef<SharedTcpto.Command>> sharedTcpto;
 
+    /** A single node's: its own count is the limit. */
     public static Behavior<Command> create(Controls controls, SpawnStatus status, BodyStore bodies) {
-        return create(controls, status, Environment.standard(), bodies);
+        return create(controls, status, Environment.standard(), bodies, Optional.empty());
+    }
+
+    /** A cluster's queue partition's: a connection also needs leases from the cluster's gates. */
+    public static Behavior<Command> create(Controls controls, SpawnStatus status, BodyStore bodies,
+                                           ConnectionGate.Gates gates) {
+        return create(controls, status, Environment.standard(), bodies, Optional.of(gates));
     }
 
     static Behavior<Command> create(Controls controls, SpawnStatus status, Environment environment,
                                     BodyStore bodies) {
+        return create(controls, status, environment, bodies, Optional.empty());
+    }
+
+    static Behavior<Command> create(Controls controls, SpawnStatus status, Environment environment,
+                                    BodyStore bodies, Optional<ConnectionGate.Gates> gates) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Save.INSTANCE, SAVE_EVERY);
-            return new RemoteSpawn(context, controls, status, environment, bodies).receive();
+            Leases leases = gates.map(g -> new Leases(g, context.messageAdapter(ConnectionGate.Allowed.class,
+                    GateAnswer::new), environment.clock())).orElse(Leases.NONE);
+            // Restarted when it throws: the marks live in the node's replicator, not in it.
+            Optional<ActorRef<SharedTcpto.Command>> sharedTcpto = gates.map(g -> context.spawn(Behaviors.supervise(
+                    SharedTcpto.create(context.messageAdapter(SharedTcpto.Learned.class, l -> new Learned(l.marks()))))
+                    .onFailure(SupervisorStrategy.restart()), "shared-tcpto"));
+            return new RemoteSpawn(context, timers, controls, status, environment, bodies, leases, sharedTcpto)
+                    .receive();
         }));
     }
 
-    private RemoteSpawn(ActorContext<Command> context, Controls controls, SpawnStatus status,
-                        Environment environment, BodyStore bodies) {
+    private RemoteSpawn(ActorContext<Command> context, TimerScheduler<Command> timers, Controls controls,
+                        SpawnStatus status, Environment environment, BodyStore bodies, Leases leases,
+                        Optional<ActorRef<SharedTcpto.Command>> sharedTcpto) {
         this.context = context;
+        this.timers = timers;
+        this.leases = leases;
+        this.sharedTcpto = sharedTcpto;
         this.controls = controls;
         this.status = status;
         this.environment = environment;
@@ -290,7 +333,7 @@ public final class RemoteSpawn {
 
     private DownedHosts downedFor(String destination) {
         return downed.computeIfAbsent(destination,
-                d -> new DownedHosts(environment.clock(), environment.tcptoBackoffMillis()));
+                d -> new DownedHosts(environment.clock(), environment.tcptoBackoffMillis(), sharedTcpto.isPresent()));
     }
 
     /**
@@ -299,6 +342,8 @@ public final class RemoteSpawn {
      */
     private Behavior<Command> onSave() {
         boolean changed = false;
+        leases.renew();
+        sharedTcpto.ifPresent(this::tellUntold);
         for (DownedHosts table : downed.values()) changed |= table.takeChanged();
         if (changed) TcptoFile.save(tcpto, downed);
         downed.entrySet().removeIf(e -> e.getValue().isEmpty() && !hosts.containsKey(e.getKey()));
@@ -307,6 +352,23 @@ public final class RemoteSpawn {
             reshape();
         } else {
             reloadShaping();
+        }
+        return Behaviors.same();
+    }
+
+    private void tellUntold(ActorRef<SharedTcpto.Command> shared) {
+        List<SharedTcpto.Mark> marks = new ArrayList<>();
+        downed.forEach((destination, table) -> table.takeUntold().forEach((ip, e) -> marks.add(
+                new SharedTcpto.Mark(destination, ip.getHostAddress(), e.count(), e.lastMillis()))));
+        if (!marks.isEmpty()) shared.tell(new SharedTcpto.Tell(marks, now()));
+    }
+
+    private Behavior<Command> onLearned(Learned l) {
+        for (SharedTcpto.Mark m : l.marks()) {
+            Optional<InetAddress> ip = IpLiteral.parse(m.ip());
+            // A word that an address answered matters only where it is marked.
+            if (ip.isEmpty() || (m.count() == 0 && !downed.containsKey(m.destination()))) continue;
+            downedFor(m.destination()).learn(ip.get(), m.count(), m.lastMillis());
         }
         return Behaviors.same();
     }
@@ -344,6 +406,20 @@ public final class RemoteSpawn {
                 .onMessage(Release.class, this::onRelease)
                 .onMessage(Passivate.class, this::onPassivate)
                 .onMessageEquals(Save.INSTANCE, this::onSave)
+                .onMessage(Learned.class, this::onLearned)
+                .onMessage(GateAnswer.class, a -> {
+                    leases.allowed(a.allowed());
+                    grant();
+                    return Behaviors.same();
+                })
+                .onMessageEquals(ClaimAgain.INSTANCE, () -> {
+                    leases.retry();
+                    return Behaviors.same();
+                })
+                .onSignal(PostStop.class, stop -> {
+                    leases.giveBack();
+                    return Behaviors.same();
+                })
                 .onMessage(Drain.class, d -> {
                     drainedReplyTo = d.replyTo();
                     draining.addAll(hosts.keySet());
@@ -632,6 +708,7 @@ public final class RemoteSpawn {
             if (e.reclaiming > 0) e.reclaiming--;
             if (e.permits == 0) holders.remove(r.key());
             permits--;
+            leases.release(r.key());
         }
         grant();
         return Behaviors.same();
@@ -651,17 +728,29 @@ public final class RemoteSpawn {
     private void grant() {
         int limit = controls.current().control().concurrencyremote();
         int before = permits;
-        while (permits < limit && !waiting.isEmpty()) {
-            String key = waiting.poll();
+        // A Host whose site's gate has no lease to spare waits without holding up the Hosts behind it.
+        for (Iterator<String> it = waiting.iterator(); it.hasNext() && permits < limit; ) {
+            String key = it.next();
             Entry e = hosts.get(key);
-            if (e == null) continue;
+            if (e == null) {
+                it.remove();
+                continue;
+            }
+            if (!leases.take(key, e.limits.connections())) continue;
+            it.remove();
             e.permits++;
             holders.add(key);
             permits++;
             e.ref.tell(new Host.Grant(!waiting.isEmpty()));
         }
         if (permits != before) status.remote(permits, limit);
-        boolean now = !waiting.isEmpty();
+        leases.settle(waiting, key -> hosts.get(key).limits.connections(), limit);
+        if (leases.starved() && !timers.isTimerActive(ClaimAgain.INSTANCE)) {
+            timers.startSingleTimer(ClaimAgain.INSTANCE, CLAIM_AGAIN);
+        }
+        boolean pressed = leases.pressed();
+        if (pressed) reclaimAboveShares();
+        boolean now = !waiting.isEmpty() || pressed;
         if (now != pressure) {
             pressure = now;
             for (String key : holders) hosts.get(key).ref.tell(new Host.Pressure(now));
@@ -674,16 +763,41 @@ public final class RemoteSpawn {
      */
     private void reclaimFor(String asker) {
         int mine = hosts.get(asker).permits;
-        int above = mine == 0 ? 0 : mine + 1;
+        reclaimFromBusiest(asker, mine == 0 ? 0 : mine + 1);
+    }
+
+    /** One permit back from the Host with the most (not {@code except}), if it has more than {@code above}. */
+    private boolean reclaimFromBusiest(String except, int above) {
         Entry victim = null;
         for (String key : holders) {
             Entry e = hosts.get(key);
-            if (key.equals(asker) || e.permits - e.reclaiming <= above) continue;
+            if (key.equals(except) || e.permits - e.reclaiming <= above) continue;
             if (victim == null || e.permits - e.reclaiming > victim.permits - victim.reclaiming) victim = e;
         }
-        if (victim != null) {
-            victim.reclaiming++;
-            victim.ref.tell(Host.Reclaim.INSTANCE);
+        if (victim == null) return false;
+        reclaim(victim);
+        return true;
+    }
+
+    private static void reclaim(Entry e) {
+        e.reclaiming++;
+        e.ref.tell(Host.Reclaim.INSTANCE);
+    }
+
+    /**
+     * A cluster's gate gave this partition a smaller share than it holds, because other partitions wait: the
+     * connections above the share go back at their transactions' ends, from the busiest Hosts, as reclaimFor does
+     * within a partition.
+     */
+    private void reclaimAboveShares() {
+        int reclaiming = 0;
+        for (String key : holders) {
+            Entry e = hosts.get(key);
+            reclaiming += e.reclaiming;
+            for (int over = leases.excess(ConnectionGate.site(key)); e.reclaiming < over; ) reclaim(e);
+        }
+        for (int over = leases.excess(ConnectionGate.CONCURRENCYREMOTE); reclaiming < over; reclaiming++) {
+            if (!reclaimFromBusiest(null, 0)) break;
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.typesafe.config.ConfigFactory;
 import dev.quail.engine.queue.Queue;
+import dev.quail.engine.remote.ConnectionGate;
 import dev.quail.engine.remote.RemoteSpawn;
 import dev.quail.persistence.body.Body;
 import dev.quail.protocols.smtp.QueueResult;
@@ -83,6 +84,13 @@ class CrossNodeSerializationTest {
         assertRoundTrip(Boolean.TRUE);
         assertRoundTrip("suspended example.net");
         assertRoundTrip(new ControlPeers.Digest("127-0-0-1-2552", "mx1.example.org", "", "ab12"));
+    }
+
+    @Test
+    void aConnectionGatesClaimsAndAnswers() {
+        assertRoundTrip(new ConnectionGate.Claim("partition 3", 2, 1, 20, ref(ConnectionGate.Allowed.class)));
+        assertRoundTrip(new ConnectionGate.Allowed(ConnectionGate.site("mx1.example.net,mx2.example.net"), 1, 10,
+                true));
     }
 
     @Test

@@ -44,7 +44,7 @@ class QueueShardsTest {
     static void join() {
         Cluster cluster = Cluster.get(KIT.system());
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
-        queue = KIT.spawn(QueueShards.create(PARTITIONS, LOCAL, partition -> Behaviors.receive(Queue.Command.class)
+        queue = KIT.spawn(QueueShards.create(PARTITIONS, LOCAL, (partition, gates) -> Behaviors.receive(Queue.Command.class)
                 .onMessage(Queue.Stats.class, s -> {
                     s.replyTo().tell(new Queue.Snapshot(partition, 1, 10));
                     return Behaviors.same();

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class DownedHostsTest {
     private static final long BACKOFF = 3_840_000;
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
-    private final DownedHosts table = new DownedHosts(now::get, BACKOFF);
+    private final DownedHosts table = new DownedHosts(now::get, BACKOFF, false);
 
     private static InetAddress ip(String text) throws Exception {
         return InetAddress.getByName(text);
@@ -92,5 +92,37 @@ class DownedHostsTest {
             long b = DownedHosts.randomBackoffMillis();
             assertTrue(b >= 3_840_000 && b <= 5_824_000, String.valueOf(b));
         }
+    }
+
+    @Test
+    void inAClusterWhatOnePartitionFindsIsToldToTheOthers() throws Exception {
+        DownedHosts here = new DownedHosts(now::get, BACKOFF, true);
+        DownedHosts there = new DownedHosts(now::get, BACKOFF, true);
+        InetAddress a = ip("192.0.2.9");
+        here.timedOut(a);
+        now.addAndGet(DownedHosts.REPEAT_MILLIS);
+        here.timedOut(a);
+        var told = here.takeUntold();
+        assertEquals(new DownedHosts.Entry(2, now.get()), told.get(a), "the last change of each address");
+        assertEquals(java.util.Map.of(), here.takeUntold(), "told once");
+        told.forEach((ip, e) -> there.learn(ip, e.count(), e.lastMillis()));
+        assertTrue(there.isDown(a), "the other partition skips the address too");
+        there.learn(a, 1, now.get() - 1);
+        assertTrue(there.isDown(a), "an older word changes nothing");
+
+        now.addAndGet(1_000);
+        here.reachable(a);
+        DownedHosts.Entry answered = here.takeUntold().get(a);
+        assertEquals(new DownedHosts.Entry(0, now.get()), answered, "reachable: a count of 0 and its time");
+        there.learn(a, answered.count(), answered.lastMillis());
+        assertFalse(there.isDown(a), "the address answered a connection of another partition");
+        assertTrue(there.list("d").isEmpty());
+    }
+
+    @Test
+    void onASingleNodeNothingIsKeptForOthers() throws Exception {
+        table.timedOut(ip("192.0.2.10"));
+        table.reachable(ip("192.0.2.10"));
+        assertEquals(java.util.Map.of(), table.takeUntold());
     }
 }

@@ -68,7 +68,7 @@ class HostFailureTest {
             Site literal = Site.of(new Destination("[127.0.83.71]", Destination.Kind.LITERAL, "127.0.83.71", peer.port,
                     false));
             Host.Setup setup = new Host.Setup(literal.key(), literal, Shaping.Limits.DEFAULT,
-                    new DownedHosts(System::currentTimeMillis, 3_840_000), new SiteStats());
+                    new DownedHosts(System::currentTimeMillis, 3_840_000, false), new SiteStats());
             ActorRef<Host.Command> host = testKit.spawn(Behaviors.supervise(Host.create(setup, spawn.ref(), shared))
                     .onFailure(SupervisorStrategy.restart()));
             TestProbe<DeliveryResult> results = testKit.createTestProbe();

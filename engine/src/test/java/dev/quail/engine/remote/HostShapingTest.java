@@ -87,7 +87,7 @@ class HostShapingTest {
                     new UnsubscribeFields(Lists.of(controls.home().root())));
         Shaping.Limits limits = Shaping.parse(List.of("default " + shaping)).forSite(site.names());
         Host.Setup setup = new Host.Setup(site.key(), site, limits, new DownedHosts(System::currentTimeMillis,
-                3_840_000), new SiteStats());
+                3_840_000, false), new SiteStats());
         AtomicReference<ActorRef<Host.Command>> self = new AtomicReference<>();
         ActorRef<RemoteSpawn.Command> spawn = testKit.spawn(Behaviors.receive(RemoteSpawn.Command.class)
                 .onAnyMessage(m -> {

@@ -23,12 +23,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.RecipientRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,12 +85,30 @@ class RemoteSpawnTest {
     /** A spawn over a fresh home with these control files; MX destinations use {@code mxPort}. */
     private ActorRef<RemoteSpawn.Command> spawn(int mxPort, Duration reuse, Map<String, String> files)
             throws IOException {
+        return spawn(mxPort, reuse, files, Optional.empty());
+    }
+
+    private ActorRef<RemoteSpawn.Command> spawn(int mxPort, Duration reuse, Map<String, String> files,
+                                                Optional<ConnectionGate.Gates> gates) throws IOException {
         Map<String, String> all = new HashMap<>(files);
         all.put("dnsservers", dnsmasq.server() + "\n");
         Controls controls = TestHomes.controls(all);
         RemoteSpawn.Environment env = new RemoteSpawn.Environment(mxPort, CurrentDns::standardResolver, clock::get,
                 3_840_000, Optional.of(reuse));
-        return testKit.spawn(RemoteSpawn.create(controls, new SpawnStatus(), env, STORE));
+        return testKit.spawn(RemoteSpawn.create(controls, new SpawnStatus(), env, STORE, gates));
+    }
+
+    /** A cluster's queue partitions, each on a home of its own with these files, sharing their connection gates. */
+    private List<ActorRef<RemoteSpawn.Command>> partitions(int count, Map<String, String> files) throws IOException {
+        Map<String, ActorRef<ConnectionGate.Command>> gates = new ConcurrentHashMap<>();
+        Function<String, RecipientRef<ConnectionGate.Command>> gate = name -> gates.computeIfAbsent(name,
+                n -> testKit.spawn(ConnectionGate.create(n, System::currentTimeMillis, self -> { })));
+        List<ActorRef<RemoteSpawn.Command>> spawns = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            spawns.add(spawn(25, Duration.ofSeconds(10), files,
+                    Optional.of(new ConnectionGate.Gates("partition " + i, gate))));
+        }
+        return spawns;
     }
 
     private ActorRef<RemoteSpawn.Command> spawn(Map<String, String> files) throws IOException {
@@ -223,6 +244,48 @@ class RemoteSpawnTest {
         results(probe, 100).values().forEach(o -> assertTrue(o instanceof Outcome.Success, o.toString()));
         assertEquals(5, peer.transactions.size(), "one transaction per destination");
         assertEquals(2, peer.maxOpen.get(), "at most concurrencyremote connections at once");
+    }
+
+    @Test
+    void cluster_concurrencyremoteHoldsOverEveryQueuePartition() throws Exception {
+        String[] ips = {"127.0.83.51", "127.0.83.52", "127.0.83.53", "127.0.83.54", "127.0.83.55"};
+        SmtpPeer peer = peer(ips);
+        peer.finalDelayMillis = 100;
+        StringBuilder routes = new StringBuilder();
+        for (int i = 0; i < ips.length; i++) routes.append("d").append(i).append(".test:").append(ips[i]).append(':')
+                .append(peer.port).append('\n');
+        var partitions = partitions(3, Map.of("smtproutes", routes.toString(), "concurrencyremote", "2\n"));
+        TestProbe<DeliveryResult> probe = testKit.createTestProbe();
+        for (int p = 0; p < partitions.size(); p++) {
+            List<String> recipients = new ArrayList<>();
+            for (int i = 0; i < 50; i++) recipients.add("u" + i + "@d" + (i % 5) + ".test");
+            partitions.get(p).tell(new RemoteSpawn.Deliver(job(probe, "p" + p + "@x.org",
+                    recipients.toArray(new String[0]))));
+        }
+        for (DeliveryResult r : probe.receiveSeveralMessages(150, Duration.ofSeconds(60))) {
+            assertTrue(r.outcome() instanceof Outcome.Success, r.toString());
+        }
+        assertEquals(15, peer.transactions.size(), "one transaction per partition and destination");
+        assertEquals(2, peer.maxOpen.get(), "concurrencyremote for the three partitions together, not each");
+    }
+
+    @Test
+    void cluster_aSitesConnectionsHoldOverEveryQueuePartition() throws Exception {
+        SmtpPeer peer = peer("127.0.83.56");
+        peer.finalDelayMillis = 100;
+        var partitions = partitions(3, Map.of("smtproutes", "one.test:127.0.83.56:" + peer.port + "\n",
+                "shaping", "default connections=1\n"));
+        TestProbe<DeliveryResult> probe = testKit.createTestProbe();
+        for (int p = 0; p < partitions.size(); p++) {
+            for (int m = 0; m < 4; m++) {
+                partitions.get(p).tell(new RemoteSpawn.Deliver(job(probe, "s" + m + "@x.org", "u" + p + "@one.test")));
+            }
+        }
+        for (DeliveryResult r : probe.receiveSeveralMessages(12, Duration.ofSeconds(60))) {
+            assertTrue(r.outcome() instanceof Outcome.Success, r.toString());
+        }
+        assertEquals(12, peer.transactions.size());
+        assertEquals(1, peer.maxOpen.get(), "the site's connections=1 for the three partitions together");
     }
 
     @Test
