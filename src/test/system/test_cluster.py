@@ -227,10 +227,10 @@ class Clients:
                 session.close()
         return None
 
-    def start(self, sessions, count, per_connection):
-        """sessions threads, `count` messages each; returns the threads."""
-        threads = [threading.Thread(target=self.send, args=("c%d" % n, count, per_connection), daemon=True)
-                   for n in range(sessions)]
+    def start(self, prefix, sessions, count, per_connection):
+        """sessions threads, `count` messages each, their tokens starting with prefix; returns the threads."""
+        threads = [threading.Thread(target=self.send, args=("%s%d" % (prefix, n), count, per_connection),
+                                    daemon=True) for n in range(sessions)]
         for t in threads:
             t.start()
         return threads
@@ -368,7 +368,7 @@ class Cluster(unittest.TestCase):
         self.addCleanup(self.sink.release)
         self.sink.reset_most()
         clients = Clients(self.haproxy.ports[0])
-        threads = clients.start(CLIENTS, 12, 3)
+        threads = clients.start("limit", CLIENTS, 12, 3)
 
         def partitions_waiting():
             acked = clients.acknowledged()
@@ -390,7 +390,7 @@ class Cluster(unittest.TestCase):
     def test_kill_9_of_a_node_under_load_loses_no_acknowledged_message_and_the_node_rejoins(self):
         clients = Clients(self.haproxy.ports[0])
         started = time.monotonic()
-        threads = clients.start(CLIENTS, PER_CLIENT, PER_CONNECTION)
+        threads = clients.start("load", CLIENTS, PER_CLIENT, PER_CONNECTION)
         wait_until(lambda: len(clients.acknowledged()) >= KILL_AFTER, 120, interval=0.05,
                    what="%d acknowledged messages" % KILL_AFTER)
         victim = self.nodes[KILLED]

@@ -744,7 +744,8 @@ public final class RemoteSpawn {
             e.ref.tell(new Host.Grant(!waiting.isEmpty()));
         }
         if (permits != before) status.remote(permits, limit);
-        leases.settle(waiting, key -> hosts.get(key).limits.connections(), limit);
+        leases.settle(waiting, key -> hosts.containsKey(key) ? hosts.get(key).limits.connections()
+                : Shaping.Limits.NONE, limit);
         if (leases.starved() && !timers.isTimerActive(ClaimAgain.INSTANCE)) {
             timers.startSingleTimer(ClaimAgain.INSTANCE, CLAIM_AGAIN);
         }
