@@ -2,7 +2,7 @@ package dev.quail.engine.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.typesafe.config.ConfigFactory;
+import dev.quail.engine.OneNodeCluster;
 import dev.quail.engine.queue.Partitions;
 import dev.quail.engine.queue.Queue;
 import dev.quail.engine.remote.RemoteSpawn;
@@ -18,8 +18,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,18 +30,13 @@ class QueueShardsTest {
     record Reached(int partition, Queue.Command command) {}
 
     static final Partitions PARTITIONS = new Partitions(4);
-    static final ActorTestKit KIT = ActorTestKit.create("quail", ConfigFactory.parseString(
-                    "pekko.remote.artery.canonical.hostname = 127.0.0.1\npekko.remote.artery.canonical.port = 0")
-            .withFallback(ConfigFactory.parseResources("cluster.conf"))
-            .withFallback(ConfigFactory.load()));
+    static final ActorTestKit KIT = OneNodeCluster.start();
     static final TestProbe<Reached> REACHED = KIT.createTestProbe();
     static final LocalPartitions LOCAL = new LocalPartitions(PARTITIONS);
     static ActorRef<Queue.Command> queue;
 
     @BeforeAll
     static void join() {
-        Cluster cluster = Cluster.get(KIT.system());
-        cluster.manager().tell(Join.create(cluster.selfMember().address()));
         queue = KIT.spawn(QueueShards.create(PARTITIONS, LOCAL, (partition, gates) -> Behaviors.receive(Queue.Command.class)
                 .onMessage(Queue.Stats.class, s -> {
                     s.replyTo().tell(new Queue.Snapshot(partition, 1, 10));

@@ -2,8 +2,8 @@ package dev.quail.engine.remote;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.typesafe.config.ConfigFactory;
 import dev.quail.engine.MemoryBodies;
+import dev.quail.engine.OneNodeCluster;
 import dev.quail.engine.TestHomes;
 import dev.quail.engine.delivery.DeliveryResult;
 import dev.quail.engine.delivery.Outcome;
@@ -20,11 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,20 +29,11 @@ import org.junit.jupiter.api.Test;
  * address one partition found down after two connect timeouts is skipped by the other, which never tried it.
  */
 class ClusterTcptoTest {
-    static final ActorTestKit KIT = ActorTestKit.create("quail", ConfigFactory.parseString(
-                    "pekko.remote.artery.canonical.hostname = 127.0.0.1\npekko.remote.artery.canonical.port = 0")
-            .withFallback(ConfigFactory.parseResources("cluster.conf"))
-            .withFallback(ConfigFactory.load()));
+    static final ActorTestKit KIT = OneNodeCluster.start();
     static final MemoryBodies STORE = new MemoryBodies();
     final AtomicLong clock = new AtomicLong(System.currentTimeMillis());
     final List<AutoCloseable> closeAfter = new ArrayList<>();
     final Map<String, ActorRef<ConnectionGate.Command>> gates = new ConcurrentHashMap<>();
-
-    @BeforeAll
-    static void join() {
-        Cluster cluster = Cluster.get(KIT.system());
-        cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    }
 
     @AfterAll
     static void stop() {

@@ -111,6 +111,14 @@ class RemoteSpawnTest {
         return spawns;
     }
 
+    /** smtproutes sending domain d0.test to ips[0] and so on, at peer's port. */
+    private static String routes(SmtpPeer peer, String... ips) {
+        StringBuilder routes = new StringBuilder();
+        for (int i = 0; i < ips.length; i++) routes.append("d").append(i).append(".test:").append(ips[i]).append(':')
+                .append(peer.port).append('\n');
+        return routes.toString();
+    }
+
     private ActorRef<RemoteSpawn.Command> spawn(Map<String, String> files) throws IOException {
         return spawn(25, Duration.ofSeconds(10), files);
     }
@@ -233,10 +241,7 @@ class RemoteSpawnTest {
         String[] ips = {"127.0.83.31", "127.0.83.32", "127.0.83.33", "127.0.83.34", "127.0.83.35"};
         SmtpPeer peer = peer(ips);
         peer.finalDelayMillis = 150;
-        StringBuilder routes = new StringBuilder();
-        for (int i = 0; i < ips.length; i++) routes.append("d").append(i).append(".test:").append(ips[i]).append(':')
-                .append(peer.port).append('\n');
-        var spawn = spawn(Map.of("smtproutes", routes.toString(), "concurrencyremote", "2\n"));
+        var spawn = spawn(Map.of("smtproutes", routes(peer, ips), "concurrencyremote", "2\n"));
         TestProbe<DeliveryResult> probe = testKit.createTestProbe();
         List<String> recipients = new ArrayList<>();
         for (int i = 0; i < 100; i++) recipients.add("u" + i + "@d" + (i % 5) + ".test");
@@ -251,10 +256,7 @@ class RemoteSpawnTest {
         String[] ips = {"127.0.83.51", "127.0.83.52", "127.0.83.53", "127.0.83.54", "127.0.83.55"};
         SmtpPeer peer = peer(ips);
         peer.finalDelayMillis = 100;
-        StringBuilder routes = new StringBuilder();
-        for (int i = 0; i < ips.length; i++) routes.append("d").append(i).append(".test:").append(ips[i]).append(':')
-                .append(peer.port).append('\n');
-        var partitions = partitions(3, Map.of("smtproutes", routes.toString(), "concurrencyremote", "2\n"));
+        var partitions = partitions(3, Map.of("smtproutes", routes(peer, ips), "concurrencyremote", "2\n"));
         TestProbe<DeliveryResult> probe = testKit.createTestProbe();
         for (int p = 0; p < partitions.size(); p++) {
             List<String> recipients = new ArrayList<>();

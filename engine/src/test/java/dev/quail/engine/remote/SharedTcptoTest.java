@@ -1,17 +1,14 @@
 package dev.quail.engine.remote;
 
-import com.typesafe.config.ConfigFactory;
+import dev.quail.engine.OneNodeCluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
-import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,16 +16,7 @@ import org.junit.jupiter.api.Test;
  * learns, the latest word about an address winning, and marks past their time dropped.
  */
 class SharedTcptoTest {
-    static final ActorTestKit KIT = ActorTestKit.create("quail", ConfigFactory.parseString(
-                    "pekko.remote.artery.canonical.hostname = 127.0.0.1\npekko.remote.artery.canonical.port = 0")
-            .withFallback(ConfigFactory.parseResources("cluster.conf"))
-            .withFallback(ConfigFactory.load()));
-
-    @BeforeAll
-    static void join() {
-        Cluster cluster = Cluster.get(KIT.system());
-        cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    }
+    static final ActorTestKit KIT = OneNodeCluster.start();
 
     @AfterAll
     static void stop() {
@@ -36,8 +24,7 @@ class SharedTcptoTest {
     }
 
     /** Waits until the partition behind probe learns a map that satisfies holds. */
-    static void awaitLearned(TestProbe<SharedTcpto.Learned> probe,
-                             Predicate<List<SharedTcpto.Mark>> holds,
+    static void awaitLearned(TestProbe<SharedTcpto.Learned> probe, Predicate<List<SharedTcpto.Mark>> holds,
                              String what) {
         probe.fishForMessage(Duration.ofSeconds(10), what, learned -> holds.test(learned.marks())
                 ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
