@@ -91,6 +91,11 @@ final class Leases {
                 limits.put(ConnectionGate.site(key), connections);
             }
         }
+        // No more than concurrencyremote at once here either (0 holds the channel: nothing to claim).
+        Lease all = leases.get(ConnectionGate.CONCURRENCYREMOTE);
+        int open = all == null ? 0 : all.used;
+        demand.computeIfPresent(ConnectionGate.CONCURRENCYREMOTE, (k, n) -> Math.min(n,
+                Math.max(0, concurrencyremote - open)));
         long now = clock.getAsLong();
         for (var d : demand.entrySet()) {
             Lease l = leases.computeIfAbsent(d.getKey(), k -> new Lease());
