@@ -20,7 +20,7 @@ public final class Settings {
             new Setting("concurrencylocal", String.valueOf(Control.DEFAULT_CONCURRENCYLOCAL), "LocalSpawn",
                     "parallel local deliveries (0 = hold)"),
             new Setting("concurrencyremote", String.valueOf(Control.DEFAULT_CONCURRENCYREMOTE), "RemoteSpawn",
-                    "parallel remote deliveries (0 = hold)"),
+                    "parallel remote deliveries (0 = hold); in a cluster, for all nodes together"),
             new Setting("databytes", Control.DEFAULT_DATABYTES + " (Quail: Postfix's; qmail's is 0, unlimited)",
                     "SmtpServer, QmtpServer", "largest message accepted, in bytes (0 = unlimited); advertised in SIZE"),
             new Setting("defaultdelivery", Control.DEFAULT_DEFAULTDELIVERY, "LocalDelivery",
