@@ -46,6 +46,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -65,20 +66,24 @@ import org.xbill.DNS.Resolver;
  * included; control/concurrencyremote is read at each decision, so a change applies at once (0 holds the channel).
  * Hosts waiting for a permit are served in order; while any waits, Hosts with permits are told (Pressure) so they
  * close idle connections, and the one with the most permits may be asked to give one back at the end of its current
- * transaction (Reclaim, see reclaimFor). Its {@link Shaper} says each Host's limits (control/shaping, with the
- * throttles in force), counts the control/responses matches the Hosts report and applies the rules whose time has
- * come; every change of holds or limits is told to the Hosts it concerns, and control/shaping is reread at each job
- * and every few seconds. It keeps each site's downed-host table ({@link DownedHosts}, owned and used by that site's
- * Host) while Hosts come and go, writes them to queue/tcpto every few seconds when they changed and reads them back
- * at start; {@link ListDowned} and {@link ClearDowned} serve quail tcpto and quail tcpok, {@link Suspend},
- * {@link Resume} and {@link ListSites} quail suspend, resume and sites. The status line ("status: local l/L remote
- * r/R") counts open connections.
+ * transaction (Reclaim, see reclaimFor). In a cluster, a queue partition's RemoteSpawn also needs a lease for each
+ * new connection from the cluster's {@link ConnectionGate}s ({@link Leases}), so that concurrencyremote and a site's
+ * connections hold for all nodes together; a gate that says others wait gets connections back the same way. Its
+ * {@link Shaper} says each Host's limits (control/shaping, with the throttles in force), counts the
+ * control/responses matches the Hosts report and applies the rules whose time has come; every change of holds or
+ * limits is told to the Hosts it concerns, and control/shaping is reread at each job and every few seconds. It keeps
+ * each site's downed-host table ({@link DownedHosts}, owned and used by that site's Host) while Hosts come and go,
+ * writes them to queue/tcpto every few seconds when they changed and reads them back at start (in a cluster, it also
+ * tells their changes to the other partitions and takes in theirs, {@link SharedTcpto}); {@link ListDowned} and
+ * {@link ClearDowned} serve quail tcpto and quail tcpok, {@link Suspend}, {@link Resume} and {@link ListSites} quail
+ * suspend, resume and sites. The status line ("status: local l/L remote r/R") counts open connections.
  *
  * <p>Failure policy: a Host that throws is restarted (its outstanding batches are answered as deferrals and its
  * permits given back first, see Host; it is then sent its limits and holds again); the RemoteSpawn itself is
  * restarted by the Queue, and its Hosts, stopped with it, answer what they held the same way; the downed-host tables
  * are read back from queue/tcpto and the holds and throttles from queue/suspensions. Jobs waiting for a DNS answer
- * when it restarts are answered by their Messages' deadline (timeoutresult).
+ * when it restarts are answered by their Messages' deadline (timeoutresult). In a cluster, a RemoteSpawn that stops or
+ * restarts gives its leases back first.
  */
 public final class RemoteSpawn {
     /** Typed by class on the wire: the admin's requests reach the queue partitions of a cluster inside Queue.Downed. */
@@ -417,6 +422,10 @@ public final class RemoteSpawn {
                     return Behaviors.same();
                 })
                 .onSignal(PostStop.class, stop -> {
+                    leases.giveBack();
+                    return Behaviors.same();
+                })
+                .onSignal(PreRestart.class, restart -> {
                     leases.giveBack();
                     return Behaviors.same();
                 })

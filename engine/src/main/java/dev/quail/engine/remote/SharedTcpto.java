@@ -86,7 +86,7 @@ final class SharedTcpto {
                 }), response -> Ignored.INSTANCE);
     }
 
-    /** The map's entries, {@code "IP SITE" -> "COUNT LASTMILLIS"} (queue/tcpto's order: a site's key may hold spaces). */
+    /** The map's entries, {@code "IP SITE" -> "COUNT LASTMILLIS"}: queue/tcpto's order (a site's key holds spaces). */
     private static List<Mark> marks(LWWMap<String, String> map) {
         List<Mark> marks = new ArrayList<>(map.size());
         map.getEntries().forEach((key, value) -> {
