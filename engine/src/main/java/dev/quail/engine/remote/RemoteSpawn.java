@@ -23,13 +23,11 @@ import dev.quail.engine.log.MessageLog;
 import dev.quail.persistence.body.BodyStore;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -62,21 +60,18 @@ import org.xbill.DNS.Resolver;
  * that site's {@link Host}, started on demand. Mail for a held site or domain (a suspension) gets no Host: it is
  * postponed at once to its place in the hold's release ({@link Suspensions}).
  *
- * <p>It owns the permits: at most concurrencyremote connections are open at once, counted over every Host, idle ones
- * included; control/concurrencyremote is read at each decision, so a change applies at once (0 holds the channel).
- * Hosts waiting for a permit are served in order; while any waits, Hosts with permits are told (Pressure) so they
- * close idle connections, and the one with the most permits may be asked to give one back at the end of its current
- * transaction (Reclaim, see reclaimFor). In a cluster, a queue partition's RemoteSpawn also needs a lease for each
- * new connection from the cluster's {@link ConnectionGate}s ({@link Leases}), so that concurrencyremote and a site's
- * connections hold for all nodes together; a gate that says others wait gets connections back the same way. Its
- * {@link Shaper} says each Host's limits (control/shaping, with the throttles in force), counts the
- * control/responses matches the Hosts report and applies the rules whose time has come; every change of holds or
- * limits is told to the Hosts it concerns, and control/shaping is reread at each job and every few seconds. It keeps
- * each site's downed-host table ({@link DownedHosts}, owned and used by that site's Host) while Hosts come and go,
- * writes them to queue/tcpto every few seconds when they changed and reads them back at start (in a cluster, it also
- * tells their changes to the other partitions and takes in theirs, {@link SharedTcpto}); {@link ListDowned} and
- * {@link ClearDowned} serve quail tcpto and quail tcpok, {@link Suspend}, {@link Resume} and {@link ListSites} quail
- * suspend, resume and sites. The status line ("status: local l/L remote r/R") counts open connections.
+ * <p>Its {@link Permits} keep concurrencyremote: a permit per open connection, idle ones included, given to the
+ * Hosts in the order they ask, with pressure and reclaims so that no destination starves behind a busy one; in a
+ * cluster, a new connection also needs leases from the cluster's {@link ConnectionGate}s ({@link Leases}), so that
+ * concurrencyremote and a site's connections hold for all nodes together. Its {@link Shaper} says each Host's limits
+ * (control/shaping, with the throttles in force), counts the control/responses matches the Hosts report and applies
+ * the rules whose time has come; every change of holds or limits is told to the Hosts it concerns, and
+ * control/shaping is reread at each job and every few seconds. It keeps each site's downed-host table
+ * ({@link DownedHosts}, owned and used by that site's Host) while Hosts come and go, writes them to queue/tcpto
+ * every few seconds when they changed and reads them back at start (in a cluster, it also tells their changes to the
+ * other partitions and takes in theirs, {@link SharedTcpto}); {@link ListDowned} and {@link ClearDowned} serve quail
+ * tcpto and quail tcpok, {@link Suspend}, {@link Resume} and {@link ListSites} quail suspend, resume and sites. The
+ * status line ("status: local l/L remote r/R") counts open connections.
  *
  * <p>Failure policy: a Host that throws is restarted (its outstanding batches are answered as deferrals and its
  * permits given back first, see Host; it is then sent its limits and holds again); the RemoteSpawn itself is
@@ -237,8 +232,6 @@ public final class RemoteSpawn {
         final Set<String> domains = new LinkedHashSet<>();
         Shaping.Limits limits;
         long sent;
-        int permits;
-        int reclaiming;
 
         Entry(ActorRef<Host.Command> ref, Site site, Optional<String> domain, SiteStats stats, Shaping.Limits limits) {
             this.ref = ref;
@@ -270,10 +263,7 @@ public final class RemoteSpawn {
     private final Set<String> draining = new HashSet<>();
     private ActorRef<Done> drainedReplyTo;
     private int qmtpInFlight;
-    private final Set<String> holders = new LinkedHashSet<>();
-    private final ArrayDeque<String> waiting = new ArrayDeque<>();
-    private int permits;
-    private boolean pressure;
+    private final Permits permits;
     private long hostSeq;
     private final Leases leases;
     private final TimerScheduler<Command> timers;
@@ -317,6 +307,9 @@ public final class RemoteSpawn {
         this.context = context;
         this.timers = timers;
         this.leases = leases;
+        this.permits = new Permits(key -> hosts.containsKey(key) ? hosts.get(key).ref : null,
+                key -> hosts.get(key).limits.connections(), () -> controls.current().control().concurrencyremote(),
+                status, leases);
         this.sharedTcpto = sharedTcpto;
         this.controls = controls;
         this.status = status;
@@ -414,8 +407,8 @@ public final class RemoteSpawn {
                 .onMessage(Learned.class, this::onLearned)
                 .onMessage(GateAnswer.class, a -> {
                     leases.allowed(a.allowed());
-                    grant();
-                    return Behaviors.same();
+                    permits.grant();
+                    return claimAgainIfStarved();
                 })
                 .onMessageEquals(ClaimAgain.INSTANCE, () -> {
                     leases.retry();
@@ -703,111 +696,31 @@ public final class RemoteSpawn {
     }
 
     private Behavior<Command> onAcquire(Acquire a) {
-        if (!hosts.containsKey(a.key())) return Behaviors.same();
-        waiting.add(a.key());
-        grant();
-        if (!waiting.isEmpty()) reclaimFor(a.key());
-        return Behaviors.same();
+        if (hosts.containsKey(a.key())) permits.acquire(a.key());
+        return claimAgainIfStarved();
     }
 
     private Behavior<Command> onRelease(Release r) {
-        Entry e = hosts.get(r.key());
-        if (e != null && e.permits > 0) {
-            e.permits--;
-            if (e.reclaiming > 0) e.reclaiming--;
-            if (e.permits == 0) holders.remove(r.key());
-            permits--;
-            leases.release(r.key());
+        permits.release(r.key());
+        return claimAgainIfStarved();
+    }
+
+    /** A gate that gave less than was wanted is asked again a moment later. */
+    private Behavior<Command> claimAgainIfStarved() {
+        if (leases.starved() && !timers.isTimerActive(ClaimAgain.INSTANCE)) {
+            timers.startSingleTimer(ClaimAgain.INSTANCE, CLAIM_AGAIN);
         }
-        grant();
         return Behaviors.same();
     }
 
     private Behavior<Command> onPassivate(Passivate p) {
         Entry e = hosts.get(p.key());
-        if (e != null && e.sent == p.received() && e.permits == 0 && !waiting.contains(p.key())) {
+        if (e != null && e.sent == p.received() && permits.idle(p.key())) {
             hosts.remove(p.key());
             context.stop(e.ref);
             draining.remove(p.key());
             answerDrain();
         }
         return Behaviors.same();
-    }
-
-    private void grant() {
-        int limit = controls.current().control().concurrencyremote();
-        int before = permits;
-        // A Host whose site's gate has no lease to spare waits without holding up the Hosts behind it.
-        for (Iterator<String> it = waiting.iterator(); it.hasNext() && permits < limit; ) {
-            String key = it.next();
-            Entry e = hosts.get(key);
-            if (e == null) {
-                it.remove();
-                continue;
-            }
-            if (!leases.take(key, e.limits.connections())) continue;
-            it.remove();
-            e.permits++;
-            holders.add(key);
-            permits++;
-            e.ref.tell(new Host.Grant(!waiting.isEmpty()));
-        }
-        if (permits != before) status.remote(permits, limit);
-        leases.settle(waiting, key -> hosts.containsKey(key) ? hosts.get(key).limits.connections()
-                : Shaping.Limits.NONE, limit);
-        if (leases.starved() && !timers.isTimerActive(ClaimAgain.INSTANCE)) {
-            timers.startSingleTimer(ClaimAgain.INSTANCE, CLAIM_AGAIN);
-        }
-        boolean pressed = leases.pressed();
-        if (pressed) reclaimAboveShares();
-        boolean now = !waiting.isEmpty() || pressed;
-        if (now != pressure) {
-            pressure = now;
-            for (String key : holders) hosts.get(key).ref.tell(new Host.Pressure(now));
-        }
-    }
-
-    /**
-     * Fairness: one permit back from the Host with the most, when the asker has none (so no destination
-     * starves behind a busy one) or has two fewer (so shares even out without trading permits back and forth).
-     */
-    private void reclaimFor(String asker) {
-        int mine = hosts.get(asker).permits;
-        reclaimFromBusiest(asker, mine == 0 ? 0 : mine + 1);
-    }
-
-    /** One permit back from the Host with the most (not {@code except}), if it has more than {@code above}. */
-    private boolean reclaimFromBusiest(String except, int above) {
-        Entry victim = null;
-        for (String key : holders) {
-            Entry e = hosts.get(key);
-            if (key.equals(except) || e.permits - e.reclaiming <= above) continue;
-            if (victim == null || e.permits - e.reclaiming > victim.permits - victim.reclaiming) victim = e;
-        }
-        if (victim == null) return false;
-        reclaim(victim);
-        return true;
-    }
-
-    private static void reclaim(Entry e) {
-        e.reclaiming++;
-        e.ref.tell(Host.Reclaim.INSTANCE);
-    }
-
-    /**
-     * A cluster's gate gave this partition a smaller share than it holds, because other partitions wait: the
-     * connections above the share go back at their transactions' ends, from the busiest Hosts, as reclaimFor does
-     * within a partition.
-     */
-    private void reclaimAboveShares() {
-        int reclaiming = 0;
-        for (String key : holders) {
-            Entry e = hosts.get(key);
-            reclaiming += e.reclaiming;
-            for (int over = leases.excess(ConnectionGate.site(key)); e.reclaiming < over; ) reclaim(e);
-        }
-        for (int over = leases.excess(ConnectionGate.CONCURRENCYREMOTE); reclaiming < over; reclaiming++) {
-            if (!reclaimFromBusiest(null, 0)) break;
-        }
     }
 }
