@@ -156,8 +156,7 @@ public final class Quail {
 
                 @Override
                 public Behavior<RemoteSpawn.Command> remoteSpawn() {
-                    return gates.map(g -> RemoteSpawn.create(controls, status, bodies, g))
-                            .orElseGet(() -> RemoteSpawn.create(controls, status, bodies));
+                    return RemoteSpawn.create(controls, status, bodies, gates);
                 }
 
                 @Override

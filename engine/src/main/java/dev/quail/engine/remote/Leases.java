@@ -3,7 +3,7 @@ package dev.quail.engine.remote;
 import dev.quail.config.Shaping;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -76,16 +76,16 @@ final class Leases {
      * What the waiting Hosts need now, one site key per permit asked for ({@code siteConnections} says each site's
      * limit): claims more where that is more than this partition holds spare, and gives back what nobody here needs.
      */
-    void settle(Iterable<String> waiting, Function<String, Integer> siteConnections, int concurrencyremote) {
+    void settle(Iterable<String> waiting, ToIntFunction<String> siteConnections, int concurrencyremote) {
         if (gates == null) return;
         Map<String, Integer> demand = new HashMap<>();
         Map<String, Integer> limits = new HashMap<>();
         for (String name : leases.keySet()) demand.put(name, 0);
-        demand.put(ConnectionGate.CONCURRENCYREMOTE, 0);
         limits.put(ConnectionGate.CONCURRENCYREMOTE, concurrencyremote);
+        int connectionsWanted = 0;
         for (String key : waiting) {
-            demand.merge(ConnectionGate.CONCURRENCYREMOTE, 1, Integer::sum);
-            int connections = siteConnections.apply(key);
+            connectionsWanted++;
+            int connections = siteConnections.applyAsInt(key);
             if (limited(connections)) {
                 demand.merge(ConnectionGate.site(key), 1, Integer::sum);
                 limits.put(ConnectionGate.site(key), connections);
@@ -94,7 +94,7 @@ final class Leases {
         // No more than concurrencyremote at once here either (0 holds the channel: nothing to claim).
         Lease all = leases.get(ConnectionGate.CONCURRENCYREMOTE);
         int open = all == null ? 0 : all.used;
-        demand.computeIfPresent(ConnectionGate.CONCURRENCYREMOTE, (k, n) -> Math.min(n,
+        demand.put(ConnectionGate.CONCURRENCYREMOTE, Math.min(connectionsWanted,
                 Math.max(0, concurrencyremote - open)));
         long now = clock.getAsLong();
         for (var d : demand.entrySet()) {

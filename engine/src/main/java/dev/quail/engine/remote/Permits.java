@@ -1,6 +1,5 @@
 package dev.quail.engine.remote;
 
-import dev.quail.config.Shaping;
 import dev.quail.engine.delivery.SpawnStatus;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -90,8 +89,7 @@ final class Permits {
             host.tell(new Host.Grant(!waiting.isEmpty()));
         }
         if (permits != before) status.remote(permits, limit);
-        leases.settle(waiting, key -> hosts.apply(key) != null ? siteConnections.applyAsInt(key)
-                : Shaping.Limits.NONE, limit);
+        leases.settle(waiting, siteConnections, limit);
         boolean pressed = leases.pressed();
         if (pressed) reclaimAboveShares();
         boolean now = !waiting.isEmpty() || pressed;

@@ -270,15 +270,13 @@ public final class RemoteSpawn {
     /** In a cluster: where the downed-host marks go to the other partitions and come from them. */
     private final Optional<ActorRef<SharedTcpto.Command>> sharedTcpto;
 
-    /** A single node's: its own count is the limit. */
-    public static Behavior<Command> create(Controls controls, SpawnStatus status, BodyStore bodies) {
-        return create(controls, status, Environment.standard(), bodies, Optional.empty());
-    }
-
-    /** A cluster's queue partition's: a connection also needs leases from the cluster's gates. */
+    /**
+     * A single node's (no gates: its own count is the limit), or a cluster's queue partition's, whose connections
+     * also need leases from the cluster's gates.
+     */
     public static Behavior<Command> create(Controls controls, SpawnStatus status, BodyStore bodies,
-                                           ConnectionGate.Gates gates) {
-        return create(controls, status, Environment.standard(), bodies, Optional.of(gates));
+                                           Optional<ConnectionGate.Gates> gates) {
+        return create(controls, status, Environment.standard(), bodies, gates);
     }
 
     static Behavior<Command> create(Controls controls, SpawnStatus status, Environment environment,
@@ -308,7 +306,8 @@ public final class RemoteSpawn {
         this.timers = timers;
         this.leases = leases;
         this.permits = new Permits(key -> hosts.containsKey(key) ? hosts.get(key).ref : null,
-                key -> hosts.get(key).limits.connections(), () -> controls.current().control().concurrencyremote(),
+                key -> hosts.containsKey(key) ? hosts.get(key).limits.connections() : Shaping.Limits.NONE,
+                () -> controls.current().control().concurrencyremote(),
                 status, leases);
         this.sharedTcpto = sharedTcpto;
         this.controls = controls;
@@ -414,14 +413,8 @@ public final class RemoteSpawn {
                     leases.retry();
                     return Behaviors.same();
                 })
-                .onSignal(PostStop.class, stop -> {
-                    leases.giveBack();
-                    return Behaviors.same();
-                })
-                .onSignal(PreRestart.class, restart -> {
-                    leases.giveBack();
-                    return Behaviors.same();
-                })
+                .onSignal(PostStop.class, stop -> giveBackLeases())
+                .onSignal(PreRestart.class, restart -> giveBackLeases())
                 .onMessage(Drain.class, d -> {
                     drainedReplyTo = d.replyTo();
                     draining.addAll(hosts.keySet());
@@ -703,6 +696,12 @@ public final class RemoteSpawn {
     private Behavior<Command> onRelease(Release r) {
         permits.release(r.key());
         return claimAgainIfStarved();
+    }
+
+    /** Stopping or restarting: the other partitions need not wait for this one's leases to expire. */
+    private Behavior<Command> giveBackLeases() {
+        leases.giveBack();
+        return Behaviors.same();
     }
 
     /** A gate that gave less than was wanted is asked again a moment later. */
