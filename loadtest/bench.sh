@@ -251,7 +251,7 @@ if notes:
     for n in notes: print(f"- {n}")
 EOF
 )"
-java -Djava.awt.headless=true -cp "$dist/loadtest/target/quail-loadtest.jar:$dist/loadtest/target/lib/*" \
+java -Djava.awt.headless=true -cp "$work/dist/loadtest/target/quail-loadtest.jar:$work/dist/loadtest/target/lib/*" \
   dev.quail.loadtest.Main chart "$results/bench.csv" "$results/bench.png" --subtitle "$when; $machine; scale $scale"
 
 command_line="loadtest/bench.sh$( [ "$scale" = 1 ] || echo " --scale $scale")$( [ "$only" = "$all" ] || echo " --only $only")"

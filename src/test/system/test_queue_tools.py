@@ -83,6 +83,9 @@ class QueueTools(QuailTestCase):
         self.wait_log("rejuvenate msg " + m["id"])
         [stored] = self.wait_messages(1, "bob@localhost", timeout=30)
         self.assertIn(b"Subject: old", stored)
+        # Delivered, the message leaves the journal (qmail-clean): its history is gone, not kept as "done".
+        wait_until(lambda: b"no such message" in quail("qread", "--home", self.home, m["id"], check=False).stderr,
+                   what="the delivered message cleaned from the journal")
         p = quail("queue", "--home", self.home, "rejuvenate", m["id"], check=False)
         self.assertEqual(p.returncode, 111)
         self.assertIn(b"no such message", p.stderr)

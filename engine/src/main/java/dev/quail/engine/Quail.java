@@ -50,6 +50,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -119,10 +120,11 @@ public final class Quail {
 
     /**
      * Where the queue keeps its messages: the node's own LevelDB, or a cluster's shared journal. {@code query}
-     * reads it for the admin (quail qread, the queue browser).
+     * reads it for the admin (quail qread, the queue browser); {@code forget} removes a finished message.
      */
     private record Store(BodyStore bodies, Supplier<JournalStore.Health> health,
-                         CurrentPersistenceIdsQuery ids, CurrentEventsByPersistenceIdQuery events) {}
+                         CurrentPersistenceIdsQuery ids, CurrentEventsByPersistenceIdQuery events,
+                         Function<String, CompletionStage<Void>> forget) {}
 
     public static Behavior<Command> create(Controls controls, Ids ids, Listeners listeners) {
         return create(controls, ids, listeners, Optional.empty());
@@ -143,6 +145,7 @@ public final class Quail {
                 return Behaviors.stopped();
             }
             BodyStore bodies = store.bodies();
+            Function<String, CompletionStage<Void>> forget = store.forget();
             SpawnStatus status = new SpawnStatus();
             String me = controls.current().control().me();
             var watcher = context.spawn(ControlWatcher.create(controls), "control");
@@ -161,7 +164,7 @@ public final class Quail {
 
                 @Override
                 public Behavior<Cleaner.Command> cleaner() {
-                    return cluster.map(c -> Cleaner.create(c.journal()::forget)).orElseGet(Cleaner::create);
+                    return Cleaner.create(forget);
                 }
             };
             Partitions partitions = cluster.map(c -> c.node().partitions()).orElse(Partitions.SINGLE);
@@ -309,18 +312,18 @@ public final class Quail {
     /** The node's own journal, opened now so that a journal that cannot be opened is a refusal to start. */
     private static Store ownStore(ActorContext<Command> context, Home home) {
         var stores = JournalStores.get(Adapter.toClassic(context.getSystem()));
-        BodyStore bodies = stores.open(home.journal(), true);
+        JournalStore journal = stores.open(home.journal(), true);
         var query = PersistenceQuery.get(context.getSystem()).getReadJournalFor(LevelDbReadJournal.class,
                 LevelDbReadJournal.IDENTIFIER);
-        return new Store(bodies, () -> stores.health(home.journal())
+        return new Store(journal, () -> stores.health(home.journal())
                 .orElse(new JournalStore.Health(false, "the journal is closed", System.currentTimeMillis())),
-                query, query);
+                query, query, pid -> journal.deleteTo(pid, Long.MAX_VALUE));
     }
 
     private static Store sharedStore(ActorContext<Command> context, SharedJournal journal) {
         var query = PersistenceQuery.get(context.getSystem()).getReadJournalFor(JdbcReadJournal.class,
                 JdbcReadJournal.Identifier());
-        return new Store(journal.bodies(), journal::health, query, query);
+        return new Store(journal.bodies(), journal::health, query, query, journal::forget);
     }
 
     /**

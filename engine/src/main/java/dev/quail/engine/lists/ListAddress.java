@@ -2,6 +2,7 @@ package dev.quail.engine.lists;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A list's name, {@code LIST@DOMAIN} (ezmlm's outlocal and outhost), lower case. LIST is letters, digits and
@@ -10,11 +11,15 @@ import java.util.Optional;
  */
 public record ListAddress(String local, String domain) {
     private static final String LABEL = "[a-z0-9]([a-z0-9-]*[a-z0-9])?";
-    private static final String LOCAL = "[a-z0-9]([a-z0-9._+-]*[a-z0-9])?";
+    // Compiled once: every local delivery asks whether its address is a list's (String.matches compiles each time).
+    private static final Pattern LOCAL = Pattern.compile("[a-z0-9]([a-z0-9._+-]*[a-z0-9])?");
+    private static final Pattern DOMAIN = Pattern.compile(LABEL + "(\\." + LABEL + ")*");
 
     public ListAddress {
-        if (!local.matches(LOCAL) || local.length() > 64) throw new IllegalArgumentException("bad list name: " + local);
-        if (!domain.matches(LABEL + "(\\." + LABEL + ")*") || domain.length() > 253) {
+        if (!LOCAL.matcher(local).matches() || local.length() > 64) {
+            throw new IllegalArgumentException("bad list name: " + local);
+        }
+        if (!DOMAIN.matcher(domain).matches() || domain.length() > 253) {
             throw new IllegalArgumentException("bad list domain: " + domain);
         }
     }

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +40,8 @@ public final class Meters {
     private static final PrometheusMeterRegistry REGISTRY = registry();
     private static final Set<String> DOMAINS = ConcurrentHashMap.newKeySet();
     private static final Map<String, AtomicInteger> CONNECTIONS = new ConcurrentHashMap<>();
+    // The registry's own lookup builds its tag list and id at every increment; a message counts two or three times.
+    private static final Map<List<String>, Counter> COUNTERS = new ConcurrentHashMap<>();
     private static final AtomicInteger LIVE = gauge("quail_queue_live_messages", "Message actors alive");
     private static final AtomicInteger ASLEEP = gauge("quail_queue_sleeping_messages", "messages waiting to retry");
     private static final AtomicInteger WAITING = gauge("quail_queue_waiting_messages",
@@ -73,7 +76,7 @@ public final class Meters {
     /** A message was journaled as accepted; {@code origin} is qmail's "smtp 1.2.3.4", "inject", ... */
     public static void accepted(String origin) {
         String via = origin.isEmpty() ? "unknown" : origin.split(" ", 2)[0].toLowerCase(Locale.ROOT);
-        REGISTRY.counter("quail_messages_accepted", "origin", via).increment();
+        counter("quail_messages_accepted", "origin", via).increment();
     }
 
     /** Results a Message just journaled: delivered, deferred, failed (bounced) per channel and domain. */
@@ -126,8 +129,15 @@ public final class Meters {
     private static void count(String what, MessageState state, int recipient) {
         var r = state.recipient(recipient);
         boolean local = r.channel() == Channel.LOCAL;
-        REGISTRY.counter("quail_recipients_" + what, "channel", local ? "local" : "remote",
+        counter("quail_recipients_" + what, "channel", local ? "local" : "remote",
                 "domain", local ? "local" : bounded(r.address())).increment();
+    }
+
+    private static Counter counter(String name, String... tags) {
+        List<String> key = new ArrayList<>(tags.length + 1);
+        key.add(name);
+        key.addAll(List.of(tags));
+        return COUNTERS.computeIfAbsent(key, k -> REGISTRY.counter(name, tags));
     }
 
     private static String bounded(String address) {

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -80,7 +81,10 @@ class QueueTest {
 
             @Override
             public Behavior<Cleaner.Command> cleaner() {
-                return Cleaner.create();
+                return Cleaner.create(pid -> {
+                    journal.clearByPersistenceId(pid);
+                    return CompletableFuture.completedFuture(null);
+                });
             }
         }));
     }

@@ -110,7 +110,7 @@ class ScheduleIndexTest {
 
                     @Override
                     public Behavior<Cleaner.Command> cleaner() {
-                        return Cleaner.create();
+                        return ignore(Cleaner.Command.class);
                     }
                 }));
         TestProbe<Queue.Snapshot> stats = testKit.createTestProbe();
