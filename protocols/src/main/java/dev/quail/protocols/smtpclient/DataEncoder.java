@@ -11,7 +11,6 @@
  */
 package dev.quail.protocols.smtpclient;
 
-import java.util.Arrays;
 import java.util.Objects;
 
 public final class DataEncoder {
@@ -23,17 +22,50 @@ public final class DataEncoder {
     /** Encodes {@code bytes[offset, offset + length)}; the result is at most twice as long. */
     public byte[] encode(byte[] bytes, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, bytes.length);
-        byte[] out = new byte[length * 2];
+        if (length == 0) return new byte[0];
+        int end = offset + length;
+        // Two walks, the first only counting, so the result is allocated once at its size: with 100 KiB pieces,
+        // a byte-at-a-time copy into a twice-as-long buffer was a sixth of a relayed message's CPU.
+        byte[] out = new byte[walk(bytes, offset, end, null)];
+        walk(bytes, offset, end, out);
+        lineStart = bytes[end - 1] == '\n';
+        afterCr = bytes[end - 1] == '\r';
+        return out;
+    }
+
+    /**
+     * Copies the piece into {@code out} line by line (runs between LFs in one arraycopy each), or only counts
+     * when {@code out} is null; returns the encoded length. Reads the state left by the pieces before.
+     */
+    private int walk(byte[] in, int offset, int end, byte[] out) {
         int n = 0;
-        for (int i = offset; i < offset + length; i++) {
-            byte b = bytes[i];
-            if (lineStart && b == '.') out[n++] = '.';
-            if (b == '\n' && !afterCr) out[n++] = '\r';
-            out[n++] = b;
-            lineStart = b == '\n';
-            afterCr = b == '\r';
+        int from = offset;
+        if (lineStart && in[offset] == '.') n = put(out, n, (byte) '.');
+        for (int lf = nextLf(in, offset, end); lf < end; lf = nextLf(in, lf + 1, end)) {
+            n = copy(in, from, lf, out, n);
+            boolean crBefore = lf == offset ? afterCr : in[lf - 1] == '\r';
+            if (!crBefore) n = put(out, n, (byte) '\r');
+            n = put(out, n, (byte) '\n');
+            from = lf + 1;
+            if (from < end && in[from] == '.') n = put(out, n, (byte) '.');
         }
-        return n == out.length ? out : Arrays.copyOf(out, n);
+        return copy(in, from, end, out, n);
+    }
+
+    private static int nextLf(byte[] in, int from, int end) {
+        int i = from;
+        while (i < end && in[i] != '\n') i++;
+        return i;
+    }
+
+    private static int put(byte[] out, int n, byte b) {
+        if (out != null) out[n] = b;
+        return n + 1;
+    }
+
+    private static int copy(byte[] in, int from, int to, byte[] out, int n) {
+        if (out != null) System.arraycopy(in, from, out, n, to - from);
+        return n + to - from;
     }
 
     /** The end of data indicator; IllegalStateException when the message's last line had no LF. */
