@@ -32,7 +32,12 @@
 # sync_file_range and msync calls of each run; the counts per accepted message go to loadtest/results/fsyncs.csv.
 # Rates under strace mean nothing, so that run writes no other result.
 #
-# Usage: loadtest/bench.sh [--scale F] [--only 1,2,3,4,5,6] [--keep] [--fsyncs]
+# --client smtp-source drives the same workloads with Postfix's smtp-source instead of `quail loadtest`
+# (loadtest/smtp_source.py: -d, one connection a session, except in row 5; the end-to-end wait as the
+# generator's), to check that the two clients agree. Row 3 (1,000 recipients a message) is n/a there. It writes
+# loadtest/results/bench-smtp-source.csv and prints the table; bench.csv, the chart and README stay as they are.
+#
+# Usage: loadtest/bench.sh [--scale F] [--only 1,2,3,4,5,6] [--keep] [--fsyncs] [--client quail|smtp-source]
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -46,6 +51,7 @@ all="1,2,3,4,5,6"
 only=$all
 keep=no
 fsyncs=no
+client=quail
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -53,6 +59,7 @@ while [ $# -gt 0 ]; do
     --only) only="${2:?--only needs a list like 1,3}"; shift 2 ;;
     --keep) keep=yes; shift ;;
     --fsyncs) fsyncs=yes; shift ;;
+    --client) client="${2:?--client needs quail or smtp-source}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown argument '$1'" >&2; usage >&2; exit 100 ;;
   esac
@@ -63,6 +70,7 @@ DAY=$(scaled 200000)
 BIG=$(scaled 10)
 BULK=$(scaled 5000)
 
+[[ "$client" = quail || "$client" = smtp-source ]] || { echo "bench: --client is quail or smtp-source" >&2; exit 100; }
 [ "$(id -u)" = 0 ] || { echo "bench: must run as root (Postfix's daemons change user)" >&2; exit 100; }
 [ -x "$py" ] || { echo "bench: needs $py" >&2; exit 111; }
 postconf_bin=/usr/sbin/postconf
@@ -129,6 +137,10 @@ count_syncs() { # WORKLOAD SYSTEM JSON
   log "$2 workload $1: $(tail -n 1 "$fsync_csv")"
 }
 
+generate() { # loadtest arguments...
+  if [ "$client" = smtp-source ]; then "$py" "$root/loadtest/smtp_source.py" "$@"; else "$quail" loadtest "$@"; fi
+}
+
 measure() { # WORKLOAD DESCRIPTION SYSTEM UNIT JSONFILE -- loadtest arguments...
   local workload=$1 description=$2 system=$3 unit=$4 out=$5; shift 6
   local t0 t1 peak hwm status rc=0
@@ -137,7 +149,7 @@ measure() { # WORKLOAD DESCRIPTION SYSTEM UNIT JSONFILE -- loadtest arguments...
   local sampler=$!
   [ "$fsyncs" = no ] || trace_syncs "$out.strace"
   t0=$(cpu_ticks "$SERVER_PID")
-  "$quail" loadtest --json --target "127.0.0.1:$SERVER_PORT" --wait-timeout 120 "$@" > "$out" 2> "$out.err" || rc=$?
+  generate --json --target "127.0.0.1:$SERVER_PORT" --wait-timeout 120 "$@" > "$out" 2> "$out.err" || rc=$?
   t1=$(cpu_ticks "$SERVER_PID")
   [ "$fsyncs" = no ] || count_syncs "$workload" "$system" "$out"
   hwm=$(hwm_kib "$SERVER_PID")
@@ -200,8 +212,12 @@ selected 1 && run 1 "$N x 2 KiB; 20 sessions; local Maildir" msg/s local -- \
   --messages "$N" --concurrency 20 --size 2048 --to bench@localhost
 selected 2 && run 2 "$N x 2 KiB; 20 sessions; relayed to a sink" msg/s relay -- \
   --messages "$N" --concurrency 20 --size 2048 --to bench@sink.test
-selected 3 && run 3 "$BIG x 1000 recipients; relayed to a sink" rcpt/s relay -- \
-  --messages "$BIG" --rcpts 1000 --concurrency "$(( BIG < 20 ? BIG : 20 ))" --size 2048 --to rcpt@sink.test
+if selected 3 && [ "$client" = smtp-source ]; then
+  for system in quail postfix; do na_row 3 "$BIG x 1000 recipients; relayed to a sink" "$system" rcpt/s "n/a with smtp-source"; done
+elif selected 3; then
+  run 3 "$BIG x 1000 recipients; relayed to a sink" rcpt/s relay -- \
+    --messages "$BIG" --rcpts 1000 --concurrency "$(( BIG < 20 ? BIG : 20 ))" --size 2048 --to rcpt@sink.test
+fi
 selected 4 && run 4 "qmail day: $DAY x 2 KiB end to end; 20 sessions; Maildir" msg/s local -- \
   --messages "$DAY" --concurrency 20 --size 2048 --to bench@localhost
 selected 5 && run 5 "$N x 2 KiB; 20 clients; a connection per message; local Maildir" msg/s local -- \
@@ -216,12 +232,11 @@ if [ "$fsyncs" = yes ]; then
   column -s, -t "$fsync_csv"
   exit 0
 fi
-cp "$csv" "$results/bench.csv"
 machine="$(nproc) cores ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)), \
 $(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) RAM, Linux $(uname -r), \
 $(java -version 2>&1 | head -n 1), Postfix $("$postconf_bin" -d -h mail_version 2>/dev/null)"
 when="$(date -u '+%Y-%m-%d %H:%M UTC')"
-table="$("$py" - "$results/bench.csv" <<'EOF'
+table="$("$py" - "$csv" <<'EOF'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 def num(v):
@@ -251,6 +266,13 @@ if notes:
     for n in notes: print(f"- {n}")
 EOF
 )"
+if [ "$client" = smtp-source ]; then
+  cp "$csv" "$results/bench-smtp-source.csv"
+  printf '\nQuail vs Postfix through smtp-source, %s\n%s\n\n%s\n\nwrote %s\n' "$when" "$machine" "$table" \
+    "$results/bench-smtp-source.csv"
+  exit 0
+fi
+cp "$csv" "$results/bench.csv"
 java -Djava.awt.headless=true -cp "$work/dist/loadtest/target/quail-loadtest.jar:$work/dist/loadtest/target/lib/*" \
   dev.quail.loadtest.Main chart "$results/bench.csv" "$results/bench.png" --subtitle "$when; $machine; scale $scale"
 

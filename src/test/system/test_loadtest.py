@@ -10,9 +10,10 @@ import subprocess
 import tempfile
 import unittest
 
-from quailtest import QUAIL, QuailTestCase, free_port, quail, wait_until
+from quailtest import QUAIL, ROOT, QuailTestCase, free_port, quail, wait_until
 
 MESSAGES = 300
+SMTP_SOURCE = os.path.join(ROOT, "loadtest", "smtp_source.py")
 
 
 class Sink:
@@ -107,6 +108,27 @@ class LoadtestAgainstSink(unittest.TestCase):
         counts = self.sink.stat()
         self.assertEqual(counts["messages"], 40, "one message per connection, none for the handshakes")
         self.assertEqual(counts["connections"] - before, 40 + 30 + 1, "the last STAT is a connection too")
+
+    def test_smtp_source_behind_the_generators_arguments(self):
+        """bench.sh --client smtp-source: Postfix's smtp-source sends, the adapter waits for the sink's count."""
+        def source(*extra):
+            p = subprocess.run(["/usr/bin/python3", SMTP_SOURCE, "--target", self.sink.address, "--messages", "25",
+                                "--concurrency", "5", "--size", "2048", "--to", "bench@sink.test", "--json",
+                                "--wait-sink", self.sink.address, "--wait-timeout", "20"] + list(extra),
+                               capture_output=True, timeout=120)
+            self.assertEqual(p.returncode, 0, p.stdout.decode() + p.stderr.decode())
+            return json.loads(p.stdout)
+        before = self.sink.stat()
+        reused = source()
+        self.assertTrue(reused["ok"])
+        self.assertEqual((reused["end_to_end_delivered"], reused["end_to_end_expected"]), (25, 25))
+        middle = self.sink.stat()
+        self.assertEqual(middle["messages"] - before["messages"], 25)
+        self.assertLessEqual(middle["connections"] - before["connections"], 5 + 5,
+                             "-d: a connection a session (5), and the STATs that count: not one per message (25)")
+        each = source("--connection-per-message")
+        self.assertEqual(each["end_to_end_delivered"], 25)
+        self.assertGreaterEqual(self.sink.stat()["connections"] - middle["connections"], 25)
 
     def test_refused_recipients_make_the_exit_status_nonzero(self):
         p = quail("loadtest", "--target", self.sink.address, "--messages", "20", "--concurrency", "4",
