@@ -18,6 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -136,7 +137,7 @@ public final class Meters {
     private static Counter counter(String name, String... tags) {
         List<String> key = new ArrayList<>(tags.length + 1);
         key.add(name);
-        key.addAll(List.of(tags));
+        Collections.addAll(key, tags);
         return COUNTERS.computeIfAbsent(key, k -> REGISTRY.counter(name, tags));
     }
 
