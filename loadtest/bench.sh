@@ -212,10 +212,11 @@ selected 1 && run 1 "$N x 2 KiB; 20 sessions; local Maildir" msg/s local -- \
   --messages "$N" --concurrency 20 --size 2048 --to bench@localhost
 selected 2 && run 2 "$N x 2 KiB; 20 sessions; relayed to a sink" msg/s relay -- \
   --messages "$N" --concurrency 20 --size 2048 --to bench@sink.test
+fanout="$BIG x 1000 recipients; relayed to a sink"
 if selected 3 && [ "$client" = smtp-source ]; then
-  for system in quail postfix; do na_row 3 "$BIG x 1000 recipients; relayed to a sink" "$system" rcpt/s "n/a with smtp-source"; done
+  for system in quail postfix; do na_row 3 "$fanout" "$system" rcpt/s "n/a with smtp-source"; done
 elif selected 3; then
-  run 3 "$BIG x 1000 recipients; relayed to a sink" rcpt/s relay -- \
+  run 3 "$fanout" rcpt/s relay -- \
     --messages "$BIG" --rcpts 1000 --concurrency "$(( BIG < 20 ? BIG : 20 ))" --size 2048 --to rcpt@sink.test
 fi
 selected 4 && run 4 "qmail day: $DAY x 2 KiB end to end; 20 sessions; Maildir" msg/s local -- \
