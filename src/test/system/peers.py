@@ -104,8 +104,22 @@ class _Process:
 
 
 class Dnsmasq(_Process):
+    # dnsmasq exits 2 when it cannot bind its port: free_udp_port finds a free UDP port, but dnsmasq also listens
+    # on TCP there, where the same number may be some connection's ephemeral port. Then another port is tried.
+    ATTEMPTS = 5
+
     def __init__(self, lines):
         self.dir = tempfile.mkdtemp(prefix="quail-dnsmasq-")
+        for attempt in range(self.ATTEMPTS):
+            self._start(lines)
+            try:
+                _wait(self._answers, 10, "dnsmasq on port %d" % self.port)
+                return
+            except AssertionError:
+                if self.proc.poll() != 2 or attempt == self.ATTEMPTS - 1:
+                    raise
+
+    def _start(self, lines):
         self.port = free_udp_port()
         conf = os.path.join(self.dir, "dnsmasq.conf")
         with open(conf, "w") as f:
@@ -116,7 +130,6 @@ class Dnsmasq(_Process):
         self.proc = subprocess.Popen(["dnsmasq", "--keep-in-foreground", "--conf-file=" + conf,
                                       "--pid-file=" + os.path.join(self.dir, "pid")],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _wait(self._answers, 10, "dnsmasq on port %d" % self.port)
 
     def _answers(self):
         if self.proc.poll() is not None:
