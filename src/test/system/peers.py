@@ -13,6 +13,7 @@ Postgres: a private PostgreSQL server on 127.0.0.1 with its data in a directory 
 given), holding a database `quail`; `python3 peers.py postgres DIR PORT` starts one that outlives the command
 (loadtest/cluster.sh), `python3 peers.py postgres-stop DIR` stops it.
 """
+import contextlib
 import glob
 import json
 import os
@@ -38,7 +39,8 @@ _range = [int(n) for n in os.environ["QUAIL_TEST_PORTS"].split("-")] if os.envir
 _next = None
 
 
-def _free_port(kind, host):
+def _free_port(host, *kinds):
+    """A port free for every socket kind given (the first kind's bind picks it when no range is set)."""
     global _next
     while True:
         port = 0
@@ -48,23 +50,26 @@ def _free_port(kind, host):
                 raise AssertionError("every port of QUAIL_TEST_PORTS was handed out")
             port = _next if _next is not None else first + os.getpid() % (last - first + 1)
             _next = first if port >= last else port + 1
-        with socket.socket(socket.AF_INET, kind) as s:
+        with contextlib.ExitStack() as held:
             try:
-                s.bind((host, port))
+                for kind in kinds:
+                    s = held.enter_context(socket.socket(socket.AF_INET, kind))
+                    s.bind((host, port))
+                    port = s.getsockname()[1]
             except OSError:
                 continue
-            port = s.getsockname()[1]
         if port not in _given:
             _given.add(port)
             return port
 
 
-def free_udp_port():
-    return _free_port(socket.SOCK_DGRAM, "127.0.0.1")
+def free_dns_port():
+    """A port for a DNS server: dnsmasq listens on UDP and TCP at the same number and exits 2 if either is taken."""
+    return _free_port("127.0.0.1", socket.SOCK_DGRAM, socket.SOCK_STREAM)
 
 
 def free_tcp_port(host):
-    return _free_port(socket.SOCK_STREAM, host)
+    return _free_port(host, socket.SOCK_STREAM)
 
 
 def _wait(predicate, timeout, what):
@@ -104,23 +109,9 @@ class _Process:
 
 
 class Dnsmasq(_Process):
-    # dnsmasq exits 2 when it cannot bind its port: free_udp_port finds a free UDP port, but dnsmasq also listens
-    # on TCP there, where the same number may be some connection's ephemeral port. Then another port is tried.
-    ATTEMPTS = 5
-
     def __init__(self, lines):
         self.dir = tempfile.mkdtemp(prefix="quail-dnsmasq-")
-        for attempt in range(self.ATTEMPTS):
-            self._start(lines)
-            try:
-                _wait(self._answers, 10, "dnsmasq on port %d" % self.port)
-                return
-            except AssertionError:
-                if self.proc.poll() != 2 or attempt == self.ATTEMPTS - 1:
-                    raise
-
-    def _start(self, lines):
-        self.port = free_udp_port()
+        self.port = free_dns_port()
         conf = os.path.join(self.dir, "dnsmasq.conf")
         with open(conf, "w") as f:
             f.write("port=%d\nlisten-address=127.0.0.1\nbind-interfaces\nno-resolv\nno-hosts\nlocal=/test/\n"
@@ -130,6 +121,7 @@ class Dnsmasq(_Process):
         self.proc = subprocess.Popen(["dnsmasq", "--keep-in-foreground", "--conf-file=" + conf,
                                       "--pid-file=" + os.path.join(self.dir, "pid")],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait(self._answers, 10, "dnsmasq on port %d" % self.port)
 
     def _answers(self):
         if self.proc.poll() is not None:
