@@ -121,11 +121,7 @@ EOF
 
 systems=(quail postfix)
 [ -z "$other" ] || systems+=(other)
-for round in $(seq 1 "$rounds"); do
-  for i in "${!systems[@]}"; do
-    one "$round" "${systems[$(( (i + round - 1) % ${#systems[@]} ))]}"
-  done
-done
+rounds_rotating "$rounds" "${systems[@]}"
 
 mkdir -p "$results"
 cp "$csv" "$results/connection-cost.csv"

@@ -36,15 +36,20 @@ json_field() { "$py" -c 'import json,sys; v=json.load(open(sys.argv[1])).get(sys
 
 # --- measuring a server: its process and the children it started -------------------------------------
 tree_pids() { ps -o pid= -p "$1" --ppid "$1" 2>/dev/null || true; }
-cpu_ticks() { # utime+stime of the tree, plus what the root reaped (cutime+cstime)
-  local rootpid=$1 total=0 pid stat
+cpu_ticks() { # PID [user|system]: utime+stime of the tree (or one of them), plus what the root reaped (cutime, cstime)
+  local rootpid=$1 which=${2:-both} total=0 pid stat user system
   for pid in $(tree_pids "$rootpid"); do
     read -r stat < "/proc/$pid/stat" 2>/dev/null || continue
     stat=${stat##*) }
     # shellcheck disable=SC2086
     set -- $stat # now $1 is field 3 (state): utime=$12 stime=$13 cutime=$14 cstime=$15
-    total=$((total + ${12} + ${13}))
-    [ "$pid" = "$rootpid" ] && total=$((total + ${14} + ${15}))
+    user=${12} system=${13}
+    [ "$pid" = "$rootpid" ] && user=$((user + ${14})) system=$((system + ${15}))
+    case "$which" in
+      user) total=$((total + user)) ;;
+      system) total=$((total + system)) ;;
+      *) total=$((total + user + system)) ;;
+    esac
   done
   echo "$total"
 }
@@ -54,6 +59,18 @@ pss_kib() { # proportional set size of the tree: shared pages divided among thei
   cat "${files[@]}" 2>/dev/null | awk '/^Pss:/ {s += $2} END {print s + 0}'
 }
 hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+# Calls the sourcing script's `one ROUND SYSTEM` for every system in every round, in an order that rotates from
+# round to round, so that a drift of the shared machine does not always favour the same system.
+rounds_rotating() { # ROUNDS SYSTEM...
+  local rounds=$1 round i
+  shift
+  for round in $(seq 1 "$rounds"); do
+    for i in $(seq 0 $(($# - 1))); do
+      one "$round" "${@:$(( (i + round - 1) % $# + 1 )):1}"
+    done
+  done
+}
 
 # --- the sink and the servers ----------------------------------------------------------------------------
 start_sink() { # DIR -> SINK_PORT, SINK_PID

@@ -14,6 +14,7 @@ from quailtest import QUAIL, ROOT, QuailTestCase, free_port, quail, wait_until
 
 MESSAGES = 300
 SMTP_SOURCE = os.path.join(ROOT, "loadtest", "smtp_source.py")
+PROFILE = os.path.join(ROOT, "loadtest", "profile.sh")
 
 
 class Sink:
@@ -170,6 +171,36 @@ class LoadtestAgainstQuail(QuailTestCase):
         self.assertEqual(p.returncode, 0, p.stdout.decode() + p.stderr.decode())
         self.assertEqual(json.loads(p.stdout)["accepted"], 30)
         self.assertEqual(len(self.messages()), 30)
+
+
+class ProfileScript(unittest.TestCase):
+    """loadtest/profile.sh end to end: a real server, async-profiler attached for the measured messages only, the
+    CPU a message, and a flame graph of what the server did (issue 18)."""
+
+    def test_a_small_maildir_run_is_measured_and_drawn(self):
+        out = tempfile.mkdtemp(prefix="quail-profile-test-")
+        self.addCleanup(shutil.rmtree, out, True)
+        p = subprocess.run(["bash", PROFILE, "--workload", "maildir", "--messages", "300", "--warmup", "100",
+                            "--control", "concurrencylocal=3", "--name", "smoke", "--out", out],
+                           capture_output=True, timeout=600)
+        text = p.stdout.decode() + p.stderr.decode()
+        self.assertEqual(p.returncode, 0, text)
+        m = re.search(r"quail: 1 run\(s\), server CPU ms a message median ([0-9.]+) .*of it system time ([0-9.]+)",
+                      text)
+        self.assertTrue(m, text)
+        self.assertGreater(float(m.group(1)), float(m.group(2)), "system time is a part of the CPU")
+        self.assertRegex(text, r"round 1 quail: 1,quail,300,", "all 300 measured messages were delivered")
+        with open(os.path.join(out, "profile-smoke.svg"), encoding="utf-8") as f:
+            svg = f.read()
+        self.assertTrue(svg.startswith("<?xml") and svg.rstrip().endswith("</svg>"))
+        self.assertIn("dev.quail.", svg, "the server's own frames are in the graph")
+
+    def test_bad_arguments_are_refused_before_anything_starts(self):
+        for args, word in ((["--workload", "nfs"], "unknown workload"), (["--messages", "0"], "positive"),
+                           (["--control", "concurrencylocal"], "FILE=VALUE"), (["--name", "a/b"], "--name")):
+            p = subprocess.run(["bash", PROFILE] + args, capture_output=True, timeout=60)
+            self.assertEqual(p.returncode, 100, args)
+            self.assertIn(word, p.stderr.decode(), args)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 /*
- * quail flamegraph JFR SVG (hidden): a JFR recording's execution samples as an SVG flame graph (FlameGraph), and
- * on stdout the methods with the most samples as the leaf of a stack ("self time"), most first. Written for
- * issue 18's profiles: `jcmd PID JFR.start settings=profile ...` on the server, then this. The JDK reads the
- * recording (jdk.jfr.consumer), so nothing beyond it is needed.
+ * quail flamegraph PROFILE SVG (hidden): a profile's CPU samples as an SVG flame graph (FlameGraph), and on stdout
+ * the frames with the most samples as the leaf of a stack ("self time"), most first. Written for issue 18's
+ * profiles. PROFILE is a JFR recording (`jcmd PID JFR.start settings=profile ...` on the server; the JDK reads it,
+ * jdk.jfr.consumer) or async-profiler's collapsed stacks (loadtest/profile.sh): see Stacks for what each shows.
  */
 package dev.quail.loadtest.profile;
 
@@ -15,11 +15,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "flamegraph", hidden = true, description = "Draw a JFR recording's samples as an SVG flame graph.")
+@Command(name = "flamegraph", hidden = true, description = "Draw a profile's samples (JFR or collapsed stacks) as an SVG flame graph.")
 public final class FlameCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "JFR")
-    Path jfr;
+    @Parameters(index = "0", paramLabel = "PROFILE")
+    Path profile;
 
     @Parameters(index = "1", paramLabel = "SVG")
     Path svg;
@@ -32,7 +32,7 @@ public final class FlameCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Stacks stacks = Stacks.read(jfr);
+        Stacks stacks = Stacks.read(profile);
         Files.writeString(svg, FlameGraph.svg(stacks.collapsed(), title), StandardCharsets.UTF_8);
         System.out.println(stacks.samples() + " samples; by self time:");
         for (Stacks.Frame f : stacks.topSelf(top)) {

@@ -1,14 +1,22 @@
 /*
- * Stacks: the execution samples of a JFR recording (jdk.ExecutionSample, what `jfr print --events
- * jdk.ExecutionSample` lists) folded into collapsed stacks: one "root;caller;...;leaf" key per distinct stack,
- * with the number of samples that had it. Frames are "Class.method" (no line numbers: a flame graph is read per
- * method). A sample whose stack JFR truncated keeps the frames it has.
+ * Stacks: CPU samples folded into collapsed stacks: one "root;caller;...;leaf" key per distinct stack, with the
+ * number of samples that had it. Read from either of two profiles:
+ * - a JFR recording's execution samples (jdk.ExecutionSample, what `jfr print --events jdk.ExecutionSample`
+ *   lists), frames "Class.method" (no line numbers: a flame graph is read per method); a sample whose stack JFR
+ *   truncated keeps the frames it has. JFR samples only threads running Java code: time in a system call, the
+ *   garbage collector or the JIT compiler is in no sample, so its shares are of the Java time alone.
+ * - async-profiler's `collapsed` output ("frame;frame;... COUNT" per line, as loadtest/profile.sh writes it):
+ *   its CPU timer samples every thread whatever it runs, so a system call's kernel time, GC and JIT are there.
  */
 package dev.quail.loadtest.profile;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,7 +35,32 @@ final class Stacks {
     private final Map<String, Long> collapsed = new HashMap<>();
     private long samples;
 
-    static Stacks read(Path jfr) throws IOException {
+    /** A JFR recording (told by its magic number) or a file of collapsed stacks. */
+    static Stacks read(Path profile) throws IOException {
+        byte[] magic = new byte[4];
+        try (InputStream in = Files.newInputStream(profile)) {
+            if (in.readNBytes(magic, 0, 4) == 4 && Arrays.equals(magic, JFR_MAGIC)) return readJfr(profile);
+        }
+        return readCollapsed(profile);
+    }
+
+    private static final byte[] JFR_MAGIC = {'F', 'L', 'R', 0};
+
+    private static Stacks readCollapsed(Path file) throws IOException {
+        Stacks stacks = new Stacks();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) continue;
+            int space = line.lastIndexOf(' ');
+            if (space <= 0 || !line.substring(space + 1).matches("[0-9]{1,18}")) {
+                throw new IOException(file + ": neither a JFR recording nor collapsed stacks (\"frame;frame COUNT\"): "
+                        + line);
+            }
+            stacks.add(List.of(line.substring(0, space).split(";")), Long.parseLong(line.substring(space + 1)));
+        }
+        return stacks;
+    }
+
+    private static Stacks readJfr(Path jfr) throws IOException {
         Stacks stacks = new Stacks();
         try (RecordingFile file = new RecordingFile(jfr)) {
             while (file.hasMoreEvents()) {
@@ -42,11 +75,15 @@ final class Stacks {
 
     /** Root first. */
     void add(List<String> frames) {
+        add(frames, 1);
+    }
+
+    private void add(List<String> frames, long count) {
         if (frames.isEmpty()) {
             return;
         }
-        collapsed.merge(String.join(";", frames), 1L, Long::sum);
-        samples++;
+        collapsed.merge(String.join(";", frames), count, Long::sum);
+        samples += count;
     }
 
     long samples() {

@@ -1,8 +1,10 @@
 package dev.quail.loadtest.profile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,5 +77,31 @@ class FlameCommandTest {
         assertTrue(svg.contains("<title>all: 3 samples (100.00%)</title>"), svg);
         assertTrue(svg.contains("<title>main: 3 samples (100.00%)</title>"), svg);
         assertTrue(svg.contains("<title>a: 2 samples (66.67%)</title>"), svg);
+    }
+
+    /** async-profiler's collapsed output: frames may hold spaces (native C++ names), the count is the last word. */
+    @Test
+    void collapsedStacksAreReadAsTheyAreWritten() throws Exception {
+        Path file = dir.resolve("profile.collapsed");
+        Files.writeString(file, """
+                java.lang.Thread.run;dev.quail.A.run;__GI_fsync 7
+                start_thread;oopDesc* PSPromotionManager::copy_unmarked_to_survivor_space<false> 2
+
+                java.lang.Thread.run;dev.quail.A.run;__GI_fsync 1
+                """, StandardCharsets.UTF_8);
+        Stacks stacks = Stacks.read(file);
+        assertEquals(10, stacks.samples());
+        assertEquals(Map.of("java.lang.Thread.run;dev.quail.A.run;__GI_fsync", 8L,
+                "start_thread;oopDesc* PSPromotionManager::copy_unmarked_to_survivor_space<false>", 2L),
+                stacks.collapsed());
+        assertEquals(new Stacks.Frame("__GI_fsync", 8), stacks.topSelf(1).get(0));
+    }
+
+    @Test
+    void aFileThatIsNeitherIsRefusedWithItsLine() throws Exception {
+        Path file = dir.resolve("notes.txt");
+        Files.writeString(file, "a;b 3\nsome words here\n", StandardCharsets.UTF_8);
+        IOException e = assertThrows(IOException.class, () -> Stacks.read(file));
+        assertTrue(e.getMessage().contains("some words here"), e.getMessage());
     }
 }
