@@ -67,7 +67,7 @@ label=${label:-$workload}
 for c in "${controls[@]+"${controls[@]}"}"; do
   [[ "$c" =~ ^[a-z0-9]+=.*$ ]] || { echo "profile: --control needs FILE=VALUE, not '$c'" >&2; exit 100; }
 done
-command -v jcmd >/dev/null || { echo "profile: needs jcmd (a JDK)" >&2; exit 111; }
+for tool in jcmd jar mvn; do command -v "$tool" >/dev/null || { echo "profile: needs $tool (a JDK and Maven)" >&2; exit 111; }; done
 [ -x "$py" ] || { echo "profile: needs $py" >&2; exit 111; }
 
 work="$(mktemp -d /tmp/quail-profile.XXXXXX)"
@@ -81,12 +81,16 @@ case "$(uname -m)" in
   *) log "async-profiler has no library for $(uname -m)"; exit 111 ;;
 esac
 log "fetching async-profiler $profiler_version from Maven Central"
-(cd "$root" && mvn -B -q dependency:copy -Dartifact="tools.profiler:async-profiler:$profiler_version" \
+(cd "$root" && mvn -B -q -ntp -N dependency:copy -Dartifact="tools.profiler:async-profiler:$profiler_version" \
   -DoutputDirectory="$work/ap" >&2)
-(cd "$work/ap" && unzip -q -o "async-profiler-$profiler_version.jar" "$arch/libasyncProfiler.so")
+(cd "$work/ap" && jar xf "async-profiler-$profiler_version.jar" "$arch/libasyncProfiler.so")
 agent="$work/ap/$arch/libasyncProfiler.so"
-# jcmd reads NAME=VALUE as its own argument syntax: the profiler's options go quoted, as one string.
-profiler() { jcmd "$1" JVMTI.agent_load "$agent" "\"$2\"" > "$work/jcmd.out" || { cat "$work/jcmd.out" >&2; exit 111; }; }
+# jcmd reads NAME=VALUE as its own argument syntax: the profiler's options go quoted, as one string. jcmd exits 0
+# whatever the agent answered; the agent's own status is its "return code" line.
+profiler() { # PID OPTIONS
+  jcmd "$1" JVMTI.agent_load "$agent" "\"$2\"" > "$work/jcmd.out" 2>&1 && grep -q "return code: 0" "$work/jcmd.out" \
+    || { cat "$work/jcmd.out" >&2; log "async-profiler refused '$2' (its messages are in the server's output)"; exit 111; }
+}
 
 start_server() { # LAUNCHER HOME -> SERVER_PORT, SERVER_PID, MAILDIR (harness.sh's start_quail, for either launcher)
   local saved=$quail c
