@@ -116,7 +116,7 @@ EOF
 
 # --- one measurement -----------------------------------------------------------------------------------
 csv="$work/bench.csv"
-echo "workload,description,system,unit,accept_rate,end_to_end_rate,end_to_end_seconds,cpu_seconds,peak_memory_mib,status" > "$csv"
+echo "workload,description,system,unit,accept_rate,end_to_end_rate,end_to_end_seconds,cpu_seconds,system_cpu_seconds,peak_memory_mib,status" > "$csv"
 fsync_csv="$work/fsyncs.csv"
 echo "workload,system,accepted,sync_calls,per_message" > "$fsync_csv"
 syncs="fsync,fdatasync,sync_file_range,msync"
@@ -143,14 +143,14 @@ generate() { # loadtest arguments...
 
 measure() { # WORKLOAD DESCRIPTION SYSTEM UNIT JSONFILE -- loadtest arguments...
   local workload=$1 description=$2 system=$3 unit=$4 out=$5; shift 6
-  local t0 t1 peak hwm status rc=0
+  local t0 t1 k0 k1 peak hwm status rc=0
   rm -f "$out.rss" "$out.rss.stop"
   sample_memory "$SERVER_PID" "$out.rss" &
   local sampler=$!
   [ "$fsyncs" = no ] || trace_syncs "$out.strace"
-  t0=$(cpu_ticks "$SERVER_PID")
+  t0=$(cpu_ticks "$SERVER_PID"); k0=$(cpu_ticks "$SERVER_PID" system)
   generate --json --target "127.0.0.1:$SERVER_PORT" --wait-timeout 120 "$@" > "$out" 2> "$out.err" || rc=$?
-  t1=$(cpu_ticks "$SERVER_PID")
+  t1=$(cpu_ticks "$SERVER_PID"); k1=$(cpu_ticks "$SERVER_PID" system)
   [ "$fsyncs" = no ] || count_syncs "$workload" "$system" "$out"
   hwm=$(hwm_kib "$SERVER_PID")
   touch "$out.rss.stop"; wait "$sampler" 2>/dev/null || true
@@ -158,7 +158,7 @@ measure() { # WORKLOAD DESCRIPTION SYSTEM UNIT JSONFILE -- loadtest arguments...
   [ "${hwm:-0}" -gt "$peak" ] && [ "$system" = quail ] && peak=$hwm
   if [ ! -s "$out" ]; then
     log "$system workload $workload: the loadtest printed nothing (exit $rc): $(tail -n 3 "$out.err")"
-    echo "$workload,$description,$system,$unit,n/a,n/a,n/a,n/a,n/a,loadtest failed" >> "$csv"
+    echo "$workload,$description,$system,$unit,n/a,n/a,n/a,n/a,n/a,n/a,loadtest failed" >> "$csv"
     return
   fi
   local accept e2e seconds
@@ -174,11 +174,15 @@ measure() { # WORKLOAD DESCRIPTION SYSTEM UNIT JSONFILE -- loadtest arguments...
     status="$status; rejected $(json_field "$out" rejected); failed $(json_field "$out" failed)"
     [ "$(json_field "$out" end_to_end_complete)" = True ] || e2e=n/a
   fi
-  echo "$workload,$description,$system,$unit,$accept,$e2e,$seconds,$(awk -v t="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t / hz}'),$(awk -v k="$peak" 'BEGIN {printf "%.0f", k / 1024}'),$status" >> "$csv"
+  local hz cpu kernel
+  hz=$(getconf CLK_TCK)
+  cpu=$(awk -v t="$((t1 - t0))" -v hz="$hz" 'BEGIN {printf "%.1f", t / hz}')
+  kernel=$(awk -v t="$((k1 - k0))" -v hz="$hz" 'BEGIN {printf "%.1f", t / hz}')
+  echo "$workload,$description,$system,$unit,$accept,$e2e,$seconds,$cpu,$kernel,$(awk -v k="$peak" 'BEGIN {printf "%.0f", k / 1024}'),$status" >> "$csv"
   log "$system workload $workload: $(tail -n 1 "$csv")"
 }
 
-na_row() { echo "$1,$2,$3,$4,n/a,n/a,n/a,n/a,n/a,$5" >> "$csv"; log "$3 workload $1: $5"; }
+na_row() { echo "$1,$2,$3,$4,n/a,n/a,n/a,n/a,n/a,n/a,$5" >> "$csv"; log "$3 workload $1: $5"; }
 
 # Quail's relay rows need remote delivery: one message through Quail must reach the sink.
 quail_relays() {
@@ -243,10 +247,12 @@ rows = list(csv.DictReader(open(sys.argv[1])))
 def num(v):
     try: return float(v)
     except ValueError: return None
+def cpu(r):
+    return "n/a" if not r or r['cpu_seconds'] == "n/a" else f"{r['cpu_seconds']} ({r['system_cpu_seconds']})"
 def fmt(v, unit=""):
     x = num(v)
     return "n/a" if x is None else (f"{x:,.0f}" if x >= 100 else f"{x:.1f}") + unit
-print("| workload | Quail end to end | Postfix end to end | Quail/Postfix | accept rate Q / P | time s Q / P | CPU s Q / P | peak memory MiB Q / P |")
+print("| workload | Quail end to end | Postfix end to end | Quail/Postfix | accept rate Q / P | time s Q / P | CPU s (of it system) Q / P | peak memory MiB Q / P |")
 print("|---|---|---|---|---|---|---|---|")
 notes = []
 for w in dict.fromkeys(r["workload"] for r in rows):
@@ -260,7 +266,7 @@ for w in dict.fromkeys(r["workload"] for r in rows):
     print(f"| {w}. {both[0]['description']} | {fmt(g(q, 'end_to_end_rate'), unit)} | {fmt(g(p, 'end_to_end_rate'), unit)} "
           f"| {ratio} | {fmt(g(q, 'accept_rate'))} / {fmt(g(p, 'accept_rate'))} "
           f"| {fmt(g(q, 'end_to_end_seconds'))} / {fmt(g(p, 'end_to_end_seconds'))} "
-          f"| {g(q, 'cpu_seconds')} / {g(p, 'cpu_seconds')} | {g(q, 'peak_memory_mib')} / {g(p, 'peak_memory_mib')} |")
+          f"| {cpu(q)} / {cpu(p)} | {g(q, 'peak_memory_mib')} / {g(p, 'peak_memory_mib')} |")
     notes += [f"{w}. {r['system']}: {r['status']}" for r in both if r["status"] != "ok"]
 if notes:
     print()
