@@ -15,9 +15,10 @@
 #
 # Measured over the N of each run: the server's CPU milliseconds a message (utime+stime from /proc of the
 # server's processes, as bench.sh measures), and of them the system time: the kernel's work for the server's
-# system calls, which no change to Quail's own code can take away. Prints one line per run, the medians, and the frames with the most
-# self time; writes profile-NAME.svg (and profile-NAME-other.svg) into loadtest/results/ (or --out DIR), each the
-# flame graph of all its rounds' samples. Profiling costs the server a few percent, the same for both. Needs a JDK (jcmd) and Maven.
+# system calls, which no change to Quail's own code can take away. Prints one line per run, the medians, and the
+# frames with the most self time; writes profile-NAME.svg (and profile-NAME-other.svg) into loadtest/results/ (or
+# --out DIR), each the flame graph of all its rounds' samples. Profiling costs the server a few percent, the same
+# for both. Exits 1 when a run did not deliver every message (its line says how many). Needs a JDK and Maven.
 #
 # Usage: loadtest/profile.sh [--workload maildir|relay|per-connection] [--messages N] [--size BYTES]
 #                            [--warmup N] [--rounds R] [--other PATH] [--control FILE=VALUE]... [--name NAME]
@@ -171,4 +172,7 @@ for system in ("quail", "other"):
     print(f"{system}: {len(mine)} run(s), server CPU ms a message median {statistics.median(ms):.3f} "
           f"({', '.join(f'{m:.3f}' for m in ms)}), of it system time {kernel:.3f}; "
           f"end-to-end median {rate:,.0f} msg/s")
+failed = [r for r in csv.DictReader(open(sys.argv[1])) if r["status"] != "ok"]
+for r in failed: print(f"round {r['round']} {r['system']}: {r['status']}: not counted")
+sys.exit(1 if failed else 0)
 EOF
