@@ -148,9 +148,9 @@ measure() { # WORKLOAD DESCRIPTION SYSTEM UNIT JSONFILE -- loadtest arguments...
   sample_memory "$SERVER_PID" "$out.rss" &
   local sampler=$!
   [ "$fsyncs" = no ] || trace_syncs "$out.strace"
-  t0=$(cpu_ticks "$SERVER_PID"); k0=$(cpu_ticks "$SERVER_PID" system)
+  read -r t0 k0 < <(cpu_split "$SERVER_PID")
   generate --json --target "127.0.0.1:$SERVER_PORT" --wait-timeout 120 "$@" > "$out" 2> "$out.err" || rc=$?
-  t1=$(cpu_ticks "$SERVER_PID"); k1=$(cpu_ticks "$SERVER_PID" system)
+  read -r t1 k1 < <(cpu_split "$SERVER_PID")
   [ "$fsyncs" = no ] || count_syncs "$workload" "$system" "$out"
   hwm=$(hwm_kib "$SERVER_PID")
   touch "$out.rss.stop"; wait "$sampler" 2>/dev/null || true

@@ -36,23 +36,20 @@ json_field() { "$py" -c 'import json,sys; v=json.load(open(sys.argv[1])).get(sys
 
 # --- measuring a server: its process and the children it started -------------------------------------
 tree_pids() { ps -o pid= -p "$1" --ppid "$1" 2>/dev/null || true; }
-cpu_ticks() { # PID [user|system]: utime+stime of the tree (or one of them), plus what the root reaped (cutime, cstime)
-  local rootpid=$1 which=${2:-both} total=0 pid stat user system
+cpu_split() { # PID: "TOTAL SYSTEM", utime+stime of the tree and its stime alone, each with what the root reaped
+  local rootpid=$1 total=0 system=0 pid stat
   for pid in $(tree_pids "$rootpid"); do
     read -r stat < "/proc/$pid/stat" 2>/dev/null || continue
     stat=${stat##*) }
     # shellcheck disable=SC2086
     set -- $stat # now $1 is field 3 (state): utime=$12 stime=$13 cutime=$14 cstime=$15
-    user=${12} system=${13}
-    [ "$pid" = "$rootpid" ] && user=$((user + ${14})) system=$((system + ${15}))
-    case "$which" in
-      user) total=$((total + user)) ;;
-      system) total=$((total + system)) ;;
-      *) total=$((total + user + system)) ;;
-    esac
+    total=$((total + ${12} + ${13}))
+    system=$((system + ${13}))
+    [ "$pid" = "$rootpid" ] && total=$((total + ${14} + ${15})) system=$((system + ${15}))
   done
-  echo "$total"
+  echo "$total $system"
 }
+cpu_ticks() { local total system; read -r total system < <(cpu_split "$1"); echo "$total"; } # PID: TOTAL alone
 pss_kib() { # proportional set size of the tree: shared pages divided among their sharers, so a sum is fair
   local pid files=()
   for pid in $(tree_pids "$1"); do files+=("/proc/$pid/smaps_rollup"); done
@@ -82,18 +79,19 @@ start_sink() { # DIR -> SINK_PORT, SINK_PID
 }
 
 # A fresh Quail with a mailbox bench@localhost; given a sink, it relays for 127.0.0.1 all mail for sink.test there.
+# The server is the caller's $launcher when it sets one (profile.sh compares two builds), else $quail.
 # (list-fanout.sh and connection-cost.sh start theirs in their own ways and define their own start_quail.)
 start_quail() { # HOME [SINKPORT] -> SERVER_PORT, SERVER_PID, MAILDIR
-  local home=$1
+  local home=$1 server=${launcher:-$quail}
   mkdir -p "$home"
-  MAILDIR=$("$quail" user add --home "$home" bench@localhost | tail -n 1)
+  MAILDIR=$("$server" user add --home "$home" bench@localhost | tail -n 1)
   if [ -n "${2:-}" ]; then
     mkdir -p "$home/control"
     echo "127.0.0.1" > "$home/control/relayclients"
     echo "sink.test:127.0.0.1:$2" > "$home/control/smtproutes"
   fi
   SERVER_PORT=$(free_port)
-  "$quail" start --home "$home" --smtp "127.0.0.1:$SERVER_PORT" > "$home/server.out" 2>&1 &
+  "$server" start --home "$home" --smtp "127.0.0.1:$SERVER_PORT" > "$home/server.out" 2>&1 &
   SERVER_PID=$!
   pids+=("$SERVER_PID")
   wait_listening "$SERVER_PORT" "$SERVER_PID" || { tail -n 30 "$home/server.out" >&2; log "Quail did not start"; exit 111; }

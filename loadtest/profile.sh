@@ -93,13 +93,11 @@ profiler() { # PID OPTIONS
     || { cat "$work/jcmd.out" >&2; log "async-profiler refused '$2' (its messages are in the server's output)"; exit 111; }
 }
 
-start_server() { # LAUNCHER HOME -> SERVER_PORT, SERVER_PID, MAILDIR (harness.sh's start_quail, for either launcher)
-  local saved=$quail c
-  mkdir -p "$2/control"
-  for c in "${controls[@]+"${controls[@]}"}"; do echo "${c#*=}" > "$2/control/${c%%=*}"; done
-  quail=$1
-  if [ "$workload" = relay ]; then start_quail "$2" "$SINK_PORT"; else start_quail "$2"; fi
-  quail=$saved
+start_server() { # HOME -> SERVER_PORT, SERVER_PID, MAILDIR: harness.sh's start_quail, with the control files
+  local c
+  mkdir -p "$1/control"
+  for c in "${controls[@]+"${controls[@]}"}"; do echo "${c#*=}" > "$1/control/${c%%=*}"; done
+  if [ "$workload" = relay ]; then start_quail "$1" "$SINK_PORT"; else start_quail "$1"; fi
 }
 
 load() { # COUNT OUT
@@ -118,13 +116,13 @@ one() { # ROUND SYSTEM
   [ "$system" = other ] && launcher=$other
   mkdir -p "$dir"
   [ "$workload" = relay ] && start_sink "$dir"
-  start_server "$launcher" "$dir/home"
+  start_server "$dir/home" # the server is $launcher's: start_quail reads it
   [ "$warmup" = 0 ] || load "$warmup" "$dir/warmup.json"
   out="$dir/result.json"
   profiler "$SERVER_PID" "start,event=ctimer,interval=1ms"
-  t0=$(cpu_ticks "$SERVER_PID"); k0=$(cpu_ticks "$SERVER_PID" system)
+  read -r t0 k0 < <(cpu_split "$SERVER_PID")
   load "$messages" "$out"
-  t1=$(cpu_ticks "$SERVER_PID"); k1=$(cpu_ticks "$SERVER_PID" system)
+  read -r t1 k1 < <(cpu_split "$SERVER_PID")
   profiler "$SERVER_PID" "stop,collapsed,dot,file=$work/$system-$round.collapsed"
   stop_quail
   [ "$workload" = relay ] && stop_sink
