@@ -50,6 +50,17 @@ cpu_split() { # PID: "TOTAL SYSTEM", utime+stime of the tree and its stime alone
   echo "$total $system"
 }
 cpu_ticks() { local total system; read -r total system < <(cpu_split "$1"); echo "$total"; } # PID: TOTAL alone
+thread_ticks() { # PID: "TID USER SYSTEM NAME" a line for each live thread of the process, in clock ticks
+  local task stat
+  for task in /proc/"$1"/task/*; do
+    read -r stat < "$task/stat" 2>/dev/null || continue
+    # the name is the kernel's (15 characters at most) and may hold spaces: it is what the parentheses enclose
+    local name=${stat#*(}; name=${name%)*}
+    # shellcheck disable=SC2086
+    set -- ${stat##*) }
+    echo "${task##*/} ${12} ${13} $name"
+  done
+}
 pss_kib() { # proportional set size of the tree: shared pages divided among their sharers, so a sum is fair
   local pid files=()
   for pid in $(tree_pids "$1"); do files+=("/proc/$pid/smaps_rollup"); done

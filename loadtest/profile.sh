@@ -110,6 +110,8 @@ load() { # COUNT OUT
 
 csv="$work/profile.csv"
 echo "round,system,messages,seconds,end_to_end_rate,cpu_seconds,cpu_ms_per_message,system_ms_per_message,status" > "$csv"
+threads="$work/threads.csv"
+echo "round,system,user_ticks,system_ticks,thread" > "$threads"
 
 one() { # ROUND SYSTEM
   local round=$1 system=$2 dir="$work/r$1-$2" t0 t1 k0 k1 out status launcher=$quail
@@ -120,9 +122,11 @@ one() { # ROUND SYSTEM
   [ "$warmup" = 0 ] || load "$warmup" "$dir/warmup.json"
   out="$dir/result.json"
   profiler "$SERVER_PID" "start,event=ctimer,interval=1ms"
+  thread_ticks "$SERVER_PID" > "$dir/threads.before"
   read -r t0 k0 < <(cpu_split "$SERVER_PID")
   load "$messages" "$out"
   read -r t1 k1 < <(cpu_split "$SERVER_PID")
+  thread_ticks "$SERVER_PID" > "$dir/threads.after"
   profiler "$SERVER_PID" "stop,collapsed,dot,file=$work/$system-$round.collapsed"
   stop_quail
   [ "$workload" = relay ] && stop_sink
@@ -138,6 +142,25 @@ cpu = int(ticks) / int(hz)
 n = r.get("end_to_end_delivered") or 0
 print(f"{round_},{system},{n},{r.get('end_to_end_seconds') or 0:.3f},{r.get('end_to_end_rate') or 0:.0f},{cpu:.2f},"
       f"{cpu / n * 1e3 if n else 0:.3f},{int(kernel) / int(hz) / n * 1e3 if n else 0:.3f},{status}")
+EOF
+  "$py" - "$dir/threads.before" "$dir/threads.after" "$round" "$system" "$((t1 - t0))" >> "$threads" <<'EOF'
+import csv, re, sys
+before, after, round_, system, process = sys.argv[1:]
+def read(path):
+    ticks = {}
+    for line in open(path):
+        tid, user, kernel, name = line.rstrip("\n").split(" ", 3)
+        ticks[tid] = (int(user), int(kernel), re.sub(r"[-#_ ]?[0-9]+$", "", name))
+    return ticks
+b, groups = read(before), {}
+for tid, (user, kernel, name) in read(after).items():
+    u0, k0, _ = b.get(tid, (0, 0, name))  # a thread born during the run counts from nothing
+    g = groups.setdefault(name, [0, 0])
+    g[0] += user - u0; g[1] += kernel - k0
+seen = sum(u + k for u, k in groups.values())
+groups["(threads that ended; child processes)"] = [int(process) - seen, 0]
+out = csv.writer(sys.stdout, lineterminator="\n")
+for name, (user, kernel) in groups.items(): out.writerow([round_, system, user, kernel, name])
 EOF
   log "round $round $system: $(tail -n 1 "$csv")"
   [ "$keep" = yes ] || rm -rf "$dir"
@@ -158,9 +181,24 @@ for system in "${systems[@]}"; do
   echo "wrote $results/profile-$label$suffix.svg" >&2
 done
 echo
-"$py" - "$csv" <<'EOF'
+"$py" - "$csv" "$threads" "$(getconf CLK_TCK)" <<'EOF'
 import csv, statistics, sys
 rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["status"] == "ok"]
+threads = list(csv.DictReader(open(sys.argv[2])))
+hz = int(sys.argv[3])
+# The kernel's thread names, cut at 15 characters, and what runs on each.
+WHAT = {"quail-pekko.act": "actors and streams (Pekko's default dispatcher)",
+        "quail-quail.blo": "local deliveries, body reads (blocking-io dispatcher)",
+        "quail-journal-w": "the journal's writer (group commit, fsync)",
+        "quail-pekko.per": "the journal actor (Pekko Persistence)",
+        "quail-pekko.io.": "Pekko IO (TCP)",
+        "AsyncAppender-W": "the mail log's writers (quail.log, stdout)",
+        "quail-events": "log/events.jsonl's writer",
+        "leveldb-compact": "LevelDB compaction",
+        "quail-scheduler": "Pekko's timers",
+        "GC Thread": "garbage collector",
+        "C1 CompilerThre": "JIT compiler (C1)",
+        "C2 CompilerThre": "JIT compiler (C2)"}
 for system in ("quail", "other"):
     mine = [r for r in rows if r["system"] == system]
     if not mine: continue
@@ -170,6 +208,20 @@ for system in ("quail", "other"):
     print(f"{system}: {len(mine)} run(s), server CPU ms a message median {statistics.median(ms):.3f} "
           f"({', '.join(f'{m:.3f}' for m in ms)}), of it system time {kernel:.3f}; "
           f"end-to-end median {rate:,.0f} msg/s")
+    counted = {r["round"] for r in mine}
+    messages = sum(int(r["messages"]) for r in mine)
+    by = {}
+    for t in threads:
+        if t["system"] != system or t["round"] not in counted: continue
+        g = by.setdefault(t["thread"], [0, 0])
+        g[0] += int(t["user_ticks"]); g[1] += int(t["system_ticks"])
+    whole = sum(u + k for u, k in by.values()) or 1
+    per = lambda ticks: ticks / hz / messages * 1e3
+    print("  by thread, CPU ms a message over those runs (user + system), from /proc/PID/task:")
+    for name, (user, kernel) in sorted(by.items(), key=lambda kv: -sum(kv[1])):
+        if (user + kernel) * 1000 < whole: continue  # under 0.1%
+        print(f"  {per(user + kernel):7.3f} ({per(user):.3f} + {per(kernel):.3f}) {100 * (user + kernel) / whole:5.1f}%"
+              f"  {name}{'  ' + WHAT[name] if name in WHAT else ''}")
 failed = [r for r in csv.DictReader(open(sys.argv[1])) if r["status"] != "ok"]
 for r in failed: print(f"round {r['round']} {r['system']}: {r['status']}: not counted")
 sys.exit(1 if failed else 0)

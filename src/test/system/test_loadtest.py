@@ -190,6 +190,14 @@ class ProfileScript(unittest.TestCase):
         self.assertTrue(m, text)
         self.assertGreater(float(m.group(1)), float(m.group(2)), "system time is a part of the CPU")
         self.assertRegex(text, r"round 1 quail: 1,quail,300,", "all 300 measured messages were delivered")
+        # The CPU by thread, read from /proc/PID/task: its lines add up to the process's CPU (the threads that ended
+        # and the lines under 0.1% apart), and the actors' dispatcher is among them.
+        threads = re.findall(r"^ +([0-9.]+) \(([0-9.]+) \+ ([0-9.]+)\) +[0-9.]+%  (.+)$", text, re.M)
+        self.assertTrue(any("Pekko's default dispatcher" in name for _, _, _, name in threads), text)
+        for total, user, kernel, name in threads:
+            self.assertAlmostEqual(float(total), float(user) + float(kernel), delta=0.002, msg=name)
+        self.assertAlmostEqual(sum(float(t[0]) for t in threads), float(m.group(1)), delta=0.1 * float(m.group(1)),
+                               msg=text)
         with open(os.path.join(out, "profile-smoke.svg"), encoding="utf-8") as f:
             svg = f.read()
         self.assertTrue(svg.startswith("<?xml") and svg.rstrip().endswith("</svg>"))
