@@ -161,8 +161,6 @@ public final class Message
         this.context = context;
         this.timers = timers;
         this.results = context.messageAdapter(DeliveryResult.class, Result::new);
-        // Named here, Pekko Persistence does not walk the stack to name each new Message's logger.
-        context.setLoggerName(Message.class);
     }
 
     @Override
