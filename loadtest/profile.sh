@@ -15,8 +15,9 @@
 #
 # Measured over the N of each run: the server's CPU milliseconds a message (utime+stime from /proc of the
 # server's processes, as bench.sh measures), and of them the system time: the kernel's work for the server's
-# system calls, which no change to Quail's own code can take away. Prints one line per run, the medians, and the
-# frames with the most self time; writes profile-NAME.svg (and profile-NAME-other.svg) into loadtest/results/ (or
+# system calls, which no change to Quail's own code can take away. Prints one line per run, the medians, the CPU
+# by thread (from /proc/PID/task, no sampling: Pekko's dispatcher, the blocking-io pool, the journal writer...), and
+# the frames with the most self time; writes profile-NAME.svg (and profile-NAME-other.svg) into loadtest/results/ (or
 # --out DIR), each the flame graph of all its rounds' samples. Profiling costs the server a few percent, the same
 # for both. Exits 1 when a run did not deliver every message (its line says how many). Needs a JDK and Maven.
 #
