@@ -9,7 +9,8 @@
 #   5  as 1, but a connection per message: 20 clients each connect, send one message, QUIT, and again
 #   6  5,000 x 100 KiB messages, 20 sessions, relayed to the sink          (5,000 x scale)
 #
-# Each system gets a fresh instance per workload, on its own loopback port:
+# Each system gets a fresh instance per workload, on its own loopback port, one after the other (Quail first in
+# the first row run, Postfix first in the next, and so on):
 #   Quail    `./quail start --home TMP --smtp 127.0.0.1:PORT`, mailbox bench@localhost (`quail user add`);
 #            relaying through control/relayclients (127.0.0.1) and control/smtproutes (sink.test -> sink).
 #   Postfix  a private instance (own config_directory, queue_directory, data_directory under TMP, no
@@ -190,10 +191,14 @@ quail_relays() {
     --wait-sink "127.0.0.1:$SINK_PORT" --wait-timeout 20 > "$1" 2>&1
 }
 
+# Which system goes first alternates from one row to the next: this machine's disk and neighbours drift within
+# minutes (loadtest/README.md, the fifth round), and a fixed order would hand the drift to one system every time.
+rows_run=0
 run() { # WORKLOAD DESCRIPTION UNIT local|relay -- loadtest arguments...
   local workload=$1 description=$2 unit=$3 kind=$4; shift 5
-  local system dir sinkport="" wait
-  for system in quail postfix; do
+  local system dir sinkport="" wait order=(quail postfix)
+  [ $((rows_run++ % 2)) = 0 ] || order=(postfix quail)
+  for system in "${order[@]}"; do
     dir="$work/w$workload-$system"
     mkdir -p "$dir"
     if [ "$kind" = relay ]; then start_sink "$dir"; sinkport=$SINK_PORT; fi
