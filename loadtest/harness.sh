@@ -36,29 +36,30 @@ json_field() { "$py" -c 'import json,sys; v=json.load(open(sys.argv[1])).get(sys
 
 # --- measuring a server: its process and the children it started -------------------------------------
 tree_pids() { ps -o pid= -p "$1" --ppid "$1" 2>/dev/null || true; }
+stat_times() { # a line of /proc/.../stat -> times=(UTIME STIME CUTIME CSTIME), in clock ticks
+  # shellcheck disable=SC2086
+  set -- ${1##*) } # the name may hold spaces and ')': fields start after its last ')'; $1 is field 3 (state)
+  times=("${12}" "${13}" "${14}" "${15}")
+}
 cpu_split() { # PID: "TOTAL SYSTEM", utime+stime of the tree and its stime alone, each with what the root reaped
-  local rootpid=$1 total=0 system=0 pid stat
+  local rootpid=$1 total=0 system=0 pid stat times
   for pid in $(tree_pids "$rootpid"); do
     read -r stat < "/proc/$pid/stat" 2>/dev/null || continue
-    stat=${stat##*) }
-    # shellcheck disable=SC2086
-    set -- $stat # now $1 is field 3 (state): utime=$12 stime=$13 cutime=$14 cstime=$15
-    total=$((total + ${12} + ${13}))
-    system=$((system + ${13}))
-    [ "$pid" = "$rootpid" ] && total=$((total + ${14} + ${15})) system=$((system + ${15}))
+    stat_times "$stat"
+    total=$((total + times[0] + times[1]))
+    system=$((system + times[1]))
+    [ "$pid" = "$rootpid" ] && total=$((total + times[2] + times[3])) system=$((system + times[3]))
   done
   echo "$total $system"
 }
 cpu_ticks() { local total system; read -r total system < <(cpu_split "$1"); echo "$total"; } # PID: TOTAL alone
 thread_ticks() { # PID: "TID USER SYSTEM NAME" a line for each live thread of the process, in clock ticks
-  local task stat
+  local task stat name times
   for task in /proc/"$1"/task/*; do
     read -r stat < "$task/stat" 2>/dev/null || continue
-    # the name is the kernel's (15 characters at most) and may hold spaces: it is what the parentheses enclose
-    local name=${stat#*(}; name=${name%)*}
-    # shellcheck disable=SC2086
-    set -- ${stat##*) }
-    echo "${task##*/} ${12} ${13} $name"
+    name=${stat#*(}; name=${name%)*} # the kernel's name (15 characters at most), which may hold spaces
+    stat_times "$stat"
+    echo "${task##*/} ${times[0]} ${times[1]} $name"
   done
 }
 pss_kib() { # proportional set size of the tree: shared pages divided among their sharers, so a sum is fair

@@ -144,9 +144,9 @@ n = r.get("end_to_end_delivered") or 0
 print(f"{round_},{system},{n},{r.get('end_to_end_seconds') or 0:.3f},{r.get('end_to_end_rate') or 0:.0f},{cpu:.2f},"
       f"{cpu / n * 1e3 if n else 0:.3f},{int(kernel) / int(hz) / n * 1e3 if n else 0:.3f},{status}")
 EOF
-  "$py" - "$dir/threads.before" "$dir/threads.after" "$round" "$system" "$((t1 - t0))" >> "$threads" <<'EOF'
+  "$py" - "$dir/threads.before" "$dir/threads.after" "$round" "$system" "$((t1 - t0))" "$((k1 - k0))" >> "$threads" <<'EOF'
 import csv, re, sys
-before, after, round_, system, process = sys.argv[1:]
+before, after, round_, system, process, process_system = sys.argv[1:]
 def read(path):
     ticks = {}
     for line in open(path):
@@ -158,8 +158,10 @@ for tid, (user, kernel, name) in read(after).items():
     u0, k0, _ = b.get(tid, (0, 0, name))  # a thread born during the run counts from nothing
     g = groups.setdefault(name, [0, 0])
     g[0] += user - u0; g[1] += kernel - k0
-seen = sum(u + k for u, k in groups.values())
-groups["(threads that ended; child processes)"] = [int(process) - seen, 0]
+seen_system = sum(k for u, k in groups.values())
+seen_user = sum(u for u, k in groups.values())
+groups["(threads that ended; child processes)"] = [int(process) - int(process_system) - seen_user,
+                                                    int(process_system) - seen_system]
 out = csv.writer(sys.stdout, lineterminator="\n")
 for name, (user, kernel) in groups.items(): out.writerow([round_, system, user, kernel, name])
 EOF
